@@ -1,0 +1,1 @@
+//! In-process Stylus devnet. Filled by issue 4.

@@ -1,0 +1,1 @@
+//! Shared helpers for Keel's cross-crate integration and property tests.
