@@ -1,0 +1,59 @@
+//! Exact integer helpers: checked arithmetic with named errors, floors, min/max, narrowing.
+//!
+//! None of these round: each either returns the exact result or an error.
+
+use crate::{MathError, U256};
+
+/// `a + b`, exact.
+///
+/// # Errors
+/// [`MathError::Overflow`] if the sum exceeds `U256::MAX`.
+pub fn checked_add(a: U256, b: U256) -> Result<U256, MathError> {
+    a.checked_add(b).ok_or(MathError::Overflow)
+}
+
+/// `a - b`, exact.
+///
+/// # Errors
+/// [`MathError::Underflow`] if `b > a`.
+pub fn checked_sub(a: U256, b: U256) -> Result<U256, MathError> {
+    a.checked_sub(b).ok_or(MathError::Underflow)
+}
+
+/// `a * b`, exact (no scaling; for WAD products use [`crate::w_mul_down`] or
+/// [`crate::w_mul_up`]).
+///
+/// # Errors
+/// [`MathError::Overflow`] if the product exceeds `U256::MAX`.
+pub fn checked_mul(a: U256, b: U256) -> Result<U256, MathError> {
+    a.checked_mul(b).ok_or(MathError::Overflow)
+}
+
+/// `max(a - b, 0)`: subtraction that stops at zero instead of failing.
+///
+/// Use it only where a negative result really means "nothing left" (for example the part of a
+/// debt not covered by reserves); use [`checked_sub`] where it would reveal a bug.
+#[must_use]
+pub fn zero_floor_sub(a: U256, b: U256) -> U256 {
+    a.saturating_sub(b)
+}
+
+/// The smaller of `a` and `b`.
+#[must_use]
+pub fn min(a: U256, b: U256) -> U256 {
+    core::cmp::min(a, b)
+}
+
+/// The larger of `a` and `b`.
+#[must_use]
+pub fn max(a: U256, b: U256) -> U256 {
+    core::cmp::max(a, b)
+}
+
+/// Narrows `x` to the `u128` used in storage.
+///
+/// # Errors
+/// [`MathError::ExceedsU128`] if `x > u128::MAX`.
+pub fn to_u128(x: U256) -> Result<u128, MathError> {
+    u128::try_from(x).map_err(|_| MathError::ExceedsU128)
+}
