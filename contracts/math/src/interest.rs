@@ -1,61 +1,80 @@
 //! Interest compounding: per-second compounding by exponentiation by squaring.
 
-use crate::{checked_add, checked_sub, w_mul_down, MathError, U256, WAD};
+use crate::{checked_add, checked_mul, checked_sub, mul_div_down, MathError, U256, WAD};
+
+/// `RAY / WAD` = 1e9.
+const RAY_PER_WAD: U256 = U256::from_limbs([1_000_000_000, 0, 0, 0]);
+
+/// Internal precision of the power: 1e27 ("ray"), i.e. WAD with nine more digits.
+const RAY: U256 = match RAY_PER_WAD.checked_mul(WAD) {
+    Some(ray) => ray,
+    None => panic!("1e27 fits in 256 bits"),
+};
 
 /// Interest growth over `elapsed_seconds` at `rate_per_second_wad`, compounded every second:
 /// `(1 + r)^t - 1` in WAD, rounded down.
 ///
 /// Multiply a balance by the result (e.g. with [`crate::w_mul_down`]) to get the interest it
-/// accrues. `(1 + r)^t` is computed exactly by square-and-multiply over the bits of `t`, each
-/// step a [`w_mul_down`]; at most `2 * 64` steps, and about `2 * log2(t)` in general.
+/// accrues. `(1 + r)^t` is computed by square-and-multiply over the bits of `t` at 1e27
+/// precision, every step rounded down, then rounded down to WAD: at most `2 * 64` steps, and
+/// about `2 * log2(t)` in general (26 for a day, 50 for a year).
 ///
 /// # Rounding and error
-/// With `r` the rate as a real number (`rate_per_second_wad / 1e18`) and `t` the elapsed
-/// seconds, the result `g` (as a real, `result / 1e18`) satisfies
+/// With `r` the rate as a real number (`rate_per_second_wad / 1e18`), `t` the elapsed seconds
+/// and `g` the result as a real (`result / 1e18`):
 ///
 /// ```text
-/// e^(r t) - 1 - e^(r t) * t * (r^2 / 2 + 1e-18)  <=  g  <=  e^(r t) - 1
+/// e^(r t) - 1 - e^(r t) * (t r^2 / 2 + (t - 1) * 1e-27) - 1e-18  <=  g  <=  e^(r t) - 1
 /// ```
 ///
-/// that is, in WAD units the result is never above the exact continuous value and at most
-/// `e^(r t) * t * (rate_per_second_wad^2 / 2e18 + 1)` wei below it. Two effects make up the
-/// gap: per-second compounding itself (`(1 + r)^t >= e^(r t - t r^2 / 2)` because
-/// `ln(1 + r) >= r - r^2 / 2`), and the `t - 1` units of rounding that the floors of the
-/// square-and-multiply chain can add up to (each floor loses less than 1 wei on a value of
-/// at least 1, and a loss at a step is raised to the power of the bits that follow). Relative
-/// to the growth factor `e^(r t)`, the shortfall is below `1.6e-5` at 1,000% APR over 10 years
-/// and below `2e-10` at 10% APR over a year. Rounding down never books more interest than the exact exponential; the same
-/// factor grows debt and supply, so it moves no value between borrowers and lenders.
+/// So the result is never above the exact continuous value, and in WAD units at most
+/// `e^(r t) * (t * rate_per_second_wad^2 / 2e18 + (t - 1) / 1e9) + 1` wei below it. The gap has
+/// three parts: per-second compounding itself (`(1 + r)^t >= e^(r t - t r^2 / 2)` because
+/// `ln(1 + r) >= r - r^2 / 2`); the floors of the square-and-multiply chain, each losing less
+/// than `1e-27` of a value of at least 1, which add up to at most `t - 1` such losses (a loss
+/// at a step is raised to the power of the bits that follow); and the final floor to WAD.
+/// Relative to the growth factor `e^(r t)` the shortfall is below `1.6e-5` at 1,000% APR over
+/// 10 years and below `1.6e-10` at 10% APR over a year. Rounding down never books more
+/// interest than the exact exponential; the same factor grows debt and supply, so it moves no
+/// value between borrowers and lenders.
 ///
-/// The result is non-decreasing in the rate. Unlike a truncated Taylor series, per-second
-/// compounding is multiplicative: accruing `t1` then `t2` equals accruing `t1 + t2`, up to
-/// rounding.
+/// # Monotonicity
+/// Non-decreasing in the rate. Non-decreasing in the elapsed time up to `1e9` seconds (about
+/// 31 years): growing `t` by `d` raises the exact value by at least a factor `1 + d * 1e-18`,
+/// more than the at most `(t + d) * 1e-27` that the floors can take. Unlike a truncated Taylor
+/// series, per-second compounding is multiplicative: accruing `t1` then `t2` equals accruing
+/// `t1 + t2`, up to rounding.
 ///
 /// # Errors
-/// [`MathError::Overflow`] if `WAD + rate_per_second_wad` or `(1 + r)^t` in WAD exceeds
-/// `U256::MAX` (for per-second rates of realistic size: when `r t` exceeds about 136).
+/// [`MathError::Overflow`] if `WAD + rate_per_second_wad` overflows or `(1 + r)^t` exceeds
+/// `U256::MAX / 1e27` (for per-second rates of realistic size: when `r t` exceeds about 115;
+/// 1,000% APR over 10 years is `r t = 100`).
 pub fn compounded_interest_wad(
     rate_per_second_wad: U256,
     elapsed_seconds: u64,
 ) -> Result<U256, MathError> {
-    let growth_factor = w_pow_down(checked_add(WAD, rate_per_second_wad)?, elapsed_seconds)?;
-    checked_sub(growth_factor, WAD)
+    let base_ray = checked_mul(checked_add(WAD, rate_per_second_wad)?, RAY_PER_WAD)?;
+    let growth_ray = ray_pow_down(base_ray, elapsed_seconds)?;
+    let growth_wad = growth_ray
+        .checked_div(RAY_PER_WAD)
+        .ok_or(MathError::DivisionByZero)?;
+    checked_sub(growth_wad, WAD)
 }
 
-/// `base^exponent` for a WAD `base >= WAD`, rounded down at every step.
+/// `base^exponent` for a ray (1e27-scaled) `base >= RAY`, rounded down at every step.
 ///
 /// Left-to-right square-and-multiply: every intermediate is `base` raised to a prefix of the
 /// exponent's bits, so no intermediate exceeds the result and none overflows spuriously.
-fn w_pow_down(base: U256, exponent: u64) -> Result<U256, MathError> {
+fn ray_pow_down(base: U256, exponent: u64) -> Result<U256, MathError> {
     if exponent == 0 {
-        return Ok(WAD);
+        return Ok(RAY);
     }
     let significant_bits = u64::BITS.saturating_sub(exponent.leading_zeros());
     let mut power = base;
     for bit in (0..significant_bits.saturating_sub(1)).rev() {
-        power = w_mul_down(power, power)?;
+        power = mul_div_down(power, power, RAY)?;
         if is_bit_set(exponent, bit) {
-            power = w_mul_down(power, base)?;
+            power = mul_div_down(power, base, RAY)?;
         }
     }
     Ok(power)
@@ -70,6 +89,11 @@ fn is_bit_set(value: u64, bit: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ray_is_1e27() {
+        assert_eq!(RAY, U256::from(10_u128.pow(27)));
+    }
 
     #[test]
     fn no_time_or_no_rate_accrues_nothing() {

@@ -83,3 +83,16 @@ pub const VIRTUAL_SHARES: U256 = U256::from_limbs([1_000_000, 0, 0, 0]);
 
 /// Assets added to the total assets in every conversion: 1.
 pub const VIRTUAL_ASSETS: U256 = U256::from_limbs([1, 0, 0, 0]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_have_their_documented_values() {
+        assert_eq!(WAD, U256::from(10_u128.pow(18)));
+        assert_eq!(PRICE_SCALE, U256::from(10_u128.pow(36)));
+        assert_eq!(VIRTUAL_SHARES, U256::from(1_000_000));
+        assert_eq!(VIRTUAL_ASSETS, U256::from(1));
+    }
+}
