@@ -23,7 +23,7 @@ use alloy_primitives::Address;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::StorageAddress;
 
-pub use ownership::{OwnershipError, ZeroAddress, Unauthorized};
+pub use ownership::{OwnershipError, Unauthorized, ZeroAddress};
 
 /// The market contract's storage.
 #[storage]
@@ -43,7 +43,11 @@ impl KeelMarket {
     /// Errors: `ZeroAddress` when either address is zero.
     /// Events: `OwnershipTransferred(0, owner)`.
     #[constructor]
-    pub fn constructor(&mut self, base_asset: Address, owner: Address) -> Result<(), OwnershipError> {
+    pub fn constructor(
+        &mut self,
+        base_asset: Address,
+        owner: Address,
+    ) -> Result<(), OwnershipError> {
         if base_asset.is_zero() {
             return Err(ownership::zero_address());
         }

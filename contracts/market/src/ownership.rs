@@ -40,7 +40,10 @@ impl KeelMarket {
             return Err(zero_address());
         }
         self.owner.set(owner);
-        self.vm().log(OwnershipTransferred { previousOwner: Address::ZERO, newOwner: owner });
+        self.vm().log(OwnershipTransferred {
+            previousOwner: Address::ZERO,
+            newOwner: owner,
+        });
         Ok(())
     }
 
@@ -53,10 +56,16 @@ impl KeelMarket {
         Ok(())
     }
 
-    pub(crate) fn start_ownership_transfer(&mut self, new_owner: Address) -> Result<(), OwnershipError> {
+    pub(crate) fn start_ownership_transfer(
+        &mut self,
+        new_owner: Address,
+    ) -> Result<(), OwnershipError> {
         self.only_owner()?;
         self.pending_owner.set(new_owner);
-        self.vm().log(OwnershipTransferStarted { previousOwner: self.owner.get(), newOwner: new_owner });
+        self.vm().log(OwnershipTransferStarted {
+            previousOwner: self.owner.get(),
+            newOwner: new_owner,
+        });
         Ok(())
     }
 
@@ -68,7 +77,10 @@ impl KeelMarket {
         let previous = self.owner.get();
         self.owner.set(caller);
         self.pending_owner.set(Address::ZERO);
-        self.vm().log(OwnershipTransferred { previousOwner: previous, newOwner: caller });
+        self.vm().log(OwnershipTransferred {
+            previousOwner: previous,
+            newOwner: caller,
+        });
         Ok(())
     }
 }

@@ -1,0 +1,198 @@
+//! Estimate of the gas Nitro charges to start a program on every call.
+//!
+//! At activation ArbOS measures the module and stores two costs (Nitro's
+//! `prover/src/programs`, `WasmBinary::instrument`), each the sum of integer
+//! terms, with `funcs` the function bodies, `type_len` the parameters plus
+//! results over all function signatures of the bodies, `wasm_len` the
+//! decompressed wasm bytes, `globals` the globals after instrumentation (ours
+//! plus the 3 that metering and depth checking add), `data_len` the bytes of
+//! data segments plus element entries and `footprint` the initial pages:
+//!
+//! ```text
+//! cached_init_cost = funcs*13420/100000 + type_len*89/100000 + wasm_len*122/100000
+//!                  + globals*1628/1000 + data_len*75244/100000 + footprint*5
+//! init_cost        = cached_init_cost + funcs*8252/1000 + type_len*1059/1000
+//!                  + wasm_len*1286/10000
+//! ```
+//!
+//! A call then pays, with the chain parameters at their defaults for Stylus
+//! version 2 (min init gas 69, min cached gas 11, both cost scalars 50, i.e.
+//! 100%; `arbos/programs`):
+//!
+//! ```text
+//! cached call   = 11*32 + ceil(cached_init_cost * 50*2 / 100)
+//! uncached call = 69*128 + ceil(init_cost * 50*2 / 100) + cached call
+//! ```
+//!
+//! A program counts as cached when it is in ArbOS's cache (ArbWasmCache) or
+//! was called recently in the same block. The estimate ignores memory-page
+//! charges (the first 2 pages of a transaction are free) and chain operators
+//! changing the parameters.
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use wasmparser::{ElementItems, Parser, Payload};
+
+/// Globals Nitro's instrumentation adds (ink left, ink status, stack depth).
+const INSTRUMENTATION_GLOBALS: u64 = 3;
+const MIN_INIT_GAS_UNITS: u64 = 69;
+const MIN_INIT_GAS_UNIT: u64 = 128;
+const MIN_CACHED_GAS_UNITS: u64 = 11;
+const MIN_CACHED_GAS_UNIT: u64 = 32;
+const COST_SCALAR_PERCENT: u64 = 50 * 2;
+
+/// The module measurements activation uses.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleMetrics {
+    /// Function bodies.
+    pub funcs: u64,
+    /// Parameters plus results over the bodies' signatures.
+    pub type_len: u64,
+    /// Decompressed wasm bytes.
+    pub wasm_len: u64,
+    /// Globals after instrumentation.
+    pub globals: u64,
+    /// Data segment bytes plus element entries.
+    pub data_len: u64,
+    /// Initial memory pages.
+    pub footprint: u64,
+}
+
+/// Per-call program start-up gas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct InitGas {
+    /// `init_cost` as stored at activation.
+    pub init_cost: u64,
+    /// `cached_init_cost` as stored at activation.
+    pub cached_init_cost: u64,
+    /// Gas for a call when the program is not cached.
+    pub uncached_call_gas: u64,
+    /// Gas for a call when the program is cached.
+    pub cached_call_gas: u64,
+}
+
+/// Reads the measurements of a processed module.
+pub fn measure(wasm: &[u8]) -> Result<ModuleMetrics> {
+    let mut metrics = ModuleMetrics {
+        wasm_len: wasm.len() as u64,
+        globals: INSTRUMENTATION_GLOBALS,
+        ..ModuleMetrics::default()
+    };
+    let mut param_counts: Vec<u64> = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.context("parsing wasm")? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    param_counts.push((ty.params().len() + ty.results().len()) as u64);
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    let count = param_counts.get(usize::try_from(ty?)?).copied();
+                    metrics.type_len += count.context("function with unknown type")?;
+                }
+            }
+            Payload::GlobalSection(reader) => metrics.globals += u64::from(reader.count()),
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    metrics.footprint = metrics.footprint.max(memory?.initial);
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    metrics.data_len += data?.data.len() as u64;
+                }
+            }
+            Payload::ElementSection(reader) => {
+                for element in reader {
+                    let entries = match element?.items {
+                        ElementItems::Functions(items) => items.count(),
+                        ElementItems::Expressions(_, items) => items.count(),
+                    };
+                    metrics.data_len += u64::from(entries);
+                }
+            }
+            Payload::CodeSectionStart { count, .. } => metrics.funcs = u64::from(count),
+            _ => {}
+        }
+    }
+    Ok(metrics)
+}
+
+/// Applies the activation cost formulas of the module documentation.
+pub fn estimate(m: &ModuleMetrics) -> InitGas {
+    let cached_init_cost = m.funcs * 13_420 / 100_000
+        + m.type_len * 89 / 100_000
+        + m.wasm_len * 122 / 100_000
+        + m.globals * 1_628 / 1_000
+        + m.data_len * 75_244 / 100_000
+        + m.footprint * 5;
+    let init_cost = cached_init_cost
+        + m.funcs * 8_252 / 1_000
+        + m.type_len * 1_059 / 1_000
+        + m.wasm_len * 1_286 / 10_000;
+    let cached_call_gas = MIN_CACHED_GAS_UNITS * MIN_CACHED_GAS_UNIT
+        + (cached_init_cost * COST_SCALAR_PERCENT).div_ceil(100);
+    let uncached_call_gas = MIN_INIT_GAS_UNITS * MIN_INIT_GAS_UNIT
+        + (init_cost * COST_SCALAR_PERCENT).div_ceil(100)
+        + cached_call_gas;
+    InitGas {
+        init_cost,
+        cached_init_cost,
+        uncached_call_gas,
+        cached_call_gas,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_module_shape() {
+        let wasm = wat::parse_str(
+            r#"(module
+                (memory 2)
+                (global (mut i32) (i32.const 0))
+                (data (i32.const 0) "abcd")
+                (func (param i32 i32) (result i32) local.get 0)
+                (func))"#,
+        )
+        .unwrap();
+        let m = measure(&wasm).unwrap();
+        assert_eq!(m.funcs, 2);
+        assert_eq!(m.type_len, 3);
+        assert_eq!(m.globals, 1 + INSTRUMENTATION_GLOBALS);
+        assert_eq!(m.data_len, 4);
+        assert_eq!(m.footprint, 2);
+        assert_eq!(m.wasm_len, wasm.len() as u64);
+    }
+
+    #[test]
+    fn empty_module_pays_the_minimums() {
+        let gas = estimate(&ModuleMetrics::default());
+        assert_eq!(gas.cached_call_gas, 352);
+        assert_eq!(gas.uncached_call_gas, 8_832 + 352);
+    }
+
+    #[test]
+    fn formula_matches_hand_computation() {
+        // funcs 100, type_len 300, wasm 50_000 bytes, 5 globals, 1_000 data bytes, 2 pages:
+        // cached = 13 + 0 + 61 + 8 + 752 + 10 = 844
+        // init   = 844 + 825 + 317 + 6430 = 8416
+        let m = ModuleMetrics {
+            funcs: 100,
+            type_len: 300,
+            wasm_len: 50_000,
+            globals: 5,
+            data_len: 1_000,
+            footprint: 2,
+        };
+        let gas = estimate(&m);
+        assert_eq!(gas.cached_init_cost, 844);
+        assert_eq!(gas.init_cost, 8_416);
+        assert_eq!(gas.cached_call_gas, 352 + 844);
+        assert_eq!(gas.uncached_call_gas, 8_832 + 8_416 + 352 + 844);
+    }
+}

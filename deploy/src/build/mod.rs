@@ -1,0 +1,167 @@
+//! `keel build`: compile every deployable contract for wasm32, process it as
+//! cargo-stylus does, check Nitro's activation rules, compress and report.
+//!
+//! Outputs, under `target/keel/`: `<contract>.wasm` (processed),
+//! `<contract>.wasm.br` (brotli-11) and `report.json` (every table column).
+
+pub mod cargo;
+pub mod gates;
+pub mod init_gas;
+pub mod process;
+pub mod report;
+
+use anyhow::{bail, Context, Result};
+use gates::{Rule, Violation};
+use report::ContractReport;
+use std::fmt;
+use std::fs;
+use std::path::Path;
+
+/// A contract after processing, with the rules it breaks.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The processed wasm.
+    pub processed: Vec<u8>,
+    /// The brotli-compressed processed wasm.
+    pub compressed: Vec<u8>,
+    /// Sizes and gas.
+    pub report: ContractReport,
+    /// Broken activation rules; empty when deployable.
+    pub violations: Vec<Violation>,
+}
+
+/// The rules a contract breaks, as one error naming the contract.
+#[derive(Debug, Clone)]
+pub struct GateFailure {
+    /// Cargo package name.
+    pub contract: String,
+    /// The broken rules.
+    pub violations: Vec<Violation>,
+}
+
+impl fmt::Display for GateFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for v in &self.violations {
+            writeln!(f, "contract {} breaks Nitro activation {v}", self.contract)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GateFailure {}
+
+impl Analysis {
+    /// `Err` naming the contract and each broken rule, if any.
+    pub fn gate(&self) -> Result<(), GateFailure> {
+        if self.violations.is_empty() {
+            return Ok(());
+        }
+        Err(GateFailure {
+            contract: self.report.contract.clone(),
+            violations: self.violations.clone(),
+        })
+    }
+}
+
+/// Processes raw rustc output of `contract`, checks it and compresses it.
+pub fn analyse(contract: &str, raw: &[u8]) -> Result<Analysis> {
+    let processed = process::process(raw).with_context(|| format!("processing {contract}"))?;
+    let mut violations = gates::check_module(&processed);
+    let compressed = process::compress(&processed)?;
+    let code_bytes = process::deployable_code(&compressed).len();
+    violations.extend(gates::check_code_size(code_bytes));
+    let measurable = !violations.iter().any(|v| v.rule == Rule::SupportedWasm);
+    let init_gas = if measurable {
+        Some(init_gas::estimate(&init_gas::measure(&processed)?))
+    } else {
+        None
+    };
+    let report = ContractReport {
+        contract: contract.to_owned(),
+        raw_bytes: raw.len(),
+        processed_bytes: processed.len(),
+        compressed_bytes: compressed.len(),
+        code_bytes,
+        code_limit_bytes: process::MAX_CODE_BYTES,
+        init_gas,
+    };
+    Ok(Analysis {
+        processed,
+        compressed,
+        report,
+        violations,
+    })
+}
+
+/// Builds, checks and writes every deployable contract (or those named).
+///
+/// Fails after writing the report when any contract breaks a rule.
+pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
+    let ws = cargo::workspace()?;
+    let contracts: Vec<_> = ws
+        .contracts
+        .iter()
+        .filter(|c| only.is_empty() || only.contains(&c.package))
+        .collect();
+    if contracts.is_empty() {
+        bail!("no deployable contract found (a contract is a package with a Stylus.toml)");
+    }
+    let out_dir = ws.target_dir.join("keel");
+    fs::create_dir_all(&out_dir)?;
+    let mut reports = Vec::new();
+    let mut failures = Vec::new();
+    for contract in contracts {
+        let wasm = cargo::build(&ws, contract, None)?;
+        let raw = fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+        let analysis = analyse(&contract.package, &raw)?;
+        write_artifacts(&out_dir, &analysis)?;
+        if let Err(failure) = analysis.gate() {
+            failures.push(failure);
+        }
+        reports.push(analysis.report);
+    }
+    fs::write(
+        out_dir.join("report.json"),
+        serde_json::to_string_pretty(&reports)?,
+    )?;
+    print!("{}", report::table(&reports));
+    println!("artifacts: {}", out_dir.display());
+    if !failures.is_empty() {
+        let text: String = failures.iter().map(ToString::to_string).collect();
+        bail!("{text}");
+    }
+    Ok(reports)
+}
+
+fn write_artifacts(out_dir: &Path, analysis: &Analysis) -> Result<()> {
+    let name = &analysis.report.contract;
+    fs::write(out_dir.join(format!("{name}.wasm")), &analysis.processed)?;
+    fs::write(
+        out_dir.join(format!("{name}.wasm.br")),
+        &analysis.compressed,
+    )?;
+    Ok(())
+}
+
+/// Builds `package` at each opt-level and prints the processed and
+/// compressed sizes, to choose the release profile by measurement.
+pub fn measure_opt_levels(package: &str, levels: &[String]) -> Result<()> {
+    let ws = cargo::workspace()?;
+    let Some(contract) = ws.contracts.iter().find(|c| c.package == package) else {
+        bail!("{package} is not a deployable contract");
+    };
+    println!(
+        "{:<10} {:>9} {:>10} {:>11}",
+        "opt-level", "raw", "processed", "compressed"
+    );
+    for level in levels {
+        let wasm = cargo::build(&ws, contract, Some(level))?;
+        let analysis = analyse(package, &fs::read(wasm)?)?;
+        let r = &analysis.report;
+        println!(
+            "{:<10} {:>9} {:>10} {:>11}",
+            level, r.raw_bytes, r.processed_bytes, r.compressed_bytes
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Every Nitro activation gate of `keel build`, each with a module that
+//! breaks it, plus a valid module that passes them all.
+
+use keel_cli::build::{analyse, gates::Rule};
+
+/// A minimal valid Stylus program: one host import, the entrypoint, memory.
+const VALID: &str = r#"(module
+    (import "vm_hooks" "read_args" (func $read_args (param i32)))
+    (memory (export "memory") 1)
+    (func (export "user_entrypoint") (param i32) (result i32)
+        i32.const 0
+        call $read_args
+        i32.const 0))"#;
+
+/// `VALID` with `extra` added inside the module.
+fn valid_with(extra: &str) -> String {
+    format!("{} {extra})", VALID.strip_suffix(')').unwrap())
+}
+
+fn rules_broken(wat: &str) -> Vec<Rule> {
+    let wasm = wat::parse_str(wat).expect("fixture is valid WAT");
+    analyse("fixture", &wasm)
+        .unwrap()
+        .violations
+        .iter()
+        .map(|v| v.rule)
+        .collect()
+}
+
+/// Asserts `wat` breaks exactly `rule`, and the error names rule and contract.
+fn assert_rejected(wat: &str, rule: Rule) {
+    let wasm = wat::parse_str(wat).expect("fixture is valid WAT");
+    let analysis = analyse("keel-fixture", &wasm).unwrap();
+    let rules: Vec<Rule> = analysis.violations.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, vec![rule]);
+    let message = analysis.gate().unwrap_err().to_string();
+    assert!(message.contains("contract keel-fixture"), "{message}");
+    assert!(message.contains(rule.describe()), "{message}");
+}
+
+#[test]
+fn valid_program_passes_every_gate() {
+    assert_eq!(rules_broken(VALID), vec![]);
+    let wasm = wat::parse_str(VALID).unwrap();
+    let analysis = analyse("ok", &wasm).unwrap();
+    assert!(analysis.gate().is_ok());
+    assert!(analysis.report.init_gas.is_some());
+}
+
+#[test]
+fn float_instruction_is_rejected() {
+    let wat = valid_with(
+        "(func (param i64) (result i64) local.get 0 f64.convert_i64_s f64.const 1 f64.add i64.trunc_f64_s)",
+    );
+    assert_rejected(&wat, Rule::NoFloatingPoint);
+}
+
+#[test]
+fn saturating_float_conversion_is_rejected() {
+    let wat = valid_with(
+        "(func (param i64) (result i64) local.get 0 f32.convert_i64_u i64.trunc_sat_f32_u)",
+    );
+    assert_rejected(&wat, Rule::NoFloatingPoint);
+}
+
+#[test]
+fn foreign_import_is_rejected() {
+    let wat = VALID.replace(
+        "(import \"vm_hooks\" \"read_args\"",
+        "(import \"env\" \"abort\" (func)) (import \"vm_hooks\" \"read_args\"",
+    );
+    assert_rejected(&wat, Rule::ImportsOnlyFromVmHooks);
+}
+
+#[test]
+fn missing_entrypoint_is_rejected() {
+    let wat = VALID.replace("(export \"user_entrypoint\")", "(export \"main\")");
+    assert_rejected(&wat, Rule::EntrypointExported);
+}
+
+#[test]
+fn entrypoint_with_wrong_type_is_rejected() {
+    let wat = r#"(module (memory (export "memory") 1)
+        (func (export "user_entrypoint") (param i64) (result i32) i32.const 0))"#;
+    assert_rejected(wat, Rule::EntrypointExported);
+}
+
+#[test]
+fn unexported_memory_is_rejected() {
+    let wat = VALID.replace("(memory (export \"memory\") 1)", "(memory 1)");
+    assert_rejected(&wat, Rule::MemoryExported);
+}
+
+#[test]
+fn reference_types_are_rejected() {
+    let wat = valid_with("(table 1 externref) (func (param externref) local.get 0 drop)");
+    assert_rejected(&wat, Rule::NoReferenceTypes);
+}
+
+#[test]
+fn simd_is_rejected() {
+    let wat = valid_with("(func (result i32) v128.const i32x4 1 2 3 4 i32x4.extract_lane 0)");
+    assert_rejected(&wat, Rule::NoSimd);
+}
+
+#[test]
+fn threads_are_rejected() {
+    let wat = valid_with("(func (result i32) i32.const 0 i32.atomic.load)");
+    assert_rejected(&wat, Rule::NoThreads);
+}
+
+#[test]
+fn multi_value_is_rejected() {
+    let wat = valid_with("(func (result i32 i32) i32.const 1 i32.const 2)");
+    assert_rejected(&wat, Rule::NoMultiValue);
+}
+
+#[test]
+fn start_function_is_rejected() {
+    let wat = valid_with("(func $init) (start $init)");
+    assert_rejected(&wat, Rule::NoStartFunction);
+}
+
+#[test]
+fn more_than_128_initial_pages_is_rejected() {
+    let wat = VALID.replace(
+        "(memory (export \"memory\") 1)",
+        "(memory (export \"memory\") 129)",
+    );
+    assert_rejected(&wat, Rule::MaxInitialMemoryPages);
+    let at_limit = VALID.replace(
+        "(memory (export \"memory\") 1)",
+        "(memory (export \"memory\") 128)",
+    );
+    assert_eq!(rules_broken(&at_limit), vec![]);
+}
+
+#[test]
+fn more_than_4096_functions_is_rejected() {
+    // The entrypoint is one function: 4095 more reach the limit, 4096 pass it.
+    let at_limit = valid_with(&"(func)".repeat(4095));
+    assert_eq!(rules_broken(&at_limit), vec![]);
+    assert_rejected(&valid_with(&"(func)".repeat(4096)), Rule::MaxFunctions);
+}
+
+/// Deterministic incompressible bytes, as a WAT string literal.
+fn noise_literal(len: usize) -> String {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            format!("\\{:02x}", state as u8)
+        })
+        .collect()
+}
+
+#[test]
+fn oversize_module_is_rejected() {
+    let wat = valid_with(&format!(
+        "(data (i32.const 0) \"{}\")",
+        noise_literal(30_000)
+    ));
+    assert_rejected(&wat, Rule::MaxCompressedSize);
+}
+
+#[test]
+fn malformed_features_outside_the_rules_are_reported() {
+    // Tail calls are neither allowed nor one of the named rules.
+    let wat = valid_with("(func $f (result i32) return_call $f)");
+    assert_rejected(&wat, Rule::SupportedWasm);
+}
