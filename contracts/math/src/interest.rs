@@ -16,8 +16,9 @@ const RAY: U256 = match RAY_PER_WAD.checked_mul(WAD) {
 ///
 /// Multiply a balance by the result (e.g. with [`crate::w_mul_down`]) to get the interest it
 /// accrues. `(1 + r)^t` is computed by square-and-multiply over the bits of `t` at 1e27
-/// precision, every step rounded down, then rounded down to WAD: at most `2 * 64` steps, and
-/// about `2 * log2(t)` in general (26 for a day, 50 for a year).
+/// precision, every step rounded down, then rounded down to WAD: one squaring per bit of `t`
+/// after the first and one multiplication per further set bit, at most 126 steps (20 for a
+/// day, 33 for a year).
 ///
 /// # Rounding and error
 /// With `r` the rate as a real number (`rate_per_second_wad / 1e18`), `t` the elapsed seconds
@@ -39,11 +40,14 @@ const RAY: U256 = match RAY_PER_WAD.checked_mul(WAD) {
 /// value between borrowers and lenders.
 ///
 /// # Monotonicity
-/// Non-decreasing in the rate. Non-decreasing in the elapsed time up to `1e9` seconds (about
-/// 31 years): growing `t` by `d` raises the exact value by at least a factor `1 + d * 1e-18`,
-/// more than the at most `(t + d) * 1e-27` that the floors can take. Unlike a truncated Taylor
-/// series, per-second compounding is multiplicative: accruing `t1` then `t2` equals accruing
-/// `t1 + t2`, up to rounding.
+/// Non-decreasing in the rate (the same steps on larger inputs). Non-decreasing in the elapsed
+/// time up to `1e9` seconds (about 31 years): at a non-zero rate, growing `t` by `d` raises
+/// `(1 + r)^t` by at least a factor `1 + d * 1e-18`, more than the relative `(t + d) * 1e-27`
+/// that the floors of the longer chain can take; at a zero rate the result is always 0.
+///
+/// Unlike a truncated Taylor series, per-second compounding is multiplicative in exact
+/// arithmetic (`(1 + r)^(t1 + t2) = (1 + r)^t1 * (1 + r)^t2`), so how often interest is accrued
+/// changes the total only by the rounding above: a few wei plus `(t1 + t2) * 1e-27` relative.
 ///
 /// # Errors
 /// [`MathError::Overflow`] if `WAD + rate_per_second_wad` overflows or `(1 + r)^t` exceeds

@@ -32,9 +32,9 @@ fn rate() -> impl Strategy<Value = u64> {
     ]
 }
 
-/// Elapsed times from 1 second to 10 years.
-fn elapsed() -> impl Strategy<Value = u64> {
-    prop_oneof![1..=TEN_YEARS, log_uniform_u64(1, TEN_YEARS)]
+/// Elapsed times from 1 second to `max` seconds.
+fn elapsed_up_to(max: u64) -> impl Strategy<Value = u64> {
+    prop_oneof![1..=max, log_uniform_u64(1, max)]
 }
 
 /// The exact growth and the result for one case, all in units of `2^-256` wei so that every
@@ -72,7 +72,7 @@ proptest! {
     /// The documented bound, with `g` the result and `r`, `t` as reals:
     /// `e^(rt) - 1 - e^(rt) (t r^2 / 2 + (t - 1) 1e-27) - 1e-18 <= g <= e^(rt) - 1`.
     #[test]
-    fn compounding_is_within_the_documented_bound_of_the_exponential(r in rate(), t in elapsed()) {
+    fn compounding_is_within_the_documented_bound_of_the_exponential(r in rate(), t in elapsed_up_to(TEN_YEARS)) {
         let case = compare(r, t)?;
         prop_assert!(case.result <= case.interest_lower, "result above e^(rt) - 1");
         let shortfall_upper = case.interest_upper - case.result;
@@ -85,6 +85,27 @@ proptest! {
             &shortfall_upper * &wad * &wad * 2u32 <= case.growth_upper * per_second + one_wei_times_2e36,
             "shortfall above the bound"
         );
+    }
+
+    /// Accruing `t1` then `t2` (10 years in all) gives the growth of accruing `t1 + t2`, up
+    /// to rounding:
+    /// `|(1 + g(t1)) (1 + g(t2)) - (1 + g(t1 + t2))|` is at most
+    /// `2 (1 + g(t1 + t2)) (t1 + t2) 1e-27 + (1 + g(t1)) + (1 + g(t2)) + 5` wei (the floors of
+    /// each chain, of each final WAD value and of the product).
+    #[test]
+    fn accrual_frequency_changes_growth_only_by_rounding(r in rate(), t1 in elapsed_up_to(TEN_YEARS / 2), t2 in elapsed_up_to(TEN_YEARS / 2)) {
+        let growth = |t| {
+            compounded_interest_wad(U256::from(r), t).map(|g| big(g) + big(WAD))
+        };
+        let (a, b, c) = (growth(t1), growth(t2), growth(t1 + t2));
+        prop_assert!(a.is_ok() && b.is_ok() && c.is_ok());
+        let (a, b, c) = (a.unwrap_or_default(), b.unwrap_or_default(), c.unwrap_or_default());
+        let wad = big(WAD);
+        let product = &a * &b / &wad;
+        let difference = if product > c { &product - &c } else { &c - &product };
+        let ray = &wad * 1_000_000_000u32;
+        let tolerance = &c * 2u32 * (t1 + t2) / ray + (&a + &b) / &wad + 5u32;
+        prop_assert!(difference <= tolerance, "{} > {}", difference, tolerance);
     }
 
     /// Never a panic, only `Overflow` as an error, and a higher rate never accrues less.
