@@ -23,61 +23,50 @@ fn ceil_div(numerator: &BigUint, denominator: &BigUint) -> BigUint {
     (numerator + denominator - 1u32) / denominator
 }
 
-/// `result` is `floor(numerator / denominator)`: `r * den <= num < (r + 1) * den`; or the
-/// error the crate promises (zero divisor, or a floor that does not fit in 256 bits).
-pub fn check_floor(
-    result: Result<U256, MathError>,
-    numerator: &BigUint,
-    denominator: &BigUint,
-) -> Result<(), TestCaseError> {
-    if denominator.is_zero() {
-        prop_assert_eq!(result, Err(MathError::DivisionByZero));
-        return Ok(());
-    }
-    let floor_fits = *numerator < two_pow_256() * denominator;
-    match result {
-        Ok(down) => {
-            prop_assert!(floor_fits, "a floor above U256::MAX must be an error");
-            let down = big(down);
-            prop_assert!(&down * denominator <= *numerator, "down > exact");
-            prop_assert!(
-                *numerator < (down + 1u32) * denominator,
-                "down + 1 <= exact"
-            );
-        }
-        Err(error) => {
-            prop_assert_eq!(error, MathError::Overflow);
-            prop_assert!(!floor_fits, "overflow reported for a floor that fits");
-        }
-    }
-    Ok(())
+/// A rounding direction.
+#[derive(Clone, Copy, Debug)]
+enum Rounding {
+    Down,
+    Up,
 }
 
-/// `result` is `ceil(numerator / denominator)`: `up * den >= num` and `(up - 1) * den < num`;
-/// or the promised error.
-pub fn check_ceil(
+/// `result` is `numerator / denominator` rounded as said, checked against the exact quotient
+/// without dividing: down `r * den <= num < (r + 1) * den`, up `(r - 1) * den < num <= r * den`;
+/// or the error the crate promises (zero divisor, or a rounded quotient above `U256::MAX`).
+fn check_rounded(
     result: Result<U256, MathError>,
     numerator: &BigUint,
     denominator: &BigUint,
+    rounding: Rounding,
 ) -> Result<(), TestCaseError> {
     if denominator.is_zero() {
         prop_assert_eq!(result, Err(MathError::DivisionByZero));
         return Ok(());
     }
-    let ceil_fits = ceil_div(numerator, denominator) < two_pow_256();
+    let rounded = match rounding {
+        Rounding::Down => numerator / denominator,
+        Rounding::Up => ceil_div(numerator, denominator),
+    };
+    let fits = rounded < two_pow_256();
     match result {
-        Ok(up) => {
-            prop_assert!(ceil_fits, "a ceiling above U256::MAX must be an error");
-            let up = big(up);
-            prop_assert!(&up * denominator >= *numerator, "up < exact");
+        Ok(value) => {
             prop_assert!(
-                up.is_zero() || (up - 1u32) * denominator < *numerator,
-                "up - 1 >= exact"
+                fits,
+                "{rounding:?}: a quotient above U256::MAX must be an error"
             );
+            let (value, n, d) = (big(value), numerator, denominator);
+            let within = match rounding {
+                Rounding::Down => &value * d <= *n && *n < (&value + 1u32) * d,
+                Rounding::Up => *n <= &value * d && (value.is_zero() || (&value - 1u32) * d < *n),
+            };
+            prop_assert!(within, "{rounding:?}: {value} is not the rounded {n} / {d}");
         }
         Err(error) => {
             prop_assert_eq!(error, MathError::Overflow);
-            prop_assert!(!ceil_fits, "overflow reported for a ceiling that fits");
+            prop_assert!(
+                !fits,
+                "{rounding:?}: overflow reported for a quotient that fits"
+            );
         }
     }
     Ok(())
@@ -91,8 +80,8 @@ pub fn check_down_up(
     numerator: &BigUint,
     denominator: &BigUint,
 ) -> Result<(), TestCaseError> {
-    check_floor(down, numerator, denominator)?;
-    check_ceil(up, numerator, denominator)?;
+    check_rounded(down, numerator, denominator, Rounding::Down)?;
+    check_rounded(up, numerator, denominator, Rounding::Up)?;
     if let (Ok(down), Ok(up)) = (down, up) {
         prop_assert!(down <= up && big(up) - big(down) <= BigUint::one());
     }

@@ -18,11 +18,22 @@ fn offset_totals(total_assets: U256, total_shares: U256) -> Option<(BigUint, Big
     (assets < two_pow_256() && shares < two_pow_256()).then_some((assets, shares))
 }
 
-fn check_refused(results: [Result<U256, MathError>; 2]) -> Result<(), TestCaseError> {
-    for result in results {
-        prop_assert_eq!(result, Err(MathError::Overflow));
+/// Both roundings of a conversion `amount * factor / divisor`, where `factor_and_divisor` are
+/// the offset totals in the conversion's order, or `None` when the totals must be refused.
+fn check_conversion(
+    [down, up]: [Result<U256, MathError>; 2],
+    amount: U256,
+    factor_and_divisor: Option<(BigUint, BigUint)>,
+) -> Result<(), TestCaseError> {
+    match factor_and_divisor {
+        Some((factor, divisor)) => check_down_up(down, up, &(big(amount) * factor), &divisor),
+        None => {
+            for result in [down, up] {
+                prop_assert_eq!(result, Err(MathError::Overflow));
+            }
+            Ok(())
+        }
     }
-    Ok(())
 }
 
 proptest! {
@@ -30,22 +41,16 @@ proptest! {
 
     #[test]
     fn to_shares_is_floor_and_ceil_of_exact(assets in amount(), total_assets in amount(), total_shares in amount()) {
-        let down = to_shares_down(assets, total_assets, total_shares);
-        let up = to_shares_up(assets, total_assets, total_shares);
-        match offset_totals(total_assets, total_shares) {
-            Some((a, s)) => check_down_up(down, up, &(big(assets) * s), &a)?,
-            None => check_refused([down, up])?,
-        }
+        let (a, s) = (total_assets, total_shares);
+        let results = [to_shares_down(assets, a, s), to_shares_up(assets, a, s)];
+        check_conversion(results, assets, offset_totals(a, s).map(|(a, s)| (s, a)))?;
     }
 
     #[test]
     fn to_assets_is_floor_and_ceil_of_exact(shares in amount(), total_assets in amount(), total_shares in amount()) {
-        let down = to_assets_down(shares, total_assets, total_shares);
-        let up = to_assets_up(shares, total_assets, total_shares);
-        match offset_totals(total_assets, total_shares) {
-            Some((a, s)) => check_down_up(down, up, &(big(shares) * a), &s)?,
-            None => check_refused([down, up])?,
-        }
+        let (a, s) = (total_assets, total_shares);
+        let results = [to_assets_down(shares, a, s), to_assets_up(shares, a, s)];
+        check_conversion(results, shares, offset_totals(a, s))?;
     }
 
     /// Depositing assets for shares and redeeming them never returns more than went in, and
