@@ -1,0 +1,146 @@
+//! Valuation: collateral values weighted by LT (or LTV), debt, health factor.
+//!
+//! The market uses the same helpers for its views and its LTV checks, so that the number a dapp
+//! shows is the number a liquidation acts on.
+
+use keel_math::{checked_add, to_assets_up, w_div_down, MathError, Price, Wad, U256};
+
+use crate::{CollateralSnapshot, DebtSnapshot, PositionSnapshot};
+
+/// `floor(factor * floor(balance * price / 1e36))`: a collateral's value in base units, rounded
+/// down, times a factor (LT for liquidation, LTV for borrowing power), rounded down again.
+///
+/// # Errors
+/// [`MathError::Overflow`] if the value does not fit in 256 bits.
+pub fn weighted_value_down(balance: U256, price: Price, factor: Wad) -> Result<U256, MathError> {
+    factor.mul_down(price.to_base_down(balance)?)
+}
+
+/// `sum_i weighted_value_down(balance_i, price_i, LT_i)`: the collateral value that backs the
+/// debt for liquidation purposes (the numerator of the health factor), base units.
+///
+/// # Errors
+/// [`MathError::Overflow`] if a value or the sum does not fit in 256 bits.
+pub fn liquidation_value_down(collaterals: &[CollateralSnapshot]) -> Result<U256, MathError> {
+    collaterals.iter().try_fold(U256::ZERO, |sum, collateral| {
+        checked_add(sum, lt_weighted_value_down(collateral)?)
+    })
+}
+
+/// The LT-weighted value of one collateral snapshot, base units, rounded down.
+pub(crate) fn lt_weighted_value_down(collateral: &CollateralSnapshot) -> Result<U256, MathError> {
+    weighted_value_down(
+        collateral.balance,
+        collateral.price,
+        collateral.liquidation_threshold,
+    )
+}
+
+/// `floor(weighted_value * 1e18 / debt_assets)`: the health factor, WAD, rounded down (a lower
+/// health factor is the cautious side). `U256::MAX` (infinite) when `debt_assets == 0`, and
+/// saturated at `U256::MAX` when the ratio does not fit in 256 bits (such a position is healthy
+/// whatever its exact ratio).
+///
+/// With `weighted_value` weighted by LTV instead of LT, the same ratio below 1.0 means the
+/// position is over its borrowing limit.
+///
+/// # Errors
+/// None in practice; the `Result` keeps the signature uniform with the other helpers.
+pub fn health_factor_down(weighted_value: U256, debt_assets: U256) -> Result<Wad, MathError> {
+    if debt_assets.is_zero() {
+        return Ok(Wad(U256::MAX));
+    }
+    match w_div_down(weighted_value, debt_assets) {
+        Err(MathError::Overflow) => Ok(Wad(U256::MAX)),
+        ratio => ratio.map(Wad),
+    }
+}
+
+/// `to_assets_up(borrow_shares, total_borrow_assets, total_borrow_shares)`: the borrower's debt
+/// in base units, rounded up.
+///
+/// # Errors
+/// [`MathError::Overflow`] if a total plus its virtual offset, or the debt, exceeds 256 bits.
+pub fn debt_assets_up(debt: &DebtSnapshot) -> Result<U256, MathError> {
+    to_assets_up(
+        debt.borrow_shares,
+        debt.total_borrow_assets,
+        debt.total_borrow_shares,
+    )
+}
+
+impl PositionSnapshot<'_> {
+    /// [`health_factor_down`] of [`liquidation_value_down`] over [`debt_assets_up`]. The
+    /// position is liquidatable iff this is below 1.0 (`Wad::ONE`).
+    ///
+    /// # Errors
+    /// [`MathError::Overflow`] if a value does not fit in 256 bits.
+    pub fn health_factor_down(&self) -> Result<Wad, MathError> {
+        health_factor_down(
+            liquidation_value_down(self.collaterals)?,
+            debt_assets_up(&self.debt)?,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::arithmetic_side_effects)]
+    use super::*;
+    use keel_math::{PRICE_SCALE, WAD};
+
+    fn wad_percent(percent: u64) -> Wad {
+        Wad(U256::from(percent) * U256::from(10_000_000_000_000_000_u64))
+    }
+
+    #[test]
+    fn weighted_value_rounds_down_twice() {
+        // Price floor(1e36 / 3) = 333..33 (36 digits): 3 units are worth
+        // floor(3 * 333..33 / 1e36) = floor(0.999..9) = 0 base units, not 1.
+        let third = Price(PRICE_SCALE / U256::from(3));
+        assert_eq!(
+            weighted_value_down(U256::from(3), third, Wad::ONE),
+            Ok(U256::ZERO)
+        );
+        // floor(0.8 * floor(10 * 1)) = 8; floor(0.85 * 10) = floor(8.5) = 8.
+        let one = Price(PRICE_SCALE);
+        assert_eq!(
+            weighted_value_down(U256::from(10), one, wad_percent(85)),
+            Ok(U256::from(8))
+        );
+    }
+
+    #[test]
+    fn health_factor_is_infinite_without_debt_and_saturates() {
+        assert_eq!(
+            health_factor_down(U256::from(5), U256::ZERO),
+            Ok(Wad(U256::MAX))
+        );
+        assert_eq!(
+            health_factor_down(U256::MAX, U256::from(1)),
+            Ok(Wad(U256::MAX))
+        );
+        // 97 / 100 = 0.97.
+        assert_eq!(
+            health_factor_down(U256::from(97), U256::from(100)),
+            Ok(wad_percent(97))
+        );
+        // 2 / 3 rounds down to 0.666..66.
+        assert_eq!(
+            health_factor_down(U256::from(2), U256::from(3)),
+            Ok(Wad(U256::from(666_666_666_666_666_666_u64)))
+        );
+        assert_eq!(wad_percent(100).0, WAD);
+    }
+
+    #[test]
+    fn debt_rounds_up() {
+        // 1 share of a pool with 1 asset and 1e6 shares (+ offsets): ceil(1 * 2 / 2e6) = 1.
+        let debt = DebtSnapshot {
+            borrow_shares: U256::from(1),
+            total_borrow_assets: U256::from(1),
+            total_borrow_shares: U256::from(1_000_000),
+        };
+        assert_eq!(debt_assets_up(&debt), Ok(U256::from(1)));
+    }
+}
