@@ -163,11 +163,15 @@ impl<'a> Liquidation<'a> {
         ))
     }
 
-    /// `min(borrow_shares, to_shares_down(assets))`: the most debt a payment of `assets` clears.
+    /// `min(borrow_shares, to_shares_down(min(assets, D)))`: the most debt a payment of
+    /// `assets` clears. Clamping by `D = cost_up(borrow_shares)` changes nothing (any payment of
+    /// at least `D` covers every share) and keeps the conversion of a huge bound from
+    /// overflowing.
     fn shares_within(&self, assets: U256) -> Result<U256, MathError> {
         Ok(min(
             self.borrow_shares(),
-            self.shares.max_shares_within(assets)?,
+            self.shares
+                .max_shares_within(min(assets, self.debt_assets))?,
         ))
     }
 
@@ -182,13 +186,14 @@ impl<'a> Liquidation<'a> {
     }
 
     /// The smallest payment that clears the debt or seizes all of the chosen collateral:
-    /// `cost_up(min(borrow_shares, min_shares_reaching(R)))`.
+    /// `D` if `R >= D`, else `cost_up(min_shares_reaching(R))` (the smallest achievable payment
+    /// of at least `R`, at most `D`).
     fn full_clearance_repay_assets(&self) -> Result<U256, MathError> {
-        let shares = min(
-            self.borrow_shares(),
-            self.shares.min_shares_reaching(self.all_collateral_repay)?,
-        );
-        self.shares.cost_up(shares)
+        if self.all_collateral_repay >= self.debt_assets {
+            return Ok(self.debt_assets);
+        }
+        let shares = self.shares.min_shares_reaching(self.all_collateral_repay)?;
+        self.shares.cost_up(min(self.borrow_shares(), shares))
     }
 
     /// Whether burning `shares` leaves both debt and chosen collateral, one of them below the
@@ -213,9 +218,11 @@ impl<'a> Liquidation<'a> {
     /// The largest share count up to `shares` that leaves the debt and the chosen collateral's
     /// value at or above the dust threshold (0 if there is none).
     fn trimmed_to_dust_threshold(&self, shares: U256) -> Result<U256, MathError> {
-        let dust_shares = self
-            .shares
-            .min_shares_reaching(self.params.dust_threshold)?;
+        let dust = self.params.dust_threshold;
+        if dust > self.debt_assets {
+            return Ok(U256::ZERO);
+        }
+        let dust_shares = self.shares.min_shares_reaching(dust)?;
         let debt_limit = zero_floor_sub(self.borrow_shares(), dust_shares);
         Ok(min(
             min(shares, debt_limit),
@@ -237,7 +244,7 @@ impl<'a> Liquidation<'a> {
             repay_for_collateral_up(first_excess, chosen.price, chosen.bonus)?,
             U256::from(1),
         )?;
-        self.shares.max_shares_within(repay_limit)
+        self.shares_within(repay_limit)
     }
 
     /// The outcome of burning `shares` (steps 7 to 9 of the docs).

@@ -91,7 +91,10 @@
 //!   close factor: what would remain is dust);
 //! - otherwise **trim** to the largest share count that keeps both remainders at or above the
 //!   threshold: `min(shares, sigma - min_shares_reaching(dust),
-//!   to_shares_down(repay_for_collateral_up(B - to_collateral_up(dust) + 1) - 1))`;
+//!   to_shares_down(repay_for_collateral_up(B - to_collateral_up(dust) + 1) - 1))`, where
+//!   `min_shares_reaching(m) = to_shares_down(m - 1) + 1` is the smallest share count costing
+//!   at least `m`, and either limit is 0 when the dust threshold exceeds `D` or the collateral's
+//!   whole value;
 //! - if trimming leaves nothing, fail with [`LiquidationLeavesDust`] carrying the payment that
 //!   would clear the position.
 //!
@@ -160,7 +163,7 @@
 //!
 //! Worked examples with their arithmetic are in `src/examples.rs`; property tests over random
 //! positions, parameters and prices in `tests/properties/`, checked against a num-bigint model.
-//! They run 1,000 cases per property by default; `KEEL_PROPTEST_CASES=N` (as in keel-math)
+//! They run 4,000 cases per property by default; `KEEL_PROPTEST_CASES=N` (as in keel-math)
 //! runs `N`.
 #![no_std]
 
