@@ -205,11 +205,9 @@ impl<'a> Liquidation<'a> {
             return Ok(false);
         }
         let dust = self.params.dust_threshold;
-        let remaining_debt = to_assets_up(
-            checked_sub(self.borrow_shares(), shares)?,
-            self.position.debt.total_borrow_assets,
-            self.position.debt.total_borrow_shares,
-        )?;
+        let remaining_debt = self
+            .shares
+            .cost_up(checked_sub(self.borrow_shares(), shares)?)?;
         let seized = seized_collateral_down(repaid, self.chosen.price, self.chosen.bonus)?;
         let remaining_collateral = checked_sub(self.chosen.balance, seized)?;
         Ok(remaining_debt < dust || self.chosen.price.to_base_down(remaining_collateral)? < dust)

@@ -94,6 +94,16 @@ fn liquidate(
     decide_liquidation(&position, params, &request)
 }
 
+/// The default market of these examples: $2,000 minimum partial value, $1,000 dust threshold.
+fn default_market() -> LiquidationParams {
+    market(usd(2_000), usd(1_000))
+}
+
+/// The maximum request against collateral 0 in the default market.
+fn liquidate_maximum(collaterals: &[CollateralSnapshot], debt: U256) -> LiquidationOutcome {
+    liquidate(collaterals, debt, &default_market(), 0, U256::MAX).expect("liquidatable")
+}
+
 fn hf(hundredths: u64) -> Wad {
     Wad(U256::from(hundredths) * WAD / U256::from(100))
 }
@@ -119,14 +129,7 @@ fn two_collateral_position_at_hf_0_97_is_capped_at_half() {
             Wad(WAD * U256::from(75) / U256::from(1000)),
         ),
     ];
-    let outcome = liquidate(
-        &collaterals,
-        usd(10_000),
-        &market(usd(2_000), usd(1_000)),
-        0,
-        U256::MAX,
-    )
-    .unwrap();
+    let outcome = liquidate_maximum(&collaterals, usd(10_000));
     assert_eq!(outcome.health_factor_before, hf(97));
     // Cap: ceil(0.5 * $10,000) = $5,000 (< R = ceil($8,000 / 1.05) = $7,619.047620).
     assert_eq!(outcome.repaid_assets, usd(5_000));
@@ -154,14 +157,7 @@ fn two_collateral_position_at_hf_0_97_is_capped_at_half() {
 fn position_at_hf_0_90_is_fully_liquidatable() {
     // WETH 6 ETH = $12,000, LT 75% -> $9,000; D = $10,000; HF = 0.90.
     let collaterals = [eth(weth(6_000), percent(75), percent(5))];
-    let outcome = liquidate(
-        &collaterals,
-        usd(10_000),
-        &market(usd(2_000), usd(1_000)),
-        0,
-        U256::MAX,
-    )
-    .unwrap();
+    let outcome = liquidate_maximum(&collaterals, usd(10_000));
     assert_eq!(outcome.health_factor_before, hf(90));
     // Cap: D = $10,000 (< R = ceil($12,000 / 1.05) = $11,428.571429).
     assert_eq!(outcome.repaid_assets, usd(10_000));
@@ -239,14 +235,7 @@ fn small_chosen_collateral_is_fully_liquidatable() {
 fn underwater_position_loses_all_collateral_and_reports_bad_debt() {
     // WETH 4 ETH = $8,000, LT 80% -> $6,400; D = $10,000; HF = 0.64 (value < debt).
     let collaterals = [eth(weth(4_000), percent(80), percent(5))];
-    let outcome = liquidate(
-        &collaterals,
-        usd(10_000),
-        &market(usd(2_000), usd(1_000)),
-        0,
-        U256::MAX,
-    )
-    .unwrap();
+    let outcome = liquidate_maximum(&collaterals, usd(10_000));
     assert_eq!(outcome.health_factor_before, hf(64));
     // R = ceil(8000e6 / 1.05) = ceil(7,619,047,619.05) = 7,619,047,620 (< D).
     assert_eq!(outcome.repaid_assets, U256::from(7_619_047_620_u64));
@@ -295,14 +284,7 @@ fn dusty_position() -> [CollateralSnapshot; 2] {
 /// maximum request extends to the whole WETH balance, past the close factor.
 #[test]
 fn dust_rule_extends_a_maximum_request() {
-    let outcome = liquidate(
-        &dusty_position(),
-        usd(10_000),
-        &market(usd(2_000), usd(1_000)),
-        0,
-        U256::MAX,
-    )
-    .unwrap();
+    let outcome = liquidate_maximum(&dusty_position(), usd(10_000));
     // R = ceil(5500e6 / 1.05) = ceil(5,238,095,238.1) = 5,238,095,239.
     assert_eq!(outcome.repaid_assets, U256::from(5_238_095_239_u64));
     assert_eq!(outcome.seized_collateral, weth(2_750));
@@ -327,7 +309,7 @@ fn dust_rule_trims_a_bounded_request_on_collateral() {
     let outcome = liquidate(
         &dusty_position(),
         usd(10_000),
-        &market(usd(2_000), usd(1_000)),
+        &default_market(),
         0,
         usd(5_000),
     )
@@ -356,14 +338,7 @@ fn dust_rule_trims_a_bounded_request_on_collateral() {
 fn dust_rule_trims_a_bounded_request_on_debt() {
     let threshold = Wad(U256::from(727_500_000_000_000_000_u64));
     let collaterals = [eth(weth(1_000), threshold, percent(5))];
-    let outcome = liquidate(
-        &collaterals,
-        usd(1_500),
-        &market(usd(2_000), usd(1_000)),
-        0,
-        usd(1_000),
-    )
-    .unwrap();
+    let outcome = liquidate(&collaterals, usd(1_500), &default_market(), 0, usd(1_000)).unwrap();
     // Keep min_shares_reaching($1,000) = to_shares_down(1e9 - 1) + 1 = 1e15 - 999,999 shares:
     // burn 1.5e15 - (1e15 - 999,999) = 500,000,000,999,999 shares, costing
     // ceil(500,000,000.999999) = 500,000,001 and leaving ceil(999,999,999.000001) = $1,000.
@@ -371,13 +346,7 @@ fn dust_rule_trims_a_bounded_request_on_debt() {
     assert_eq!(outcome.repaid_assets, U256::from(500_000_001_u64));
     assert_eq!(outcome.remaining_debt_assets, usd(1_000));
     // The maximum request takes the whole $1,500 instead.
-    let full = liquidate(
-        &collaterals,
-        usd(1_500),
-        &market(usd(2_000), usd(1_000)),
-        0,
-        U256::MAX,
-    );
+    let full = liquidate(&collaterals, usd(1_500), &default_market(), 0, U256::MAX);
     assert_eq!(full.unwrap().repaid_assets, usd(1_500));
 }
 
@@ -387,7 +356,7 @@ fn dust_rule_trims_a_bounded_request_on_debt() {
 fn dust_rule_names_the_full_amount_when_nothing_partial_is_possible() {
     // WETH 1 ETH, LT 40% -> $800 against $900: HF 0.889.
     let collaterals = [eth(weth(1_000), percent(40), percent(5))];
-    let params = market(usd(2_000), usd(1_000));
+    let params = default_market();
     assert_eq!(
         liquidate(&collaterals, usd(900), &params, 0, usd(500)),
         Err(LiquidationError::LiquidationLeavesDust(
@@ -448,14 +417,7 @@ fn self_liquidation_costs_the_fee() {
         eth(weth(4_000), percent(80), percent(5)),
         btc(7_500_000, percent(88), percent(5)),
     ];
-    let outcome = liquidate(
-        &collaterals,
-        usd(10_000),
-        &market(usd(2_000), usd(1_000)),
-        0,
-        U256::MAX,
-    )
-    .unwrap();
+    let outcome = liquidate_maximum(&collaterals, usd(10_000));
     let value = |wei: U256| WETH_PRICE.to_base_down(wei).unwrap();
     let debt_cleared = usd(10_000) - outcome.remaining_debt_assets;
     let gained = value(outcome.liquidator_collateral) + debt_cleared;
@@ -468,7 +430,7 @@ fn self_liquidation_costs_the_fee() {
 fn healthy_position_cannot_be_liquidated() {
     // WETH 4 ETH at LT 80% = $6,400 against $6,400: HF exactly 1.0 is not liquidatable.
     let collaterals = [eth(weth(4_000), percent(80), percent(5))];
-    let params = market(usd(2_000), usd(1_000));
+    let params = default_market();
     assert_eq!(
         liquidate(&collaterals, usd(6_400), &params, 0, U256::MAX),
         Err(crate::errors::position_healthy(WAD))
@@ -494,7 +456,7 @@ fn request_errors_are_named() {
         eth(weth(4_000), percent(80), percent(5)),
         eth(U256::ZERO, percent(80), percent(5)),
     ];
-    let params = market(usd(2_000), usd(1_000));
+    let params = default_market();
     let debt = usd(10_000);
     for index in [1, 2, 255] {
         assert_eq!(

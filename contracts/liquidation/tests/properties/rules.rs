@@ -221,6 +221,30 @@ fn check_amount(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCas
     Ok(())
 }
 
+/// A borrower liquidating itself loses the fee and the repayment's rounding, never gains:
+/// `(liquidator - seized) * p / 1e36 + shares * (A + 1) / (S + 1e6) - repaid <= 0`.
+fn check_self_liquidation(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCaseError> {
+    let price = big(case.chosen().price.0);
+    let (assets, shares) =
+        offset_totals(case.debt.total_borrow_assets, case.debt.total_borrow_shares);
+    let received = big(outcome.liquidator_collateral) * &price * &shares
+        + big(outcome.repaid_shares) * assets * price_scale();
+    let given = big(outcome.seized_collateral) * &price * &shares
+        + big(outcome.repaid_assets) * shares * price_scale();
+    prop_assert!(received <= given);
+    Ok(())
+}
+
+type Check = fn(&Case, &LiquidationOutcome) -> Result<(), TestCaseError>;
+
+/// Runs `check` on the outcome when the case liquidates (errors are the other properties').
+fn on_liquidation(case: &Case, check: Check) -> Result<(), TestCaseError> {
+    match decide(case) {
+        Ok(outcome) => check(case, &outcome),
+        Err(_) => Ok(()),
+    }
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -250,53 +274,34 @@ proptest! {
     /// Invariant 12 and every rounding against the liquidator.
     #[test]
     fn seizure_is_priced_against_the_liquidator(case in case()) {
-        if let Ok(outcome) = decide(&case) {
-            check_pricing(&case, &outcome)?;
-        }
+        on_liquidation(&case, check_pricing)?;
     }
 
     /// Invariant 6, exact up to the named rounding, strict with a margin.
     #[test]
     fn solvent_liquidation_never_lowers_the_health_factor(case in case()) {
-        if let Ok(outcome) = decide(&case) {
-            check_health_factor(&case, &outcome)?;
-        }
+        on_liquidation(&case, check_health_factor)?;
     }
 
     #[test]
     fn partial_liquidation_never_leaves_dust(case in case()) {
-        if let Ok(outcome) = decide(&case) {
-            check_dust(&case, &outcome)?;
-        }
+        on_liquidation(&case, check_dust)?;
     }
 
     /// Invariant 7: a borrower left without collateral is left without debt.
     #[test]
     fn bad_debt_is_written_off_exactly_when_no_collateral_remains(case in case()) {
-        if let Ok(outcome) = decide(&case) {
-            check_debt_after(&case, &outcome)?;
-        }
+        on_liquidation(&case, check_debt_after)?;
     }
 
     #[test]
     fn amount_respects_the_close_factor_and_the_request(case in case()) {
-        if let Ok(outcome) = decide(&case) {
-            check_amount(&case, &outcome)?;
-        }
+        on_liquidation(&case, check_amount)?;
     }
 
-    /// A borrower liquidating itself loses the fee and the repayment's rounding, never gains:
-    /// `(liquidator - seized) * p / 1e36 + shares * (A + 1) / (S + 1e6) - repaid <= 0`.
+    /// See `check_self_liquidation`.
     #[test]
     fn self_liquidation_is_never_profitable(case in case()) {
-        if let Ok(outcome) = decide(&case) {
-            let price = big(case.chosen().price.0);
-            let (assets, shares) = offset_totals(case.debt.total_borrow_assets, case.debt.total_borrow_shares);
-            let received = big(outcome.liquidator_collateral) * &price * &shares
-                + big(outcome.repaid_shares) * assets * price_scale();
-            let given = big(outcome.seized_collateral) * &price * &shares
-                + big(outcome.repaid_assets) * shares * price_scale();
-            prop_assert!(received <= given);
-        }
+        on_liquidation(&case, check_self_liquidation)?;
     }
 }
