@@ -79,12 +79,14 @@ impl Devnet {
             depth: 0,
         };
         let receipt = self.run(before_install, message, false);
-        if !receipt.success {
-            return Err(Revert {
+        let outcome = match receipt.success {
+            true => Ok(address),
+            false => Err(Revert {
                 data: receipt.output.clone(),
-            });
-        }
-        Ok(address)
+            }),
+        };
+        self.last_receipt = Some(receipt);
+        outcome
     }
 
     /// Starts the deployment transaction and installs the code; returns the
@@ -110,15 +112,14 @@ impl Devnet {
             world.bump_nonce(from);
             world.checkpoint()
         };
-        self.run(
-            mark,
-            Message::top_level(from, to, value, data, false),
-            false,
-        )
-        .clone()
+        let message = Message::top_level(from, to, value, data, false);
+        let receipt = self.run(mark, message, false);
+        self.last_receipt = Some(receipt.clone());
+        receipt
     }
 
-    /// Runs a static call (like `eth_call` on a view) and discards every effect.
+    /// Runs a static call (like `eth_call` on a view) and discards every
+    /// effect; the receipt is returned, not kept as [`Devnet::last_receipt`].
     pub fn static_call(&mut self, from: Address, to: Address, data: &[u8]) -> Receipt {
         let mark = {
             let mut world = self.world.borrow_mut();
@@ -130,25 +131,24 @@ impl Devnet {
             Message::top_level(from, to, U256::ZERO, data, true),
             true,
         )
-        .clone()
     }
 
     /// Runs the top-level frame of a started transaction; on failure (or when
     /// `discard`) the state returns to `mark`.
-    fn run(&mut self, mark: usize, message: Message, discard: bool) -> &Receipt {
+    fn run(&mut self, mark: usize, message: Message, discard: bool) -> Receipt {
         let result = exec::call(&self.world, message);
         let mut world = self.world.borrow_mut();
         if discard || !result.success {
             world.revert_to(mark);
         }
         let record = world.finish_tx();
-        self.last_receipt.insert(Receipt {
+        Receipt {
             success: result.success,
             output: result.output.into(),
             logs: record.logs,
             gas: record.gas,
             halts: record.halts,
-        })
+        }
     }
 
     /// Calls `to` with a typed `sol!` call in a transaction from `from` and
@@ -181,7 +181,7 @@ impl Devnet {
         decode_returns::<C>(receipt)
     }
 
-    /// The receipt of the last transaction, deployment or view.
+    /// The receipt of the last transaction or deployment (views are not transactions).
     pub fn last_receipt(&self) -> Option<&Receipt> {
         self.last_receipt.as_ref()
     }
