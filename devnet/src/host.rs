@@ -259,6 +259,35 @@ impl StorageAccess for FrameHost {
     }
 }
 
+/// The target and calldata of a call hostio.
+///
+/// # Safety
+/// `to` must be valid for 20 bytes and `data` for `data_len` bytes.
+unsafe fn call_target(to: *const u8, data: *const u8, data_len: usize) -> (Address, Vec<u8>) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        (
+            Address::from_slice(&read_bytes(to, 20)),
+            read_bytes(data, data_len),
+        )
+    }
+}
+
+impl FrameHost {
+    /// Runs a call hostio and reports the return data length, as Nitro does.
+    fn finish_call(
+        &self,
+        kind: CallKind,
+        (to, data): (Address, Vec<u8>),
+        value: U256,
+        outs_len: &mut usize,
+    ) -> u8 {
+        let status = self.run_call(kind, to, data, value);
+        *outs_len = self.return_data_size();
+        status
+    }
+}
+
 unsafe impl UnsafeCallAccess for FrameHost {
     unsafe fn call_contract(
         &self,
@@ -270,20 +299,12 @@ unsafe impl UnsafeCallAccess for FrameHost {
         outs_len: &mut usize,
     ) -> u8 {
         // SAFETY: the hostio contract: 20-byte address, `data_len` bytes, 32-byte value.
-        let (to, data, value) = unsafe {
-            (
-                Address::from_slice(&read_bytes(to, 20)),
-                read_bytes(data, data_len),
-                read_bytes(value, 32),
-            )
-        };
+        let (target, value) = unsafe { (call_target(to, data, data_len), read_bytes(value, 32)) };
         let value = U256::from_be_slice(&value);
         if !value.is_zero() {
             self.halt_on_state_change_if_static();
         }
-        let status = self.run_call(CallKind::Call, to, data, value);
-        *outs_len = self.return_data_size();
-        status
+        self.finish_call(CallKind::Call, target, value, outs_len)
     }
 
     unsafe fn static_call_contract(
@@ -295,15 +316,8 @@ unsafe impl UnsafeCallAccess for FrameHost {
         outs_len: &mut usize,
     ) -> u8 {
         // SAFETY: the hostio contract: 20-byte address, `data_len` bytes.
-        let (to, data) = unsafe {
-            (
-                Address::from_slice(&read_bytes(to, 20)),
-                read_bytes(data, data_len),
-            )
-        };
-        let status = self.run_call(CallKind::Static, to, data, U256::ZERO);
-        *outs_len = self.return_data_size();
-        status
+        let target = unsafe { call_target(to, data, data_len) };
+        self.finish_call(CallKind::Static, target, U256::ZERO, outs_len)
     }
 
     unsafe fn delegate_call_contract(
@@ -315,15 +329,8 @@ unsafe impl UnsafeCallAccess for FrameHost {
         outs_len: &mut usize,
     ) -> u8 {
         // SAFETY: the hostio contract: 20-byte address, `data_len` bytes.
-        let (to, data) = unsafe {
-            (
-                Address::from_slice(&read_bytes(to, 20)),
-                read_bytes(data, data_len),
-            )
-        };
-        let status = self.run_call(CallKind::Delegate, to, data, U256::ZERO);
-        *outs_len = self.return_data_size();
-        status
+        let target = unsafe { call_target(to, data, data_len) };
+        self.finish_call(CallKind::Delegate, target, U256::ZERO, outs_len)
     }
 }
 

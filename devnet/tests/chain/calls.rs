@@ -6,7 +6,7 @@ use keel_devnet::{address_of, native, Devnet, HaltReason, STYLUS_DEPLOYER};
 
 use crate::constructed::{Constructed, ConstructedDeploy, IConstructed};
 use crate::probe::{Boom, IProbe, Noted, Probe};
-use crate::{alice, bob, calldata, deploy_probe, forward, word};
+use crate::{alice, bob, calldata, deploy_probe, forward, load, store, word};
 
 #[test]
 fn each_frame_sees_its_own_sender_value_and_origin() {
@@ -65,16 +65,7 @@ fn a_reverting_nested_call_is_rolled_back_while_the_outer_call_continues() {
     let mut devnet = Devnet::new();
     let outer = deploy_probe(&mut devnet);
     let inner = deploy_probe(&mut devnet);
-    devnet
-        .call(
-            alice(),
-            inner,
-            &IProbe::storeCall {
-                key: word(1),
-                value: word(10),
-            },
-        )
-        .unwrap();
+    store(&mut devnet, inner, 1, 10);
 
     let (success, output) = forward(
         &mut devnet,
@@ -98,12 +89,7 @@ fn a_reverting_nested_call_is_rolled_back_while_the_outer_call_continues() {
         devnet.last_receipt().unwrap().logs.is_empty(),
         "the reverted frame's log is gone"
     );
-    assert_eq!(
-        devnet
-            .view(inner, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        word(10)
-    );
+    assert_eq!(load(&mut devnet, inner, 1), word(10));
 
     // The outer frame's own writes before and after the failed call stay.
     let store_then_fail = IProbe::forwardCall {
@@ -113,29 +99,10 @@ fn a_reverting_nested_call_is_rolled_back_while_the_outer_call_continues() {
             value: word(1),
         }),
     };
-    devnet
-        .call(
-            alice(),
-            outer,
-            &IProbe::storeCall {
-                key: word(3),
-                value: word(3),
-            },
-        )
-        .unwrap();
+    store(&mut devnet, outer, 3, 3);
     devnet.call(alice(), outer, &store_then_fail).unwrap();
-    assert_eq!(
-        devnet
-            .view(outer, &IProbe::loadCall { key: word(3) })
-            .unwrap(),
-        word(3)
-    );
-    assert_eq!(
-        devnet
-            .view(inner, &IProbe::loadCall { key: word(2) })
-            .unwrap(),
-        U256::ZERO
-    );
+    assert_eq!(load(&mut devnet, outer, 3), word(3));
+    assert_eq!(load(&mut devnet, inner, 2), U256::ZERO);
 }
 
 #[test]
@@ -155,12 +122,7 @@ fn a_reverting_transaction_keeps_nothing_but_the_nonce() {
         keel_devnet::expect_error::<Boom, _>(reverted),
         Boom { value: word(5) }
     );
-    assert_eq!(
-        devnet
-            .view(probe, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        U256::ZERO
-    );
+    assert_eq!(load(&mut devnet, probe, 1), U256::ZERO);
     assert_eq!(devnet.nonce(bob()), nonce + 1);
 }
 
@@ -169,16 +131,7 @@ fn static_calls_reject_writes_and_logs_but_allow_reads() {
     let mut devnet = Devnet::new();
     let outer = deploy_probe(&mut devnet);
     let inner = deploy_probe(&mut devnet);
-    devnet
-        .call(
-            alice(),
-            inner,
-            &IProbe::storeCall {
-                key: word(1),
-                value: word(4),
-            },
-        )
-        .unwrap();
+    store(&mut devnet, inner, 1, 4);
 
     for data in [
         calldata(&IProbe::storeCall {
@@ -205,12 +158,7 @@ fn static_calls_reject_writes_and_logs_but_allow_reads() {
             (inner, &HaltReason::StateChangeInStaticContext)
         );
     }
-    assert_eq!(
-        devnet
-            .view(inner, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        word(4)
-    );
+    assert_eq!(load(&mut devnet, inner, 1), word(4));
 
     let read = calldata(&IProbe::loadCall { key: word(1) });
     let returned = devnet
@@ -250,12 +198,7 @@ fn static_calls_reject_writes_and_logs_but_allow_reads() {
         (halts[0].address, &halts[0].reason),
         (inner, &HaltReason::StateChangeInStaticContext)
     );
-    assert_eq!(
-        devnet
-            .view(inner, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        word(4)
-    );
+    assert_eq!(load(&mut devnet, inner, 1), word(4));
     assert!(devnet
         .view(
             inner,
@@ -317,18 +260,8 @@ fn delegate_calls_run_the_target_code_on_the_callers_storage_and_context() {
             },
         )
         .unwrap();
-    assert_eq!(
-        devnet
-            .view(proxy, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        word(8)
-    );
-    assert_eq!(
-        devnet
-            .view(library, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        U256::ZERO
-    );
+    assert_eq!(load(&mut devnet, proxy, 1), word(8));
+    assert_eq!(load(&mut devnet, library, 1), U256::ZERO);
 
     let context = calldata(&IProbe::contextCall {});
     let returned = devnet

@@ -1,27 +1,13 @@
 //! The gas report on known access patterns, with the Stylus storage cache.
 
-use alloy_primitives::U256;
-use keel_devnet::{Charge, Devnet, StoreKind};
+use alloy_primitives::{Address, U256};
+use keel_devnet::{Charge, Devnet, GasReport, StoreKind};
 
 use crate::probe::IProbe;
-use crate::{alice, calldata, deploy_probe, word};
+use crate::{alice, calldata, deploy_probe, load, store, word};
 
-fn store(
-    devnet: &mut Devnet,
-    probe: alloy_primitives::Address,
-    key: u64,
-    value: u64,
-) -> keel_devnet::GasReport {
-    devnet
-        .call(
-            alice(),
-            probe,
-            &IProbe::storeCall {
-                key: word(key),
-                value: word(value),
-            },
-        )
-        .unwrap();
+fn gas_of_store(devnet: &mut Devnet, probe: Address, key: u64, value: u64) -> GasReport {
+    store(devnet, probe, key, value);
     devnet.last_receipt().unwrap().gas.clone()
 }
 
@@ -30,7 +16,7 @@ fn storage_writes_are_priced_by_eip_2200_and_2929() {
     let mut devnet = Devnet::new();
     let probe = deploy_probe(&mut devnet);
 
-    let new_slot = store(&mut devnet, probe, 1, 5);
+    let new_slot = gas_of_store(&mut devnet, probe, 1, 5);
     assert_eq!(new_slot.total(), 22_100);
     assert_eq!(
         new_slot.count(|c| *c
@@ -41,15 +27,15 @@ fn storage_writes_are_priced_by_eip_2200_and_2929() {
         1
     );
 
-    let rewrite = store(&mut devnet, probe, 1, 6);
+    let rewrite = gas_of_store(&mut devnet, probe, 1, 6);
     assert_eq!(rewrite.total(), 2_100 + 2_900);
     assert_eq!(rewrite.refund, 0);
 
-    let clear = store(&mut devnet, probe, 1, 0);
+    let clear = gas_of_store(&mut devnet, probe, 1, 0);
     assert_eq!(clear.total(), 5_000);
     assert_eq!(clear.refund, 4_800);
 
-    let same_value = store(&mut devnet, probe, 2, 0);
+    let same_value = gas_of_store(&mut devnet, probe, 2, 0);
     assert_eq!(
         same_value.count(|c| *c
             == Charge::Store {
@@ -98,12 +84,7 @@ fn the_cache_coalesces_writes_within_a_frame() {
     let gas = &devnet.last_receipt().unwrap().gas;
     assert_eq!(gas.entries.len(), 1, "one SSTORE at the flush");
     assert_eq!(gas.total(), 22_100);
-    assert_eq!(
-        devnet
-            .view(probe, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        word(2)
-    );
+    assert_eq!(load(&mut devnet, probe, 1), word(2));
 }
 
 #[test]

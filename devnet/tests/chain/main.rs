@@ -45,3 +45,21 @@ fn forward(devnet: &mut Devnet, probe: Address, target: Address, data: Bytes) ->
         .expect("forward never reverts");
     (returned.success, returned.output)
 }
+
+/// `probe.store(key, value)` from alice.
+fn store(devnet: &mut Devnet, probe: Address, key: u64, value: u64) {
+    let call = IProbe::storeCall {
+        key: word(key),
+        value: word(value),
+    };
+    devnet
+        .call(alice(), probe, &call)
+        .expect("store never reverts");
+}
+
+/// `probe.load(key)`.
+fn load(devnet: &mut Devnet, probe: Address, key: u64) -> U256 {
+    devnet
+        .view(probe, &IProbe::loadCall { key: word(key) })
+        .expect("load never reverts")
+}

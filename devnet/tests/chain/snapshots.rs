@@ -3,50 +3,26 @@
 use alloy_primitives::U256;
 use keel_devnet::{native, Devnet};
 
-use crate::probe::{IProbe, Probe};
-use crate::{alice, bob, deploy_probe, word};
+use crate::probe::Probe;
+use crate::{bob, deploy_probe, load, store, word};
 
 #[test]
 fn restore_undoes_storage_balances_code_and_time_and_can_repeat() {
     let mut devnet = Devnet::new();
     let probe = deploy_probe(&mut devnet);
-    devnet
-        .call(
-            alice(),
-            probe,
-            &IProbe::storeCall {
-                key: word(1),
-                value: word(1),
-            },
-        )
-        .unwrap();
+    store(&mut devnet, probe, 1, 1);
     let start = devnet.timestamp();
     let saved = devnet.snapshot();
 
     for round in 0..2 {
-        devnet
-            .call(
-                alice(),
-                probe,
-                &IProbe::storeCall {
-                    key: word(1),
-                    value: word(2),
-                },
-            )
-            .unwrap();
+        store(&mut devnet, probe, 1, 2);
         devnet.set_balance(bob(), word(9));
         devnet.advance_time(3_600);
         devnet.advance_blocks(5);
         let later = devnet.deploy(bob(), native::<Probe>());
         devnet.restore(saved);
 
-        assert_eq!(
-            devnet
-                .view(probe, &IProbe::loadCall { key: word(1) })
-                .unwrap(),
-            word(1),
-            "round {round}"
-        );
+        assert_eq!(load(&mut devnet, probe, 1), word(1), "round {round}");
         assert_eq!(devnet.balance(bob()), U256::ZERO);
         assert_eq!((devnet.timestamp(), devnet.block_env().number), (start, 1));
         assert!(devnet.code(later).is_empty());

@@ -9,7 +9,7 @@ use keel_mocks::abi::{
 use keel_mocks::{MockErc20, NoReturnErc20};
 
 use crate::probe::IProbe;
-use crate::{alice, bob, calldata, deploy_probe, forward, word};
+use crate::{alice, bob, calldata, deploy_probe, forward, load, store, word};
 
 fn constructor(decimals: u8) -> TokenConstructor::constructorCall {
     TokenConstructor::constructorCall {
@@ -34,6 +34,19 @@ fn deploy_token(devnet: &mut Devnet, decimals: u8) -> Address {
         )
         .unwrap();
     token
+}
+
+fn transfer(devnet: &mut Devnet, token: Address, from: Address, to: Address, amount: u64) -> bool {
+    devnet
+        .call(
+            from,
+            token,
+            &IERC20::transferCall {
+                to,
+                amount: word(amount),
+            },
+        )
+        .unwrap()
 }
 
 fn balance(devnet: &mut Devnet, token: Address, account: Address) -> U256 {
@@ -63,16 +76,7 @@ fn metadata_is_set_by_the_constructor() {
 fn transfers_move_balances_and_emit_events() {
     let mut devnet = Devnet::new();
     let token = deploy_token(&mut devnet, 6);
-    assert!(devnet
-        .call(
-            alice(),
-            token,
-            &IERC20::transferCall {
-                to: bob(),
-                amount: word(300)
-            }
-        )
-        .unwrap());
+    assert!(transfer(&mut devnet, token, alice(), bob(), 300));
     let events = devnet.last_receipt().unwrap().events::<Transfer>();
     assert_eq!(
         events,
@@ -197,16 +201,7 @@ fn return_false_mode_moves_nothing() {
     devnet
         .call(alice(), token, &IMockErc20::setFailureModeCall { mode: 1 })
         .unwrap();
-    assert!(!devnet
-        .call(
-            alice(),
-            token,
-            &IERC20::transferCall {
-                to: bob(),
-                amount: word(1)
-            }
-        )
-        .unwrap());
+    assert!(!transfer(&mut devnet, token, alice(), bob(), 1));
     assert_eq!(balance(&mut devnet, token, bob()), U256::ZERO);
 }
 
@@ -242,16 +237,7 @@ fn fee_on_transfer_burns_the_fee_rounded_down() {
             &IMockErc20::setFeeBpsCall { feeBps: word(150) },
         )
         .unwrap();
-    devnet
-        .call(
-            alice(),
-            token,
-            &IERC20::transferCall {
-                to: bob(),
-                amount: word(199),
-            },
-        )
-        .unwrap();
+    transfer(&mut devnet, token, alice(), bob(), 199);
     let events = devnet.last_receipt().unwrap().events::<Transfer>();
     let burnt = Transfer {
         from: alice(),
@@ -297,50 +283,12 @@ fn the_transfer_hook_calls_out_once_before_moving_tokens() {
             },
         )
         .unwrap();
-    devnet
-        .call(
-            alice(),
-            token,
-            &IERC20::transferCall {
-                to: bob(),
-                amount: word(1),
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        devnet
-            .view(observer, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        word(42)
-    );
+    transfer(&mut devnet, token, alice(), bob(), 1);
+    assert_eq!(load(&mut devnet, observer, 1), word(42));
 
-    devnet
-        .call(
-            alice(),
-            observer,
-            &IProbe::storeCall {
-                key: word(1),
-                value: word(0),
-            },
-        )
-        .unwrap();
-    devnet
-        .call(
-            alice(),
-            token,
-            &IERC20::transferCall {
-                to: bob(),
-                amount: word(1),
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        devnet
-            .view(observer, &IProbe::loadCall { key: word(1) })
-            .unwrap(),
-        U256::ZERO,
-        "one-shot"
-    );
+    store(&mut devnet, observer, 1, 0);
+    transfer(&mut devnet, token, alice(), bob(), 1);
+    assert_eq!(load(&mut devnet, observer, 1), U256::ZERO, "one-shot");
 }
 
 /// A probe sends tokens; the token's hook calls back into that probe.
@@ -393,12 +341,7 @@ fn a_callback_into_the_caller_is_refused_unless_the_caller_accepts_reentry() {
 
     let open = devnet.deploy(alice(), native::<crate::probe::Probe>().reentrant());
     assert!(transfer_with_callback(&mut devnet, open, token).0);
-    assert_eq!(
-        devnet
-            .view(open, &IProbe::loadCall { key: word(9) })
-            .unwrap(),
-        word(1)
-    );
+    assert_eq!(load(&mut devnet, open, 9), word(1));
     assert_eq!(balance(&mut devnet, token, open), U256::ZERO);
 }
 
