@@ -1,2 +1,145 @@
-//! Keel debt module. Filled by its own issue; see `../shared/DESIGN.md` section 3.
-#![no_std]
+//! Keel debt: supply and borrow accounting of a market with virtual-offset shares, interest
+//! accrual from `block_timestamp`, the kinked rate model, the reserve factor, protocol
+//! reserves and bad-debt write-off (DESIGN sections 4, 5, 6 and 8).
+//!
+//! A functional core of pure functions over plain values ([`Totals`], [`AccountShares`],
+//! [`RateModel`]), property-tested without a VM:
+//!
+//! | function | rounding (DESIGN section 4) |
+//! |---|---|
+//! | [`supply`] by assets / by shares | shares minted down / assets taken up |
+//! | [`withdraw`] by assets / by shares | shares burnt up / assets paid down |
+//! | [`borrow`] by assets | shares booked up |
+//! | [`repay`] by assets / by shares | shares burnt down (at or above the debt: all shares, debt taken up) / assets taken up |
+//! | [`accrue`] | interest down (never above the exact exponential), reserves' part up |
+//! | [`write_off_bad_debt`] | debt written off up, capped at the pool |
+//! | [`Pool::to_assets_up`] / [`Pool::to_assets_down`] | a debt / a supply balance |
+//!
+//! under a thin `#[storage]` shell, [`DebtStorage`], that the market embeds as a field.
+//! Amounts are base-asset units: `U256` at the ABI, `u128` in storage (larger amounts are
+//! refused with [`AmountExceedsU128`]).
+//!
+//! # Accounting
+//!
+//! The market holds (at least) `supply.assets + reserves - borrow.assets` base tokens.
+//! Reserves are the protocol's own assets: they earn no interest, are lendable, and absorb bad
+//! debt before suppliers. Hence:
+//!
+//! - liquidity ([`Totals::available_liquidity`]) = `supply + reserves - borrow`; withdrawals,
+//!   borrows and reserves withdrawals never take more, so `borrow <= supply + reserves`
+//!   always holds (DESIGN invariant 1 with reserves);
+//! - utilisation ([`Totals::utilisation`]) = `borrow / (supply + reserves)`, at most 1;
+//! - interest `I` over `dt` seconds = `floor(borrow * ((1 + r)^dt - 1))` with `r` the rate at
+//!   the utilisation before the period; reserves get `ceil(I * reserveFactor)`, suppliers the
+//!   rest, so borrow growth equals supply growth plus reserves growth exactly (the cash
+//!   `supply + reserves - borrow` is unchanged) and the supply share price never falls except
+//!   through [`write_off_bad_debt`];
+//! - supply rate = `borrowRate * (1 - reserveFactor) * borrow / supply` (what suppliers
+//!   really earn; equal to `borrowRate * utilisation * (1 - reserveFactor)` without reserves);
+//!   APRs are per-second rates x [`SECONDS_PER_YEAR`] ([`annual_rate`]).
+//!
+//! Rates are per second, WAD, stored as `u64`: the rate model is base rate, slope below and
+//! slope above the optimal utilisation (increments over each segment), and the optimal
+//! utilisation, bounded by [`RateModel::validate`] (kink in `[1%, 99%]`, rate at full
+//! utilisation at most 1,000% APR); the reserve factor is at most 50%
+//! ([`validate_reserve_factor`]).
+//!
+//! # Storage slot map
+//!
+//! Relative to the slot `D` at which the market places its [`DebtStorage`] field (six
+//! consecutive slots), for an account `a`:
+//!
+//! | slot | contents (from the low bytes) |
+//! |---|---|
+//! | `D + 0` | total supply assets (16 bytes), total supply shares (16) |
+//! | `D + 1` | total borrow assets (16), total borrow shares (16) |
+//! | `D + 2` | reserves (16), last accrual timestamp (8), reserve factor (8) |
+//! | `D + 3` | base rate, slope below, slope above (per second), optimal utilisation (8 each) |
+//! | `D + 4` | supply cap (16), borrow cap (16) |
+//! | `D + 5` | (root of the accounts map, never written) |
+//! | `A = keccak256(pad32(a) . (D + 5))` | supply shares (16), borrow shares (16) |
+//!
+//! Writes go only to slots whose value changes (with interest accruing, `accrue` rewrites
+//! `D + 0..D + 2` once per block at most: a second accrual in the same second writes nothing).
+//!
+//! | operation | reads | writes |
+//! |---|---|---|
+//! | [`DebtStorage::accrue`] | `D + 0..=D + 3` | `D + 2`; `D + 1` and `D + 0` when interest is non-zero |
+//! | [`DebtStorage::supply`] | `D + 0`, `D + 4`, `A` | `D + 0`, `A` |
+//! | [`DebtStorage::withdraw`] | `D + 0..=D + 2`, `A` | `D + 0`, `A` |
+//! | [`DebtStorage::borrow`] | `D + 0..=D + 2`, `D + 4`, `A` | `D + 1`, `A` |
+//! | [`DebtStorage::repay`] | `D + 1`, `A` | `D + 1`, `A` |
+//! | [`DebtStorage::write_off_bad_debt`] | `D + 0..=D + 2`, `A` | `D + 1`, `A`; `D + 2` and `D + 0` when they absorb a loss |
+//! | [`DebtStorage::withdraw_reserves`] | `D + 0..=D + 2` | `D + 2` |
+//! | [`DebtStorage::debt_assets_up`] / [`DebtStorage::supply_assets_down`] | `D + 1` / `D + 0`, `A` | none |
+//! | [`DebtStorage::set_rate_model`] / [`DebtStorage::set_reserve_factor`] / [`DebtStorage::set_caps`] | none / `D + 2` / none | `D + 3` / `D + 2` / `D + 4` |
+//!
+//! Every operation first accrues, so `D + 0..=D + 3` are warm (cached by the Stylus host)
+//! when the operation itself reads them: `supply` costs 5 cold slots (4 of them the accrual's
+//! plus `A`, and `D + 4`), `borrow` 6 plus the vault's collateral slots.
+//!
+//! # How the market calls it
+//!
+//! ```ignore
+//! let now = self.vm().block_timestamp();
+//! // accrueInterest, and the start of every operation below (and of liquidate):
+//! let accrual = self.debt.accrue(now)?; // event AccrueInterest(accrual.interest, accrual.to_reserves, ...)
+//!
+//! // supply(assets, onBehalf) / supplyShares(shares, onBehalf):
+//! let step = self.debt.supply(on_behalf, Quantity::Assets(assets))?;
+//! // transferFrom(caller, market, step.assets); event Supply(.., step.assets, step.shares)
+//!
+//! // borrow(assets, onBehalf, receiver): book, then check the LTV with the vault.
+//! let step = self.debt.borrow(on_behalf, assets)?;
+//! let debt_up = step.pool.to_assets_up(step.account.borrow)?;
+//! let value = keel_vault::value_position(&self.vault.snapshot(on_behalf), |i| self.collateral_risk(i))?;
+//! keel_vault::check_within_ltv(value.borrow_power_down, debt_up)?;
+//! // transfer(receiver, step.assets)
+//!
+//! // repay(assets or shares, onBehalf): never paused; U256::MAX repays everything.
+//! let step = self.debt.repay(on_behalf, Quantity::Assets(U256::MAX))?;
+//! // transferFrom(caller, market, step.assets)
+//!
+//! // liquidate (after the liquidation outcome is computed on accrued totals):
+//! let step = self.debt.repay(borrower, Quantity::Assets(outcome.repaid))?;
+//! let seized = self.vault.withdraw(borrower, index, outcome.seized)?;
+//! if seized.held.is_empty() && step.account.borrow > 0 {
+//!     let write_off = self.debt.write_off_bad_debt(borrower)?; // event BadDebt(.., from_reserves, from_suppliers)
+//! }
+//! // reserves: self.debt.withdraw_reserves(assets)? then transfer(treasury, assets)
+//! ```
+//!
+//! Views call [`DebtStorage::preview_accrual`] and then the pure functions on its totals
+//! ([`Pool::to_assets_up`], [`borrow_rate_per_second`], [`supply_rate_per_second`],
+//! [`annual_rate`], [`Totals::utilisation`]).
+//!
+//! Errors: every rejection is a Solidity custom error (see [`error`]) wrapped by
+//! [`DebtError`]; the market lists those error types as variants of its own
+//! `#[derive(SolidityError)]` enum and converts with a `match` on [`DebtError`].
+
+extern crate alloc;
+
+pub mod accrual;
+pub mod error;
+pub mod ops;
+pub mod pool;
+pub mod rate_model;
+pub mod reserves;
+pub mod storage;
+
+pub use accrual::{
+    accrue, borrow_rate_per_second, supply_rate_per_second, Accrual, InterestConfig,
+};
+pub use error::{
+    AmountExceedsU128, AmountRoundsToZero, BorrowCapExceeded, DebtError, DebtMathError,
+    InsufficientLiquidity, InsufficientReserves, InsufficientSupplyShares, MaxBorrowRateTooHigh,
+    NoDebt, OptimalUtilisationOutOfBounds, ReserveFactorTooHigh, SupplyCapExceeded, ZeroAmount,
+};
+pub use ops::{borrow, repay, supply, withdraw, Quantity, Step};
+pub use pool::{AccountShares, Pool, Totals};
+pub use rate_model::{
+    annual_rate, validate_reserve_factor, RateModel, MAX_BORROW_RATE_PER_SECOND,
+    MAX_OPTIMAL_UTILISATION, MAX_RESERVE_FACTOR, MIN_OPTIMAL_UTILISATION, SECONDS_PER_YEAR,
+};
+pub use reserves::{withdraw_reserves, write_off_bad_debt, WriteOff};
+pub use storage::{AccountSlot, CapsSlot, DebtStorage, PoolSlot, RateModelSlot, ReservesSlot};

@@ -1,0 +1,268 @@
+//! Interest accrual and the rate views.
+
+use keel_math::{
+    checked_add, checked_sub, compounded_interest_wad, mul_div_down, to_u128, w_mul_down,
+    MathError, Wad, U256, WAD,
+};
+
+use crate::error::DebtError;
+use crate::pool::Totals;
+use crate::rate_model::RateModel;
+
+/// The interest parameters read on every accrual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InterestConfig {
+    /// The borrow-rate curve.
+    pub rate_model: RateModel,
+    /// Share of interest that goes to reserves, WAD, at most 50%.
+    pub reserve_factor: Wad,
+}
+
+/// The result of an accrual, for storage and the `AccrueInterest` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Accrual {
+    /// The totals after accrual (borrow, supply and reserves grown, timestamp moved).
+    pub totals: Totals,
+    /// Interest added to the borrow pool, base-asset units.
+    pub interest: u128,
+    /// Part of `interest` added to reserves; the rest went to the supply pool.
+    pub to_reserves: u128,
+    /// The borrow rate that applied over the period, per second, WAD.
+    pub borrow_rate_per_second: Wad,
+}
+
+/// Accrues interest from `totals.last_accrual_seconds` to `now_seconds`.
+///
+/// The rate is the model's rate at the utilisation at the start of the period. Interest is
+/// `floor(borrow * compounded_interest_wad(rate, elapsed))`: never more than the exact
+/// exponential gives. Reserves get `ceil(interest * reserve_factor)` (the protocol's favour),
+/// suppliers the rest, so borrow growth equals supply growth plus reserves growth exactly and
+/// the supply share price never falls. A timestamp at or before the last accrual changes
+/// nothing (and never moves the timestamp back); with nothing borrowed only the timestamp
+/// moves (so a first accrual long after timestamp 0 computes no compounding).
+///
+/// # Errors
+/// `DebtMathError` only if a total would exceed `u128` or compounding would overflow (decades
+/// untouched at the highest allowed rate); the market then cannot accrue, so keep rates and
+/// caps bounded.
+pub fn accrue(
+    totals: &Totals,
+    config: &InterestConfig,
+    now_seconds: u64,
+) -> Result<Accrual, DebtError> {
+    let elapsed_seconds = now_seconds.saturating_sub(totals.last_accrual_seconds);
+    let borrow_rate_per_second = config
+        .rate_model
+        .borrow_rate_per_second(totals.utilisation()?)?;
+    let unchanged = Accrual {
+        totals: *totals,
+        borrow_rate_per_second,
+        ..Accrual::default()
+    };
+    if elapsed_seconds == 0 {
+        return Ok(unchanged);
+    }
+    if totals.borrow.assets == 0 {
+        let mut after = *totals;
+        after.last_accrual_seconds = now_seconds;
+        return Ok(Accrual {
+            totals: after,
+            ..unchanged
+        });
+    }
+    let growth = compounded_interest_wad(borrow_rate_per_second.0, elapsed_seconds)?;
+    let interest = w_mul_down(U256::from(totals.borrow.assets), growth)?;
+    let to_reserves = config.reserve_factor.mul_up(interest)?;
+    let to_suppliers = checked_sub(interest, to_reserves)?;
+    let mut after = *totals;
+    after.borrow.assets = add(totals.borrow.assets, interest)?;
+    after.supply.assets = add(totals.supply.assets, to_suppliers)?;
+    after.reserves = add(totals.reserves, to_reserves)?;
+    after.last_accrual_seconds = now_seconds;
+    Ok(Accrual {
+        totals: after,
+        interest: to_u128(interest)?,
+        to_reserves: to_u128(to_reserves)?,
+        ..unchanged
+    })
+}
+
+/// The borrow rate at the current utilisation of `totals`, per second, WAD.
+///
+/// # Errors
+/// `MathError` only for an unvalidated model.
+pub fn borrow_rate_per_second(totals: &Totals, model: &RateModel) -> Result<Wad, MathError> {
+    model.borrow_rate_per_second(totals.utilisation()?)
+}
+
+/// The rate suppliers earn, per second, WAD, rounded down:
+/// `borrow_rate * (1 - reserve_factor) * borrow / supply`; 0 with no supply.
+///
+/// This is `borrow_rate * utilisation * (1 - reserve_factor)` when reserves are zero; with
+/// reserves, suppliers also earn on the loans that reserves fund (reserves earn nothing), so
+/// their rate is higher by `(supply + reserves) / supply`.
+///
+/// # Errors
+/// `MathError` only for an unvalidated model or a reserve factor above 1.
+pub fn supply_rate_per_second(totals: &Totals, config: &InterestConfig) -> Result<Wad, MathError> {
+    if totals.supply.assets == 0 {
+        return Ok(Wad::ZERO);
+    }
+    let borrow_rate = borrow_rate_per_second(totals, &config.rate_model)?;
+    let net_rate = w_mul_down(borrow_rate.0, checked_sub(WAD, config.reserve_factor.0)?)?;
+    Ok(Wad(mul_div_down(
+        net_rate,
+        U256::from(totals.borrow.assets),
+        U256::from(totals.supply.assets),
+    )?))
+}
+
+fn add(total: u128, amount: U256) -> Result<u128, MathError> {
+    to_u128(checked_add(U256::from(total), amount)?)
+}
+
+#[cfg(test)]
+// Test arithmetic on small constants.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::error::DebtMathError;
+    use crate::pool::Pool;
+    use crate::rate_model::MAX_BORROW_RATE_PER_SECOND;
+
+    fn wad_percent(percent: u64) -> Wad {
+        Wad(WAD * U256::from(percent) / U256::from(100))
+    }
+
+    /// A flat rate of `rate` per second at every utilisation.
+    fn flat(rate: u64, reserve_factor_percent: u64) -> InterestConfig {
+        InterestConfig {
+            rate_model: RateModel {
+                base_rate_per_second: Wad(U256::from(rate)),
+                optimal_utilisation: wad_percent(80),
+                ..RateModel::default()
+            },
+            reserve_factor: wad_percent(reserve_factor_percent),
+        }
+    }
+
+    fn totals(supply: u128, borrow: u128, reserves: u128, last: u64) -> Totals {
+        Totals {
+            supply: Pool {
+                assets: supply,
+                shares: supply * 1_000_000,
+            },
+            borrow: Pool {
+                assets: borrow,
+                shares: borrow * 1_000_000,
+            },
+            reserves,
+            last_accrual_seconds: last,
+        }
+    }
+
+    #[test]
+    fn one_second_splits_interest_with_reserves_rounded_up() {
+        // 0.1% per second on 1_001_000 = 1001; reserves ceil(100.1) = 101, suppliers 900.
+        let before = totals(2_000_000, 1_001_000, 7, 100);
+        let accrual = accrue(&before, &flat(1_000_000_000_000_000, 10), 101).unwrap();
+        assert_eq!((accrual.interest, accrual.to_reserves), (1001, 101));
+        let after = accrual.totals;
+        assert_eq!(after.borrow.assets, 1_002_001);
+        assert_eq!(after.supply.assets, 2_000_900);
+        assert_eq!(after.reserves, 108);
+        assert_eq!(after.last_accrual_seconds, 101);
+        assert_eq!(
+            (after.borrow.shares, after.supply.shares),
+            (before.borrow.shares, before.supply.shares)
+        );
+        assert_eq!(
+            accrual.borrow_rate_per_second,
+            Wad(U256::from(1_000_000_000_000_000_u64))
+        );
+    }
+
+    #[test]
+    fn no_time_changes_nothing_and_time_never_runs_back() {
+        let before = totals(100, 50, 0, 1_000);
+        for now in [1_000, 999, 0] {
+            let accrual = accrue(&before, &flat(1_000, 10), now).unwrap();
+            assert_eq!(accrual.totals, before);
+            assert_eq!(accrual.interest, 0);
+        }
+    }
+
+    #[test]
+    fn without_borrow_only_the_clock_moves() {
+        let before = totals(100, 0, 3, 10);
+        let accrual = accrue(&before, &flat(1_000_000, 10), 5_000).unwrap();
+        assert_eq!(
+            accrual.totals,
+            Totals {
+                last_accrual_seconds: 5_000,
+                ..before
+            }
+        );
+        assert_eq!((accrual.interest, accrual.to_reserves), (0, 0));
+        // A first accrual from timestamp 0 at the highest rate would overflow compounding;
+        // with nothing borrowed it must not be computed at all.
+        let fresh = totals(100, 0, 0, 0);
+        let max_rate = flat(MAX_BORROW_RATE_PER_SECOND.saturating_to(), 10);
+        let accrual = accrue(&fresh, &max_rate, 1_700_000_000).unwrap();
+        assert_eq!(accrual.totals.last_accrual_seconds, 1_700_000_000);
+    }
+
+    #[test]
+    fn interest_beyond_u128_is_a_math_error() {
+        let before = Totals {
+            supply: Pool {
+                assets: u128::MAX,
+                shares: 1,
+            },
+            borrow: Pool {
+                assets: u128::MAX - 1,
+                shares: 1,
+            },
+            ..Totals::default()
+        };
+        let result = accrue(&before, &flat(1_000_000_000_000_000_000, 0), 1);
+        assert_eq!(result, Err(DebtMathError { kind: 4 }.into()));
+    }
+
+    #[test]
+    fn rates_follow_utilisation_and_the_reserve_factor() {
+        let config = InterestConfig {
+            rate_model: RateModel {
+                base_rate_per_second: Wad(U256::from(1_000_000)),
+                slope_below_optimal_per_second: Wad(U256::from(8_000_000)),
+                slope_above_optimal_per_second: Wad(U256::from(100_000_000)),
+                optimal_utilisation: wad_percent(80),
+            },
+            reserve_factor: wad_percent(10),
+        };
+        // Utilisation 40%: 1e6 + 8e6 / 2 = 5e6; suppliers: 5e6 * 0.9 * 40 / 100 = 1.8e6.
+        let t = totals(100, 40, 0, 0);
+        assert_eq!(
+            borrow_rate_per_second(&t, &config.rate_model),
+            Ok(Wad(U256::from(5_000_000)))
+        );
+        assert_eq!(
+            supply_rate_per_second(&t, &config),
+            Ok(Wad(U256::from(1_800_000)))
+        );
+        // Reserves lower utilisation (40 / 200 = 20%) but not what suppliers earn per borrow.
+        let with_reserves = totals(100, 40, 100, 0);
+        assert_eq!(
+            borrow_rate_per_second(&with_reserves, &config.rate_model),
+            Ok(Wad(U256::from(3_000_000)))
+        );
+        assert_eq!(
+            supply_rate_per_second(&with_reserves, &config),
+            Ok(Wad(U256::from(1_080_000)))
+        );
+        assert_eq!(
+            supply_rate_per_second(&totals(0, 0, 5, 0), &config),
+            Ok(Wad::ZERO)
+        );
+    }
+}

@@ -1,0 +1,564 @@
+//! Supply, withdraw, borrow and repay: pure functions from the totals and an account's shares
+//! to the new pool and account, with the rounding of DESIGN section 4.
+//!
+//! All of them expect totals already accrued to the current time ([`crate::accrue`]).
+
+use keel_math::{
+    checked_add, checked_sub, to_assets_down, to_assets_up, to_shares_down, to_shares_up, to_u128,
+    zero_floor_sub, U256,
+};
+
+use crate::error::{
+    AmountExceedsU128, AmountRoundsToZero, BorrowCapExceeded, DebtError, InsufficientLiquidity,
+    InsufficientSupplyShares, NoDebt, SupplyCapExceeded, ZeroAmount,
+};
+use crate::pool::{AccountShares, Pool, Totals};
+
+/// How an operation is sized: by an amount of assets or by an amount of shares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// Base-asset units.
+    Assets(U256),
+    /// Supply or borrow shares (as the operation implies).
+    Shares(U256),
+}
+
+/// The result of an operation on one pool for one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Step {
+    /// The pool after the operation: the supply pool for supply and withdraw, the borrow pool
+    /// for borrow and repay.
+    pub pool: Pool,
+    /// The account's shares after the operation.
+    pub account: AccountShares,
+    /// Assets moved: received from the caller (supply, repay) or paid out (withdraw, borrow).
+    pub assets: u128,
+    /// Shares minted (supply, borrow) or burnt (withdraw, repay).
+    pub shares: u128,
+}
+
+/// `supply`: mints supply shares for assets received.
+///
+/// By assets: shares minted `to_shares_down(assets)`. By shares: assets taken
+/// `to_assets_up(shares)`. `supply_cap` bounds the supply pool's assets after the supply.
+///
+/// # Errors
+/// [`ZeroAmount`]; [`AmountExceedsU128`]; [`AmountRoundsToZero`] when the assets buy no
+/// share; [`SupplyCapExceeded`]; `DebtMathError` if the shares exceed `u128`.
+pub fn supply(
+    supply_pool: Pool,
+    account: AccountShares,
+    quantity: Quantity,
+    supply_cap: u128,
+) -> Result<Step, DebtError> {
+    let (assets, shares) = match quantity {
+        Quantity::Assets(assets) => {
+            let assets = checked_amount(assets)?;
+            let shares =
+                to_shares_down(assets, pool_assets(supply_pool), pool_shares(supply_pool))?;
+            if shares.is_zero() {
+                return Err(AmountRoundsToZero { amount: assets }.into());
+            }
+            (assets, shares)
+        }
+        Quantity::Shares(shares) => {
+            let shares = checked_amount(shares)?;
+            let assets = to_assets_up(shares, pool_assets(supply_pool), pool_shares(supply_pool))?;
+            (assets, shares)
+        }
+    };
+    let total_after = checked_add(pool_assets(supply_pool), assets)?;
+    if total_after > U256::from(supply_cap) {
+        return Err(SupplyCapExceeded {
+            totalAfter: total_after,
+            cap: U256::from(supply_cap),
+        }
+        .into());
+    }
+    Ok(Step {
+        pool: Pool {
+            assets: to_u128(total_after)?,
+            shares: add_u128(supply_pool.shares, shares)?,
+        },
+        account: AccountShares {
+            supply: add_u128(account.supply, shares)?,
+            ..account
+        },
+        assets: to_u128(assets)?,
+        shares: to_u128(shares)?,
+    })
+}
+
+/// `withdraw`: burns supply shares and pays out assets, within available liquidity.
+///
+/// By assets: shares burnt `to_shares_up(assets)`. By shares: assets paid
+/// `to_assets_down(shares)`. Withdraw-all is by shares, with the account's whole balance.
+///
+/// # Errors
+/// [`ZeroAmount`]; [`AmountExceedsU128`]; [`InsufficientSupplyShares`] when the shares burnt
+/// exceed the account's; [`AmountRoundsToZero`] when the shares pay out no asset;
+/// [`InsufficientLiquidity`] when the assets exceed [`Totals::available_liquidity`].
+pub fn withdraw(
+    totals: &Totals,
+    account: AccountShares,
+    quantity: Quantity,
+) -> Result<Step, DebtError> {
+    let pool = totals.supply;
+    let (assets, shares) = match quantity {
+        Quantity::Assets(assets) => {
+            let assets = checked_amount(assets)?;
+            (
+                assets,
+                to_shares_up(assets, pool_assets(pool), pool_shares(pool))?,
+            )
+        }
+        Quantity::Shares(shares) => {
+            let shares = checked_amount(shares)?;
+            (
+                to_assets_down(shares, pool_assets(pool), pool_shares(pool))?,
+                shares,
+            )
+        }
+    };
+    if shares > U256::from(account.supply) {
+        return Err(InsufficientSupplyShares {
+            requested: shares,
+            balance: U256::from(account.supply),
+        }
+        .into());
+    }
+    if assets.is_zero() {
+        return Err(AmountRoundsToZero { amount: shares }.into());
+    }
+    check_liquidity(totals, assets)?;
+    let shares = to_u128(shares)?;
+    Ok(Step {
+        pool: Pool {
+            assets: to_u128(checked_sub(pool_assets(pool), assets)?)?,
+            shares: sub_u128(pool.shares, shares)?,
+        },
+        account: AccountShares {
+            supply: sub_u128(account.supply, shares)?,
+            ..account
+        },
+        assets: to_u128(assets)?,
+        shares,
+    })
+}
+
+/// `borrow` by assets: books borrow shares `to_shares_up(assets)` and pays out `assets`.
+///
+/// The caller then checks the LTV with the account's new debt
+/// `step.pool.to_assets_up(step.account.borrow)`.
+///
+/// # Errors
+/// [`ZeroAmount`]; [`AmountExceedsU128`]; [`InsufficientLiquidity`]; [`BorrowCapExceeded`]
+/// when the borrow pool's assets would exceed `borrow_cap`; `DebtMathError` if the shares
+/// exceed `u128`.
+pub fn borrow(
+    totals: &Totals,
+    account: AccountShares,
+    assets: U256,
+    borrow_cap: u128,
+) -> Result<Step, DebtError> {
+    let assets = checked_amount(assets)?;
+    check_liquidity(totals, assets)?;
+    let pool = totals.borrow;
+    let total_after = checked_add(pool_assets(pool), assets)?;
+    if total_after > U256::from(borrow_cap) {
+        return Err(BorrowCapExceeded {
+            totalAfter: total_after,
+            cap: U256::from(borrow_cap),
+        }
+        .into());
+    }
+    let shares = to_u128(to_shares_up(assets, pool_assets(pool), pool_shares(pool))?)?;
+    Ok(Step {
+        pool: Pool {
+            assets: to_u128(total_after)?,
+            shares: add_u128(pool.shares, U256::from(shares))?,
+        },
+        account: AccountShares {
+            borrow: add_u128(account.borrow, U256::from(shares))?,
+            ..account
+        },
+        assets: to_u128(assets)?,
+        shares,
+    })
+}
+
+/// `repay`: burns borrow shares for assets received. Never refused for size: any amount at
+/// or above the debt repays it all (so `U256::MAX` means "all"), and repay is never blocked
+/// by caps or liquidity.
+///
+/// By assets: below the debt, shares burnt `to_shares_down(assets)` and exactly `assets`
+/// taken; at or above the debt `to_assets_up(all shares)`, all shares are burnt and the payer
+/// pays that debt, not the amount offered. By shares: capped at the account's shares, assets
+/// taken `to_assets_up(shares)`. The pool's assets fall by the assets taken, floored at 0
+/// (rounding up can take one unit more than the pool's total).
+///
+/// # Errors
+/// [`ZeroAmount`]; [`NoDebt`] when the account owes nothing; [`AmountRoundsToZero`] when a
+/// partial repayment by assets burns no share.
+pub fn repay(
+    borrow_pool: Pool,
+    account: AccountShares,
+    quantity: Quantity,
+) -> Result<Step, DebtError> {
+    let amount = match quantity {
+        Quantity::Assets(amount) | Quantity::Shares(amount) => amount,
+    };
+    if amount.is_zero() {
+        return Err(ZeroAmount {}.into());
+    }
+    if account.borrow == 0 {
+        return Err(NoDebt {}.into());
+    }
+    let (assets, shares) = repaid(borrow_pool, account.borrow, quantity)?;
+    Ok(Step {
+        pool: Pool {
+            assets: to_u128(zero_floor_sub(pool_assets(borrow_pool), assets))?,
+            shares: sub_u128(borrow_pool.shares, shares)?,
+        },
+        account: AccountShares {
+            borrow: sub_u128(account.borrow, shares)?,
+            ..account
+        },
+        assets: to_u128(assets)?,
+        shares,
+    })
+}
+
+/// Assets taken and shares burnt by a repayment of a non-zero `quantity` of a non-zero debt.
+fn repaid(pool: Pool, account_shares: u128, quantity: Quantity) -> Result<(U256, u128), DebtError> {
+    let debt_up = pool.to_assets_up(account_shares)?;
+    match quantity {
+        Quantity::Assets(assets) if assets >= debt_up => Ok((debt_up, account_shares)),
+        Quantity::Assets(assets) => {
+            let shares = to_shares_down(assets, pool_assets(pool), pool_shares(pool))?;
+            if shares.is_zero() {
+                return Err(AmountRoundsToZero { amount: assets }.into());
+            }
+            Ok((assets, to_u128(shares)?))
+        }
+        Quantity::Shares(shares) => {
+            let shares = to_u128(shares).map_or(account_shares, |s| s.min(account_shares));
+            Ok((pool.to_assets_up(shares)?, shares))
+        }
+    }
+}
+
+/// Fails with [`InsufficientLiquidity`] if `assets` exceed the liquidity of `totals`.
+pub(crate) fn check_liquidity(totals: &Totals, assets: U256) -> Result<(), DebtError> {
+    let available = totals.available_liquidity()?;
+    if assets > available {
+        return Err(InsufficientLiquidity {
+            requested: assets,
+            available,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// A non-zero amount that fits in `u128`, widened back for the share math.
+pub(crate) fn checked_amount(amount: U256) -> Result<U256, DebtError> {
+    if amount.is_zero() {
+        return Err(ZeroAmount {}.into());
+    }
+    if to_u128(amount).is_err() {
+        return Err(AmountExceedsU128 { amount }.into());
+    }
+    Ok(amount)
+}
+
+fn pool_assets(pool: Pool) -> U256 {
+    U256::from(pool.assets)
+}
+
+fn pool_shares(pool: Pool) -> U256 {
+    U256::from(pool.shares)
+}
+
+fn add_u128(a: u128, b: U256) -> Result<u128, DebtError> {
+    Ok(to_u128(checked_add(U256::from(a), b)?)?)
+}
+
+fn sub_u128(a: u128, b: u128) -> Result<u128, DebtError> {
+    Ok(to_u128(checked_sub(U256::from(a), U256::from(b))?)?)
+}
+
+#[cfg(test)]
+// Test arithmetic on small constants.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::error::DebtMathError;
+
+    const MAX_CAP: u128 = u128::MAX;
+
+    fn pool(assets: u128, shares: u128) -> Pool {
+        Pool { assets, shares }
+    }
+
+    fn account(supply: u128, borrow: u128) -> AccountShares {
+        AccountShares { supply, borrow }
+    }
+
+    fn totals(supply: Pool, borrow: Pool, reserves: u128) -> Totals {
+        Totals {
+            supply,
+            borrow,
+            reserves,
+            last_accrual_seconds: 0,
+        }
+    }
+
+    fn assets(x: u128) -> Quantity {
+        Quantity::Assets(U256::from(x))
+    }
+
+    fn shares(x: u128) -> Quantity {
+        Quantity::Shares(U256::from(x))
+    }
+
+    fn above_u128() -> U256 {
+        U256::from(u128::MAX) + U256::from(1)
+    }
+
+    #[test]
+    fn supply_by_assets_mints_shares_rounded_down() {
+        // Price: (10 + 1) / (3e6 + 1e6) assets per share -> 5 assets buy floor(5 * 4e6 / 11).
+        let step = supply(pool(10, 3_000_000), account(7, 9), assets(5), MAX_CAP).unwrap();
+        assert_eq!(step.shares, 1_818_181);
+        assert_eq!(step.assets, 5);
+        assert_eq!(step.pool, pool(15, 4_818_181));
+        assert_eq!(step.account, account(1_818_188, 9));
+    }
+
+    #[test]
+    fn supply_by_shares_takes_assets_rounded_up() {
+        // 1e6 shares cost ceil(1e6 * 11 / 4e6) = 3 assets.
+        let step = supply(
+            pool(10, 3_000_000),
+            account(0, 0),
+            shares(1_000_000),
+            MAX_CAP,
+        )
+        .unwrap();
+        assert_eq!((step.assets, step.shares), (3, 1_000_000));
+        assert_eq!(step.pool, pool(13, 4_000_000));
+    }
+
+    #[test]
+    fn supply_refusals() {
+        let empty = pool(0, 0);
+        let none = account(0, 0);
+        assert_eq!(
+            supply(empty, none, assets(0), MAX_CAP),
+            Err(ZeroAmount {}.into())
+        );
+        assert_eq!(
+            supply(empty, none, Quantity::Shares(above_u128()), MAX_CAP),
+            Err(AmountExceedsU128 {
+                amount: above_u128()
+            }
+            .into())
+        );
+        // A share costs 2e6 assets here: 1 asset buys none.
+        assert_eq!(
+            supply(pool(2_000_000, 0), none, assets(1), MAX_CAP),
+            Err(AmountRoundsToZero {
+                amount: U256::from(1)
+            }
+            .into())
+        );
+        assert_eq!(
+            supply(pool(90, 90_000_000), none, assets(11), 100),
+            Err(SupplyCapExceeded {
+                totalAfter: U256::from(101),
+                cap: U256::from(100)
+            }
+            .into())
+        );
+        assert!(supply(pool(90, 90_000_000), none, assets(10), 100).is_ok());
+    }
+
+    #[test]
+    fn supply_shares_beyond_u128_is_a_math_error() {
+        let result = supply(pool(0, u128::MAX - 5), account(0, 0), assets(1), MAX_CAP);
+        assert_eq!(result, Err(DebtMathError { kind: 4 }.into()));
+    }
+
+    #[test]
+    fn withdraw_by_assets_burns_shares_rounded_up() {
+        let t = totals(pool(10, 3_000_000), pool(0, 0), 0);
+        // 5 assets burn ceil(5 * 4e6 / 11) = 1_818_182 shares.
+        let step = withdraw(&t, account(3_000_000, 0), assets(5)).unwrap();
+        assert_eq!((step.assets, step.shares), (5, 1_818_182));
+        assert_eq!(step.pool, pool(5, 1_181_818));
+        assert_eq!(step.account, account(1_181_818, 0));
+    }
+
+    #[test]
+    fn withdraw_by_shares_pays_assets_rounded_down_and_all_shares_empty_the_account() {
+        let t = totals(pool(10, 3_000_000), pool(0, 0), 0);
+        let step = withdraw(&t, account(3_000_000, 4), shares(3_000_000)).unwrap();
+        // floor(3e6 * 11 / 4e6) = 8: the virtual shares keep the rest.
+        assert_eq!((step.assets, step.shares), (8, 3_000_000));
+        assert_eq!(step.account, account(0, 4));
+        assert_eq!(step.pool, pool(2, 0));
+    }
+
+    #[test]
+    fn withdraw_refusals() {
+        let t = totals(pool(100, 100_000_000), pool(60, 60_000_000), 5);
+        let rich = account(100_000_000, 0);
+        assert_eq!(withdraw(&t, rich, shares(0)), Err(ZeroAmount {}.into()));
+        assert!(matches!(
+            withdraw(&t, rich, Quantity::Assets(above_u128())),
+            Err(DebtError::AmountExceedsU128(_))
+        ));
+        assert_eq!(
+            withdraw(&t, account(10, 0), shares(11)),
+            Err(InsufficientSupplyShares {
+                requested: U256::from(11),
+                balance: U256::from(10)
+            }
+            .into())
+        );
+        assert_eq!(
+            withdraw(&t, rich, shares(1)),
+            Err(AmountRoundsToZero {
+                amount: U256::from(1)
+            }
+            .into())
+        );
+        // Liquidity: 100 + 5 - 60 = 45.
+        assert_eq!(
+            withdraw(&t, rich, assets(46)),
+            Err(InsufficientLiquidity {
+                requested: U256::from(46),
+                available: U256::from(45)
+            }
+            .into())
+        );
+        assert!(withdraw(&t, rich, assets(45)).is_ok());
+    }
+
+    #[test]
+    fn borrow_books_shares_rounded_up() {
+        let t = totals(pool(100, 100_000_000), pool(10, 3_000_000), 0);
+        let step = borrow(&t, account(0, 0), U256::from(5), MAX_CAP).unwrap();
+        // ceil(5 * 4e6 / 11) = 1_818_182; the debt is at least what was lent.
+        assert_eq!((step.assets, step.shares), (5, 1_818_182));
+        assert_eq!(step.pool, pool(15, 4_818_182));
+        assert!(step.pool.to_assets_up(step.account.borrow).unwrap() >= U256::from(5));
+    }
+
+    #[test]
+    fn borrow_refusals() {
+        let t = totals(pool(100, 100_000_000), pool(60, 60_000_000), 5);
+        let none = account(0, 0);
+        assert_eq!(
+            borrow(&t, none, U256::ZERO, MAX_CAP),
+            Err(ZeroAmount {}.into())
+        );
+        assert!(matches!(
+            borrow(&t, none, above_u128(), MAX_CAP),
+            Err(DebtError::AmountExceedsU128(_))
+        ));
+        assert_eq!(
+            borrow(&t, none, U256::from(46), MAX_CAP),
+            Err(InsufficientLiquidity {
+                requested: U256::from(46),
+                available: U256::from(45)
+            }
+            .into())
+        );
+        assert_eq!(
+            borrow(&t, none, U256::from(41), 100),
+            Err(BorrowCapExceeded {
+                totalAfter: U256::from(101),
+                cap: U256::from(100)
+            }
+            .into())
+        );
+        assert!(borrow(&t, none, U256::from(40), 100).is_ok());
+    }
+
+    #[test]
+    fn partial_repay_by_assets_burns_shares_rounded_down() {
+        // Debt of 2e6 shares at 11 / 4e6: ceil(5.5) = 6 assets.
+        let step = repay(pool(10, 3_000_000), account(0, 2_000_000), assets(5)).unwrap();
+        assert_eq!((step.assets, step.shares), (5, 1_818_181));
+        assert_eq!(step.account, account(0, 181_819));
+        assert_eq!(step.pool, pool(5, 1_181_819));
+    }
+
+    #[test]
+    fn repay_of_more_than_the_debt_clears_it_for_the_debt_only() {
+        for offered in [U256::from(6), U256::from(7), U256::MAX] {
+            let step = repay(
+                pool(10, 3_000_000),
+                account(1, 2_000_000),
+                Quantity::Assets(offered),
+            )
+            .unwrap();
+            assert_eq!((step.assets, step.shares), (6, 2_000_000));
+            assert_eq!(step.account, account(1, 0));
+            assert_eq!(step.pool, pool(4, 1_000_000));
+        }
+    }
+
+    #[test]
+    fn repay_by_shares_takes_assets_rounded_up_and_caps_at_the_debt() {
+        let step = repay(
+            pool(10, 3_000_000),
+            account(0, 2_000_000),
+            shares(1_000_000),
+        )
+        .unwrap();
+        assert_eq!((step.assets, step.shares), (3, 1_000_000));
+        let all = repay(
+            pool(10, 3_000_000),
+            account(0, 2_000_000),
+            Quantity::Shares(U256::MAX),
+        )
+        .unwrap();
+        assert_eq!((all.assets, all.shares), (6, 2_000_000));
+        assert_eq!(all.account.borrow, 0);
+    }
+
+    #[test]
+    fn repay_all_can_take_one_unit_more_than_the_pool_holds() {
+        // After a write-down the shares are worth more than the pool's assets: the pool floors
+        // at zero instead of failing.
+        let step = repay(
+            pool(1, 5_000_000),
+            account(0, 5_000_000),
+            Quantity::Assets(U256::MAX),
+        )
+        .unwrap();
+        assert_eq!((step.assets, step.shares), (2, 5_000_000));
+        assert_eq!(step.pool, pool(0, 0));
+    }
+
+    #[test]
+    fn repay_refusals() {
+        let p = pool(10, 3_000_000);
+        assert_eq!(
+            repay(p, account(0, 5), assets(0)),
+            Err(ZeroAmount {}.into())
+        );
+        assert_eq!(repay(p, account(9, 0), assets(1)), Err(NoDebt {}.into()));
+        // A share costs 2 assets here: 1 asset burns none.
+        assert_eq!(
+            repay(pool(2_000_000, 0), account(0, 10), assets(1)),
+            Err(AmountRoundsToZero {
+                amount: U256::from(1)
+            }
+            .into())
+        );
+    }
+}

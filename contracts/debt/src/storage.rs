@@ -1,0 +1,570 @@
+//! The thin storage shell: loads plain values, lets the functional core compute, and writes
+//! back only the slots whose value changes.
+//!
+//! Slot layout and per-operation slot use: see the crate documentation.
+
+use alloy_primitives::{aliases::U128, Address, U64};
+use keel_math::{Wad, U256};
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::{StorageMap, StorageU128, StorageU64};
+
+use crate::accrual::{accrue, Accrual, InterestConfig};
+use crate::error::DebtError;
+use crate::ops::{borrow, repay, supply, withdraw, Quantity, Step};
+use crate::pool::{AccountShares, Pool, Totals};
+use crate::rate_model::{validate_reserve_factor, RateModel};
+use crate::reserves::{withdraw_reserves, write_off_bad_debt, WriteOff};
+
+/// A pool: assets (low 16 bytes) and shares (high 16 bytes).
+#[storage]
+pub struct PoolSlot {
+    assets: StorageU128,
+    shares: StorageU128,
+}
+
+/// Reserves (bytes 0..16), last accrual time (16..24), reserve factor (24..32).
+#[storage]
+pub struct ReservesSlot {
+    reserves: StorageU128,
+    last_accrual_seconds: StorageU64,
+    reserve_factor: StorageU64,
+}
+
+/// The rate model: base rate, slope below, slope above, optimal utilisation (8 bytes each,
+/// from the low end).
+#[storage]
+pub struct RateModelSlot {
+    base_rate_per_second: StorageU64,
+    slope_below_optimal_per_second: StorageU64,
+    slope_above_optimal_per_second: StorageU64,
+    optimal_utilisation: StorageU64,
+}
+
+/// Supply cap (low 16 bytes) and borrow cap (high 16 bytes), base-asset units.
+#[storage]
+pub struct CapsSlot {
+    supply_cap: StorageU128,
+    borrow_cap: StorageU128,
+}
+
+/// An account: supply shares (low 16 bytes) and borrow shares (high 16 bytes).
+#[storage]
+pub struct AccountSlot {
+    supply_shares: StorageU128,
+    borrow_shares: StorageU128,
+}
+
+/// The debt module's storage, embedded by the market as one field of its `#[storage]` struct.
+#[storage]
+pub struct DebtStorage {
+    supply: PoolSlot,
+    borrow: PoolSlot,
+    reserves: ReservesSlot,
+    rate_model: RateModelSlot,
+    caps: CapsSlot,
+    accounts: StorageMap<Address, AccountSlot>,
+}
+
+impl DebtStorage {
+    /// The stored totals (not accrued).
+    #[must_use]
+    pub fn totals(&self) -> Totals {
+        Totals {
+            supply: load_pool(&self.supply),
+            borrow: load_pool(&self.borrow),
+            reserves: u128_of(self.reserves.reserves.get()),
+            last_accrual_seconds: u64_of(self.reserves.last_accrual_seconds.get()),
+        }
+    }
+
+    /// The rate model and reserve factor.
+    #[must_use]
+    pub fn interest_config(&self) -> InterestConfig {
+        let slot = &self.rate_model;
+        InterestConfig {
+            rate_model: RateModel {
+                base_rate_per_second: wad_of(slot.base_rate_per_second.get()),
+                slope_below_optimal_per_second: wad_of(slot.slope_below_optimal_per_second.get()),
+                slope_above_optimal_per_second: wad_of(slot.slope_above_optimal_per_second.get()),
+                optimal_utilisation: wad_of(slot.optimal_utilisation.get()),
+            },
+            reserve_factor: wad_of(self.reserves.reserve_factor.get()),
+        }
+    }
+
+    /// Validates and stores the rate model. Accrue first, so the old rate applies to the time
+    /// before the change; the event is the market's.
+    ///
+    /// # Errors
+    /// Those of [`RateModel::validate`]; nothing is written on error.
+    pub fn set_rate_model(&mut self, model: &RateModel) -> Result<(), DebtError> {
+        model.validate()?;
+        let slot = &mut self.rate_model;
+        slot.base_rate_per_second
+            .set(u64_from(model.base_rate_per_second));
+        slot.slope_below_optimal_per_second
+            .set(u64_from(model.slope_below_optimal_per_second));
+        slot.slope_above_optimal_per_second
+            .set(u64_from(model.slope_above_optimal_per_second));
+        slot.optimal_utilisation
+            .set(u64_from(model.optimal_utilisation));
+        Ok(())
+    }
+
+    /// Validates and stores the reserve factor. Accrue first.
+    ///
+    /// # Errors
+    /// `ReserveFactorTooHigh`; nothing is written on error.
+    pub fn set_reserve_factor(&mut self, reserve_factor: Wad) -> Result<(), DebtError> {
+        validate_reserve_factor(reserve_factor)?;
+        self.reserves.reserve_factor.set(u64_from(reserve_factor));
+        Ok(())
+    }
+
+    /// The supply cap and the borrow cap, base-asset units (0 until set: nothing allowed).
+    #[must_use]
+    pub fn caps(&self) -> (u128, u128) {
+        (
+            u128_of(self.caps.supply_cap.get()),
+            u128_of(self.caps.borrow_cap.get()),
+        )
+    }
+
+    /// Stores the supply cap and the borrow cap (`u128::MAX` for none). Bounds and events are
+    /// the market's.
+    pub fn set_caps(&mut self, supply_cap: u128, borrow_cap: u128) {
+        self.caps.supply_cap.set(U128::saturating_from(supply_cap));
+        self.caps.borrow_cap.set(U128::saturating_from(borrow_cap));
+    }
+
+    /// The shares of `account`.
+    #[must_use]
+    pub fn account(&self, account: Address) -> AccountShares {
+        let slot = self.accounts.getter(account);
+        AccountShares {
+            supply: u128_of(slot.supply_shares.get()),
+            borrow: u128_of(slot.borrow_shares.get()),
+        }
+    }
+
+    /// The totals accrued to `now_seconds`, without writing (views, previews).
+    ///
+    /// # Errors
+    /// Those of [`accrue`].
+    pub fn preview_accrual(&self, now_seconds: u64) -> Result<Accrual, DebtError> {
+        accrue(&self.totals(), &self.interest_config(), now_seconds)
+    }
+
+    /// `accrueInterest`, and the first step of every operation: accrues to `now_seconds`
+    /// (`block_timestamp`) and stores the totals. Returns the accrual for the event.
+    ///
+    /// # Errors
+    /// Those of [`accrue`]; nothing is written on error.
+    pub fn accrue(&mut self, now_seconds: u64) -> Result<Accrual, DebtError> {
+        let before = self.totals();
+        let accrual = accrue(&before, &self.interest_config(), now_seconds)?;
+        self.store_totals(&before, &accrual.totals);
+        Ok(accrual)
+    }
+
+    /// `supply` for `account` (anyone may supply for anyone), against the stored supply cap.
+    ///
+    /// # Errors
+    /// Those of [`supply`]; nothing is written on error.
+    pub fn supply(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
+        let (supply_cap, _) = self.caps();
+        let step = supply(
+            load_pool(&self.supply),
+            self.account(account),
+            quantity,
+            supply_cap,
+        )?;
+        store_pool(&mut self.supply, step.pool);
+        self.store_account(account, step.account);
+        Ok(step)
+    }
+
+    /// `withdraw` from `account`'s supply (authorisation is the market's).
+    ///
+    /// # Errors
+    /// Those of [`withdraw`]; nothing is written on error.
+    pub fn withdraw(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
+        let step = withdraw(&self.totals(), self.account(account), quantity)?;
+        store_pool(&mut self.supply, step.pool);
+        self.store_account(account, step.account);
+        Ok(step)
+    }
+
+    /// `borrow` `assets` for `account`, against the stored borrow cap (the LTV check is the
+    /// market's: [`Step::pool`] and [`Step::account`] give the new debt).
+    ///
+    /// # Errors
+    /// Those of [`borrow`]; nothing is written on error.
+    pub fn borrow(&mut self, account: Address, assets: U256) -> Result<Step, DebtError> {
+        let (_, borrow_cap) = self.caps();
+        let step = borrow(&self.totals(), self.account(account), assets, borrow_cap)?;
+        store_pool(&mut self.borrow, step.pool);
+        self.store_account(account, step.account);
+        Ok(step)
+    }
+
+    /// `repay` `account`'s debt (anyone may repay for anyone; also the liquidator's repayment).
+    ///
+    /// # Errors
+    /// Those of [`repay`]; nothing is written on error.
+    pub fn repay(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
+        let step = repay(load_pool(&self.borrow), self.account(account), quantity)?;
+        store_pool(&mut self.borrow, step.pool);
+        self.store_account(account, step.account);
+        Ok(step)
+    }
+
+    /// Writes off all remaining debt of `account` (it has no collateral left).
+    ///
+    /// # Errors
+    /// Those of [`write_off_bad_debt`]; nothing is written on error.
+    pub fn write_off_bad_debt(&mut self, account: Address) -> Result<WriteOff, DebtError> {
+        let before = self.totals();
+        let write_off = write_off_bad_debt(&before, self.account(account))?;
+        self.store_totals(&before, &write_off.totals);
+        self.store_account(account, write_off.account);
+        Ok(write_off)
+    }
+
+    /// Takes `assets` out of reserves (the market then transfers them to the treasury).
+    /// Returns the reserves after.
+    ///
+    /// # Errors
+    /// Those of [`withdraw_reserves`]; nothing is written on error.
+    pub fn withdraw_reserves(&mut self, assets: U256) -> Result<u128, DebtError> {
+        let reserves = withdraw_reserves(&self.totals(), assets)?;
+        self.reserves.reserves.set(U128::saturating_from(reserves));
+        Ok(reserves)
+    }
+
+    /// `account`'s debt, rounded up, on the stored (accrued) totals.
+    ///
+    /// # Errors
+    /// `DebtMathError` only for totals beyond any real token.
+    pub fn debt_assets_up(&self, account: Address) -> Result<U256, DebtError> {
+        Ok(load_pool(&self.borrow).to_assets_up(self.account(account).borrow)?)
+    }
+
+    /// `account`'s supply balance, rounded down, on the stored (accrued) totals.
+    ///
+    /// # Errors
+    /// `DebtMathError` only for totals beyond any real token.
+    pub fn supply_assets_down(&self, account: Address) -> Result<U256, DebtError> {
+        Ok(load_pool(&self.supply).to_assets_down(self.account(account).supply)?)
+    }
+
+    fn store_totals(&mut self, before: &Totals, after: &Totals) {
+        if after.supply != before.supply {
+            store_pool(&mut self.supply, after.supply);
+        }
+        if after.borrow != before.borrow {
+            store_pool(&mut self.borrow, after.borrow);
+        }
+        if after.reserves != before.reserves {
+            self.reserves
+                .reserves
+                .set(U128::saturating_from(after.reserves));
+        }
+        if after.last_accrual_seconds != before.last_accrual_seconds {
+            self.reserves
+                .last_accrual_seconds
+                .set(U64::saturating_from(after.last_accrual_seconds));
+        }
+    }
+
+    fn store_account(&mut self, account: Address, shares: AccountShares) {
+        let mut slot = self.accounts.setter(account);
+        slot.supply_shares.set(U128::saturating_from(shares.supply));
+        slot.borrow_shares.set(U128::saturating_from(shares.borrow));
+    }
+}
+
+fn load_pool(slot: &PoolSlot) -> Pool {
+    Pool {
+        assets: u128_of(slot.assets.get()),
+        shares: u128_of(slot.shares.get()),
+    }
+}
+
+fn store_pool(slot: &mut PoolSlot, pool: Pool) {
+    slot.assets.set(U128::saturating_from(pool.assets));
+    slot.shares.set(U128::saturating_from(pool.shares));
+}
+
+fn u128_of(value: U128) -> u128 {
+    value.saturating_to()
+}
+
+fn u64_of(value: U64) -> u64 {
+    value.saturating_to()
+}
+
+fn wad_of(value: U64) -> Wad {
+    Wad(U256::from(u64_of(value)))
+}
+
+/// A validated factor or rate as stored (validation bounds them far below `u64::MAX`).
+fn u64_from(value: Wad) -> U64 {
+    U64::saturating_from(value.0)
+}
+
+#[cfg(test)]
+// Test arithmetic on small constants.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::error::{InsufficientLiquidity, SupplyCapExceeded};
+    use alloy_primitives::{address, keccak256, B256};
+    use keel_math::WAD;
+    use std::collections::HashMap;
+    use stylus_sdk::testing::TestVM;
+
+    const SUPPLY_CAP: u128 = 1_000_000_000_000_000;
+    const BORROW_CAP: u128 = 500_000_000_000_000;
+    const SUPPLIED: u128 = 1_000_000_000_000;
+    const LENDER: Address = address!("0x00000000000000000000000000000000000000aa");
+    const BORROWER: Address = address!("0x00000000000000000000000000000000000000bb");
+
+    /// Slot `A` of `account`: `keccak256(pad32(account) . 5)`.
+    fn account_slot(account: Address) -> U256 {
+        let mut preimage = [0_u8; 64];
+        preimage[12..32].copy_from_slice(account.as_slice());
+        preimage[63] = 5;
+        U256::from_be_bytes(keccak256(preimage).0)
+    }
+
+    /// The word with `low` in bytes 16..32 and `high` in bytes 0..16 (big-endian word).
+    fn halves(low: u128, high: u128) -> B256 {
+        let mut word = [0_u8; 32];
+        word[..16].copy_from_slice(&high.to_be_bytes());
+        word[16..].copy_from_slice(&low.to_be_bytes());
+        B256::from(word)
+    }
+
+    fn changed_slots(before: &HashMap<U256, B256>, vm: &TestVM) -> Vec<U256> {
+        let mut changed: Vec<U256> = vm
+            .snapshot()
+            .storage
+            .into_iter()
+            .filter(|(key, value)| before.get(key).unwrap_or(&B256::ZERO) != value)
+            .map(|(key, _)| key)
+            .collect();
+        changed.sort();
+        changed
+    }
+
+    fn model() -> RateModel {
+        RateModel {
+            base_rate_per_second: Wad(U256::from(1_000_000_000)),
+            slope_below_optimal_per_second: Wad(U256::from(2_000_000_000)),
+            slope_above_optimal_per_second: Wad(U256::from(30_000_000_000_u64)),
+            optimal_utilisation: Wad(WAD * U256::from(8) / U256::from(10)),
+        }
+    }
+
+    fn market(vm: &TestVM) -> DebtStorage {
+        let mut debt = DebtStorage::from(vm);
+        debt.set_rate_model(&model()).unwrap();
+        debt.set_reserve_factor(Wad(WAD / U256::from(10))).unwrap();
+        debt.set_caps(SUPPLY_CAP, BORROW_CAP);
+        debt
+    }
+
+    #[test]
+    fn configuration_round_trips_through_its_slots() {
+        let vm = TestVM::default();
+        let debt = market(&vm);
+        assert_eq!(
+            debt.interest_config(),
+            InterestConfig {
+                rate_model: model(),
+                reserve_factor: Wad(WAD / U256::from(10)),
+            }
+        );
+        assert_eq!(debt.caps(), (SUPPLY_CAP, BORROW_CAP));
+        assert_eq!(
+            vm.get_storage(U256::from(4)),
+            halves(SUPPLY_CAP, BORROW_CAP)
+        );
+        let rates = vm.get_storage(U256::from(3));
+        assert_eq!(rates[24..32], 1_000_000_000_u64.to_be_bytes());
+        assert_eq!(rates[0..8], 800_000_000_000_000_000_u64.to_be_bytes());
+    }
+
+    #[test]
+    fn invalid_configuration_is_refused_and_not_written() {
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        let before = vm.snapshot().storage;
+        let bad = RateModel {
+            optimal_utilisation: Wad::ZERO,
+            ..model()
+        };
+        assert!(matches!(
+            debt.set_rate_model(&bad),
+            Err(DebtError::OptimalUtilisationOutOfBounds(_))
+        ));
+        assert!(matches!(
+            debt.set_reserve_factor(Wad(WAD)),
+            Err(DebtError::ReserveFactorTooHigh(_))
+        ));
+        assert_eq!(changed_slots(&before, &vm), Vec::<U256>::new());
+    }
+
+    #[test]
+    fn operations_write_only_their_documented_slots() {
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        let lender = account_slot(LENDER);
+        let borrower = account_slot(BORROWER);
+
+        let before = vm.snapshot().storage;
+        let step = debt
+            .supply(LENDER, Quantity::Assets(U256::from(SUPPLIED)))
+            .unwrap();
+        assert_eq!(changed_slots(&before, &vm), [U256::ZERO, lender]);
+        assert_eq!(
+            vm.get_storage(U256::ZERO),
+            halves(SUPPLIED, SUPPLIED * 1_000_000)
+        );
+        assert_eq!(vm.get_storage(lender), halves(step.shares, 0));
+
+        let before = vm.snapshot().storage;
+        debt.borrow(BORROWER, U256::from(SUPPLIED / 2)).unwrap();
+        assert_eq!(changed_slots(&before, &vm), [U256::from(1), borrower]);
+        assert_eq!(
+            vm.get_storage(borrower),
+            halves(0, SUPPLIED / 2 * 1_000_000)
+        );
+
+        let before = vm.snapshot().storage;
+        let accrual = debt.accrue(1_000).unwrap();
+        assert!(accrual.interest > 0 && accrual.to_reserves > 0);
+        assert_eq!(
+            changed_slots(&before, &vm),
+            [U256::ZERO, U256::from(1), U256::from(2)]
+        );
+        let before = vm.snapshot().storage;
+        debt.accrue(1_000).unwrap();
+        assert_eq!(changed_slots(&before, &vm), Vec::<U256>::new());
+
+        let before = vm.snapshot().storage;
+        debt.repay(BORROWER, Quantity::Shares(U256::MAX)).unwrap();
+        assert_eq!(changed_slots(&before, &vm), [U256::from(1), borrower]);
+
+        let before = vm.snapshot().storage;
+        debt.withdraw_reserves(U256::from(1)).unwrap();
+        assert_eq!(changed_slots(&before, &vm), [U256::from(2)]);
+
+        let before = vm.snapshot().storage;
+        debt.withdraw(LENDER, Quantity::Shares(U256::from(step.shares)))
+            .unwrap();
+        assert_eq!(changed_slots(&before, &vm), [U256::ZERO, lender]);
+    }
+
+    #[test]
+    fn a_year_of_interest_reaches_lenders_and_reserves() {
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        let supplied = debt
+            .supply(LENDER, Quantity::Assets(U256::from(100_000)))
+            .unwrap();
+        debt.borrow(BORROWER, U256::from(50_000)).unwrap();
+        debt.accrue(crate::SECONDS_PER_YEAR).unwrap();
+        let owed = debt.debt_assets_up(BORROWER).unwrap();
+        let lent = debt.supply_assets_down(LENDER).unwrap();
+        let totals = debt.totals();
+        // Utilisation 50%: rate = 1e9 + 2e9 * 0.5 / 0.8 = 2.25e9 per second, about 7.1% APR.
+        assert!(
+            owed > U256::from(53_600) && owed < U256::from(53_700),
+            "{owed}"
+        );
+        assert!(
+            lent > U256::from(103_300) && lent < U256::from(103_400),
+            "{lent}"
+        );
+        assert_eq!(
+            U256::from(totals.borrow.assets) - U256::from(50_000),
+            U256::from(totals.supply.assets) - U256::from(100_000) + U256::from(totals.reserves)
+        );
+
+        let repaid = debt.repay(BORROWER, Quantity::Assets(U256::MAX)).unwrap();
+        assert_eq!(U256::from(repaid.assets), owed);
+        assert_eq!(debt.account(BORROWER).borrow, 0);
+        let withdrawn = debt
+            .withdraw(LENDER, Quantity::Shares(U256::from(supplied.shares)))
+            .unwrap();
+        assert_eq!(U256::from(withdrawn.assets), lent);
+        let reserves = debt.totals().reserves;
+        assert_eq!(debt.withdraw_reserves(U256::from(reserves)), Ok(0));
+    }
+
+    #[test]
+    fn refused_operations_write_nothing() {
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        debt.supply(LENDER, Quantity::Assets(U256::from(SUPPLIED)))
+            .unwrap();
+        let before = vm.snapshot().storage;
+        assert_eq!(
+            debt.supply(
+                LENDER,
+                Quantity::Assets(U256::from(SUPPLY_CAP - SUPPLIED + 1))
+            ),
+            Err(SupplyCapExceeded {
+                totalAfter: U256::from(SUPPLY_CAP + 1),
+                cap: U256::from(SUPPLY_CAP)
+            }
+            .into())
+        );
+        assert_eq!(
+            debt.borrow(BORROWER, U256::from(SUPPLIED + 1)),
+            Err(InsufficientLiquidity {
+                requested: U256::from(SUPPLIED + 1),
+                available: U256::from(SUPPLIED)
+            }
+            .into())
+        );
+        assert!(matches!(
+            debt.repay(BORROWER, Quantity::Assets(U256::from(1))),
+            Err(DebtError::NoDebt(_))
+        ));
+        assert!(matches!(
+            debt.write_off_bad_debt(BORROWER),
+            Err(DebtError::NoDebt(_))
+        ));
+        assert!(matches!(
+            debt.withdraw_reserves(U256::from(1)),
+            Err(DebtError::InsufficientReserves(_))
+        ));
+        assert_eq!(changed_slots(&before, &vm), Vec::<U256>::new());
+    }
+
+    #[test]
+    fn bad_debt_write_off_clears_the_account_and_reports_both_parts() {
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        debt.supply(LENDER, Quantity::Assets(U256::from(1_000)))
+            .unwrap();
+        debt.borrow(BORROWER, U256::from(500)).unwrap();
+        debt.accrue(crate::SECONDS_PER_YEAR).unwrap();
+        let totals = debt.totals();
+        assert!(totals.reserves > 0);
+        let owed = debt.debt_assets_up(BORROWER).unwrap();
+        let write_off = debt.write_off_bad_debt(BORROWER).unwrap();
+        assert_eq!(U256::from(write_off.assets), owed);
+        assert_eq!(write_off.from_reserves, totals.reserves);
+        assert_eq!(
+            write_off.from_reserves + write_off.from_suppliers,
+            write_off.assets
+        );
+        assert_eq!(debt.account(BORROWER), AccountShares::default());
+        assert_eq!(debt.totals().borrow, Pool::default());
+        assert_eq!(debt.totals().reserves, 0);
+    }
+}

@@ -1,0 +1,335 @@
+//! The thin storage shell: loads a [`LedgerEntry`] or a [`CollateralSnapshot`], lets the
+//! functional core compute, and writes back only the slots whose value changes.
+//!
+//! Slot layout and per-operation slot use: see the crate documentation.
+
+use alloy_primitives::{aliases::U128, Address, U8};
+use keel_math::U256;
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::{StorageArray, StorageMap, StorageU128, StorageU8};
+
+use crate::error::VaultError;
+use crate::index::{CollateralIndex, HeldSet};
+use crate::ledger::{self, LedgerEntry};
+use crate::valuation::CollateralSnapshot;
+
+/// One slot per collateral: its total (low 16 bytes) and its cap (high 16 bytes), read
+/// together by every deposit.
+#[storage]
+pub struct CollateralTotalSlot {
+    total: StorageU128,
+    cap_total: StorageU128,
+}
+
+/// Five slots per account: the held bitmap (lowest byte of the first), then balances two per
+/// slot (even index in the low 16 bytes, odd index in the high 16 bytes).
+#[storage]
+pub struct AccountCollateralSlots {
+    held: StorageU8,
+    balances: StorageArray<StorageU128, 8>,
+}
+
+/// The vault's storage, embedded by the market as one field of its `#[storage]` struct.
+#[storage]
+pub struct VaultStorage {
+    collaterals: StorageArray<CollateralTotalSlot, 8>,
+    accounts: StorageMap<Address, AccountCollateralSlots>,
+}
+
+impl VaultStorage {
+    /// The total of collateral `index` over all accounts, token units.
+    #[must_use]
+    pub fn total(&self, index: CollateralIndex) -> u128 {
+        self.collaterals
+            .getter(index.position())
+            .map_or(0, |slot| slot.total.get().saturating_to())
+    }
+
+    /// The cap on the total of collateral `index` (0 until set: no deposits).
+    #[must_use]
+    pub fn cap_total(&self, index: CollateralIndex) -> u128 {
+        self.collaterals
+            .getter(index.position())
+            .map_or(0, |slot| slot.cap_total.get().saturating_to())
+    }
+
+    /// Sets the cap on the total of collateral `index` (`u128::MAX` for none). Bounds and the
+    /// event are the market's; a cap below the current total only blocks further deposits.
+    pub fn set_cap_total(&mut self, index: CollateralIndex, cap_total: u128) {
+        if let Some(mut slot) = self.collaterals.setter(index.position()) {
+            slot.cap_total.set(U128::saturating_from(cap_total));
+        }
+    }
+
+    /// The balance of collateral `index` held by `account`, token units.
+    #[must_use]
+    pub fn balance(&self, account: Address, index: CollateralIndex) -> u128 {
+        let slots = self.accounts.getter(account);
+        balance_at(&slots, index)
+    }
+
+    /// The collaterals `account` holds.
+    #[must_use]
+    pub fn held(&self, account: Address) -> HeldSet {
+        HeldSet::from_bits(self.accounts.getter(account).held.get().saturating_to())
+    }
+
+    /// All balances of `account` at once (valuation, liquidation snapshot, views).
+    ///
+    /// Reads the bitmap slot and, for each pair of indices `(2k, 2k + 1)` with a held
+    /// collateral, that pair's slot; balances not held are zero without a read.
+    #[must_use]
+    pub fn snapshot(&self, account: Address) -> CollateralSnapshot {
+        let slots = self.accounts.getter(account);
+        let held = HeldSet::from_bits(slots.held.get().saturating_to());
+        let mut snapshot = CollateralSnapshot {
+            held,
+            ..CollateralSnapshot::default()
+        };
+        for index in held.iter() {
+            snapshot = snapshot.with_balance(index, balance_at(&slots, index));
+        }
+        snapshot
+    }
+
+    /// `supplyCollateral`: [`ledger::deposit`] against the stored cap, then stored.
+    ///
+    /// Returns the entry after the deposit (for the event).
+    ///
+    /// # Errors
+    /// Those of [`ledger::deposit`]; nothing is written on error.
+    pub fn deposit(
+        &mut self,
+        account: Address,
+        index: CollateralIndex,
+        amount: U256,
+    ) -> Result<LedgerEntry, VaultError> {
+        let before = self.entry(account, index);
+        let after = ledger::deposit(before, index, amount, self.cap_total(index))?;
+        self.store_entry(account, index, before, after);
+        Ok(after)
+    }
+
+    /// `withdrawCollateral` and liquidation seizure: [`ledger::withdraw`], then stored.
+    ///
+    /// No LTV check: for `withdrawCollateral` the market checks the position afterwards (an
+    /// error reverts the writes); a seizure is checked by the liquidation rules instead.
+    /// Returns the entry after the withdrawal; `held.is_empty()` tells a liquidation that the
+    /// account has no collateral left (bad debt).
+    ///
+    /// # Errors
+    /// Those of [`ledger::withdraw`]; nothing is written on error.
+    pub fn withdraw(
+        &mut self,
+        account: Address,
+        index: CollateralIndex,
+        amount: U256,
+    ) -> Result<LedgerEntry, VaultError> {
+        let before = self.entry(account, index);
+        let after = ledger::withdraw(before, index, amount)?;
+        self.store_entry(account, index, before, after);
+        Ok(after)
+    }
+
+    fn entry(&self, account: Address, index: CollateralIndex) -> LedgerEntry {
+        LedgerEntry {
+            held: self.held(account),
+            balance: self.balance(account, index),
+            total: self.total(index),
+        }
+    }
+
+    fn store_entry(
+        &mut self,
+        account: Address,
+        index: CollateralIndex,
+        before: LedgerEntry,
+        after: LedgerEntry,
+    ) {
+        let mut slots = self.accounts.setter(account);
+        if after.held != before.held {
+            slots.held.set(U8::saturating_from(after.held.bits()));
+        }
+        if let Some(mut balance) = slots.balances.setter(index.position()) {
+            balance.set(U128::saturating_from(after.balance));
+        }
+        if let Some(mut slot) = self.collaterals.setter(index.position()) {
+            slot.total.set(U128::saturating_from(after.total));
+        }
+    }
+}
+
+fn balance_at(slots: &AccountCollateralSlots, index: CollateralIndex) -> u128 {
+    slots
+        .balances
+        .get(index.position())
+        .map_or(0, |balance| balance.saturating_to())
+}
+
+#[cfg(test)]
+// Test arithmetic on small constants.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::error::{CollateralCapExceeded, InsufficientCollateral};
+    use alloy_primitives::{address, keccak256, B256};
+    use std::collections::HashMap;
+    use stylus_sdk::testing::TestVM;
+
+    const ALICE: Address = address!("0x00000000000000000000000000000000000000a1");
+    const BOB: Address = address!("0x00000000000000000000000000000000000000b0");
+
+    fn index(i: u8) -> CollateralIndex {
+        CollateralIndex::new(i).unwrap()
+    }
+
+    /// Slot `A` of `account`: `keccak256(pad32(account) . 8)`.
+    fn account_slot(account: Address) -> U256 {
+        let mut preimage = [0_u8; 64];
+        preimage[12..32].copy_from_slice(account.as_slice());
+        preimage[63] = 8;
+        U256::from_be_bytes(keccak256(preimage).0)
+    }
+
+    fn halves(low: u128, high: u128) -> B256 {
+        let mut word = [0_u8; 32];
+        word[..16].copy_from_slice(&high.to_be_bytes());
+        word[16..].copy_from_slice(&low.to_be_bytes());
+        B256::from(word)
+    }
+
+    fn changed_slots(before: &HashMap<U256, B256>, vm: &TestVM) -> Vec<U256> {
+        let mut changed: Vec<U256> = vm
+            .snapshot()
+            .storage
+            .into_iter()
+            .filter(|(key, value)| before.get(key).unwrap_or(&B256::ZERO) != value)
+            .map(|(key, _)| key)
+            .collect();
+        changed.sort();
+        changed
+    }
+
+    fn vault(vm: &TestVM) -> VaultStorage {
+        let mut vault = VaultStorage::from(vm);
+        for i in CollateralIndex::all() {
+            vault.set_cap_total(i, 1_000);
+        }
+        vault
+    }
+
+    fn sorted(mut slots: Vec<U256>) -> Vec<U256> {
+        slots.sort();
+        slots
+    }
+
+    #[test]
+    fn slots_hold_what_the_map_says() {
+        let vm = TestVM::default();
+        let mut vault = vault(&vm);
+        vault.deposit(ALICE, index(2), U256::from(7)).unwrap();
+        vault.deposit(ALICE, index(3), U256::from(9)).unwrap();
+        vault.deposit(BOB, index(3), U256::from(1)).unwrap();
+        let alice = account_slot(ALICE);
+        assert_eq!(vm.get_storage(U256::from(2)), halves(7, 1_000));
+        assert_eq!(vm.get_storage(U256::from(3)), halves(10, 1_000));
+        assert_eq!(vm.get_storage(alice), halves(0b1100, 0));
+        assert_eq!(vm.get_storage(alice + U256::from(2)), halves(7, 9));
+        assert_eq!(vault.total(index(3)), 10);
+        assert_eq!(vault.cap_total(index(3)), 1_000);
+        assert_eq!(vault.balance(ALICE, index(3)), 9);
+        assert_eq!(vault.held(BOB), HeldSet::from_bits(0b1000));
+    }
+
+    #[test]
+    fn deposits_and_withdrawals_write_only_their_documented_slots() {
+        let vm = TestVM::default();
+        let mut vault = vault(&vm);
+        let alice = account_slot(ALICE);
+        let pair_of_5 = alice + U256::from(3);
+
+        let before = vm.snapshot().storage;
+        vault.deposit(ALICE, index(5), U256::from(10)).unwrap();
+        assert_eq!(
+            changed_slots(&before, &vm),
+            sorted(vec![U256::from(5), alice, pair_of_5])
+        );
+
+        let before = vm.snapshot().storage;
+        vault.deposit(ALICE, index(5), U256::from(10)).unwrap();
+        assert_eq!(
+            changed_slots(&before, &vm),
+            sorted(vec![U256::from(5), pair_of_5])
+        );
+
+        let before = vm.snapshot().storage;
+        vault.withdraw(ALICE, index(5), U256::from(15)).unwrap();
+        assert_eq!(
+            changed_slots(&before, &vm),
+            sorted(vec![U256::from(5), pair_of_5])
+        );
+
+        let before = vm.snapshot().storage;
+        let entry = vault.withdraw(ALICE, index(5), U256::from(5)).unwrap();
+        assert!(entry.held.is_empty());
+        assert_eq!(
+            changed_slots(&before, &vm),
+            sorted(vec![U256::from(5), alice, pair_of_5])
+        );
+    }
+
+    #[test]
+    fn snapshot_reads_every_held_balance() {
+        let vm = TestVM::default();
+        let mut vault = vault(&vm);
+        for (i, amount) in [(0, 4), (1, 5), (6, 6)] {
+            vault.deposit(ALICE, index(i), U256::from(amount)).unwrap();
+        }
+        let snapshot = vault.snapshot(ALICE);
+        assert_eq!(snapshot.held, HeldSet::from_bits(0b0100_0011));
+        assert_eq!(snapshot.balances, [4, 5, 0, 0, 0, 0, 6, 0]);
+        assert_eq!(vault.snapshot(BOB), CollateralSnapshot::default());
+    }
+
+    #[test]
+    fn refused_operations_write_nothing() {
+        let vm = TestVM::default();
+        let mut vault = vault(&vm);
+        vault.deposit(ALICE, index(1), U256::from(10)).unwrap();
+        let before = vm.snapshot().storage;
+        assert_eq!(
+            vault.deposit(ALICE, index(1), U256::from(991)),
+            Err(CollateralCapExceeded {
+                index: 1,
+                totalAfter: U256::from(1_001),
+                cap: U256::from(1_000)
+            }
+            .into())
+        );
+        assert_eq!(
+            vault.withdraw(BOB, index(1), U256::from(1)),
+            Err(InsufficientCollateral {
+                index: 1,
+                requested: U256::from(1),
+                balance: U256::ZERO
+            }
+            .into())
+        );
+        assert!(vault.withdraw(ALICE, index(1), U256::ZERO).is_err());
+        assert_eq!(changed_slots(&before, &vm), Vec::<U256>::new());
+    }
+
+    #[test]
+    fn a_lowered_cap_blocks_deposits_but_not_withdrawals() {
+        let vm = TestVM::default();
+        let mut vault = vault(&vm);
+        vault.deposit(ALICE, index(0), U256::from(500)).unwrap();
+        vault.set_cap_total(index(0), 0);
+        assert!(matches!(
+            vault.deposit(ALICE, index(0), U256::from(1)),
+            Err(VaultError::CollateralCapExceeded(_))
+        ));
+        assert!(vault.withdraw(ALICE, index(0), U256::from(500)).is_ok());
+        assert_eq!(vault.total(index(0)), 0);
+    }
+}

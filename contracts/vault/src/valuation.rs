@@ -1,0 +1,316 @@
+//! Position valuation for the borrow and `withdrawCollateral` checks, over held collaterals
+//! only. Collateral value rounds down and debt is passed in rounded up (DESIGN section 4).
+
+use keel_math::{checked_add, checked_sub, w_div_up, zero_floor_sub, Price, Wad, U256};
+
+use crate::error::{LtvExceeded, VaultError};
+use crate::index::{CollateralIndex, HeldSet};
+
+/// All collateral of one account, as read at once for valuation and liquidation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CollateralSnapshot {
+    /// The held set: exactly the indices whose balance is non-zero.
+    pub held: HeldSet,
+    /// Balances by collateral index, token units (zero where not held).
+    pub balances: [u128; 8],
+}
+
+impl CollateralSnapshot {
+    /// The balance of collateral `index`.
+    #[must_use]
+    pub fn balance(&self, index: CollateralIndex) -> u128 {
+        self.balances
+            .get(index.position())
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The snapshot with collateral `index` at `balance` and the held set updated: the position
+    /// a withdrawal or seizure would leave (value it before writing, or after, either works).
+    #[must_use]
+    pub fn with_balance(mut self, index: CollateralIndex, balance: u128) -> Self {
+        if let Some(slot) = self.balances.get_mut(index.position()) {
+            *slot = balance;
+        }
+        self.held = self.held.with_balance(index, balance);
+        self
+    }
+}
+
+/// The risk inputs of one collateral: its price and factors, as the market reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CollateralRisk {
+    /// Base units per collateral unit, scaled by 1e36.
+    pub price: Price,
+    /// Loan-to-value: the fraction of the value that may be borrowed against.
+    pub ltv: Wad,
+    /// Liquidation threshold: the fraction of the value that counts for the health factor.
+    pub liquidation_threshold: Wad,
+}
+
+/// Values of a position in base-asset units, each summed over held collaterals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PositionValue {
+    /// `sum(floor(balance_i * price_i))`.
+    pub collateral_value_down: U256,
+    /// `sum(floor(floor(balance_i * price_i) * LTV_i))`: the most the position may owe after a
+    /// borrow or collateral withdrawal.
+    pub borrow_power_down: U256,
+    /// `sum(floor(floor(balance_i * price_i) * LT_i))`: the numerator of the health factor.
+    pub liquidation_value_down: U256,
+}
+
+/// Values the held collaterals of `snapshot`.
+///
+/// `risk_of(index)` is called once per held collateral, in increasing index order, and for no
+/// other: the market reads oracle prices lazily there (and may fail with its own error type,
+/// e.g. a stale feed). Each term rounds down: value `floor(balance * price / 1e36)`, then
+/// `floor(value * factor / 1e18)`.
+///
+/// # Errors
+/// Whatever `risk_of` returns; `VaultMathError` if a sum exceeds 256 bits (prices beyond any
+/// real token).
+pub fn value_position<E: From<VaultError>>(
+    snapshot: &CollateralSnapshot,
+    mut risk_of: impl FnMut(CollateralIndex) -> Result<CollateralRisk, E>,
+) -> Result<PositionValue, E> {
+    let mut total = PositionValue::default();
+    for index in snapshot.held.iter() {
+        let risk = risk_of(index)?;
+        total = add_collateral(total, snapshot.balance(index), &risk).map_err(E::from)?;
+    }
+    Ok(total)
+}
+
+fn add_collateral(
+    total: PositionValue,
+    balance: u128,
+    risk: &CollateralRisk,
+) -> Result<PositionValue, VaultError> {
+    let value = risk.price.to_base_down(U256::from(balance))?;
+    Ok(PositionValue {
+        collateral_value_down: checked_add(total.collateral_value_down, value)?,
+        borrow_power_down: checked_add(total.borrow_power_down, risk.ltv.mul_down(value)?)?,
+        liquidation_value_down: checked_add(
+            total.liquidation_value_down,
+            risk.liquidation_threshold.mul_down(value)?,
+        )?,
+    })
+}
+
+/// The LTV check of `borrow` and `withdrawCollateral`, on the position after the operation:
+/// passes iff `debt_assets_up <= borrow_power_down`. A position without debt always passes
+/// (the market may skip valuation, and its oracle reads, when the debt is zero).
+///
+/// # Errors
+/// [`LtvExceeded`] otherwise.
+pub fn check_within_ltv(borrow_power_down: U256, debt_assets_up: U256) -> Result<(), VaultError> {
+    if debt_assets_up <= borrow_power_down {
+        Ok(())
+    } else {
+        Err(LtvExceeded {
+            debtAssets: debt_assets_up,
+            borrowPower: borrow_power_down,
+        }
+        .into())
+    }
+}
+
+/// The largest amount of one collateral the account may withdraw and still pass
+/// [`check_within_ltv`], exact under the rounding of [`value_position`].
+///
+/// Arguments: `balance` of the collateral and its `risk`; `borrow_power_down` of the whole
+/// position as now (including this collateral); the account's `debt_assets_up`.
+///
+/// The remaining balance `r` must keep `floor(floor(r * p / 1e36) * ltv / 1e18)` at least
+/// `need = debt - (power of the other collaterals)`, which holds iff
+/// `r >= ceil(ceil(need * 1e18 / ltv) * 1e36 / p)`; the result is `balance` minus that least
+/// `r`, or 0 when no remaining balance suffices (zero LTV or price with `need > 0`).
+///
+/// # Errors
+/// `VaultMathError` if `borrow_power_down` is below this collateral's own power (inconsistent
+/// inputs) or the conversions overflow.
+pub fn max_withdrawable(
+    balance: u128,
+    risk: &CollateralRisk,
+    borrow_power_down: U256,
+    debt_assets_up: U256,
+) -> Result<u128, VaultError> {
+    let own = add_collateral(PositionValue::default(), balance, risk)?;
+    let others_power_down = checked_sub(borrow_power_down, own.borrow_power_down)?;
+    let need = zero_floor_sub(debt_assets_up, others_power_down);
+    if need.is_zero() {
+        return Ok(balance);
+    }
+    if risk.ltv.0.is_zero() || risk.price.0.is_zero() {
+        return Ok(0);
+    }
+    let least_remaining = risk.price.to_collateral_up(w_div_up(need, risk.ltv.0)?)?;
+    let balance_u256 = U256::from(balance);
+    Ok(zero_floor_sub(balance_u256, least_remaining).saturating_to())
+}
+
+#[cfg(test)]
+// Test arithmetic on small constants.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::*;
+    use crate::error::VaultMathError;
+    use keel_math::{PRICE_SCALE, WAD};
+
+    fn index(i: u8) -> CollateralIndex {
+        CollateralIndex::new(i).unwrap()
+    }
+
+    fn wad_percent(percent: u64) -> Wad {
+        Wad(WAD * U256::from(percent) / U256::from(100))
+    }
+
+    /// Price of `base_per_unit` base units per collateral unit.
+    fn price(base_per_unit: u64) -> Price {
+        Price(PRICE_SCALE * U256::from(base_per_unit))
+    }
+
+    fn risk(price_per_unit: u64, ltv_percent: u64, lt_percent: u64) -> CollateralRisk {
+        CollateralRisk {
+            price: price(price_per_unit),
+            ltv: wad_percent(ltv_percent),
+            liquidation_threshold: wad_percent(lt_percent),
+        }
+    }
+
+    fn snapshot(balances: &[(u8, u128)]) -> CollateralSnapshot {
+        balances
+            .iter()
+            .fold(CollateralSnapshot::default(), |snap, &(i, balance)| {
+                snap.with_balance(index(i), balance)
+            })
+    }
+
+    #[test]
+    fn values_only_held_collaterals_and_rounds_each_term_down() {
+        let snap = snapshot(&[(1, 3), (6, 10)]);
+        let mut asked = alloc::vec::Vec::new();
+        let value = value_position::<VaultError>(&snap, |i| {
+            asked.push(i.get());
+            Ok(if i.get() == 1 {
+                // 3 units at 0.5 base each = 1.5 -> 1; 1 * 80% -> 0; 1 * 90% -> 0.
+                CollateralRisk {
+                    price: Price(PRICE_SCALE / U256::from(2)),
+                    ..risk(0, 80, 90)
+                }
+            } else {
+                // 10 units at 7 = 70; 70 * 75% = 52.5 -> 52; 70 * 85% = 59.5 -> 59.
+                risk(7, 75, 85)
+            })
+        })
+        .unwrap();
+        assert_eq!(asked, [1, 6]);
+        assert_eq!(
+            value,
+            PositionValue {
+                collateral_value_down: U256::from(71),
+                borrow_power_down: U256::from(52),
+                liquidation_value_down: U256::from(59),
+            }
+        );
+    }
+
+    #[test]
+    fn the_caller_error_stops_valuation() {
+        #[derive(Debug, PartialEq)]
+        enum StalePrice {
+            Stale(u8),
+            Vault(VaultError),
+        }
+        impl From<VaultError> for StalePrice {
+            fn from(error: VaultError) -> Self {
+                Self::Vault(error)
+            }
+        }
+        let snap = snapshot(&[(2, 1), (4, 1)]);
+        let result = value_position(&snap, |i| {
+            if i.get() == 4 {
+                Err(StalePrice::Stale(4))
+            } else {
+                Ok(risk(1, 50, 60))
+            }
+        });
+        assert_eq!(result, Err(StalePrice::Stale(4)));
+        let huge = snapshot(&[(2, u128::MAX)]);
+        let overflow = value_position::<StalePrice>(&huge, |_| {
+            Ok(CollateralRisk {
+                price: Price(U256::MAX),
+                ..risk(0, 50, 60)
+            })
+        });
+        assert_eq!(
+            overflow,
+            Err(StalePrice::Vault(VaultError::Math(VaultMathError {
+                kind: 1
+            })))
+        );
+    }
+
+    #[test]
+    fn ltv_check_allows_equality_and_refuses_more() {
+        assert_eq!(check_within_ltv(U256::from(5), U256::from(5)), Ok(()));
+        assert_eq!(check_within_ltv(U256::ZERO, U256::ZERO), Ok(()));
+        assert_eq!(
+            check_within_ltv(U256::from(5), U256::from(6)),
+            Err(LtvExceeded {
+                debtAssets: U256::from(6),
+                borrowPower: U256::from(5)
+            }
+            .into())
+        );
+    }
+
+    #[test]
+    fn max_withdrawable_is_the_exact_edge_of_the_ltv_check() {
+        // 100 units at 3 = 300, LTV 50% -> power 150; other collateral adds 20.
+        let r = risk(3, 50, 60);
+        let power = U256::from(170);
+        // Debt 100: need 80 from this collateral -> value 160 -> 54 units (53.33 up).
+        let max = max_withdrawable(100, &r, power, U256::from(100)).unwrap();
+        assert_eq!(max, 46);
+        let power_after = |remaining: u128| {
+            add_collateral(PositionValue::default(), remaining, &r)
+                .unwrap()
+                .borrow_power_down
+                + U256::from(20)
+        };
+        assert!(check_within_ltv(power_after(100 - max), U256::from(100)).is_ok());
+        assert!(check_within_ltv(power_after(100 - max - 1), U256::from(100)).is_err());
+    }
+
+    #[test]
+    fn max_withdrawable_edges() {
+        let r = risk(3, 50, 60);
+        // No debt beyond the other collaterals: everything.
+        assert_eq!(
+            max_withdrawable(100, &r, U256::from(170), U256::from(20)),
+            Ok(100)
+        );
+        // Debt beyond what the whole balance supports: nothing.
+        assert_eq!(
+            max_withdrawable(100, &r, U256::from(170), U256::from(500)),
+            Ok(0)
+        );
+        // A collateral wound down to zero LTV frees nothing while it is needed.
+        let wound_down = risk(3, 0, 60);
+        assert_eq!(
+            max_withdrawable(100, &wound_down, U256::from(20), U256::from(21)),
+            Ok(0)
+        );
+        assert_eq!(
+            max_withdrawable(100, &wound_down, U256::from(20), U256::from(20)),
+            Ok(100)
+        );
+        // Power below this collateral's own power is inconsistent.
+        assert_eq!(
+            max_withdrawable(100, &r, U256::from(1), U256::from(1)),
+            Err(VaultError::Math(VaultMathError { kind: 3 }))
+        );
+    }
+}
