@@ -1,0 +1,187 @@
+//! The host shell: static calls to `AggregatorV3Interface` feeds (and `decimals()` of tokens)
+//! from inside the calling contract, with no extra Stylus contract in between.
+//!
+//! Calls go through `stylus_sdk::call::static_call`, the same primitive `sol_interface!` uses,
+//! with `sol!`-generated call types, because the adapter also insists on an exactly sized
+//! return: `sol_interface!` decoding accepts trailing bytes, so a contract that is not a feed
+//! (for example one whose fallback returns arbitrary data) could pass for one. Every failure,
+//! revert or malformed return alike, is `FeedCallFailed(target)`. Calls forward all remaining
+//! gas (feeds are configured by the market's owner, never by users).
+
+use alloy_primitives::Address;
+use alloy_sol_types::{sol, SolCall, SolType};
+use stylus_sdk::call::static_call;
+use stylus_sdk::stylus_core::calls::Call;
+use stylus_sdk::stylus_core::host::Host;
+
+use crate::error::{feed_call_failed, FeedHasNoCode, OracleError};
+use crate::round::RoundData;
+
+sol! {
+    /// The part of Chainlink's `AggregatorV3Interface` the adapter reads.
+    interface IAggregatorV3 {
+        function decimals() external view returns (uint8);
+        function latestRoundData()
+            external
+            view
+            returns (
+                uint80 roundId,
+                int256 answer,
+                uint256 startedAt,
+                uint256 updatedAt,
+                uint80 answeredInRound
+            );
+    }
+}
+
+/// Static-calls `feed.latestRoundData()`.
+///
+/// # Errors
+/// `FeedCallFailed(feed)` if the call reverts (including when `feed` runs out of gas), or
+/// returns anything but exactly five ABI words that decode as
+/// `(uint80, int256, uint256, uint256, uint80)` (an account without code returns nothing and
+/// fails here too).
+pub fn read_latest_round<H: Host + ?Sized>(
+    host: &H,
+    feed: Address,
+) -> Result<RoundData, OracleError> {
+    let round = static_call_exact(host, feed, &IAggregatorV3::latestRoundDataCall {})?;
+    Ok(RoundData {
+        round_id: round.roundId,
+        answer: round.answer,
+        started_at: round.startedAt,
+        updated_at: round.updatedAt,
+        answered_in_round: round.answeredInRound,
+    })
+}
+
+/// Static-calls `target.decimals()`: a feed's decimals, or an ERC-20 token's.
+///
+/// # Errors
+/// `FeedCallFailed(target)` if the call reverts or returns anything but exactly one ABI word
+/// holding a `uint8`.
+pub fn read_decimals<H: Host + ?Sized>(host: &H, target: Address) -> Result<u8, OracleError> {
+    static_call_exact(host, target, &IAggregatorV3::decimalsCall {})
+}
+
+/// Checks that `target` has code (a feed must be a contract).
+///
+/// # Errors
+/// `FeedHasNoCode(target)` if its code size is 0 (an EOA, the zero address, or a contract
+/// still in its constructor).
+pub fn check_has_code<H: Host + ?Sized>(host: &H, target: Address) -> Result<(), OracleError> {
+    if host.code_size(target) == 0 {
+        return Err(OracleError::FeedHasNoCode(FeedHasNoCode { feed: target }));
+    }
+    Ok(())
+}
+
+/// Static-calls `target` with `call` and decodes a return of exactly the ABI size of the
+/// call's (static) return tuple, validating each value against its Solidity type.
+fn static_call_exact<H: Host + ?Sized, C: SolCall>(
+    host: &H,
+    target: Address,
+    call: &C,
+) -> Result<C::Return, OracleError> {
+    let returned = static_call(host, Call::new(), target, &call.abi_encode())
+        .map_err(|_| feed_call_failed(target))?;
+    if Some(returned.len()) != <C::ReturnTuple<'_> as SolType>::ENCODED_SIZE {
+        return Err(feed_call_failed(target));
+    }
+    C::abi_decode_returns_validate(&returned).map_err(|_| feed_call_failed(target))
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::{address, aliases::U80, I256, U256};
+
+    use super::*;
+    use crate::test_host::{encode_round, round, FeedHost};
+
+    const FEED: Address = address!("00000000000000000000000000000000000000fe");
+
+    fn failed() -> Result<RoundData, OracleError> {
+        Err(feed_call_failed(FEED))
+    }
+
+    #[test]
+    fn latest_round_is_decoded_field_by_field() {
+        let host = FeedHost::default();
+        let expected = RoundData {
+            round_id: U80::from(11),
+            answer: I256::try_from(-5).unwrap(),
+            started_at: U256::from(3),
+            updated_at: U256::MAX,
+            answered_in_round: U80::from(10),
+        };
+        host.mock_round(FEED, expected);
+        assert_eq!(read_latest_round(&host, FEED), Ok(expected));
+    }
+
+    #[test]
+    fn reverting_feed_fails() {
+        let host = FeedHost::default();
+        host.mock_round_bytes(FEED, Err(vec![0x08, 0xc3, 0x79, 0xa0]));
+        assert_eq!(read_latest_round(&host, FEED), failed());
+        host.mock_round_bytes(FEED, Err(Vec::new()));
+        assert_eq!(read_latest_round(&host, FEED), failed());
+    }
+
+    #[test]
+    fn empty_return_fails_as_from_an_account_without_code() {
+        assert_eq!(read_latest_round(&FeedHost::default(), FEED), failed());
+    }
+
+    #[test]
+    fn short_and_long_returns_fail() {
+        let host = FeedHost::default();
+        let good = encode_round(round(1, 1));
+        assert_eq!(good.len(), 160);
+        host.mock_round_bytes(FEED, Ok(good[..159].to_vec()));
+        assert_eq!(read_latest_round(&host, FEED), failed());
+        let mut long = good.clone();
+        long.extend_from_slice(&[0; 32]);
+        host.mock_round_bytes(FEED, Ok(long));
+        assert_eq!(read_latest_round(&host, FEED), failed());
+        host.mock_round_bytes(FEED, Ok(good));
+        assert!(read_latest_round(&host, FEED).is_ok());
+    }
+
+    #[test]
+    fn round_id_beyond_uint80_fails() {
+        let host = FeedHost::default();
+        let mut dirty = encode_round(round(1, 1));
+        dirty[0] = 1; // a high byte of the first word: not a uint80
+        host.mock_round_bytes(FEED, Ok(dirty));
+        assert_eq!(read_latest_round(&host, FEED), failed());
+    }
+
+    #[test]
+    fn decimals_are_read_and_checked_to_fit_a_uint8() {
+        let host = FeedHost::default();
+        host.mock_decimals(FEED, 8);
+        assert_eq!(read_decimals(&host, FEED), Ok(8));
+        let calldata = IAggregatorV3::decimalsCall {}.abi_encode();
+        host.mock_static_call(
+            FEED,
+            calldata.clone(),
+            Ok(U256::from(256).to_be_bytes_vec()),
+        );
+        assert_eq!(read_decimals(&host, FEED), Err(feed_call_failed(FEED)));
+        host.mock_static_call(FEED, calldata.clone(), Ok(vec![0; 31]));
+        assert_eq!(read_decimals(&host, FEED), Err(feed_call_failed(FEED)));
+        host.mock_static_call(FEED, calldata, Err(Vec::new()));
+        assert_eq!(read_decimals(&host, FEED), Err(feed_call_failed(FEED)));
+    }
+
+    #[test]
+    fn code_is_required() {
+        let host = FeedHost::default();
+        assert_eq!(
+            check_has_code(&host, FEED),
+            Err(OracleError::FeedHasNoCode(FeedHasNoCode { feed: FEED }))
+        );
+        host.set_code(FEED);
+        assert_eq!(check_has_code(&host, FEED), Ok(()));
+    }
+}
