@@ -129,10 +129,7 @@ mod tests {
     use crate::error::DebtMathError;
     use crate::pool::Pool;
     use crate::rate_model::MAX_BORROW_RATE_PER_SECOND;
-
-    fn wad_percent(percent: u64) -> Wad {
-        Wad(WAD * U256::from(percent) / U256::from(100))
-    }
+    use crate::testing::{self, fresh_pool, wad_percent};
 
     /// A flat rate of `rate` per second at every utilisation.
     fn flat(rate: u64, reserve_factor_percent: u64) -> InterestConfig {
@@ -148,16 +145,8 @@ mod tests {
 
     fn totals(supply: u128, borrow: u128, reserves: u128, last: u64) -> Totals {
         Totals {
-            supply: Pool {
-                assets: supply,
-                shares: supply * 1_000_000,
-            },
-            borrow: Pool {
-                assets: borrow,
-                shares: borrow * 1_000_000,
-            },
-            reserves,
             last_accrual_seconds: last,
+            ..testing::totals(fresh_pool(supply), fresh_pool(borrow), reserves)
         }
     }
 

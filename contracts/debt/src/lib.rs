@@ -75,8 +75,9 @@
 //! | [`DebtStorage::set_rate_model`] / [`DebtStorage::set_reserve_factor`] / [`DebtStorage::set_caps`] | none / `D + 2` / none | `D + 3` / `D + 2` / `D + 4` |
 //!
 //! Every operation first accrues, so `D + 0..=D + 3` are warm (cached by the Stylus host)
-//! when the operation itself reads them: `supply` costs 5 cold slots (4 of them the accrual's
-//! plus `A`, and `D + 4`), `borrow` 6 plus the vault's collateral slots.
+//! when the operation itself reads them: `supply`, `withdraw` and `borrow` each read six cold
+//! slots in all (the accrual's four, `A`, and `D + 4` for the caps; `withdraw` five), `repay`
+//! five; `borrow` adds the vault's collateral slots.
 //!
 //! # How the market calls it
 //!
@@ -126,6 +127,8 @@ pub mod pool;
 pub mod rate_model;
 pub mod reserves;
 pub mod storage;
+#[cfg(test)]
+mod testing;
 
 pub use accrual::{
     accrue, borrow_rate_per_second, supply_rate_per_second, Accrual, InterestConfig,

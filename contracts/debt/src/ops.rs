@@ -294,24 +294,12 @@ fn sub_u128(a: u128, b: u128) -> Result<u128, DebtError> {
 mod tests {
     use super::*;
     use crate::error::DebtMathError;
+    use crate::testing::{pool, totals};
 
     const MAX_CAP: u128 = u128::MAX;
 
-    fn pool(assets: u128, shares: u128) -> Pool {
-        Pool { assets, shares }
-    }
-
     fn account(supply: u128, borrow: u128) -> AccountShares {
         AccountShares { supply, borrow }
-    }
-
-    fn totals(supply: Pool, borrow: Pool, reserves: u128) -> Totals {
-        Totals {
-            supply,
-            borrow,
-            reserves,
-            last_accrual_seconds: 0,
-        }
     }
 
     fn assets(x: u128) -> Quantity {

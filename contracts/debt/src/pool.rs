@@ -102,20 +102,10 @@ pub struct AccountShares {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
+    use crate::testing::{self, fresh_pool};
 
     fn totals(supply: u128, borrow: u128, reserves: u128) -> Totals {
-        Totals {
-            supply: Pool {
-                assets: supply,
-                shares: supply * 1_000_000,
-            },
-            borrow: Pool {
-                assets: borrow,
-                shares: borrow * 1_000_000,
-            },
-            reserves,
-            last_accrual_seconds: 0,
-        }
+        testing::totals(fresh_pool(supply), fresh_pool(borrow), reserves)
     }
 
     #[test]

@@ -135,10 +135,7 @@ pub fn annual_rate(rate_per_second: Wad) -> Result<Wad, MathError> {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-
-    fn wad_percent(percent: u64) -> Wad {
-        Wad(WAD * U256::from(percent) / U256::from(100))
-    }
+    use crate::testing::wad_percent;
 
     /// 2% base, +8% up to 80%, +100% above (per second, in units that keep the arithmetic
     /// exact: 1 "percent" = 1e6 wei per second).

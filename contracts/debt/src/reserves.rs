@@ -96,21 +96,7 @@ pub fn withdraw_reserves(totals: &Totals, assets: U256) -> Result<u128, DebtErro
 mod tests {
     use super::*;
     use crate::error::InsufficientLiquidity;
-
-    fn totals(supply: (u128, u128), borrow: (u128, u128), reserves: u128) -> Totals {
-        Totals {
-            supply: Pool {
-                assets: supply.0,
-                shares: supply.1,
-            },
-            borrow: Pool {
-                assets: borrow.0,
-                shares: borrow.1,
-            },
-            reserves,
-            last_accrual_seconds: 9,
-        }
-    }
+    use crate::testing::{pool, totals};
 
     fn borrower(shares: u128) -> AccountShares {
         AccountShares {
@@ -121,7 +107,7 @@ mod tests {
 
     #[test]
     fn bad_debt_comes_from_reserves_first_then_suppliers() {
-        let before = totals((100, 100_000_000), (60, 60_000_000), 5);
+        let before = totals(pool(100, 100_000_000), pool(60, 60_000_000), 5);
         // 20e6 shares at 61 / 61e6 -> 20 assets.
         let write_off = write_off_bad_debt(&before, borrower(20_000_000)).unwrap();
         assert_eq!(
@@ -135,7 +121,7 @@ mod tests {
         );
         assert_eq!(
             write_off.totals,
-            totals((85, 100_000_000), (40, 40_000_000), 0)
+            totals(pool(85, 100_000_000), pool(40, 40_000_000), 0)
         );
         assert_eq!(
             write_off.account,
@@ -148,27 +134,27 @@ mod tests {
 
     #[test]
     fn reserves_alone_absorb_a_small_loss() {
-        let before = totals((100, 100_000_000), (60, 60_000_000), 30);
+        let before = totals(pool(100, 100_000_000), pool(60, 60_000_000), 30);
         let write_off = write_off_bad_debt(&before, borrower(20_000_000)).unwrap();
         assert_eq!((write_off.from_reserves, write_off.from_suppliers), (20, 0));
         assert_eq!(
             write_off.totals,
-            totals((100, 100_000_000), (40, 40_000_000), 10)
+            totals(pool(100, 100_000_000), pool(40, 40_000_000), 10)
         );
     }
 
     #[test]
     fn write_off_is_capped_at_the_pool() {
         // 5e6 shares are worth ceil(5e6 * 2 / 6e6) = 2 assets; the pool only has 1.
-        let before = totals((10, 10_000_000), (1, 5_000_000), 0);
+        let before = totals(pool(10, 10_000_000), pool(1, 5_000_000), 0);
         let write_off = write_off_bad_debt(&before, borrower(5_000_000)).unwrap();
         assert_eq!((write_off.assets, write_off.from_suppliers), (1, 1));
-        assert_eq!(write_off.totals, totals((9, 10_000_000), (0, 0), 0));
+        assert_eq!(write_off.totals, totals(pool(9, 10_000_000), pool(0, 0), 0));
     }
 
     #[test]
     fn write_off_without_debt_is_refused() {
-        let before = totals((10, 10_000_000), (1, 1_000_000), 0);
+        let before = totals(pool(10, 10_000_000), pool(1, 1_000_000), 0);
         assert_eq!(
             write_off_bad_debt(&before, borrower(0)),
             Err(NoDebt {}.into())
@@ -178,7 +164,7 @@ mod tests {
     #[test]
     fn reserves_withdrawal_is_bounded_by_reserves_and_liquidity() {
         // Liquidity 10 + 20 - 25 = 5.
-        let before = totals((10, 10_000_000), (25, 25_000_000), 20);
+        let before = totals(pool(10, 10_000_000), pool(25, 25_000_000), 20);
         assert_eq!(withdraw_reserves(&before, U256::from(5)), Ok(15));
         assert_eq!(
             withdraw_reserves(&before, U256::from(6)),

@@ -1,7 +1,7 @@
 //! Property tests of the debt core: round trips, repay-all, totals against a model of
 //! accounts over random operation sequences, share price under accrual, interest split.
 //!
-//! `KEEL_PROPTEST_CASES=N` runs N cases per property (default 2,000; the sequence property
+//! `KEEL_PROPTEST_CASES=N` runs N cases per property (default 10,000; the sequence property
 //! runs a tenth, each case being up to 40 operations).
 // Test code: model arithmetic on u128/i128 far from their limits.
 #![allow(clippy::arithmetic_side_effects)]
@@ -15,7 +15,7 @@ use keel_math::{Wad, U256, WAD};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm};
 
-const DEFAULT_CASES: u32 = 2_000;
+const DEFAULT_CASES: u32 = 10_000;
 const NO_CAP: u128 = u128::MAX;
 const ACCOUNTS: usize = 3;
 

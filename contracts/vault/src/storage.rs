@@ -104,10 +104,10 @@ impl VaultStorage {
         index: CollateralIndex,
         amount: U256,
     ) -> Result<LedgerEntry, VaultError> {
-        let before = self.entry(account, index);
-        let after = ledger::deposit(before, index, amount, self.cap_total(index))?;
-        self.store_entry(account, index, before, after);
-        Ok(after)
+        let cap_total = self.cap_total(index);
+        self.update(account, index, |entry| {
+            ledger::deposit(entry, index, amount, cap_total)
+        })
     }
 
     /// `withdrawCollateral` and liquidation seizure: [`ledger::withdraw`], then stored.
@@ -125,27 +125,24 @@ impl VaultStorage {
         index: CollateralIndex,
         amount: U256,
     ) -> Result<LedgerEntry, VaultError> {
-        let before = self.entry(account, index);
-        let after = ledger::withdraw(before, index, amount)?;
-        self.store_entry(account, index, before, after);
-        Ok(after)
+        self.update(account, index, |entry| {
+            ledger::withdraw(entry, index, amount)
+        })
     }
 
-    fn entry(&self, account: Address, index: CollateralIndex) -> LedgerEntry {
-        LedgerEntry {
-            held: self.held(account),
-            balance: self.balance(account, index),
-            total: self.total(index),
-        }
-    }
-
-    fn store_entry(
+    /// Loads the entry of `account` and `index`, applies `change`, stores what changed.
+    fn update(
         &mut self,
         account: Address,
         index: CollateralIndex,
-        before: LedgerEntry,
-        after: LedgerEntry,
-    ) {
+        change: impl FnOnce(LedgerEntry) -> Result<LedgerEntry, VaultError>,
+    ) -> Result<LedgerEntry, VaultError> {
+        let before = LedgerEntry {
+            held: self.held(account),
+            balance: self.balance(account, index),
+            total: self.total(index),
+        };
+        let after = change(before)?;
         let mut slots = self.accounts.setter(account);
         if after.held != before.held {
             slots.held.set(U8::saturating_from(after.held.bits()));
@@ -156,6 +153,7 @@ impl VaultStorage {
         if let Some(mut slot) = self.collaterals.setter(index.position()) {
             slot.total.set(U128::saturating_from(after.total));
         }
+        Ok(after)
     }
 }
 

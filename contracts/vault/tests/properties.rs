@@ -2,7 +2,7 @@
 //! deposit/withdraw sequences, round trips, valuation, and the exactness of
 //! `max_withdrawable`.
 //!
-//! `KEEL_PROPTEST_CASES=N` runs N cases per property (default 2,000; the sequence property
+//! `KEEL_PROPTEST_CASES=N` runs N cases per property (default 10,000; the sequence property
 //! runs a tenth, each case being up to 40 operations).
 // Test code: model arithmetic on u128/U256 far from their limits.
 #![allow(clippy::arithmetic_side_effects)]
@@ -15,7 +15,7 @@ use keel_vault::{
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm};
 
-const DEFAULT_CASES: u32 = 2_000;
+const DEFAULT_CASES: u32 = 10_000;
 const ACCOUNTS: usize = 3;
 
 fn cases() -> u32 {
