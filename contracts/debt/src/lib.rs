@@ -101,10 +101,12 @@
 //! let step = self.debt.repay(on_behalf, Quantity::Assets(U256::MAX))?;
 //! // transferFrom(caller, market, step.assets)
 //!
-//! // liquidate (after the liquidation outcome is computed on accrued totals):
-//! let step = self.debt.repay(borrower, Quantity::Assets(outcome.repaid))?;
-//! let seized = self.vault.withdraw(borrower, index, outcome.seized)?;
-//! if seized.held.is_empty() && step.account.borrow > 0 {
+//! // liquidate, with `o` the keel-liquidation outcome computed on the accrued totals: repaying
+//! // by shares takes to_assets_up(o.repaid_shares) = o.repaid_assets and leaves the borrow
+//! // pool at o.total_borrow_*_after; the write-off computes o.bad_debt_* the same way.
+//! let step = self.debt.repay(borrower, Quantity::Shares(o.repaid_shares))?;
+//! let left = self.vault.withdraw(borrower, index, o.seized_collateral)?;
+//! if left.held.is_empty() && step.account.borrow > 0 {
 //!     let write_off = self.debt.write_off_bad_debt(borrower)?; // event BadDebt(.., from_reserves, from_suppliers)
 //! }
 //! // reserves: self.debt.withdraw_reserves(assets)? then transfer(treasury, assets)

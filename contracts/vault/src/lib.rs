@@ -61,8 +61,9 @@
 //!     check_within_ltv(value.borrow_power_down, debt_up)?;
 //! }
 //!
-//! // liquidate: seize from the chosen collateral; bad debt when nothing is left.
-//! let entry = self.vault.withdraw(borrower, index, seized_amount)?;
+//! // liquidate: seize from the chosen collateral (the protocol's fee part of it is kept by the
+//! // market as collateral reserves, outside the accounts); bad debt when nothing is left.
+//! let entry = self.vault.withdraw(borrower, index, o.seized_collateral)?;
 //! if entry.held.is_empty() { /* keel_debt::DebtStorage::write_off_bad_debt */ }
 //! ```
 //!
