@@ -171,3 +171,26 @@ fn malformed_features_outside_the_rules_are_reported() {
     let wat = valid_with("(func $f (result i32) return_call $f)");
     assert_rejected(&wat, Rule::SupportedWasm);
 }
+
+#[test]
+fn size_waiver_passes_only_the_size_rule_and_marks_not_deployable() {
+    let oversize = valid_with(&format!(
+        "(data (i32.const 0) \"{}\")",
+        noise_literal(30_000)
+    ));
+    let analysis = analyse("big", &wat::parse_str(&oversize).unwrap()).unwrap();
+    assert!(!analysis.report.deployable);
+    assert!(analysis.gate().is_err());
+    assert!(analysis.gate_with_waiver(Some("split pending")).is_ok());
+    // A waiver never excuses another rule.
+    let with_float = valid_with(&format!(
+        "(data (i32.const 0) \"{}\") (func (result f64) f64.const 1)",
+        noise_literal(30_000)
+    ));
+    let analysis = analyse("big", &wat::parse_str(&with_float).unwrap()).unwrap();
+    let failure = analysis
+        .gate_with_waiver(Some("split pending"))
+        .unwrap_err();
+    let rules: Vec<Rule> = failure.violations.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, vec![Rule::NoFloatingPoint]);
+}

@@ -1,58 +1,145 @@
 //! Keel market: the deployable lending contract (DESIGN sections 2 and 5).
 //!
-//! This first version carries the market's identity (its base asset) and its
-//! two-step ownership; the lending operations arrive with issue 6.
+//! One market = one base asset + up to 8 collaterals. The contract composes
+//! the modules: keel-debt (supply and borrow shares, interest, reserves),
+//! keel-vault (collateral ledger and valuation), keel-oracle (Chainlink
+//! feeds read directly, no extra contract hop) and keel-liquidation (the
+//! liquidation decision); this crate owns the ABI, the administration, the
+//! reentrancy lock and token transfers. It is not upgradeable.
+//!
+//! Fee-on-transfer and rebasing tokens are not supported: the market books
+//! the amounts it asks to move.
 //!
 //! # Storage slot map
 //!
-//! | slot | field | read by | written by |
-//! |---|---|---|---|
-//! | 0 | `base_asset` (20 bytes) | `baseAsset` | constructor |
-//! | 1 | `owner` (20 bytes) | `owner`, `transferOwnership` | constructor, `acceptOwnership` |
-//! | 2 | `pending_owner` (20 bytes) | `pendingOwner`, `acceptOwnership` | `transferOwnership`, `acceptOwnership` |
+//! | slot | fields (bytes) |
+//! |---|---|
+//! | 0 | `base_asset` (20) |
+//! | 1 | `owner` (20), `locked` (1), `paused_mask` (1), `liquidation_resumes_at` (8): the control word |
+//! | 2 | `pending_owner` (20) |
+//! | 3 | `guardian` (20), `liquidation_grace_period` (4), `collateral_count` (1) |
+//! | 4 | close factor, full-liquidation HF, liquidation fee (8 each) |
+//! | 5 | min partial liquidation value (16), dust threshold (16) |
+//! | 6 | sequencer uptime feed (20), grace period (4) |
+//! | 7..=12 | keel-debt `DebtStorage` (`D = 7`; its docs map `D + 0..=D + 5` and the account slots) |
+//! | 13..=21 | keel-vault `VaultStorage` (`V = 13`; its docs map `V + 0..=V + 8` and the account slots) |
+//! | 22..=69 | 8 collaterals x 6 slots: token (20) + LTV (8); LT (8) + bonus (8) + fee reserves (16); keel-oracle `PriceSource` (4) |
+//! | 70 | root of `token -> index + 1` |
+//! | 71 | root of `owner -> operator -> approved` |
+//!
+//! # Slots per operation (beyond the modules' own maps)
+//!
+//! Every state-changing call reads slot 1 and writes it twice (lock taken
+//! and released; the release restores the value, refunded by EIP-2200);
+//! paused checks read the same word.
+//!
+//! | operation | market slots read | module slots |
+//! |---|---|---|
+//! | `supply`, `withdraw`, `repay` | 0, 1 | debt: accrual `D+0..=D+3`, the pool and account slot |
+//! | `borrow` | 0, 1, 6, 71 (operator), per held collateral its config and price-source slots | debt as above; vault snapshot |
+//! | `supplyCollateral` | 1, 70 | vault: account bitmap, balance pair, total |
+//! | `withdrawCollateral` | 0, 1, 6, 70, 71, held collaterals' configs | vault as above; debt accrual and account |
+//! | `liquidate` | 0, 1, 3, 4, 5, 70, every listed collateral's risk slot, held collaterals' price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//!
+//! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 7
+//! marks liquidation paused.
 // stylus-core links `std` on every target (through lazy_static), so the
 // contract uses std's panic handler: a panic traps and the call reverts.
 
 #[macro_use]
 extern crate alloc;
 
+mod admin;
+mod collaterals;
+mod errors;
+mod guard;
+mod lending;
+mod liquidate;
 mod ownership;
+mod roles;
+mod token;
+mod views;
 
 use alloc::vec::Vec;
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
+use keel_debt::{DebtStorage, Quantity};
+use keel_oracle::SequencerUptimeFeed;
+use keel_vault::VaultStorage;
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::StorageAddress;
+use stylus_sdk::storage::{
+    StorageAddress, StorageArray, StorageBool, StorageMap, StorageU32, StorageU64, StorageU8,
+};
 
-pub use ownership::{OwnershipError, Unauthorized, ZeroAddress};
+pub use admin::RateModelInput;
+pub use collaterals::{CollateralConfig, FeedInput, RiskInput};
+pub use errors::MarketError;
+pub use liquidate::{LiquidationConfig, LiquidationInput};
+pub use roles::Action;
+pub use views::{AccountSnapshot, CollateralInfo, LiquidationPreview, MarketSnapshot};
 
-/// The market contract's storage.
+/// The market contract's storage. Fields are declared in slot order: small
+/// fields that follow one another share a slot, as in Solidity; nested
+/// storage structs start a new slot.
 #[storage]
 #[entrypoint]
 pub struct KeelMarket {
     base_asset: StorageAddress,
     owner: StorageAddress,
+    locked: StorageBool,
+    paused_mask: StorageU8,
+    liquidation_resumes_at: StorageU64,
     pending_owner: StorageAddress,
+    guardian: StorageAddress,
+    liquidation_grace_period: StorageU32,
+    collateral_count: StorageU8,
+    liquidation_config: LiquidationConfig,
+    sequencer: SequencerUptimeFeed,
+    debt: DebtStorage,
+    vault: VaultStorage,
+    collaterals: StorageArray<CollateralConfig, 8>,
+    collateral_indices: StorageMap<Address, StorageU8>,
+    operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
 }
 
 #[public]
 impl KeelMarket {
     /// Creates the market.
     ///
-    /// Arguments: `base_asset`, the ERC-20 lent and borrowed; `owner`, the
-    /// account allowed to change parameters.
-    /// Errors: `ZeroAddress` when either address is zero.
-    /// Events: `OwnershipTransferred(0, owner)`.
+    /// Arguments: `base_asset`, the ERC-20 lent and borrowed; `owner`, who
+    /// sets parameters; `guardian`, who may pause (zero: none);
+    /// `rate_model` `(base, slopeBelow, slopeAbove, optimal)` per-second WAD
+    /// rates and WAD utilisation; `reserve_factor` WAD; `liquidation`
+    /// `(closeFactor, fullLiquidationHf, liquidationFee,
+    /// minPartialLiquidationValue, dustThreshold)`; `supply_cap` and
+    /// `borrow_cap` in base units (`uint128` max or more: none).
+    /// Errors: `ZeroAddress`, `NotAContract` (base asset without code), and
+    /// the bounds errors of each parameter.
+    /// Events: `OwnershipTransferred`, `GuardianSet`, `RateModelSet`,
+    /// `ReserveFactorSet`, `LiquidationParamsSet`, `CapsSet`.
     #[constructor]
+    #[allow(clippy::too_many_arguments)]
     pub fn constructor(
         &mut self,
         base_asset: Address,
         owner: Address,
-    ) -> Result<(), OwnershipError> {
-        if base_asset.is_zero() {
-            return Err(ownership::zero_address());
-        }
+        guardian: Address,
+        rate_model: RateModelInput,
+        reserve_factor: u64,
+        liquidation: LiquidationInput,
+        supply_cap: U256,
+        borrow_cap: U256,
+    ) -> Result<(), MarketError> {
+        errors::ensure_nonzero(base_asset)?;
+        self.ensure_contract(base_asset)?;
         self.base_asset.set(base_asset);
-        self.init_owner(owner)
+        self.init_owner(owner)?;
+        self.guardian.set(guardian);
+        self.vm().log(roles::GuardianSet { guardian });
+        self.store_rate_model(rate_model)?;
+        self.store_reserve_factor(reserve_factor)?;
+        self.store_liquidation_params(liquidation)?;
+        self.store_caps(supply_cap, borrow_cap);
+        Ok(())
     }
 
     /// The ERC-20 this market lends and borrows.
@@ -75,7 +162,7 @@ impl KeelMarket {
     ///
     /// Errors: `Unauthorized` unless called by the owner.
     /// Events: `OwnershipTransferStarted(owner, new_owner)`.
-    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), OwnershipError> {
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), MarketError> {
         self.start_ownership_transfer(new_owner)
     }
 
@@ -83,7 +170,459 @@ impl KeelMarket {
     ///
     /// Errors: `Unauthorized` unless called by the pending owner.
     /// Events: `OwnershipTransferred(previous, caller)`.
-    pub fn accept_ownership(&mut self) -> Result<(), OwnershipError> {
+    pub fn accept_ownership(&mut self) -> Result<(), MarketError> {
         self.finish_ownership_transfer()
+    }
+
+    /// The account allowed to pause actions.
+    pub fn guardian(&self) -> Address {
+        self.guardian.get()
+    }
+
+    /// Sets the guardian (zero removes it).
+    ///
+    /// Errors: `Unauthorized` unless called by the owner.
+    /// Events: `GuardianSet(guardian)`.
+    pub fn set_guardian(&mut self, guardian: Address) -> Result<(), MarketError> {
+        self.set_guardian_checked(guardian)
+    }
+
+    /// Pauses or unpauses `action` (0 supply, 1 withdraw, 2 supplyCollateral,
+    /// 3 withdrawCollateral, 4 borrow; repay cannot be paused).
+    ///
+    /// Errors: `Unauthorized` unless the guardian or owner pauses, or the
+    /// owner unpauses; `ParameterOutOfBounds(2, ...)` for an unknown action.
+    /// Events: `PauseSet(action, paused)`.
+    pub fn set_paused(&mut self, action: u8, paused: bool) -> Result<(), MarketError> {
+        self.set_paused_checked(action, paused)
+    }
+
+    /// Whether `action` is paused (false for unknown codes).
+    pub fn is_paused(&self, action: u8) -> bool {
+        self.is_action_paused(action)
+    }
+
+    /// Pauses liquidation, or unpauses it with liquidations resuming after
+    /// the grace period.
+    ///
+    /// Errors: `Unauthorized` unless called by the owner.
+    /// Events: `LiquidationPauseSet(paused, resumesAt)`.
+    pub fn set_liquidation_paused(&mut self, paused: bool) -> Result<(), MarketError> {
+        self.set_liquidation_paused_checked(paused)
+    }
+
+    /// Sets the grace period after a liquidation unpause (at most 1 day).
+    ///
+    /// Errors: `Unauthorized` unless called by the owner;
+    /// `ParameterOutOfBounds(1, ...)` above 86,400 seconds.
+    /// Events: `LiquidationGracePeriodSet(seconds)`.
+    pub fn set_liquidation_grace_period(&mut self, seconds: u32) -> Result<(), MarketError> {
+        self.set_liquidation_grace_period_checked(seconds)
+    }
+
+    /// When liquidations may next run: 0 when never paused, the end of the
+    /// grace period after an unpause.
+    pub fn liquidation_resumes_at(&self) -> u64 {
+        self.liquidation_resumes_at.get().to::<u64>()
+    }
+
+    // ----- lenders -----
+
+    /// Supplies `assets` of the base asset for `on_behalf` (anyone may
+    /// supply for anyone); the caller pays. Returns the shares minted
+    /// (rounded down).
+    ///
+    /// Errors: `ActionPaused(0)`, `ZeroAddress`, `ZeroAmount`,
+    /// `AmountExceedsU128`, `AmountRoundsToZero`, `SupplyCapExceeded`,
+    /// `TokenTransferFailed`, `Reentrancy`.
+    /// Events: `AccrueInterest` (when interest accrued), `Supply`.
+    pub fn supply(&mut self, assets: U256, on_behalf: Address) -> Result<U256, MarketError> {
+        self.locked(|m| m.do_supply(Quantity::Assets(assets), on_behalf))
+            .map(|step| U256::from(step.shares))
+    }
+
+    /// Withdraws `assets` of `on_behalf`'s supply to `receiver` (caller must
+    /// be `on_behalf` or its operator). Returns the shares burnt (rounded up).
+    ///
+    /// Errors: `ActionPaused(1)`, `Unauthorized`, `ZeroAddress`, `ZeroAmount`,
+    /// `AmountExceedsU128`, `InsufficientSupplyShares`, `InsufficientLiquidity`,
+    /// `TokenTransferFailed`, `Reentrancy`.
+    /// Events: `Withdraw`.
+    pub fn withdraw(
+        &mut self,
+        assets: U256,
+        on_behalf: Address,
+        receiver: Address,
+    ) -> Result<U256, MarketError> {
+        self.locked(|m| m.do_withdraw(Quantity::Assets(assets), on_behalf, receiver))
+            .map(|step| U256::from(step.shares))
+    }
+
+    /// Burns `shares` of `on_behalf`'s supply and sends the assets (rounded
+    /// down) to `receiver`; returns the assets. Errors and events as `withdraw`.
+    pub fn withdraw_shares(
+        &mut self,
+        shares: U256,
+        on_behalf: Address,
+        receiver: Address,
+    ) -> Result<U256, MarketError> {
+        self.locked(|m| m.do_withdraw(Quantity::Shares(shares), on_behalf, receiver))
+            .map(|step| U256::from(step.assets))
+    }
+
+    // ----- borrowers -----
+
+    /// Deposits `amount` of collateral `token` for `on_behalf` (anyone may);
+    /// the caller pays.
+    ///
+    /// Errors: `ActionPaused(2)`, `ZeroAddress`, `UnknownCollateral`,
+    /// `ZeroCollateralAmount`, `CollateralAmountExceedsU128`,
+    /// `CollateralCapExceeded`, `TokenTransferFailed`, `Reentrancy`.
+    /// Events: `SupplyCollateral`.
+    pub fn supply_collateral(
+        &mut self,
+        token: Address,
+        amount: U256,
+        on_behalf: Address,
+    ) -> Result<(), MarketError> {
+        self.locked(|m| m.do_supply_collateral(token, amount, on_behalf))
+    }
+
+    /// Withdraws `amount` of collateral `token` of `on_behalf` to `receiver`;
+    /// the position must stay within its LTV.
+    ///
+    /// Errors: `ActionPaused(3)`, `Unauthorized`, `ZeroAddress`,
+    /// `UnknownCollateral`, `ZeroCollateralAmount`, `InsufficientCollateral`,
+    /// `LtvExceeded`, sequencer errors (with debt), oracle errors,
+    /// `TokenTransferFailed`, `Reentrancy`.
+    /// Events: `WithdrawCollateral`.
+    pub fn withdraw_collateral(
+        &mut self,
+        token: Address,
+        amount: U256,
+        on_behalf: Address,
+        receiver: Address,
+    ) -> Result<(), MarketError> {
+        self.locked(|m| m.do_withdraw_collateral(token, amount, on_behalf, receiver))
+    }
+
+    /// Borrows `assets` for `on_behalf` to `receiver`; the position must
+    /// stay within its LTV. Returns the borrow shares booked (rounded up).
+    ///
+    /// Errors: `ActionPaused(4)`, `Unauthorized`, `ZeroAddress`, `ZeroAmount`,
+    /// `AmountExceedsU128`, `BorrowCapExceeded`, `InsufficientLiquidity`,
+    /// `LtvExceeded`, `SequencerDown`, `SequencerGracePeriod`, oracle
+    /// errors, `TokenTransferFailed`, `Reentrancy`.
+    /// Events: `Borrow`.
+    pub fn borrow(
+        &mut self,
+        assets: U256,
+        on_behalf: Address,
+        receiver: Address,
+    ) -> Result<U256, MarketError> {
+        self.locked(|m| m.do_borrow(assets, on_behalf, receiver))
+            .map(|step| U256::from(step.shares))
+    }
+
+    /// Repays `assets` of `on_behalf`'s debt (anyone may; never paused). Any
+    /// amount at or above the debt, e.g. `type(uint256).max`, repays it all
+    /// and takes only what is owed. Returns the assets taken.
+    ///
+    /// Errors: `ZeroAddress`, `ZeroAmount`, `NoDebt`, `AmountExceedsU128`,
+    /// `TokenTransferFailed`, `Reentrancy`.
+    /// Events: `Repay`.
+    pub fn repay(&mut self, assets: U256, on_behalf: Address) -> Result<U256, MarketError> {
+        self.locked(|m| m.do_repay(Quantity::Assets(assets), on_behalf))
+            .map(|step| U256::from(step.assets))
+    }
+
+    /// Repays `shares` of `on_behalf`'s borrow shares (capped at its
+    /// shares); returns the assets taken (rounded up). As `repay`.
+    pub fn repay_shares(&mut self, shares: U256, on_behalf: Address) -> Result<U256, MarketError> {
+        self.locked(|m| m.do_repay(Quantity::Shares(shares), on_behalf))
+            .map(|step| U256::from(step.assets))
+    }
+
+    /// Allows or disallows `operator` to withdraw, withdraw collateral and
+    /// borrow for the caller.
+    ///
+    /// Errors: `ZeroAddress`. Events: `SetOperator`.
+    pub fn set_operator(&mut self, operator: Address, approved: bool) -> Result<(), MarketError> {
+        self.do_set_operator(operator, approved)
+    }
+
+    /// Whether `operator` may act for `owner`.
+    pub fn is_operator(&self, owner: Address, operator: Address) -> bool {
+        self.operators.getter(owner).get(operator)
+    }
+
+    // ----- anyone -----
+
+    /// Accrues interest to the current block.
+    ///
+    /// Errors: `DebtMathError`, `Reentrancy`. Events: `AccrueInterest`.
+    pub fn accrue_interest(&mut self) -> Result<(), MarketError> {
+        self.locked(|m| m.accrue().map(|_| ()))
+    }
+
+    /// Liquidates `borrower` against collateral `token`, repaying at most
+    /// `max_repay_assets` (`type(uint256).max`: as much as allowed); the
+    /// seized collateral minus the protocol fee goes to `receiver`. Returns
+    /// `(repaidAssets, seizedCollateral)`.
+    ///
+    /// Errors: `LiquidationPaused`, `ZeroAddress`, `UnknownCollateral`,
+    /// `PositionHealthy`, `CollateralNotHeld`, `ZeroRepay`,
+    /// `LiquidationLeavesDust`, oracle errors (never the sequencer),
+    /// `TokenTransferFailed`, `Reentrancy`.
+    /// Events: `Liquidate`, `BadDebt` when the borrower is left without
+    /// collateral.
+    pub fn liquidate(
+        &mut self,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+        receiver: Address,
+    ) -> Result<(U256, U256), MarketError> {
+        self.locked(|m| m.do_liquidate(borrower, token, max_repay_assets, receiver))
+            .map(|o| (o.repaid_assets, o.seized_collateral))
+    }
+
+    /// Exactly what `liquidate(borrower, token, max_repay_assets, _)` would
+    /// do now: `(repaidAssets, repaidShares, seizedCollateral, protocolFee,
+    /// liquidatorCollateral, badDebtAssets, healthFactorBefore,
+    /// healthFactorAfter)`. Reverts with the error `liquidate` would.
+    pub fn preview_liquidation(
+        &self,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+    ) -> Result<LiquidationPreview, MarketError> {
+        self.ensure_not_locked()?;
+        let (_, o) = self.decide(borrower, token, max_repay_assets)?;
+        Ok((
+            o.repaid_assets,
+            o.repaid_shares,
+            o.seized_collateral,
+            o.protocol_fee_collateral,
+            o.liquidator_collateral,
+            o.bad_debt_assets,
+            o.health_factor_before.0,
+            o.health_factor_after.0,
+        ))
+    }
+
+    // ----- views -----
+
+    /// See [`AccountSnapshot`].
+    pub fn account_snapshot(&self, account: Address) -> Result<AccountSnapshot, MarketError> {
+        self.account_snapshot_view(account)
+    }
+
+    /// See [`MarketSnapshot`].
+    pub fn market_snapshot(&self) -> Result<MarketSnapshot, MarketError> {
+        self.market_snapshot_view()
+    }
+
+    /// The validated oracle price of collateral `token` the market uses now:
+    /// base units per collateral unit, 1e36.
+    pub fn collateral_price(&self, token: Address) -> Result<U256, MarketError> {
+        let index = self.collateral_index(token)?;
+        Ok(self.price_of(index)?.0)
+    }
+
+    /// `(index, ltv, liquidationThreshold, bonus, cap, total, feeReserves)`
+    /// of collateral `token`.
+    pub fn collateral_info(&self, token: Address) -> Result<CollateralInfo, MarketError> {
+        let index = self.collateral_index(token)?;
+        let (ltv, lt, bonus) = self.stored_risk(index);
+        Ok((
+            index.get(),
+            ltv.0,
+            lt.0,
+            bonus.0,
+            U256::from(self.vault.cap_total(index)),
+            U256::from(self.vault.total(index)),
+            self.collateral_reserves(index),
+        ))
+    }
+
+    /// The listed collateral tokens, by index.
+    pub fn collaterals(&self) -> Vec<Address> {
+        let count = self.collateral_count.get().to::<u8>();
+        (0..count)
+            .filter_map(|i| keel_vault::CollateralIndex::new(i).ok())
+            .map(|i| self.collateral_token(i))
+            .collect()
+    }
+
+    // ----- administration (owner) -----
+
+    /// Lists `token` as collateral: `risk` `(ltv, liquidationThreshold,
+    /// bonus)` WAD, `cap` on its total (`uint128` max or more: none),
+    /// `collateral_feed` and `base_feed` `(feed, heartbeatSeconds,
+    /// minAnswer, maxAnswer)` (zero base feed: the collateral feed quotes
+    /// the base asset; zero band: none). Returns its index.
+    ///
+    /// Errors: `Unauthorized`, `ZeroAddress`, `NotAContract`,
+    /// `CollateralAlreadyListed`, `TooManyCollaterals`, risk bounds errors,
+    /// oracle configuration and price errors.
+    /// Events: `CollateralListed`, `CollateralRiskSet`, `CollateralCapSet`.
+    pub fn add_collateral(
+        &mut self,
+        token: Address,
+        risk: RiskInput,
+        cap: U256,
+        collateral_feed: FeedInput,
+        base_feed: FeedInput,
+    ) -> Result<u8, MarketError> {
+        self.list_collateral(token, risk, cap, collateral_feed, base_feed)
+    }
+
+    /// Sets the risk parameters of collateral `token`; LTV 0 winds it down
+    /// (existing positions stay liquidatable at their LT).
+    ///
+    /// Errors: `Unauthorized`, `UnknownCollateral`, risk bounds errors.
+    /// Events: `CollateralRiskSet`.
+    pub fn set_collateral_risk(
+        &mut self,
+        token: Address,
+        risk: RiskInput,
+    ) -> Result<(), MarketError> {
+        self.update_collateral_risk(token, risk)
+    }
+
+    /// Sets the cap on the total of collateral `token` (0 refuses deposits).
+    ///
+    /// Errors: `Unauthorized`, `UnknownCollateral`. Events: `CollateralCapSet`.
+    pub fn set_collateral_cap(&mut self, token: Address, cap: U256) -> Result<(), MarketError> {
+        self.update_collateral_cap(token, cap)
+    }
+
+    /// Replaces the price source of collateral `token` (as `addCollateral`).
+    ///
+    /// Errors: `Unauthorized`, `UnknownCollateral`, oracle errors.
+    /// Events: `CollateralPriceSourceSet`.
+    pub fn set_collateral_price_source(
+        &mut self,
+        token: Address,
+        collateral_feed: FeedInput,
+        base_feed: FeedInput,
+    ) -> Result<(), MarketError> {
+        self.update_price_source(token, collateral_feed, base_feed)
+    }
+
+    /// Sets the rate model (accrues first).
+    ///
+    /// Errors: `Unauthorized`, `OptimalUtilisationOutOfBounds`,
+    /// `MaxBorrowRateTooHigh`. Events: `RateModelSet`.
+    pub fn set_rate_model(&mut self, rate_model: RateModelInput) -> Result<(), MarketError> {
+        self.update_rate_model(rate_model)
+    }
+
+    /// Sets the reserve factor, WAD (accrues first).
+    ///
+    /// Errors: `Unauthorized`, `ReserveFactorTooHigh`. Events: `ReserveFactorSet`.
+    pub fn set_reserve_factor(&mut self, reserve_factor: u64) -> Result<(), MarketError> {
+        self.update_reserve_factor(reserve_factor)
+    }
+
+    /// Sets the supply and borrow caps, base units (`uint128` max: none).
+    ///
+    /// Errors: `Unauthorized`. Events: `CapsSet`.
+    pub fn set_caps(&mut self, supply_cap: U256, borrow_cap: U256) -> Result<(), MarketError> {
+        self.update_caps(supply_cap, borrow_cap)
+    }
+
+    /// Sets the liquidation parameters.
+    ///
+    /// Errors: `Unauthorized`, `CloseFactorOutOfBounds`,
+    /// `FullLiquidationHfOutOfBounds`, `LiquidationFeeOutOfBounds`,
+    /// `ParameterOutOfBounds(3, ...)`. Events: `LiquidationParamsSet`.
+    pub fn set_liquidation_params(
+        &mut self,
+        liquidation: LiquidationInput,
+    ) -> Result<(), MarketError> {
+        self.only_owner()?;
+        self.store_liquidation_params(liquidation)
+    }
+
+    /// Sets the L2 sequencer uptime feed and grace period (zero feed: none).
+    ///
+    /// Errors: `Unauthorized`, `GracePeriodOutOfBounds`, `FeedHasNoCode`,
+    /// `FeedCallFailed`, `SequencerFeedInvalid`. Events: `SequencerFeedSet`.
+    pub fn set_sequencer_feed(
+        &mut self,
+        feed: Address,
+        grace_period_seconds: u32,
+    ) -> Result<(), MarketError> {
+        self.update_sequencer_feed(feed, grace_period_seconds)
+    }
+
+    /// Sends `amount` of protocol reserves of `asset` (base asset: interest
+    /// reserves; a collateral: liquidation fees) to `to`.
+    ///
+    /// Errors: `Unauthorized`, `ZeroAddress`, `ZeroAmount`,
+    /// `InsufficientReserves`, `InsufficientLiquidity`, `UnknownCollateral`,
+    /// `TokenTransferFailed`, `Reentrancy`. Events: `ReservesWithdrawn`.
+    pub fn withdraw_reserves(
+        &mut self,
+        asset: Address,
+        amount: U256,
+        to: Address,
+    ) -> Result<(), MarketError> {
+        self.locked(|m| m.do_withdraw_reserves(asset, amount, to))
+    }
+}
+
+/// Deployment helpers for the unit tests beside each module.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use alloy_primitives::address;
+    use stylus_sdk::testing::TestVM;
+
+    pub const OWNER: Address = address!("00000000000000000000000000000000000000a1");
+    pub const GUARDIAN: Address = address!("00000000000000000000000000000000000000a2");
+    pub const STRANGER: Address = address!("00000000000000000000000000000000000000a3");
+    pub const BASE: Address = address!("00000000000000000000000000000000000000b1");
+
+    /// 2% base, 4% and 300% slopes (APR, as per-second WAD), kink 80%.
+    pub const RATE_MODEL: RateModelInput = (
+        634_195_839,
+        1_268_391_679,
+        95_129_375_951,
+        800_000_000_000_000_000,
+    );
+    /// Close factor 50%, full liquidation below 0.95, fee 10% of the bonus,
+    /// thresholds 2,000 and 1,000 base units.
+    pub fn liquidation() -> LiquidationInput {
+        (
+            500_000_000_000_000_000,
+            950_000_000_000_000_000,
+            100_000_000_000_000_000,
+            U256::from(2_000),
+            U256::from(1_000),
+        )
+    }
+
+    /// A market constructed by `OWNER` over `BASE` (which gets code), with
+    /// `GUARDIAN`; the sender is left as `OWNER`.
+    pub fn deployed(vm: &TestVM) -> KeelMarket {
+        vm.set_code(BASE, vec![1]);
+        vm.set_sender(OWNER);
+        let mut market = KeelMarket::from(vm);
+        market
+            .constructor(
+                BASE,
+                OWNER,
+                GUARDIAN,
+                RATE_MODEL,
+                100_000_000_000_000_000,
+                liquidation(),
+                U256::MAX,
+                U256::MAX,
+            )
+            .unwrap();
+        market
     }
 }

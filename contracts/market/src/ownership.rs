@@ -5,37 +5,22 @@ use alloy_primitives::Address;
 use alloy_sol_types::sol;
 use stylus_sdk::prelude::*;
 
+use crate::errors::{zero_address, MarketError, Unauthorized};
 use crate::KeelMarket;
 
 sol! {
-    /// The caller may not perform this action.
-    #[derive(Debug, PartialEq, Eq)]
-    error Unauthorized(address caller);
-    /// An address argument that must be set was zero.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAddress();
-
     /// `newOwner` was nominated and must call `acceptOwnership`.
     event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
     /// Ownership moved from `previousOwner` to `newOwner`.
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 }
 
-/// Errors of the ownership module.
-#[derive(SolidityError, Debug, PartialEq, Eq)]
-pub enum OwnershipError {
-    /// See [`Unauthorized`].
-    Unauthorized(Unauthorized),
-    /// See [`ZeroAddress`].
-    ZeroAddress(ZeroAddress),
-}
-
-pub(crate) fn zero_address() -> OwnershipError {
-    OwnershipError::ZeroAddress(ZeroAddress {})
+fn unauthorized(caller: Address) -> MarketError {
+    MarketError::Unauthorized(Unauthorized { caller })
 }
 
 impl KeelMarket {
-    pub(crate) fn init_owner(&mut self, owner: Address) -> Result<(), OwnershipError> {
+    pub(crate) fn init_owner(&mut self, owner: Address) -> Result<(), MarketError> {
         if owner.is_zero() {
             return Err(zero_address());
         }
@@ -48,10 +33,10 @@ impl KeelMarket {
     }
 
     /// Fails with `Unauthorized` unless the caller is the owner.
-    pub(crate) fn only_owner(&self) -> Result<(), OwnershipError> {
+    pub(crate) fn only_owner(&self) -> Result<(), MarketError> {
         let caller = self.vm().msg_sender();
         if caller != self.owner.get() {
-            return Err(OwnershipError::Unauthorized(Unauthorized { caller }));
+            return Err(unauthorized(caller));
         }
         Ok(())
     }
@@ -59,7 +44,7 @@ impl KeelMarket {
     pub(crate) fn start_ownership_transfer(
         &mut self,
         new_owner: Address,
-    ) -> Result<(), OwnershipError> {
+    ) -> Result<(), MarketError> {
         self.only_owner()?;
         self.pending_owner.set(new_owner);
         self.vm().log(OwnershipTransferStarted {
@@ -69,10 +54,10 @@ impl KeelMarket {
         Ok(())
     }
 
-    pub(crate) fn finish_ownership_transfer(&mut self) -> Result<(), OwnershipError> {
+    pub(crate) fn finish_ownership_transfer(&mut self) -> Result<(), MarketError> {
         let caller = self.vm().msg_sender();
         if caller.is_zero() || caller != self.pending_owner.get() {
-            return Err(OwnershipError::Unauthorized(Unauthorized { caller }));
+            return Err(unauthorized(caller));
         }
         let previous = self.owner.get();
         self.owner.set(caller);
@@ -82,5 +67,61 @@ impl KeelMarket {
             newOwner: caller,
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use alloy_primitives::U256;
+    use stylus_sdk::testing::TestVM;
+
+    const NEXT: Address = STRANGER;
+
+    #[test]
+    fn constructor_rejects_zero_addresses() {
+        let vm = TestVM::default();
+        vm.set_code(BASE, vec![1]);
+        let mut market = KeelMarket::from(&vm);
+        let build = |m: &mut KeelMarket, base, owner| {
+            m.constructor(
+                base,
+                owner,
+                GUARDIAN,
+                RATE_MODEL,
+                0,
+                liquidation(),
+                U256::MAX,
+                U256::MAX,
+            )
+        };
+        assert_eq!(
+            build(&mut market, Address::ZERO, OWNER),
+            Err(zero_address())
+        );
+        assert_eq!(build(&mut market, BASE, Address::ZERO), Err(zero_address()));
+        assert_eq!(market.owner(), Address::ZERO);
+    }
+
+    #[test]
+    fn two_step_transfer() {
+        let vm = TestVM::default();
+        let mut market = deployed(&vm);
+        assert_eq!(market.base_asset(), BASE);
+        vm.set_sender(NEXT);
+        assert_eq!(market.transfer_ownership(NEXT), Err(unauthorized(NEXT)));
+        assert_eq!(market.accept_ownership(), Err(unauthorized(NEXT)));
+        vm.set_sender(OWNER);
+        market.transfer_ownership(NEXT).unwrap();
+        assert_eq!(market.owner(), OWNER);
+        assert_eq!(market.pending_owner(), NEXT);
+        vm.set_sender(NEXT);
+        market.accept_ownership().unwrap();
+        assert_eq!(market.owner(), NEXT);
+        assert_eq!(market.pending_owner(), Address::ZERO);
+        // The old owner lost its rights.
+        vm.set_sender(OWNER);
+        assert_eq!(market.transfer_ownership(OWNER), Err(unauthorized(OWNER)));
     }
 }

@@ -22,6 +22,10 @@ pub struct ContractReport {
     pub code_limit_bytes: usize,
     /// Start-up gas per call, when the module could be measured.
     pub init_gas: Option<InitGas>,
+    /// Whether the contract passes every activation rule and the size limit.
+    pub deployable: bool,
+    /// The package's size waiver, when it has one.
+    pub size_waiver: Option<String>,
 }
 
 impl ContractReport {

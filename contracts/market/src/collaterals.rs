@@ -1,0 +1,326 @@
+//! The collateral registry: which token has which index (0..8), its risk
+//! parameters (LTV, liquidation threshold, bonus; WAD in `u64`), its cap, the
+//! protocol's reserves of it (liquidation fees) and its price source.
+//!
+//! Listing validates everything before storing: the token and feeds have
+//! code, decimals are read from the chain, the price source yields a valid
+//! price now, and `LTV < LT`, `LT x (1 + bonus) < 1`, bonus and fee bounds
+//! hold (keel-liquidation's configuration rules). Winding a collateral down
+//! is `setCollateralRisk` with LTV 0 (no new borrowing power; existing
+//! positions stay liquidatable at their LT) and `setCollateralCap` with 0
+//! (no new deposits).
+
+use alloy_primitives::{Address, U128, U256, U64, U8};
+use alloy_sol_types::sol;
+use keel_liquidation::{validate_collateral_risk, CollateralRiskParams};
+use keel_math::{Price, Wad};
+use keel_oracle::{read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig};
+use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::{StorageAddress, StorageU128, StorageU64};
+
+use crate::errors::{
+    ensure_nonzero, CollateralAlreadyListed, MarketError, TooManyCollaterals, UnknownCollateral,
+};
+use crate::KeelMarket;
+
+sol! {
+    /// `token` was listed as collateral `index`, priced at `price` (1e36).
+    event CollateralListed(address indexed token, uint8 index, uint256 price);
+    /// The risk parameters of `token` changed (WAD).
+    event CollateralRiskSet(address indexed token, uint64 ltv, uint64 liquidationThreshold, uint64 bonus);
+    /// The cap on the total of `token` changed (`uint128` max: none).
+    event CollateralCapSet(address indexed token, uint256 cap);
+    /// The price source of `token` changed; it now prices at `price` (1e36).
+    event CollateralPriceSourceSet(address indexed token, uint256 price);
+}
+
+/// A feed at the ABI: `(feed, heartbeatSeconds, minAnswer, maxAnswer)`; a
+/// zero feed means none (base feed only), `minAnswer == maxAnswer == 0`
+/// means no band.
+pub type FeedInput = (Address, u32, u128, u128);
+
+/// Risk parameters at the ABI: `(ltv, liquidationThreshold, bonus)`, WAD.
+pub type RiskInput = (u64, u64, u64);
+
+/// One collateral's configuration (slot map in the crate docs).
+#[storage]
+pub struct CollateralConfig {
+    token: StorageAddress,
+    ltv: StorageU64,
+    liquidation_threshold: StorageU64,
+    bonus: StorageU64,
+    reserves: StorageU128,
+    price_source: PriceSource,
+}
+
+fn wad(value: u64) -> Wad {
+    Wad(U256::from(value))
+}
+
+/// Caps above `u128` mean "no cap" (the vault stores `u128`).
+pub(crate) fn cap_to_u128(cap: U256) -> u128 {
+    u128::try_from(cap).unwrap_or(u128::MAX)
+}
+
+fn risk_params(risk: RiskInput) -> CollateralRiskParams {
+    CollateralRiskParams {
+        ltv: wad(risk.0),
+        liquidation_threshold: wad(risk.1),
+        bonus: wad(risk.2),
+    }
+}
+
+impl KeelMarket {
+    /// The index of collateral `token`, or `UnknownCollateral`.
+    pub(crate) fn collateral_index(&self, token: Address) -> Result<CollateralIndex, MarketError> {
+        let stored = self.collateral_indices.get(token).to::<u8>();
+        match stored.checked_sub(1) {
+            Some(index) => Ok(CollateralIndex::new(index)?),
+            None => Err(MarketError::UnknownCollateral(UnknownCollateral { token })),
+        }
+    }
+
+    /// The token of collateral `index` (zero when unlisted).
+    pub(crate) fn collateral_token(&self, index: CollateralIndex) -> Address {
+        self.collaterals
+            .getter(usize::from(index.get()))
+            .map_or(Address::ZERO, |c| c.token.get())
+    }
+
+    /// The validated oracle price of collateral `index` now.
+    pub(crate) fn price_of(&self, index: CollateralIndex) -> Result<Price, MarketError> {
+        let now = self.vm().block_timestamp();
+        let config = self.collaterals.getter(usize::from(index.get()));
+        let config = config.ok_or(MarketError::UnknownCollateral(UnknownCollateral {
+            token: Address::ZERO,
+        }))?;
+        Ok(config.price_source.price(now)?)
+    }
+
+    /// Price, LTV and LT of collateral `index` (reads its oracle).
+    pub(crate) fn collateral_risk(
+        &self,
+        index: CollateralIndex,
+    ) -> Result<CollateralRisk, MarketError> {
+        let price = self.price_of(index)?;
+        let (ltv, liquidation_threshold, _) = self.stored_risk(index);
+        Ok(CollateralRisk {
+            price,
+            ltv,
+            liquidation_threshold,
+        })
+    }
+
+    /// `(ltv, liquidation threshold, bonus)` of collateral `index`.
+    pub(crate) fn stored_risk(&self, index: CollateralIndex) -> (Wad, Wad, Wad) {
+        match self.collaterals.getter(usize::from(index.get())) {
+            Some(c) => (
+                wad(c.ltv.get().to::<u64>()),
+                wad(c.liquidation_threshold.get().to::<u64>()),
+                wad(c.bonus.get().to::<u64>()),
+            ),
+            None => (Wad::ZERO, Wad::ZERO, Wad::ZERO),
+        }
+    }
+
+    /// Adds `amount` of liquidation fees to the reserves of collateral `index`.
+    pub(crate) fn add_collateral_reserves(
+        &mut self,
+        index: CollateralIndex,
+        amount: U256,
+    ) -> Result<(), MarketError> {
+        let Some(mut config) = self.collaterals.setter(usize::from(index.get())) else {
+            return Ok(());
+        };
+        let total = keel_math::checked_add(U256::from(config.reserves.get()), amount)?;
+        config.reserves.set(U128::from(keel_math::to_u128(total)?));
+        Ok(())
+    }
+
+    /// Removes `amount` from the reserves of collateral `index`; returns false
+    /// when the reserves are short.
+    pub(crate) fn take_collateral_reserves(
+        &mut self,
+        index: CollateralIndex,
+        amount: U256,
+    ) -> bool {
+        let Some(mut config) = self.collaterals.setter(usize::from(index.get())) else {
+            return false;
+        };
+        let reserves = U256::from(config.reserves.get());
+        if amount > reserves {
+            return false;
+        }
+        config.reserves.set(U128::from(
+            keel_math::zero_floor_sub(reserves, amount).to::<u128>(),
+        ));
+        true
+    }
+
+    /// The protocol's reserves of collateral `index`.
+    pub(crate) fn collateral_reserves(&self, index: CollateralIndex) -> U256 {
+        self.collaterals
+            .getter(usize::from(index.get()))
+            .map_or(U256::ZERO, |c| U256::from(c.reserves.get()))
+    }
+
+    fn feed_config(&self, input: FeedInput) -> Result<Option<FeedConfig>, MarketError> {
+        let (feed, heartbeat_seconds, min_answer, max_answer) = input;
+        if feed.is_zero() {
+            return Ok(None);
+        }
+        let band = (min_answer != 0 || max_answer != 0).then_some(AnswerBand {
+            min_answer,
+            max_answer,
+        });
+        let feed_decimals = read_decimals(self.vm(), feed)?;
+        Ok(Some(FeedConfig {
+            feed,
+            feed_decimals,
+            heartbeat_seconds,
+            band,
+        }))
+    }
+
+    fn price_source_config(
+        &self,
+        token: Address,
+        collateral_feed: FeedInput,
+        base_feed: FeedInput,
+    ) -> Result<PriceSourceConfig, MarketError> {
+        ensure_nonzero(collateral_feed.0)?;
+        let collateral_feed = self
+            .feed_config(collateral_feed)?
+            .ok_or_else(crate::errors::zero_address)?;
+        Ok(PriceSourceConfig {
+            collateral_feed,
+            base_feed: self.feed_config(base_feed)?,
+            collateral_token_decimals: read_decimals(self.vm(), token)?,
+            base_token_decimals: read_decimals(self.vm(), self.base_asset.get())?,
+        })
+    }
+
+    fn configure_price_source(
+        &mut self,
+        index: CollateralIndex,
+        config: &PriceSourceConfig,
+    ) -> Result<Price, MarketError> {
+        let now = self.vm().block_timestamp();
+        let mut slot = self
+            .collaterals
+            .setter(usize::from(index.get()))
+            .ok_or(MarketError::TooManyCollaterals(TooManyCollaterals {}))?;
+        Ok(slot.price_source.configure(config, now)?)
+    }
+
+    fn store_risk(&mut self, index: CollateralIndex, risk: RiskInput) -> Result<(), MarketError> {
+        validate_collateral_risk(&risk_params(risk))?;
+        let mut slot = self
+            .collaterals
+            .setter(usize::from(index.get()))
+            .ok_or(MarketError::TooManyCollaterals(TooManyCollaterals {}))?;
+        slot.ltv.set(U64::from(risk.0));
+        slot.liquidation_threshold.set(U64::from(risk.1));
+        slot.bonus.set(U64::from(risk.2));
+        let token = slot.token.get();
+        self.vm().log(CollateralRiskSet {
+            token,
+            ltv: risk.0,
+            liquidationThreshold: risk.1,
+            bonus: risk.2,
+        });
+        Ok(())
+    }
+
+    fn store_cap(&mut self, index: CollateralIndex, token: Address, cap: U256) {
+        self.vault.set_cap_total(index, cap_to_u128(cap));
+        self.vm().log(CollateralCapSet {
+            token,
+            cap: U256::from(cap_to_u128(cap)),
+        });
+    }
+
+    /// `addCollateral`: lists `token` at the next free index.
+    pub(crate) fn list_collateral(
+        &mut self,
+        token: Address,
+        risk: RiskInput,
+        cap: U256,
+        collateral_feed: FeedInput,
+        base_feed: FeedInput,
+    ) -> Result<u8, MarketError> {
+        self.only_owner()?;
+        ensure_nonzero(token)?;
+        self.ensure_contract(token)?;
+        if token == self.base_asset.get() || self.collateral_indices.get(token) != U8::ZERO {
+            return Err(MarketError::CollateralAlreadyListed(
+                CollateralAlreadyListed { token },
+            ));
+        }
+        let count = self.collateral_count.get().to::<u8>();
+        if usize::from(count) >= usize::from(MAX_COLLATERALS) {
+            return Err(MarketError::TooManyCollaterals(TooManyCollaterals {}));
+        }
+        let index = CollateralIndex::new(count)?;
+        let config = self.price_source_config(token, collateral_feed, base_feed)?;
+        validate_collateral_risk(&risk_params(risk))?;
+        let price = self.configure_price_source(index, &config)?;
+        if let Some(mut slot) = self.collaterals.setter(usize::from(count)) {
+            slot.token.set(token);
+        }
+        self.collateral_indices
+            .setter(token)
+            .set(U8::from(count.saturating_add(1)));
+        self.collateral_count.set(U8::from(count.saturating_add(1)));
+        self.vm().log(CollateralListed {
+            token,
+            index: count,
+            price: price.0,
+        });
+        self.store_risk(index, risk)?;
+        self.store_cap(index, token, cap);
+        Ok(count)
+    }
+
+    /// `setCollateralRisk`.
+    pub(crate) fn update_collateral_risk(
+        &mut self,
+        token: Address,
+        risk: RiskInput,
+    ) -> Result<(), MarketError> {
+        self.only_owner()?;
+        let index = self.collateral_index(token)?;
+        self.store_risk(index, risk)
+    }
+
+    /// `setCollateralCap`.
+    pub(crate) fn update_collateral_cap(
+        &mut self,
+        token: Address,
+        cap: U256,
+    ) -> Result<(), MarketError> {
+        self.only_owner()?;
+        let index = self.collateral_index(token)?;
+        self.store_cap(index, token, cap);
+        Ok(())
+    }
+
+    /// `setCollateralPriceSource`.
+    pub(crate) fn update_price_source(
+        &mut self,
+        token: Address,
+        collateral_feed: FeedInput,
+        base_feed: FeedInput,
+    ) -> Result<(), MarketError> {
+        self.only_owner()?;
+        let index = self.collateral_index(token)?;
+        let config = self.price_source_config(token, collateral_feed, base_feed)?;
+        let price = self.configure_price_source(index, &config)?;
+        self.vm().log(CollateralPriceSourceSet {
+            token,
+            price: price.0,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,233 @@
+//! Lenders' and borrowers' operations (DESIGN section 5).
+//!
+//! Every operation takes the reentrancy lock, accrues interest, writes all
+//! state, and only then moves tokens: a token that calls back finds the lock
+//! held and the books final. Supply, repay and supplyCollateral may be done
+//! for anyone; withdraw, withdrawCollateral and borrow need the caller to be
+//! the account or one of its operators.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::sol;
+use keel_debt::{Accrual, Quantity, Step};
+use keel_vault::{check_within_ltv, value_position};
+use stylus_sdk::prelude::*;
+
+use crate::errors::{ensure_nonzero, MarketError, Unauthorized};
+use crate::roles::Action;
+use crate::KeelMarket;
+
+sol! {
+    /// Interest accrued: `interest` added to borrows, `toReserves` of it to reserves.
+    event AccrueInterest(uint256 borrowRatePerSecond, uint256 interest, uint256 toReserves);
+    /// `caller` supplied `assets` for `onBehalf`, minting `shares`.
+    event Supply(address indexed caller, address indexed onBehalf, uint256 assets, uint256 shares);
+    /// `caller` withdrew `assets` of `onBehalf` to `receiver`, burning `shares`.
+    event Withdraw(address caller, address indexed onBehalf, address indexed receiver, uint256 assets, uint256 shares);
+    /// `caller` borrowed `assets` for `onBehalf` to `receiver`, booking `shares`.
+    event Borrow(address caller, address indexed onBehalf, address indexed receiver, uint256 assets, uint256 shares);
+    /// `caller` repaid `assets` of the debt of `onBehalf`, burning `shares`.
+    event Repay(address indexed caller, address indexed onBehalf, uint256 assets, uint256 shares);
+    /// `caller` deposited `amount` of collateral `token` for `onBehalf`.
+    event SupplyCollateral(address indexed caller, address indexed onBehalf, address indexed token, uint256 amount);
+    /// `caller` withdrew `amount` of collateral `token` of `onBehalf` to `receiver`.
+    event WithdrawCollateral(address caller, address indexed onBehalf, address receiver, address indexed token, uint256 amount);
+    /// `owner` allowed or disallowed `operator` to act for it.
+    event SetOperator(address indexed owner, address indexed operator, bool approved);
+}
+
+impl KeelMarket {
+    /// Accrues interest to the current block and logs it.
+    pub(crate) fn accrue(&mut self) -> Result<Accrual, MarketError> {
+        let now = self.vm().block_timestamp();
+        let accrual = self.debt.accrue(now)?;
+        if accrual.interest != 0 {
+            self.vm().log(AccrueInterest {
+                borrowRatePerSecond: accrual.borrow_rate_per_second.0,
+                interest: U256::from(accrual.interest),
+                toReserves: U256::from(accrual.to_reserves),
+            });
+        }
+        Ok(accrual)
+    }
+
+    /// Fails with `Unauthorized` unless the caller is `account` or its operator.
+    pub(crate) fn ensure_authorized(&self, account: Address) -> Result<(), MarketError> {
+        let caller = self.vm().msg_sender();
+        if caller == account || self.operators.getter(account).get(caller) {
+            return Ok(());
+        }
+        Err(MarketError::Unauthorized(Unauthorized { caller }))
+    }
+
+    /// Fails with `LtvExceeded` (or an oracle error) when the debt of
+    /// `account` (rounded up) exceeds its borrow power (rounded down).
+    pub(crate) fn ensure_within_ltv(&self, account: Address) -> Result<(), MarketError> {
+        let debt_up = self.debt.debt_assets_up(account)?;
+        if debt_up.is_zero() {
+            return Ok(());
+        }
+        let snapshot = self.vault.snapshot(account);
+        let value = value_position(&snapshot, |index| self.collateral_risk(index))?;
+        Ok(check_within_ltv(value.borrow_power_down, debt_up)?)
+    }
+
+    /// Blocks new borrows and collateral withdrawals while the L2 sequencer
+    /// is down or recovering (DESIGN section 7).
+    fn ensure_sequencer_up(&self) -> Result<(), MarketError> {
+        Ok(self
+            .sequencer
+            .check_borrow_allowed(self.vm().block_timestamp())?)
+    }
+
+    pub(crate) fn do_supply(
+        &mut self,
+        quantity: Quantity,
+        on_behalf: Address,
+    ) -> Result<Step, MarketError> {
+        self.ensure_active(Action::Supply)?;
+        ensure_nonzero(on_behalf)?;
+        self.accrue()?;
+        let step = self.debt.supply(on_behalf, quantity)?;
+        let caller = self.vm().msg_sender();
+        self.pull_tokens(self.base_asset.get(), caller, U256::from(step.assets))?;
+        self.vm().log(Supply {
+            caller,
+            onBehalf: on_behalf,
+            assets: U256::from(step.assets),
+            shares: U256::from(step.shares),
+        });
+        Ok(step)
+    }
+
+    pub(crate) fn do_withdraw(
+        &mut self,
+        quantity: Quantity,
+        on_behalf: Address,
+        receiver: Address,
+    ) -> Result<Step, MarketError> {
+        self.ensure_active(Action::Withdraw)?;
+        self.ensure_authorized(on_behalf)?;
+        ensure_nonzero(receiver)?;
+        self.accrue()?;
+        let step = self.debt.withdraw(on_behalf, quantity)?;
+        self.push_tokens(self.base_asset.get(), receiver, U256::from(step.assets))?;
+        self.vm().log(Withdraw {
+            caller: self.vm().msg_sender(),
+            onBehalf: on_behalf,
+            receiver,
+            assets: U256::from(step.assets),
+            shares: U256::from(step.shares),
+        });
+        Ok(step)
+    }
+
+    pub(crate) fn do_borrow(
+        &mut self,
+        assets: U256,
+        on_behalf: Address,
+        receiver: Address,
+    ) -> Result<Step, MarketError> {
+        self.ensure_active(Action::Borrow)?;
+        self.ensure_authorized(on_behalf)?;
+        ensure_nonzero(receiver)?;
+        self.ensure_sequencer_up()?;
+        self.accrue()?;
+        let step = self.debt.borrow(on_behalf, assets)?;
+        self.ensure_within_ltv(on_behalf)?;
+        self.push_tokens(self.base_asset.get(), receiver, U256::from(step.assets))?;
+        self.vm().log(Borrow {
+            caller: self.vm().msg_sender(),
+            onBehalf: on_behalf,
+            receiver,
+            assets: U256::from(step.assets),
+            shares: U256::from(step.shares),
+        });
+        Ok(step)
+    }
+
+    /// Repay is never paused and never checks the sequencer.
+    pub(crate) fn do_repay(
+        &mut self,
+        quantity: Quantity,
+        on_behalf: Address,
+    ) -> Result<Step, MarketError> {
+        ensure_nonzero(on_behalf)?;
+        self.accrue()?;
+        let step = self.debt.repay(on_behalf, quantity)?;
+        let caller = self.vm().msg_sender();
+        self.pull_tokens(self.base_asset.get(), caller, U256::from(step.assets))?;
+        self.vm().log(Repay {
+            caller,
+            onBehalf: on_behalf,
+            assets: U256::from(step.assets),
+            shares: U256::from(step.shares),
+        });
+        Ok(step)
+    }
+
+    pub(crate) fn do_supply_collateral(
+        &mut self,
+        token: Address,
+        amount: U256,
+        on_behalf: Address,
+    ) -> Result<(), MarketError> {
+        self.ensure_active(Action::SupplyCollateral)?;
+        ensure_nonzero(on_behalf)?;
+        let index = self.collateral_index(token)?;
+        self.vault.deposit(on_behalf, index, amount)?;
+        let caller = self.vm().msg_sender();
+        self.pull_tokens(token, caller, amount)?;
+        self.vm().log(SupplyCollateral {
+            caller,
+            onBehalf: on_behalf,
+            token,
+            amount,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn do_withdraw_collateral(
+        &mut self,
+        token: Address,
+        amount: U256,
+        on_behalf: Address,
+        receiver: Address,
+    ) -> Result<(), MarketError> {
+        self.ensure_active(Action::WithdrawCollateral)?;
+        self.ensure_authorized(on_behalf)?;
+        ensure_nonzero(receiver)?;
+        let index = self.collateral_index(token)?;
+        self.vault.withdraw(on_behalf, index, amount)?;
+        // Without debt no price is involved, so the sequencer does not matter.
+        if self.debt.account(on_behalf).borrow != 0 {
+            self.ensure_sequencer_up()?;
+        }
+        self.accrue()?;
+        self.ensure_within_ltv(on_behalf)?;
+        self.push_tokens(token, receiver, amount)?;
+        self.vm().log(WithdrawCollateral {
+            caller: self.vm().msg_sender(),
+            onBehalf: on_behalf,
+            receiver,
+            token,
+            amount,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn do_set_operator(
+        &mut self,
+        operator: Address,
+        approved: bool,
+    ) -> Result<(), MarketError> {
+        ensure_nonzero(operator)?;
+        let owner = self.vm().msg_sender();
+        self.operators.setter(owner).setter(operator).set(approved);
+        self.vm().log(SetOperator {
+            owner,
+            operator,
+            approved,
+        });
+        Ok(())
+    }
+}

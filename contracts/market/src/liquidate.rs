@@ -1,0 +1,245 @@
+//! `liquidate` and `previewLiquidation` (DESIGN section 6): the market
+//! gathers a snapshot, keel-liquidation decides, the market applies the
+//! outcome. Preview and execution call the same decision on the same
+//! (accrued) state, so the preview is exactly what `liquidate` would do.
+//!
+//! Applying an outcome: burn the repaid borrow shares (the liquidator pays
+//! `to_assets_up` of them), seize the collateral from the borrower, keep the
+//! protocol fee as that collateral's reserves, send the rest to the
+//! receiver, and when the borrower holds no collateral any more write off
+//! the remaining debt in the same transaction: protocol reserves first, then
+//! suppliers (the supply share price falls). Self-liquidation is allowed: it
+//! is never profitable (keel-liquidation's docs).
+
+use alloc::vec::Vec;
+use alloy_primitives::{Address, U128, U256, U64};
+use alloy_sol_types::sol;
+use keel_debt::Quantity;
+use keel_liquidation::{
+    decide_liquidation, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
+    LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionSnapshot,
+};
+use keel_math::{Price, Wad};
+use keel_vault::CollateralIndex;
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::{StorageU128, StorageU64};
+
+use crate::errors::{ensure_nonzero, out_of_bounds, MarketError};
+use crate::KeelMarket;
+
+/// Parameter id of `minPartialLiquidationValue` and `dustThreshold` in
+/// `ParameterOutOfBounds` (they must fit `uint128`).
+pub const PARAM_LIQUIDATION_VALUE: u8 = 3;
+
+sol! {
+    /// `liquidator` repaid `repaidAssets` (`repaidShares`) of `borrower`'s
+    /// debt and seized `seizedCollateral` of `collateral`, of which
+    /// `protocolFee` stays as reserves and the rest went to `receiver`.
+    event Liquidate(
+        address indexed liquidator,
+        address indexed borrower,
+        address indexed collateral,
+        address receiver,
+        uint256 repaidAssets,
+        uint256 repaidShares,
+        uint256 seizedCollateral,
+        uint256 protocolFee
+    );
+    /// `borrower`'s remaining debt was written off: `fromReserves` absorbed by
+    /// protocol reserves, `fromSuppliers` socialised to suppliers.
+    event BadDebt(address indexed borrower, uint256 assets, uint256 shares, uint256 fromReserves, uint256 fromSuppliers);
+    /// The liquidation parameters changed (WAD factors, base-unit values).
+    event LiquidationParamsSet(
+        uint64 closeFactor,
+        uint64 fullLiquidationHf,
+        uint64 liquidationFee,
+        uint256 minPartialLiquidationValue,
+        uint256 dustThreshold
+    );
+}
+
+/// Liquidation parameters at the ABI: `(closeFactor, fullLiquidationHf,
+/// liquidationFee, minPartialLiquidationValue, dustThreshold)`.
+pub type LiquidationInput = (u64, u64, u64, U256, U256);
+
+/// The market's liquidation parameters: two slots, the three WAD factors in
+/// the first, the two base-unit thresholds in the second.
+#[storage]
+pub struct LiquidationConfig {
+    close_factor: StorageU64,
+    full_liquidation_hf: StorageU64,
+    liquidation_fee: StorageU64,
+    min_partial_liquidation_value: StorageU128,
+    dust_threshold: StorageU128,
+}
+
+fn wad(value: u64) -> Wad {
+    Wad(U256::from(value))
+}
+
+impl LiquidationConfig {
+    /// The stored parameters.
+    pub fn params(&self) -> LiquidationParams {
+        LiquidationParams {
+            close_factor: wad(self.close_factor.get().to::<u64>()),
+            full_liquidation_hf: wad(self.full_liquidation_hf.get().to::<u64>()),
+            liquidation_fee: wad(self.liquidation_fee.get().to::<u64>()),
+            min_partial_liquidation_value: U256::from(self.min_partial_liquidation_value.get()),
+            dust_threshold: U256::from(self.dust_threshold.get()),
+        }
+    }
+}
+
+fn value_u128(value: U256) -> Result<u128, MarketError> {
+    u128::try_from(value).map_err(|_| {
+        out_of_bounds(
+            PARAM_LIQUIDATION_VALUE,
+            value,
+            U256::ZERO,
+            U256::from(u128::MAX),
+        )
+    })
+}
+
+impl KeelMarket {
+    /// Validates and stores the liquidation parameters.
+    pub(crate) fn store_liquidation_params(
+        &mut self,
+        input: LiquidationInput,
+    ) -> Result<(), MarketError> {
+        let (close_factor, full_hf, fee, min_partial, dust) = input;
+        let params = LiquidationParams {
+            close_factor: wad(close_factor),
+            full_liquidation_hf: wad(full_hf),
+            liquidation_fee: wad(fee),
+            min_partial_liquidation_value: min_partial,
+            dust_threshold: dust,
+        };
+        validate_liquidation_params(&params)?;
+        let (min_partial_u128, dust_u128) = (value_u128(min_partial)?, value_u128(dust)?);
+        let config = &mut self.liquidation_config;
+        config.close_factor.set(U64::from(close_factor));
+        config.full_liquidation_hf.set(U64::from(full_hf));
+        config.liquidation_fee.set(U64::from(fee));
+        config
+            .min_partial_liquidation_value
+            .set(U128::from(min_partial_u128));
+        config.dust_threshold.set(U128::from(dust_u128));
+        self.vm().log(LiquidationParamsSet {
+            closeFactor: close_factor,
+            fullLiquidationHf: full_hf,
+            liquidationFee: fee,
+            minPartialLiquidationValue: min_partial,
+            dustThreshold: dust,
+        });
+        Ok(())
+    }
+
+    /// One snapshot entry per listed collateral; prices are read only for
+    /// the collaterals the borrower holds.
+    fn collateral_snapshots(
+        &self,
+        borrower: Address,
+    ) -> Result<Vec<CollateralSnapshot>, MarketError> {
+        let balances = self.vault.snapshot(borrower);
+        let count = self.collateral_count.get().to::<u8>();
+        let mut snapshots = Vec::with_capacity(usize::from(count));
+        for raw in 0..count {
+            let index = CollateralIndex::new(raw)?;
+            let balance = balances.balance(index);
+            let (_, liquidation_threshold, bonus) = self.stored_risk(index);
+            let price = if balance == 0 {
+                Price(U256::ZERO)
+            } else {
+                self.price_of(index)?
+            };
+            snapshots.push(CollateralSnapshot {
+                balance: U256::from(balance),
+                price,
+                liquidation_threshold,
+                bonus,
+            });
+        }
+        Ok(snapshots)
+    }
+
+    /// What liquidating `borrower` against `token` for up to `max_repay`
+    /// would do at the current block, interest accrued.
+    pub(crate) fn decide(
+        &self,
+        borrower: Address,
+        token: Address,
+        max_repay: U256,
+    ) -> Result<(CollateralIndex, LiquidationOutcome), MarketError> {
+        let index = self.collateral_index(token)?;
+        let totals = self
+            .debt
+            .preview_accrual(self.vm().block_timestamp())?
+            .totals;
+        let collaterals = self.collateral_snapshots(borrower)?;
+        let position = PositionSnapshot {
+            collaterals: &collaterals,
+            debt: DebtSnapshot {
+                borrow_shares: U256::from(self.debt.account(borrower).borrow),
+                total_borrow_assets: U256::from(totals.borrow.assets),
+                total_borrow_shares: U256::from(totals.borrow.shares),
+            },
+        };
+        let request = LiquidationRequest {
+            collateral_index: index.get(),
+            max_repay_assets: max_repay,
+        };
+        let outcome = decide_liquidation(&position, &self.liquidation_config.params(), &request)?;
+        Ok((index, outcome))
+    }
+
+    pub(crate) fn do_liquidate(
+        &mut self,
+        borrower: Address,
+        token: Address,
+        max_repay: U256,
+        receiver: Address,
+    ) -> Result<LiquidationOutcome, MarketError> {
+        self.ensure_liquidation_active()?;
+        ensure_nonzero(receiver)?;
+        self.accrue()?;
+        let (index, outcome) = self.decide(borrower, token, max_repay)?;
+        let step = self.debt.repay(
+            borrower,
+            Quantity::Shares(U256::from(outcome.repaid_shares)),
+        )?;
+        let left = self
+            .vault
+            .withdraw(borrower, index, outcome.seized_collateral)?;
+        self.add_collateral_reserves(index, outcome.protocol_fee_collateral)?;
+        if left.held.is_empty() && step.account.borrow != 0 {
+            self.write_off(borrower)?;
+        }
+        let liquidator = self.vm().msg_sender();
+        self.pull_tokens(self.base_asset.get(), liquidator, U256::from(step.assets))?;
+        self.push_tokens(token, receiver, outcome.liquidator_collateral)?;
+        self.vm().log(Liquidate {
+            liquidator,
+            borrower,
+            collateral: token,
+            receiver,
+            repaidAssets: U256::from(step.assets),
+            repaidShares: U256::from(step.shares),
+            seizedCollateral: outcome.seized_collateral,
+            protocolFee: outcome.protocol_fee_collateral,
+        });
+        Ok(outcome)
+    }
+
+    fn write_off(&mut self, borrower: Address) -> Result<(), MarketError> {
+        let write_off = self.debt.write_off_bad_debt(borrower)?;
+        self.vm().log(BadDebt {
+            borrower,
+            assets: U256::from(write_off.assets),
+            shares: U256::from(write_off.shares),
+            fromReserves: U256::from(write_off.from_reserves),
+            fromSuppliers: U256::from(write_off.from_suppliers),
+        });
+        Ok(())
+    }
+}

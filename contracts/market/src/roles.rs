@@ -1,0 +1,299 @@
+//! Guardian and pauses.
+//!
+//! The guardian (or the owner) may pause supply, withdraw, supplyCollateral,
+//! withdrawCollateral and borrow; only the owner unpauses, so a compromised
+//! guardian can stop the market but not restart it. Repay is never
+//! pausable. Liquidation is paused and unpaused by the owner only, and after
+//! an unpause a grace period lets borrowers top up before liquidations
+//! resume.
+
+use alloy_primitives::{Address, U256, U32, U64, U8};
+use alloy_sol_types::sol;
+use stylus_sdk::prelude::*;
+
+use crate::errors::{out_of_bounds, ActionPaused, LiquidationPaused, MarketError};
+use crate::KeelMarket;
+
+sol! {
+    /// The guardian changed.
+    event GuardianSet(address indexed guardian);
+    /// A pausable action was paused or unpaused.
+    event PauseSet(uint8 indexed action, bool paused);
+    /// Liquidation was paused, or unpaused to resume at `resumesAt`.
+    event LiquidationPauseSet(bool paused, uint64 resumesAt);
+    /// The grace period after a liquidation unpause changed.
+    event LiquidationGracePeriodSet(uint32 gracePeriodSeconds);
+}
+
+/// Actions the guardian may pause, with their bit in the pause mask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Action {
+    /// `supply`.
+    Supply = 0,
+    /// `withdraw`, `withdrawShares`.
+    Withdraw = 1,
+    /// `supplyCollateral`.
+    SupplyCollateral = 2,
+    /// `withdrawCollateral`.
+    WithdrawCollateral = 3,
+    /// `borrow`.
+    Borrow = 4,
+}
+
+/// Number of pausable actions; `Action as u8` is below it.
+pub const ACTION_COUNT: u8 = 5;
+/// Bit of the pause mask that marks liquidation paused.
+const LIQUIDATION_BIT: u8 = 7;
+/// Longest grace period after a liquidation unpause.
+pub const MAX_LIQUIDATION_GRACE_PERIOD_SECONDS: u32 = 86_400;
+/// Parameter id of the liquidation grace period in `ParameterOutOfBounds`.
+pub const PARAM_LIQUIDATION_GRACE_PERIOD: u8 = 1;
+/// Parameter id of a pausable action in `ParameterOutOfBounds`.
+pub const PARAM_ACTION: u8 = 2;
+
+fn bit(index: u8) -> u8 {
+    1u8.checked_shl(u32::from(index)).unwrap_or(0)
+}
+
+impl KeelMarket {
+    fn paused_mask(&self) -> u8 {
+        self.paused_mask.get().to::<u8>()
+    }
+
+    fn set_mask_bit(&mut self, index: u8, on: bool) {
+        let mask = self.paused_mask();
+        let updated = if on {
+            mask | bit(index)
+        } else {
+            mask & !bit(index)
+        };
+        self.paused_mask.set(U8::from(updated));
+    }
+
+    /// Fails with `ActionPaused` when `action` is paused.
+    pub(crate) fn ensure_active(&self, action: Action) -> Result<(), MarketError> {
+        if self.paused_mask() & bit(action as u8) != 0 {
+            return Err(MarketError::ActionPaused(ActionPaused {
+                action: action as u8,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Whether `action` (its `u8` code) is paused.
+    pub(crate) fn is_action_paused(&self, action: u8) -> bool {
+        action < ACTION_COUNT && self.paused_mask() & bit(action) != 0
+    }
+
+    /// Fails with `LiquidationPaused` while liquidation is paused or within
+    /// the grace period after its unpause.
+    pub(crate) fn ensure_liquidation_active(&self) -> Result<(), MarketError> {
+        let resumes_at = self.liquidation_resumes_at.get().to::<u64>();
+        let paused = self.paused_mask() & bit(LIQUIDATION_BIT) != 0;
+        if paused || self.vm().block_timestamp() < resumes_at {
+            return Err(MarketError::LiquidationPaused(LiquidationPaused {
+                paused,
+                resumesAt: resumes_at,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Fails with `Unauthorized` unless the caller is the guardian or the owner.
+    fn only_guardian_or_owner(&self) -> Result<(), MarketError> {
+        if self.vm().msg_sender() == self.guardian.get() {
+            return Ok(());
+        }
+        self.only_owner()
+    }
+
+    pub(crate) fn set_guardian_checked(&mut self, guardian: Address) -> Result<(), MarketError> {
+        self.only_owner()?;
+        self.guardian.set(guardian);
+        self.vm().log(GuardianSet { guardian });
+        Ok(())
+    }
+
+    /// Pausing needs the guardian or the owner; unpausing needs the owner.
+    pub(crate) fn set_paused_checked(
+        &mut self,
+        action: u8,
+        paused: bool,
+    ) -> Result<(), MarketError> {
+        if paused {
+            self.only_guardian_or_owner()?;
+        } else {
+            self.only_owner()?;
+        }
+        if action >= ACTION_COUNT {
+            return Err(out_of_bounds(
+                PARAM_ACTION,
+                U256::from(action),
+                U256::ZERO,
+                U256::from(ACTION_COUNT - 1),
+            ));
+        }
+        self.set_mask_bit(action, paused);
+        self.vm().log(PauseSet { action, paused });
+        Ok(())
+    }
+
+    pub(crate) fn set_liquidation_paused_checked(
+        &mut self,
+        paused: bool,
+    ) -> Result<(), MarketError> {
+        self.only_owner()?;
+        self.set_mask_bit(LIQUIDATION_BIT, paused);
+        let resumes_at = if paused {
+            0
+        } else {
+            let grace = u64::from(self.liquidation_grace_period.get().to::<u32>());
+            self.vm().block_timestamp().saturating_add(grace)
+        };
+        self.liquidation_resumes_at.set(U64::from(resumes_at));
+        self.vm().log(LiquidationPauseSet {
+            paused,
+            resumesAt: resumes_at,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn set_liquidation_grace_period_checked(
+        &mut self,
+        seconds: u32,
+    ) -> Result<(), MarketError> {
+        self.only_owner()?;
+        if seconds > MAX_LIQUIDATION_GRACE_PERIOD_SECONDS {
+            return Err(out_of_bounds(
+                PARAM_LIQUIDATION_GRACE_PERIOD,
+                U256::from(seconds),
+                U256::ZERO,
+                U256::from(MAX_LIQUIDATION_GRACE_PERIOD_SECONDS),
+            ));
+        }
+        self.liquidation_grace_period.set(U32::from(seconds));
+        self.vm().log(LiquidationGracePeriodSet {
+            gracePeriodSeconds: seconds,
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errors::Unauthorized;
+    use crate::testing::*;
+    use stylus_sdk::testing::TestVM;
+
+    fn market(vm: &TestVM) -> KeelMarket {
+        deployed(vm)
+    }
+
+    fn unauthorized(caller: Address) -> MarketError {
+        MarketError::Unauthorized(Unauthorized { caller })
+    }
+
+    #[test]
+    fn guardian_pauses_but_only_owner_unpauses() {
+        let vm = TestVM::default();
+        let mut market = market(&vm);
+        vm.set_sender(GUARDIAN);
+        market.set_paused(Action::Borrow as u8, true).unwrap();
+        assert!(market.is_paused(Action::Borrow as u8));
+        assert_eq!(
+            market.ensure_active(Action::Borrow),
+            Err(MarketError::ActionPaused(ActionPaused { action: 4 }))
+        );
+        assert!(market.ensure_active(Action::Supply).is_ok());
+        assert_eq!(
+            market.set_paused(Action::Borrow as u8, false),
+            Err(unauthorized(GUARDIAN))
+        );
+        vm.set_sender(OWNER);
+        market.set_paused(Action::Borrow as u8, false).unwrap();
+        assert!(market.ensure_active(Action::Borrow).is_ok());
+    }
+
+    #[test]
+    fn strangers_cannot_pause_and_unknown_actions_are_rejected() {
+        let vm = TestVM::default();
+        let mut market = market(&vm);
+        vm.set_sender(STRANGER);
+        assert_eq!(market.set_paused(0, true), Err(unauthorized(STRANGER)));
+        assert!(!market.is_paused(0));
+        vm.set_sender(OWNER);
+        assert_eq!(
+            market.set_paused(ACTION_COUNT, true),
+            Err(out_of_bounds(
+                PARAM_ACTION,
+                U256::from(5),
+                U256::ZERO,
+                U256::from(4)
+            ))
+        );
+        assert!(!market.is_paused(ACTION_COUNT));
+    }
+
+    #[test]
+    fn liquidation_pause_is_owner_only_and_resumes_after_grace() {
+        let vm = TestVM::default();
+        let mut market = market(&vm);
+        vm.set_block_timestamp(1_000);
+        market.set_liquidation_grace_period(600).unwrap();
+        vm.set_sender(GUARDIAN);
+        assert_eq!(
+            market.set_liquidation_paused(true),
+            Err(unauthorized(GUARDIAN))
+        );
+        assert!(market.ensure_liquidation_active().is_ok());
+        vm.set_sender(OWNER);
+        market.set_liquidation_paused(true).unwrap();
+        let paused = LiquidationPaused {
+            paused: true,
+            resumesAt: 0,
+        };
+        assert_eq!(
+            market.ensure_liquidation_active(),
+            Err(MarketError::LiquidationPaused(paused))
+        );
+        market.set_liquidation_paused(false).unwrap();
+        assert_eq!(market.liquidation_resumes_at(), 1_600);
+        vm.set_block_timestamp(1_599);
+        let grace = LiquidationPaused {
+            paused: false,
+            resumesAt: 1_600,
+        };
+        assert_eq!(
+            market.ensure_liquidation_active(),
+            Err(MarketError::LiquidationPaused(grace))
+        );
+        vm.set_block_timestamp(1_600);
+        assert!(market.ensure_liquidation_active().is_ok());
+        // Other pauses are independent of the liquidation bit.
+        assert!(market.ensure_active(Action::Supply).is_ok());
+    }
+
+    #[test]
+    fn grace_period_is_bounded() {
+        let vm = TestVM::default();
+        let mut market = market(&vm);
+        let max = MAX_LIQUIDATION_GRACE_PERIOD_SECONDS;
+        assert_eq!(
+            market.set_liquidation_grace_period(max + 1),
+            Err(out_of_bounds(
+                PARAM_LIQUIDATION_GRACE_PERIOD,
+                U256::from(max + 1),
+                U256::ZERO,
+                U256::from(max)
+            ))
+        );
+        market.set_liquidation_grace_period(max).unwrap();
+        vm.set_sender(STRANGER);
+        assert_eq!(
+            market.set_liquidation_grace_period(1),
+            Err(unauthorized(STRANGER))
+        );
+    }
+}
