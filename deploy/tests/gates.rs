@@ -194,3 +194,15 @@ fn size_waiver_passes_only_the_size_rule_and_marks_not_deployable() {
     let rules: Vec<Rule> = failure.violations.iter().map(|v| v.rule).collect();
     assert_eq!(rules, vec![Rule::NoFloatingPoint]);
 }
+
+#[test]
+fn start_up_cost_beyond_u16_is_rejected() {
+    // 4,000 bodies (8.252 gas each) and 60 KB of zero data (0.75 each,
+    // compressing to little) push the init cost past 65,535.
+    let wat = valid_with(&format!(
+        "{} (data (i32.const 0) \"{}\")",
+        "(func)".repeat(3_999),
+        "\\00".repeat(60_000)
+    ));
+    assert_rejected(&wat, Rule::InitCostFitsU16);
+}

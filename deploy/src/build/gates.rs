@@ -50,6 +50,8 @@ pub enum Rule {
     NoFloatingPoint,
     /// Compressed code fits one contract (24,576 bytes).
     MaxCompressedSize,
+    /// Activation stores the start-up costs as `u16`: larger ones fail.
+    InitCostFitsU16,
 }
 
 impl Rule {
@@ -69,6 +71,7 @@ impl Rule {
             Rule::MaxFunctions => "at most 4096 functions",
             Rule::NoFloatingPoint => "no floating-point instructions",
             Rule::MaxCompressedSize => "at most 24576 bytes compressed",
+            Rule::InitCostFitsU16 => "start-up cost fits u16 (at most 65535)",
         }
     }
 }
@@ -291,6 +294,20 @@ pub fn check_code_size(code_len: usize) -> Option<Violation> {
             format!(
                 "{code_len} bytes of code (limit {})",
                 crate::build::process::MAX_CODE_BYTES
+            ),
+        )
+    })
+}
+
+/// Checks that activation can store the start-up costs (`u16` in Nitro).
+pub fn check_init_cost(gas: &crate::build::init_gas::InitGas) -> Option<Violation> {
+    let limit = u64::from(u16::MAX);
+    (gas.init_cost > limit || gas.cached_init_cost > limit).then(|| {
+        violation(
+            Rule::InitCostFitsU16,
+            format!(
+                "init cost {} / cached init cost {} (limit {limit})",
+                gas.init_cost, gas.cached_init_cost
             ),
         )
     })

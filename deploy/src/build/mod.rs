@@ -89,6 +89,7 @@ pub fn analyse(contract: &str, raw: &[u8]) -> Result<Analysis> {
     } else {
         None
     };
+    violations.extend(init_gas.as_ref().and_then(gates::check_init_cost));
     let report = ContractReport {
         contract: contract.to_owned(),
         raw_bytes: raw.len(),
