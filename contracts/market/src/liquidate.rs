@@ -208,11 +208,16 @@ impl KeelMarket {
             borrower,
             Quantity::Shares(U256::from(outcome.repaid_shares)),
         )?;
-        let left = self
-            .vault
-            .withdraw(borrower, index, outcome.seized_collateral)?;
+        // A tiny repayment against a valuable collateral unit can seize
+        // nothing (rounded down): the ledger then stays as it is.
+        let no_collateral_left = !outcome.seized_collateral.is_zero()
+            && self
+                .vault
+                .withdraw(borrower, index, outcome.seized_collateral)?
+                .held
+                .is_empty();
         self.add_collateral_reserves(index, outcome.protocol_fee_collateral)?;
-        if left.held.is_empty() && step.account.borrow != 0 {
+        if no_collateral_left && step.account.borrow != 0 {
             self.write_off(borrower)?;
         }
         let liquidator = self.vm().msg_sender();

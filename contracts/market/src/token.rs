@@ -64,6 +64,10 @@ impl KeelMarket {
         to: Address,
         amount: U256,
     ) -> Result<(), MarketError> {
+        // Some tokens revert on zero transfers; moving nothing needs no call.
+        if amount.is_zero() {
+            return Ok(());
+        }
         let context = Call::new_mutating(self);
         match call(self.vm(), context, token, &data) {
             Ok(returned) if transfer_accepted(&returned) => Ok(()),
