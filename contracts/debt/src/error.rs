@@ -85,13 +85,7 @@ pub enum DebtError {
 
 impl From<MathError> for DebtError {
     fn from(error: MathError) -> Self {
-        let kind = match error {
-            MathError::Overflow => 1,
-            MathError::DivisionByZero => 2,
-            MathError::Underflow => 3,
-            MathError::ExceedsU128 => 4,
-        };
-        Self::Math(DebtMathError { kind })
+        Self::Math(DebtMathError { kind: error.code() })
     }
 }
 

@@ -38,7 +38,7 @@ sol! {
     error LiquidationLeavesDust(uint256 fullRepayAssets);
 
     /// An intermediate amount does not fit in 256 bits or the snapshot is inconsistent.
-    /// `reason`: 0 overflow, 1 division by zero, 2 underflow, 3 value above `uint128`.
+    /// `reason`: [`MathError::code`]: 1 overflow, 2 division by zero, 3 underflow, 4 value above `uint128`.
     #[derive(Debug, PartialEq, Eq)]
     error LiquidationArithmetic(uint8 reason);
 
@@ -128,13 +128,9 @@ impl From<LiquidationError> for Vec<u8> {
 
 impl From<MathError> for LiquidationError {
     fn from(error: MathError) -> Self {
-        let reason = match error {
-            MathError::Overflow => 0,
-            MathError::DivisionByZero => 1,
-            MathError::Underflow => 2,
-            MathError::ExceedsU128 => 3,
-        };
-        Self::LiquidationArithmetic(LiquidationArithmetic { reason })
+        Self::LiquidationArithmetic(LiquidationArithmetic {
+            reason: error.code(),
+        })
     }
 }
 
@@ -165,10 +161,10 @@ mod tests {
     #[test]
     fn math_errors_keep_their_reason() {
         let reasons = [
-            (MathError::Overflow, 0),
-            (MathError::DivisionByZero, 1),
-            (MathError::Underflow, 2),
-            (MathError::ExceedsU128, 3),
+            (MathError::Overflow, 1),
+            (MathError::DivisionByZero, 2),
+            (MathError::Underflow, 3),
+            (MathError::ExceedsU128, 4),
         ];
         for (error, reason) in reasons {
             assert_eq!(

@@ -19,6 +19,21 @@ pub enum MathError {
     ExceedsU128,
 }
 
+impl MathError {
+    /// The stable code the protocol's Solidity errors carry for this error
+    /// (`DebtMathError(kind)`, `VaultMathError(kind)`,
+    /// `LiquidationArithmetic(reason)`): 1 overflow, 2 division by zero,
+    /// 3 underflow, 4 above `u128`.
+    pub const fn code(self) -> u8 {
+        match self {
+            Self::Overflow => 1,
+            Self::DivisionByZero => 2,
+            Self::Underflow => 3,
+            Self::ExceedsU128 => 4,
+        }
+    }
+}
+
 impl fmt::Display for MathError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

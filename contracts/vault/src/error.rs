@@ -52,13 +52,7 @@ pub enum VaultError {
 
 impl From<MathError> for VaultError {
     fn from(error: MathError) -> Self {
-        let kind = match error {
-            MathError::Overflow => 1,
-            MathError::DivisionByZero => 2,
-            MathError::Underflow => 3,
-            MathError::ExceedsU128 => 4,
-        };
-        Self::Math(VaultMathError { kind })
+        Self::Math(VaultMathError { kind: error.code() })
     }
 }
 
