@@ -326,6 +326,13 @@ impl Fixture {
 
     /// The fixture with the given base token.
     pub fn with_base(base_kind: BaseKind) -> Self {
+        Self::build(base_kind, false)
+    }
+
+    /// The fixture with the given base token; `reentrant` deploys the market
+    /// as if built with the SDK's `reentrant` feature (the devnet then lets a
+    /// re-entrant call reach the market's own lock).
+    pub fn build(base_kind: BaseKind, reentrant: bool) -> Self {
         let mut net = Devnet::new();
         net.set_timestamp(START);
         let deployer = address_of("deployer");
@@ -373,9 +380,11 @@ impl Fixture {
             supplyCap: U256::MAX,
             borrowCap: U256::MAX,
         };
-        let market = net
-            .deploy_with(deployer, native::<KeelMarket>(), &args)
-            .unwrap();
+        let program = match reentrant {
+            true => native::<KeelMarket>().reentrant(),
+            false => native::<KeelMarket>(),
+        };
+        let market = net.deploy_with(deployer, program, &args).unwrap();
         let mut fx = Fixture {
             net,
             base_kind,

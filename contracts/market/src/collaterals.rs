@@ -14,7 +14,9 @@ use alloy_primitives::{Address, U128, U256, U64, U8};
 use alloy_sol_types::sol;
 use keel_liquidation::{validate_collateral_risk, CollateralRiskParams};
 use keel_math::{Price, Wad};
-use keel_oracle::{read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig};
+use keel_oracle::{
+    check_has_code, read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig,
+};
 use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageAddress, StorageU128, StorageU64};
@@ -174,6 +176,9 @@ impl KeelMarket {
             min_answer,
             max_answer,
         });
+        // A feed without code would fail the decimals call with the less
+        // telling `FeedCallFailed`.
+        check_has_code(self.vm(), feed)?;
         let feed_decimals = read_decimals(self.vm(), feed)?;
         Ok(Some(FeedConfig {
             feed,

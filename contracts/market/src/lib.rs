@@ -390,7 +390,8 @@ impl KeelMarket {
     /// Exactly what `liquidate(borrower, token, max_repay_assets, _)` would
     /// do now: `(repaidAssets, repaidShares, seizedCollateral, protocolFee,
     /// liquidatorCollateral, badDebtAssets, healthFactorBefore,
-    /// healthFactorAfter)`. Reverts with the error `liquidate` would.
+    /// healthFactorAfter)`. Reverts with the error `liquidate` would
+    /// (including `LiquidationPaused`; a zero receiver is not checked).
     pub fn preview_liquidation(
         &self,
         borrower: Address,
@@ -398,6 +399,7 @@ impl KeelMarket {
         max_repay_assets: U256,
     ) -> Result<LiquidationPreview, MarketError> {
         self.ensure_not_locked()?;
+        self.ensure_liquidation_active()?;
         let (_, o) = self.decide(borrower, token, max_repay_assets)?;
         Ok((
             o.repaid_assets,
