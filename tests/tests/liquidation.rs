@@ -309,3 +309,105 @@ fn liquidation_pause_and_grace_period() {
     fx.advance(1);
     liquidate_as_previewed(&mut fx, carol, wbtc, U256::MAX);
 }
+
+#[test]
+fn preview_equals_execution_after_unaccrued_interest() {
+    let mut fx = carol_borrowing(BaseKind::Standard);
+    let (carol, weth, wbtc) = (fx.carol, fx.weth, fx.wbtc);
+    fx.set_btc_price(42_500);
+    // Ten days nobody touches the market: the preview accrues in memory, the
+    // liquidation on chain; both must agree.
+    fx.advance(10 * 24 * 3600);
+    assert!(fx.account(carol).debtAssets > usdc(50_000));
+    let p = liquidate_as_previewed(&mut fx, carol, wbtc, U256::MAX);
+    assert!(p.repaidAssets > usdc(25_000));
+    fx.advance(24 * 3600);
+    fx.set_eth_price(1_000);
+    liquidate_as_previewed(&mut fx, carol, weth, U256::MAX);
+}
+
+#[test]
+fn exhausting_one_collateral_is_not_bad_debt_while_another_remains() {
+    let mut fx = carol_borrowing(BaseKind::Standard);
+    let (carol, weth, wbtc) = (fx.carol, fx.weth, fx.wbtc);
+    // BTC 20,000: (17,000 + 15,000) / 50,000 = HF 0.64.
+    fx.set_btc_price(20_000);
+    let p = liquidate_as_previewed(&mut fx, carol, wbtc, U256::MAX);
+    assert_eq!(p.seizedCollateral, units(1, 8));
+    assert_eq!(p.badDebtAssets, U256::ZERO);
+    assert!(fx
+        .net
+        .last_receipt()
+        .unwrap()
+        .events::<BadDebt>()
+        .is_empty());
+    assert!(fx.account(carol).debtAssets > U256::ZERO);
+    // The last collateral goes and the rest of the debt is written off.
+    let p = liquidate_as_previewed(&mut fx, carol, weth, U256::MAX);
+    assert_eq!(p.seizedCollateral, units(10, 18));
+    assert!(p.badDebtAssets > U256::ZERO);
+    let a = fx.account(carol);
+    assert_eq!((a.debtAssets, a.borrowShares), (U256::ZERO, U256::ZERO));
+    let market = fx.market;
+    for token in [weth, wbtc] {
+        let info = fx.collateral_info(token);
+        assert_eq!(fx.balance(token, market), info.total + info.feeReserves);
+    }
+}
+
+#[test]
+fn self_liquidation_is_allowed_and_costs_the_fee() {
+    let mut fx = carol_borrowing(BaseKind::Standard);
+    let (carol, wbtc, base) = (fx.carol, fx.wbtc, fx.base);
+    fx.set_btc_price(42_000);
+    let p = fx
+        .view(&IKeelMarket::previewLiquidationCall {
+            borrower: carol,
+            token: wbtc,
+            maxRepayAssets: U256::MAX,
+        })
+        .unwrap();
+    let (base_before, btc_before) = (fx.balance(base, carol), fx.balance(wbtc, carol));
+    let call = IKeelMarket::liquidateCall {
+        borrower: carol,
+        token: wbtc,
+        maxRepayAssets: U256::MAX,
+        receiver: carol,
+    };
+    fx.call(carol, &call).unwrap();
+    assert_eq!(fx.balance(base, carol), base_before - p.repaidAssets);
+    assert_eq!(fx.balance(wbtc, carol), btc_before + p.liquidatorCollateral);
+    // Wallet + position: the seized collateral left the position and only
+    // seized - fee came back, against a debt reduced by exactly what was paid.
+    assert!(p.protocolFee > U256::ZERO);
+    assert_eq!(
+        fx.account(carol).collateralBalances[1],
+        units(1, 8) - p.seizedCollateral
+    );
+}
+
+#[test]
+fn liquidator_without_allowance_is_refused() {
+    let mut fx = carol_borrowing(BaseKind::Standard);
+    let (carol, wbtc, base, stranger, market) =
+        (fx.carol, fx.wbtc, fx.base, fx.stranger, fx.market);
+    fx.mint(base, stranger, usdc(100_000));
+    fx.set_btc_price(42_000);
+    let before = fx.state();
+    let call = IKeelMarket::liquidateCall {
+        borrower: carol,
+        token: wbtc,
+        maxRepayAssets: U256::MAX,
+        receiver: stranger,
+    };
+    assert_revert(
+        fx.call(stranger, &call),
+        &TokenTransferFailed {
+            token: base,
+            from: stranger,
+            to: market,
+            amount: usdc(25_000),
+        },
+    );
+    assert_eq!(fx.state(), before);
+}
