@@ -129,62 +129,16 @@ sol! {
         function setSequencerFeed(address feed, uint32 gracePeriodSeconds) external;
         function withdrawReserves(address asset, uint256 amount, address to) external;
     }
-
-    // The market's own errors (contracts/market/src/errors.rs).
-    #[derive(Debug, PartialEq, Eq)]
-    error Unauthorized(address caller);
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAddress();
-    #[derive(Debug, PartialEq, Eq)]
-    error Reentrancy();
-    #[derive(Debug, PartialEq, Eq)]
-    error ActionPaused(uint8 action);
-    #[derive(Debug, PartialEq, Eq)]
-    error LiquidationPaused(bool paused, uint64 resumesAt);
-    #[derive(Debug, PartialEq, Eq)]
-    error ParameterOutOfBounds(uint8 parameter, uint256 value, uint256 min, uint256 max);
-    #[derive(Debug, PartialEq, Eq)]
-    error TokenTransferFailed(address token, address from, address to, uint256 amount);
-    #[derive(Debug, PartialEq, Eq)]
-    error NotAContract(address account);
-    #[derive(Debug, PartialEq, Eq)]
-    error UnknownCollateral(address token);
-    #[derive(Debug, PartialEq, Eq)]
-    error CollateralAlreadyListed(address token);
-    #[derive(Debug, PartialEq, Eq)]
-    error TooManyCollaterals();
-
-    // The market's events.
-    #[derive(Debug, PartialEq, Eq)]
-    event AccrueInterest(uint256 borrowRatePerSecond, uint256 interest, uint256 toReserves);
-    #[derive(Debug, PartialEq, Eq)]
-    event Supply(address indexed caller, address indexed onBehalf, uint256 assets, uint256 shares);
-    #[derive(Debug, PartialEq, Eq)]
-    event Withdraw(address caller, address indexed onBehalf, address indexed receiver, uint256 assets, uint256 shares);
-    #[derive(Debug, PartialEq, Eq)]
-    event Borrow(address caller, address indexed onBehalf, address indexed receiver, uint256 assets, uint256 shares);
-    #[derive(Debug, PartialEq, Eq)]
-    event Repay(address indexed caller, address indexed onBehalf, uint256 assets, uint256 shares);
-    #[derive(Debug, PartialEq, Eq)]
-    event SupplyCollateral(address indexed caller, address indexed onBehalf, address indexed token, uint256 amount);
-    #[derive(Debug, PartialEq, Eq)]
-    event WithdrawCollateral(address caller, address indexed onBehalf, address receiver, address indexed token, uint256 amount);
-    #[derive(Debug, PartialEq, Eq)]
-    event Liquidate(
-        address indexed liquidator,
-        address indexed borrower,
-        address indexed collateral,
-        address receiver,
-        uint256 repaidAssets,
-        uint256 repaidShares,
-        uint256 seizedCollateral,
-        uint256 protocolFee
-    );
-    #[derive(Debug, PartialEq, Eq)]
-    event BadDebt(address indexed borrower, uint256 assets, uint256 shares, uint256 fromReserves, uint256 fromSuppliers);
-    #[derive(Debug, PartialEq, Eq)]
-    event ReservesWithdrawn(address indexed asset, address indexed to, uint256 amount);
 }
+
+// The market's own errors and its events, from the contract crate itself, so
+// a signature cannot drift between the contract and its tests.
+pub use keel_market::errors::{
+    ActionPaused, CollateralAlreadyListed, LiquidationPaused, NotAContract, ParameterOutOfBounds,
+    Reentrancy, TokenTransferFailed, TooManyCollaterals, Unauthorized, UnknownCollateral,
+    ZeroAddress,
+};
+pub use keel_market::events::*;
 
 /// 1e18.
 pub const WAD: u64 = 1_000_000_000_000_000_000;

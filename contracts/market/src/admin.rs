@@ -15,14 +15,19 @@ use crate::KeelMarket;
 
 sol! {
     /// The interest rate model changed (per-second WAD rates, WAD utilisation).
+    #[derive(Debug, PartialEq, Eq)]
     event RateModelSet(uint64 baseRatePerSecond, uint64 slopeBelowOptimalPerSecond, uint64 slopeAboveOptimalPerSecond, uint64 optimalUtilisation);
     /// The reserve factor changed (WAD).
+    #[derive(Debug, PartialEq, Eq)]
     event ReserveFactorSet(uint64 reserveFactor);
     /// The supply and borrow caps changed (`uint128` max: none).
+    #[derive(Debug, PartialEq, Eq)]
     event CapsSet(uint256 supplyCap, uint256 borrowCap);
     /// The L2 sequencer uptime feed changed (zero: none).
+    #[derive(Debug, PartialEq, Eq)]
     event SequencerFeedSet(address feed, uint32 gracePeriodSeconds);
     /// `amount` of protocol reserves of `asset` went to `to`.
+    #[derive(Debug, PartialEq, Eq)]
     event ReservesWithdrawn(address indexed asset, address indexed to, uint256 amount);
 }
 

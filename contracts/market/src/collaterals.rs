@@ -28,12 +28,16 @@ use crate::KeelMarket;
 
 sol! {
     /// `token` was listed as collateral `index`, priced at `price` (1e36).
+    #[derive(Debug, PartialEq, Eq)]
     event CollateralListed(address indexed token, uint8 index, uint256 price);
     /// The risk parameters of `token` changed (WAD).
+    #[derive(Debug, PartialEq, Eq)]
     event CollateralRiskSet(address indexed token, uint64 ltv, uint64 liquidationThreshold, uint64 bonus);
     /// The cap on the total of `token` changed (`uint128` max: none).
+    #[derive(Debug, PartialEq, Eq)]
     event CollateralCapSet(address indexed token, uint256 cap);
     /// The price source of `token` changed; it now prices at `price` (1e36).
+    #[derive(Debug, PartialEq, Eq)]
     event CollateralPriceSourceSet(address indexed token, uint256 price);
 }
 

@@ -18,20 +18,28 @@ use crate::KeelMarket;
 
 sol! {
     /// Interest accrued: `interest` added to borrows, `toReserves` of it to reserves.
+    #[derive(Debug, PartialEq, Eq)]
     event AccrueInterest(uint256 borrowRatePerSecond, uint256 interest, uint256 toReserves);
     /// `caller` supplied `assets` for `onBehalf`, minting `shares`.
+    #[derive(Debug, PartialEq, Eq)]
     event Supply(address indexed caller, address indexed onBehalf, uint256 assets, uint256 shares);
     /// `caller` withdrew `assets` of `onBehalf` to `receiver`, burning `shares`.
+    #[derive(Debug, PartialEq, Eq)]
     event Withdraw(address caller, address indexed onBehalf, address indexed receiver, uint256 assets, uint256 shares);
     /// `caller` borrowed `assets` for `onBehalf` to `receiver`, booking `shares`.
+    #[derive(Debug, PartialEq, Eq)]
     event Borrow(address caller, address indexed onBehalf, address indexed receiver, uint256 assets, uint256 shares);
     /// `caller` repaid `assets` of the debt of `onBehalf`, burning `shares`.
+    #[derive(Debug, PartialEq, Eq)]
     event Repay(address indexed caller, address indexed onBehalf, uint256 assets, uint256 shares);
     /// `caller` deposited `amount` of collateral `token` for `onBehalf`.
+    #[derive(Debug, PartialEq, Eq)]
     event SupplyCollateral(address indexed caller, address indexed onBehalf, address indexed token, uint256 amount);
     /// `caller` withdrew `amount` of collateral `token` of `onBehalf` to `receiver`.
+    #[derive(Debug, PartialEq, Eq)]
     event WithdrawCollateral(address caller, address indexed onBehalf, address receiver, address indexed token, uint256 amount);
     /// `owner` allowed or disallowed `operator` to act for it.
+    #[derive(Debug, PartialEq, Eq)]
     event SetOperator(address indexed owner, address indexed operator, bool approved);
 }
 

@@ -51,7 +51,7 @@ extern crate alloc;
 
 mod admin;
 mod collaterals;
-mod errors;
+pub mod errors;
 mod guard;
 mod lending;
 mod liquidate;
@@ -75,6 +75,23 @@ pub use collaterals::{CollateralConfig, FeedInput, RiskInput};
 pub use errors::MarketError;
 pub use liquidate::{LiquidationConfig, LiquidationInput};
 pub use roles::Action;
+
+/// Every event the market emits, for off-chain decoding (alloy `SolEvent`).
+pub mod events {
+    pub use crate::admin::{
+        CapsSet, RateModelSet, ReserveFactorSet, ReservesWithdrawn, SequencerFeedSet,
+    };
+    pub use crate::collaterals::{
+        CollateralCapSet, CollateralListed, CollateralPriceSourceSet, CollateralRiskSet,
+    };
+    pub use crate::lending::{
+        AccrueInterest, Borrow, Repay, SetOperator, Supply, SupplyCollateral, Withdraw,
+        WithdrawCollateral,
+    };
+    pub use crate::liquidate::{BadDebt, Liquidate, LiquidationParamsSet};
+    pub use crate::ownership::{OwnershipTransferStarted, OwnershipTransferred};
+    pub use crate::roles::{GuardianSet, LiquidationGracePeriodSet, LiquidationPauseSet, PauseSet};
+}
 pub use views::{AccountSnapshot, CollateralInfo, LiquidationPreview, MarketSnapshot};
 
 /// The market contract's storage. Fields are declared in slot order: small

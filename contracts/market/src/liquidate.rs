@@ -35,6 +35,7 @@ sol! {
     /// `liquidator` repaid `repaidAssets` (`repaidShares`) of `borrower`'s
     /// debt and seized `seizedCollateral` of `collateral`, of which
     /// `protocolFee` stays as reserves and the rest went to `receiver`.
+    #[derive(Debug, PartialEq, Eq)]
     event Liquidate(
         address indexed liquidator,
         address indexed borrower,
@@ -47,8 +48,10 @@ sol! {
     );
     /// `borrower`'s remaining debt was written off: `fromReserves` absorbed by
     /// protocol reserves, `fromSuppliers` socialised to suppliers.
+    #[derive(Debug, PartialEq, Eq)]
     event BadDebt(address indexed borrower, uint256 assets, uint256 shares, uint256 fromReserves, uint256 fromSuppliers);
     /// The liquidation parameters changed (WAD factors, base-unit values).
+    #[derive(Debug, PartialEq, Eq)]
     event LiquidationParamsSet(
         uint64 closeFactor,
         uint64 fullLiquidationHf,

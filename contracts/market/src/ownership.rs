@@ -10,8 +10,10 @@ use crate::KeelMarket;
 
 sol! {
     /// `newOwner` was nominated and must call `acceptOwnership`.
+    #[derive(Debug, PartialEq, Eq)]
     event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
     /// Ownership moved from `previousOwner` to `newOwner`.
+    #[derive(Debug, PartialEq, Eq)]
     event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
 }
 

@@ -16,12 +16,16 @@ use crate::KeelMarket;
 
 sol! {
     /// The guardian changed.
+    #[derive(Debug, PartialEq, Eq)]
     event GuardianSet(address indexed guardian);
     /// A pausable action was paused or unpaused.
+    #[derive(Debug, PartialEq, Eq)]
     event PauseSet(uint8 indexed action, bool paused);
     /// Liquidation was paused, or unpaused to resume at `resumesAt`.
+    #[derive(Debug, PartialEq, Eq)]
     event LiquidationPauseSet(bool paused, uint64 resumesAt);
     /// The grace period after a liquidation unpause changed.
+    #[derive(Debug, PartialEq, Eq)]
     event LiquidationGracePeriodSet(uint32 gracePeriodSeconds);
 }
 
