@@ -6,10 +6,10 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use keel_debt::{InsufficientReserves, RateModel, ZeroAmount};
-use keel_math::Wad;
 use stylus_sdk::prelude::*;
 
 use crate::collaterals::cap_to_u128;
+use crate::collaterals::wad;
 use crate::errors::{ensure_nonzero, MarketError};
 use crate::KeelMarket;
 
@@ -34,10 +34,6 @@ sol! {
 /// A rate model at the ABI: `(baseRatePerSecond, slopeBelowOptimalPerSecond,
 /// slopeAboveOptimalPerSecond, optimalUtilisation)`, WAD.
 pub type RateModelInput = (u64, u64, u64, u64);
-
-fn wad(value: u64) -> Wad {
-    Wad(U256::from(value))
-}
 
 impl KeelMarket {
     pub(crate) fn store_rate_model(&mut self, input: RateModelInput) -> Result<(), MarketError> {

@@ -60,7 +60,9 @@ pub struct CollateralConfig {
     price_source: PriceSource,
 }
 
-fn wad(value: u64) -> Wad {
+/// A WAD factor stored as `u64` (every factor of the market is at most a
+/// few WAD, far below `u64::MAX`).
+pub(crate) fn wad(value: u64) -> Wad {
     Wad(U256::from(value))
 }
 

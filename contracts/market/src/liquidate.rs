@@ -19,11 +19,12 @@ use keel_liquidation::{
     decide_liquidation, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
     LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
-use keel_math::{Price, Wad};
+use keel_math::Price;
 use keel_vault::CollateralIndex;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageU128, StorageU64};
 
+use crate::collaterals::wad;
 use crate::errors::{ensure_nonzero, out_of_bounds, MarketError};
 use crate::KeelMarket;
 
@@ -74,10 +75,6 @@ pub struct LiquidationConfig {
     liquidation_fee: StorageU64,
     min_partial_liquidation_value: StorageU128,
     dust_threshold: StorageU128,
-}
-
-fn wad(value: u64) -> Wad {
-    Wad(U256::from(value))
 }
 
 impl LiquidationConfig {
