@@ -39,7 +39,7 @@
 //! | `borrow` | 0, 1, 6, 71 (operator), per held collateral its config and price-source slots | debt as above; vault snapshot |
 //! | `supplyCollateral` | 1, 70 | vault: account bitmap, balance pair, total |
 //! | `withdrawCollateral` | 0, 1, 6, 70, 71, held collaterals' configs | vault as above; debt accrual and account |
-//! | `liquidate` | 0, 1, 3, 4, 5, 70, every listed collateral's risk slot, held collaterals' price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `liquidate` | 0, 1, 3, 4, 5, 70, held collaterals' risk slots and price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 7
 //! marks liquidation paused.

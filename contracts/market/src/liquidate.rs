@@ -19,7 +19,7 @@ use keel_liquidation::{
     decide_liquidation, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
     LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
-use keel_math::Price;
+use keel_math::{Price, Wad};
 use keel_vault::CollateralIndex;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageU128, StorageU64};
@@ -147,18 +147,26 @@ impl KeelMarket {
         for raw in 0..count {
             let index = CollateralIndex::new(raw)?;
             let balance = balances.balance(index);
-            let (_, liquidation_threshold, bonus) = self.stored_risk(index);
-            let price = if balance == 0 {
-                Price(U256::ZERO)
+            // A collateral the borrower does not hold adds nothing to its
+            // value and cannot be chosen (`CollateralNotHeld`): skip its
+            // cold config slot and its oracle reads.
+            let snapshot = if balance == 0 {
+                CollateralSnapshot {
+                    balance: U256::ZERO,
+                    price: Price(U256::ZERO),
+                    liquidation_threshold: Wad::ZERO,
+                    bonus: Wad::ZERO,
+                }
             } else {
-                self.price_of(index)?
+                let (_, liquidation_threshold, bonus) = self.stored_risk(index);
+                CollateralSnapshot {
+                    balance: U256::from(balance),
+                    price: self.price_of(index)?,
+                    liquidation_threshold,
+                    bonus,
+                }
             };
-            snapshots.push(CollateralSnapshot {
-                balance: U256::from(balance),
-                price,
-                liquidation_threshold,
-                bonus,
-            });
+            snapshots.push(snapshot);
         }
         Ok(snapshots)
     }
