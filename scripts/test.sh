@@ -5,7 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 # Contract crates: they must also compile and lint for wasm32.
-CONTRACTS=(-p keel-math -p keel-oracle -p keel-vault -p keel-debt -p keel-liquidation -p keel-market -p keel-mocks)
+CONTRACTS=(-p keel-math -p keel-oracle -p keel-vault -p keel-debt -p keel-liquidation -p keel-market -p keel-mocks
+  -p keel-market-core -p keel-market-borrow -p keel-market-liquidation -p keel-market-collaterals
+  -p keel-market-governance -p keel-market-views)
 
 step() { printf '\n==> %s\n' "$*"; }
 

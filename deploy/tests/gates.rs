@@ -157,12 +157,39 @@ fn noise_literal(len: usize) -> String {
 }
 
 #[test]
-fn oversize_module_is_rejected() {
+fn code_over_one_account_deploys_as_two_fragments() {
     let wat = valid_with(&format!(
         "(data (i32.const 0) \"{}\")",
         noise_literal(30_000)
     ));
+    let analysis = analyse("two-fragments", &wat::parse_str(&wat).unwrap()).unwrap();
+    assert!(analysis.report.deployable, "{:?}", analysis.violations);
+    assert_eq!(analysis.report.fragments, 2);
+    assert!(analysis.report.code_bytes > 24_576);
+}
+
+#[test]
+fn code_needing_three_fragments_is_rejected() {
+    let wat = valid_with(&format!(
+        "(data (i32.const 0) \"{}\")",
+        noise_literal(50_000)
+    ));
     assert_rejected(&wat, Rule::MaxCompressedSize);
+}
+
+#[test]
+fn wasm_over_max_wasm_size_is_rejected_however_well_it_compresses() {
+    // 140,000 zero bytes compress to almost nothing but exceed 128 KiB (and,
+    // at 0.75 gas per data byte, the u16 start-up cost).
+    let wat = valid_with(&format!(
+        "(data (i32.const 0) \"{}\")",
+        "\\00".repeat(140_000)
+    ));
+    let rules = rules_broken(&wat);
+    assert_eq!(
+        rules,
+        vec![Rule::MaxDecompressedSize, Rule::InitCostFitsU16]
+    );
 }
 
 #[test]
@@ -170,29 +197,6 @@ fn malformed_features_outside_the_rules_are_reported() {
     // Tail calls are neither allowed nor one of the named rules.
     let wat = valid_with("(func $f (result i32) return_call $f)");
     assert_rejected(&wat, Rule::SupportedWasm);
-}
-
-#[test]
-fn size_waiver_passes_only_the_size_rule_and_marks_not_deployable() {
-    let oversize = valid_with(&format!(
-        "(data (i32.const 0) \"{}\")",
-        noise_literal(30_000)
-    ));
-    let analysis = analyse("big", &wat::parse_str(&oversize).unwrap()).unwrap();
-    assert!(!analysis.report.deployable);
-    assert!(analysis.gate().is_err());
-    assert!(analysis.gate_with_waiver(Some("split pending")).is_ok());
-    // A waiver never excuses another rule.
-    let with_float = valid_with(&format!(
-        "(data (i32.const 0) \"{}\") (func (result f64) f64.const 1)",
-        noise_literal(30_000)
-    ));
-    let analysis = analyse("big", &wat::parse_str(&with_float).unwrap()).unwrap();
-    let failure = analysis
-        .gate_with_waiver(Some("split pending"))
-        .unwrap_err();
-    let rules: Vec<Rule> = failure.violations.iter().map(|v| v.rule).collect();
-    assert_eq!(rules, vec![Rule::NoFloatingPoint]);
 }
 
 #[test]

@@ -1,26 +1,35 @@
 //! Shared helpers for Keel's cross-crate integration and property tests.
 //!
 //! [`IKeelMarket`] is the market's Solidity interface (the camelCase of the
-//! `#[public]` methods of `keel_market::KeelMarket`; Rust tuples are Solidity
-//! tuples), [`KeelMarketConstructor`] its constructor, and the `sol!` block
-//! below re-declares the market's own errors and events (the modules' ones
-//! are imported from their crates). [`Fixture`] deploys a market on the
-//! in-process devnet with a base token, two collaterals, their feeds and
-//! funded, approving actors.
+//! `#[public]` methods of the market's programs, `contracts/programs/*`; Rust
+//! tuples are Solidity tuples) and [`KeelMarketConstructor`] the constructor
+//! of `keel-market-core`; the market's errors and events come from the
+//! keel-market crate. [`deploy_market`] deploys the six programs of a market
+//! on a devnet; [`Fixture`] deploys one with a base token, two collaterals,
+//! their feeds and funded, approving actors.
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::{sol, SolCall};
-use keel_devnet::{address_of, native, Devnet, Revert};
-use keel_market::KeelMarket;
+use keel_devnet::{address_of, native, Devnet, NativeProgram, Revert};
+use keel_market::ModuleAddresses;
+use keel_market_borrow::KeelBorrowModule;
+use keel_market_collaterals::KeelCollateralsModule;
+use keel_market_core::KeelMarketCore;
+use keel_market_governance::KeelGovernanceModule;
+use keel_market_liquidation::KeelLiquidationModule;
+use keel_market_views::KeelViewsModule;
 use keel_mocks::abi::{
     AggregatorConstructor, IERC20NoReturn, IMockAggregator, IMockErc20, TokenConstructor, IERC20,
 };
 use keel_mocks::{MockAggregator, MockErc20, MockSequencerUptimeFeed, NoReturnErc20};
 
 sol! {
-    /// Constructor of `KeelMarket`.
+    /// Constructor of `keel-market-core`, the program at the market's
+    /// address: the five module addresses in `keel_market::Module` order,
+    /// then the market's parameters.
     contract KeelMarketConstructor {
         constructor(
+            (address, address, address, address, address) modules,
             address baseAsset,
             address owner,
             address guardian,
@@ -30,6 +39,11 @@ sol! {
             uint256 supplyCap,
             uint256 borrowCap
         );
+    }
+
+    /// Constructor of each market module (none takes arguments).
+    contract KeelModuleConstructor {
+        constructor();
     }
 
     /// The market's ABI.
@@ -325,6 +339,7 @@ impl Fixture {
         let usdc_feed = aggregator(&mut net, "USDC / USD", 1);
         let sequencer = net.deploy(deployer, native::<MockSequencerUptimeFeed>());
         let args = KeelMarketConstructor::constructorCall {
+            modules: ModuleAddresses::default(),
             baseAsset: base,
             owner,
             guardian: address_of("guardian"),
@@ -334,11 +349,7 @@ impl Fixture {
             supplyCap: U256::MAX,
             borrowCap: U256::MAX,
         };
-        let program = match reentrant {
-            true => native::<KeelMarket>().reentrant(),
-            false => native::<KeelMarket>(),
-        };
-        let market = net.deploy_with(deployer, program, &args).unwrap();
+        let market = deploy_market(&mut net, deployer, args, reentrant).unwrap();
         let mut fx = Fixture {
             net,
             base_kind,
@@ -603,4 +614,36 @@ pub fn set_answer(net: &mut Devnet, feed: Address, usd: i64) {
     let answer = I256::try_from(usd).unwrap() * I256::try_from(100_000_000i64).unwrap();
     net.call(feed, feed, &IMockAggregator::setAnswerCall { answer })
         .unwrap();
+}
+
+/// Deploys a market's six programs on `net` from `deployer`: the five
+/// modules, then `keel-market-core` with their addresses (replacing
+/// `args.modules`). `reentrant` builds every program as with the SDK's
+/// `reentrant` feature (its entrypoint guard off), so re-entry reaches the
+/// market's own lock. Returns the market's address, or the constructor's
+/// revert.
+pub fn deploy_market(
+    net: &mut Devnet,
+    deployer: Address,
+    mut args: KeelMarketConstructor::constructorCall,
+    reentrant: bool,
+) -> Result<Address, Revert> {
+    let build = |program: NativeProgram| match reentrant {
+        true => program.reentrant(),
+        false => program,
+    };
+    let mut module = |program: NativeProgram| {
+        let no_args = KeelModuleConstructor::constructorCall {};
+        net.deploy_with(deployer, build(program), &no_args)
+            .expect("module constructors cannot fail")
+    };
+    args.modules = (
+        module(native::<KeelBorrowModule>()),
+        module(native::<KeelLiquidationModule>()),
+        module(native::<KeelCollateralsModule>()),
+        module(native::<KeelGovernanceModule>()),
+        module(native::<KeelViewsModule>()),
+    );
+    let core = build(native::<KeelMarketCore>());
+    net.deploy_with(deployer, core, &args)
 }

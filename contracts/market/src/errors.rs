@@ -51,6 +51,15 @@ sol! {
     /// The market already has the maximum of 8 collaterals.
     #[derive(Debug, PartialEq, Eq)]
     error TooManyCollaterals();
+    /// No entry point of the market has this selector.
+    #[derive(Debug, PartialEq, Eq)]
+    error UnknownSelector(bytes4 selector);
+    /// A module program was called directly instead of through the market.
+    #[derive(Debug, PartialEq, Eq)]
+    error ModuleCalledDirectly();
+    /// The market was already initialised.
+    #[derive(Debug, PartialEq, Eq)]
+    error AlreadyInitialized();
 }
 
 /// Every error a market entry point can return.
@@ -78,6 +87,12 @@ pub enum MarketError {
     CollateralAlreadyListed(CollateralAlreadyListed),
     /// See [`TooManyCollaterals`].
     TooManyCollaterals(TooManyCollaterals),
+    /// See [`UnknownSelector`].
+    UnknownSelector(UnknownSelector),
+    /// See [`ModuleCalledDirectly`].
+    ModuleCalledDirectly(ModuleCalledDirectly),
+    /// See [`AlreadyInitialized`].
+    AlreadyInitialized(AlreadyInitialized),
     /// See [`keel_debt::ZeroAmount`].
     ZeroAmount(keel_debt::ZeroAmount),
     /// See [`keel_debt::AmountExceedsU128`].

@@ -1,4 +1,4 @@
-//! Reentrancy lock. The SDK's built-in guard is deprecated and reverts with
+//! Reentrancy lock (and the module-code check, on the same slot). The SDK's built-in guard is deprecated and reverts with
 //! empty data; ours reverts with `Reentrancy()`.
 //!
 //! The flag shares the control slot with the owner and the pause mask, which
@@ -12,6 +12,7 @@ use crate::KeelMarket;
 impl KeelMarket {
     /// Takes the lock; fails with `Reentrancy` when it is already held.
     pub(crate) fn enter(&mut self) -> Result<(), MarketError> {
+        self.ensure_not_module_code()?;
         if self.locked.get() {
             return Err(MarketError::Reentrancy(Reentrancy {}));
         }

@@ -1,11 +1,20 @@
-//! Keel market: the deployable lending contract (DESIGN sections 2 and 5).
+//! Keel market: the lending market's storage and operations (DESIGN
+//! sections 2 and 5).
 //!
-//! One market = one base asset + up to 8 collaterals. The contract composes
-//! the modules: keel-debt (supply and borrow shares, interest, reserves),
-//! keel-vault (collateral ledger and valuation), keel-oracle (Chainlink
-//! feeds read directly, no extra contract hop) and keel-liquidation (the
-//! liquidation decision); this crate owns the ABI, the administration, the
-//! reentrancy lock and token transfers. It is not upgradeable.
+//! One market = one base asset + up to 8 collaterals. [`KeelMarket`]
+//! composes the modules: keel-debt (supply and borrow shares, interest,
+//! reserves), keel-vault (collateral ledger and valuation), keel-oracle
+//! (Chainlink feeds read directly, no extra contract hop) and
+//! keel-liquidation (the liquidation decision); this crate owns the
+//! operations behind the ABI, the administration, the reentrancy lock and
+//! token transfers. It is not upgradeable.
+//!
+//! The market is too large for one Stylus program, so it is deployed as six
+//! programs sharing this storage: `keel-market-core` at the market's address
+//! and five modules it reaches by `delegatecall` (`contracts/programs/`;
+//! [`modules`] explains the split, the routing and its cost). Each program
+//! is an entrypoint struct holding one `KeelMarket` at slot 0 and exposing
+//! some of its operations.
 //!
 //! Fee-on-transfer and rebasing tokens are not supported: the market books
 //! the amounts it asks to move.
@@ -26,25 +35,34 @@
 //! | 22..=69 | 8 collaterals x 6 slots: token (20) + LTV (8); LT (8) + bonus (8) + fee reserves (16); keel-oracle `PriceSource` (4) |
 //! | 70 | root of `token -> index + 1` |
 //! | 71 | root of `owner -> operator -> approved` |
+//! | 72..=76 | module addresses, one per slot, in [`Module`] order (written once by the core's constructor) |
 //!
 //! # Slots per operation (beyond the modules' own maps)
 //!
 //! Every state-changing call reads slot 1 and writes it twice (lock taken
 //! and released; the release restores the value, refunded by EIP-2200);
-//! paused checks read the same word.
+//! paused checks and the module-code check read the same word. A call routed
+//! to a module (every entry point but those of `keel-market-core`: supply,
+//! withdraw, withdrawShares, supplyCollateral, repay, repayShares,
+//! setOperator, accrueInterest) first reads its module's slot in 72..=76.
 //!
 //! | operation | market slots read | module slots |
 //! |---|---|---|
 //! | `supply`, `withdraw`, `repay` | 0, 1 | debt: accrual `D+0..=D+3`, the pool and account slot |
-//! | `borrow` | 0, 1, 6, 71 (operator), per held collateral its config and price-source slots | debt as above; vault snapshot |
+//! | `borrow` | 72 (module), 0, 1, 6, 71 (operator), per held collateral its config and price-source slots | debt as above; vault snapshot |
 //! | `supplyCollateral` | 1, 70 | vault: account bitmap, balance pair, total |
-//! | `withdrawCollateral` | 0, 1, 6, 70, 71, held collaterals' configs | vault as above; debt accrual and account |
-//! | `liquidate` | 0, 1, 3, 4, 5, 70, held collaterals' risk slots and price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `withdrawCollateral` | 72 (module), 0, 1, 6, 70, 71, held collaterals' configs | vault as above; debt accrual and account |
+//! | `liquidate` | 73 (module), 0, 1, 3, 4, 5, 70, held collaterals' risk slots and price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
-//! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 7
+//! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
+//! marks a module program's own storage (never set in a market's), bit 7
 //! marks liquidation paused.
 // stylus-core links `std` on every target (through lazy_static), so the
 // contract uses std's panic handler: a panic traps and the call reverts.
+
+// `MarketError` is returned by value: boxing it would add allocation code to
+// every program for the rare revert path.
+#![allow(clippy::result_large_err)]
 
 #[macro_use]
 extern crate alloc;
@@ -55,6 +73,7 @@ pub mod errors;
 mod guard;
 mod lending;
 mod liquidate;
+pub mod modules;
 mod ownership;
 mod roles;
 mod token;
@@ -74,6 +93,7 @@ pub use admin::RateModelInput;
 pub use collaterals::{CollateralConfig, FeedInput, RiskInput};
 pub use errors::MarketError;
 pub use liquidate::{LiquidationConfig, LiquidationInput};
+pub use modules::{Module, ModuleAddresses, MODULE_COUNT};
 pub use roles::Action;
 
 /// Every event the market emits, for off-chain decoding (alloy `SolEvent`).
@@ -98,7 +118,6 @@ pub use views::{AccountSnapshot, CollateralInfo, LiquidationPreview, MarketSnaps
 /// fields that follow one another share a slot, as in Solidity; nested
 /// storage structs start a new slot.
 #[storage]
-#[entrypoint]
 pub struct KeelMarket {
     base_asset: StorageAddress,
     owner: StorageAddress,
@@ -116,11 +135,22 @@ pub struct KeelMarket {
     collaterals: StorageArray<CollateralConfig, 8>,
     collateral_indices: StorageMap<Address, StorageU8>,
     operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
+    modules: StorageArray<StorageAddress, MODULE_COUNT>,
 }
 
-#[public]
+// SAFETY: every Keel program (`keel-market-core` and the modules) is an
+// entrypoint struct whose only field is a `KeelMarket` at slot 0, so a
+// `&mut KeelMarket` covers the whole storage, which is what
+// `TopLevelStorage` asserts (no other live reference can alias it during an
+// external call).
+#[allow(unsafe_code)]
+unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for KeelMarket {}
+
+/// The market's operations, one per ABI entry point. The programs in
+/// `contracts/programs/` expose them (see [`modules`]).
 impl KeelMarket {
-    /// Creates the market.
+    /// Initialises the market: run once, by the core's constructor through
+    /// the governance module.
     ///
     /// Arguments: `base_asset`, the ERC-20 lent and borrowed; `owner`, who
     /// sets parameters; `guardian`, who may pause (zero: none);
@@ -129,13 +159,13 @@ impl KeelMarket {
     /// `(closeFactor, fullLiquidationHf, liquidationFee,
     /// minPartialLiquidationValue, dustThreshold)`; `supply_cap` and
     /// `borrow_cap` in base units (`uint128` max or more: none).
-    /// Errors: `ZeroAddress`, `NotAContract` (base asset without code), and
-    /// the bounds errors of each parameter.
+    /// Errors: `AlreadyInitialized`, `ModuleCalledDirectly`, `ZeroAddress`,
+    /// `NotAContract` (base asset without code), and the bounds errors of
+    /// each parameter.
     /// Events: `OwnershipTransferred`, `GuardianSet`, `RateModelSet`,
     /// `ReserveFactorSet`, `LiquidationParamsSet`, `CapsSet`.
-    #[constructor]
     #[allow(clippy::too_many_arguments)]
-    pub fn constructor(
+    pub fn initialize(
         &mut self,
         base_asset: Address,
         owner: Address,
@@ -146,6 +176,7 @@ impl KeelMarket {
         supply_cap: U256,
         borrow_cap: U256,
     ) -> Result<(), MarketError> {
+        self.ensure_uninitialized()?;
         errors::ensure_nonzero(base_asset)?;
         self.ensure_contract(base_asset)?;
         self.base_asset.set(base_asset);
@@ -631,7 +662,7 @@ pub(crate) mod testing {
         vm.set_sender(OWNER);
         let mut market = KeelMarket::from(vm);
         market
-            .constructor(
+            .initialize(
                 BASE,
                 OWNER,
                 GUARDIAN,

@@ -82,12 +82,12 @@ mod tests {
     const NEXT: Address = STRANGER;
 
     #[test]
-    fn constructor_rejects_zero_addresses() {
+    fn initialize_rejects_zero_addresses() {
         let vm = TestVM::default();
         vm.set_code(BASE, vec![1]);
         let mut market = KeelMarket::from(&vm);
         let build = |m: &mut KeelMarket, base, owner| {
-            m.constructor(
+            m.initialize(
                 base,
                 owner,
                 GUARDIAN,

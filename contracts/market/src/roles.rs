@@ -11,7 +11,10 @@ use alloy_primitives::{Address, U256, U32, U64, U8};
 use alloy_sol_types::sol;
 use stylus_sdk::prelude::*;
 
-use crate::errors::{out_of_bounds, ActionPaused, LiquidationPaused, MarketError};
+use crate::errors::{
+    out_of_bounds, ActionPaused, AlreadyInitialized, LiquidationPaused, MarketError,
+    ModuleCalledDirectly,
+};
 use crate::KeelMarket;
 
 sol! {
@@ -49,6 +52,9 @@ pub enum Action {
 pub const ACTION_COUNT: u8 = 5;
 /// Bit of the pause mask that marks liquidation paused.
 const LIQUIDATION_BIT: u8 = 7;
+/// Bit of the pause mask set only in a module program's own storage (see
+/// [`crate::modules`]): the market's storage never has it.
+const MODULE_CODE_BIT: u8 = 6;
 /// Longest grace period after a liquidation unpause.
 pub const MAX_LIQUIDATION_GRACE_PERIOD_SECONDS: u32 = 86_400;
 /// Parameter id of the liquidation grace period in `ParameterOutOfBounds`.
@@ -73,6 +79,28 @@ impl KeelMarket {
             mask & !bit(index)
         };
         self.paused_mask.set(U8::from(updated));
+    }
+
+    /// Marks this storage as a module program's own (module constructors).
+    pub fn mark_as_module_code(&mut self) {
+        self.set_mask_bit(MODULE_CODE_BIT, true);
+    }
+
+    /// Fails with `ModuleCalledDirectly` on a module program's own storage.
+    pub(crate) fn ensure_not_module_code(&self) -> Result<(), MarketError> {
+        if self.paused_mask() & bit(MODULE_CODE_BIT) != 0 {
+            return Err(MarketError::ModuleCalledDirectly(ModuleCalledDirectly {}));
+        }
+        Ok(())
+    }
+
+    /// Fails unless this is the market's storage before initialisation.
+    pub(crate) fn ensure_uninitialized(&self) -> Result<(), MarketError> {
+        self.ensure_not_module_code()?;
+        if !self.base_asset.get().is_zero() {
+            return Err(MarketError::AlreadyInitialized(AlreadyInitialized {}));
+        }
+        Ok(())
     }
 
     /// Fails with `ActionPaused` when `action` is paused.

@@ -1,6 +1,6 @@
 //! Interest compounding: per-second compounding by exponentiation by squaring.
 
-use crate::{checked_add, checked_mul, checked_sub, mul_div_down, MathError, U256, WAD};
+use crate::{checked_add, checked_mul, checked_sub, div_down, mul_div_down, MathError, U256, WAD};
 
 /// `RAY / WAD` = 1e9.
 const RAY_PER_WAD: U256 = U256::from_limbs([1_000_000_000, 0, 0, 0]);
@@ -59,9 +59,7 @@ pub fn compounded_interest_wad(
 ) -> Result<U256, MathError> {
     let base_ray = checked_mul(checked_add(WAD, rate_per_second_wad)?, RAY_PER_WAD)?;
     let growth_ray = ray_pow_down(base_ray, elapsed_seconds)?;
-    let growth_wad = growth_ray
-        .checked_div(RAY_PER_WAD)
-        .ok_or(MathError::DivisionByZero)?;
+    let growth_wad = div_down(growth_ray, RAY_PER_WAD)?;
     checked_sub(growth_wad, WAD)
 }
 

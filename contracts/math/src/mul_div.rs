@@ -1,7 +1,5 @@
 //! `x * y / d` with a 512-bit intermediate, rounded down or up, and the WAD helpers built on it.
 
-use alloy_primitives::U512;
-
 use crate::{MathError, U256, WAD};
 
 /// `floor(x * y / d)`; the product `x * y` is computed in 512 bits and never overflows.
@@ -31,19 +29,66 @@ pub fn mul_div_up(x: U256, y: U256, d: U256) -> Result<U256, MathError> {
 }
 
 /// `floor(x * y / d)` and whether the division left a non-zero remainder.
+///
+/// One division routine serves every width (code size: ruint's `div_rem` is instantiated per
+/// limb count and weighs about 11 KB of wasm each; Stylus code is capped at 24 KB compressed).
 fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool), MathError> {
+    let (lo, hi) = match x.checked_mul(y) {
+        Some(product) => (product, U256::ZERO),
+        None => {
+            let product = x.widening_mul::<256, 4, 512, 8>(y);
+            let limbs = product.as_limbs();
+            (
+                U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]),
+                U256::from_limbs([limbs[4], limbs[5], limbs[6], limbs[7]]),
+            )
+        }
+    };
+    div_wide(hi, lo, d)
+}
+
+/// `floor(x / d)`.
+///
+/// # Errors
+/// [`MathError::DivisionByZero`] if `d == 0`.
+pub fn div_down(x: U256, d: U256) -> Result<U256, MathError> {
+    div_wide(U256::ZERO, x, d).map(|(quotient, _)| quotient)
+}
+
+/// `floor((hi * 2^256 + lo) / d)` and whether the remainder is non-zero, by binary long
+/// division (restoring, one quotient bit per step, leading zero bits of `lo` skipped when `hi`
+/// is zero). The remainder stays below `d` between steps; a shifted remainder that carries out
+/// of 256 bits exceeds `d`, so the wrapping subtraction is exact.
+fn div_wide(hi: U256, lo: U256, d: U256) -> Result<(U256, bool), MathError> {
     if d.is_zero() {
         return Err(MathError::DivisionByZero);
     }
-    // Fast path: the product fits in 256 bits (the common case), one 256-bit division.
-    if let Some(product) = x.checked_mul(y) {
-        let (quotient, remainder) = product.div_rem(d);
-        return Ok((quotient, !remainder.is_zero()));
+    if hi >= d {
+        return Err(MathError::Overflow);
     }
-    let product: U512 = x.widening_mul(y);
-    let (quotient, remainder) = product.div_rem(U512::from_limbs_slice(d.as_limbs()));
-    let quotient =
-        U256::checked_from_limbs_slice(quotient.as_limbs()).ok_or(MathError::Overflow)?;
+    let (mut remainder, steps) = if hi.is_zero() {
+        // The top `bit_len(d) - 1` bits of `lo` are below `d`: start with them.
+        let (n, m) = (lo.bit_len(), d.bit_len());
+        if n < m {
+            return Ok((U256::ZERO, !lo.is_zero()));
+        }
+        let skipped = n.saturating_sub(m).saturating_add(1);
+        (lo.wrapping_shr(skipped), skipped)
+    } else {
+        (hi, 256)
+    };
+    let mut quotient = U256::ZERO;
+    for i in (0..steps).rev() {
+        let carry = remainder.bit(255);
+        remainder = remainder.wrapping_shl(1);
+        if lo.bit(i) {
+            remainder.set_bit(0, true);
+        }
+        if carry || remainder >= d {
+            remainder = remainder.wrapping_sub(d);
+            quotient.set_bit(i, true);
+        }
+    }
     Ok((quotient, !remainder.is_zero()))
 }
 
@@ -129,6 +174,19 @@ mod tests {
         );
         assert_eq!(
             w_div_up(U256::from(1), U256::ZERO),
+            Err(MathError::DivisionByZero)
+        );
+    }
+
+    #[test]
+    fn div_down_floors_and_rejects_zero() {
+        assert_eq!(div_down(U256::from(7), U256::from(2)), Ok(U256::from(3)));
+        assert_eq!(div_down(U256::from(1), U256::from(2)), Ok(U256::ZERO));
+        assert_eq!(div_down(U256::MAX, U256::MAX), Ok(U256::from(1)));
+        assert_eq!(div_down(U256::MAX, U256::from(1)), Ok(U256::MAX));
+        assert_eq!(div_down(U256::ZERO, U256::from(5)), Ok(U256::ZERO));
+        assert_eq!(
+            div_down(U256::from(1), U256::ZERO),
             Err(MathError::DivisionByZero)
         );
     }

@@ -1,6 +1,6 @@
 //! Feed answers and token decimals to the market's 1e36 price. Pure: no host, no storage.
 
-use keel_math::{checked_mul, mul_div_down, Price, U256};
+use keel_math::{checked_mul, div_down, mul_div_down, Price, U256};
 
 use crate::error::{price_overflow, price_rounds_to_zero, unsupported_decimals, OracleError};
 
@@ -123,7 +123,7 @@ fn scaled_ratio_down(
         let scaled =
             checked_mul(denominator, pow10(net_exponent)?).map_err(|_| price_rounds_to_zero())?;
         // Floor division; a zero divisor (zero base answer) is an infinite price.
-        numerator.checked_div(scaled).ok_or_else(price_overflow)
+        div_down(numerator, scaled).map_err(|_| price_overflow())
     }
 }
 

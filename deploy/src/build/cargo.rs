@@ -19,9 +19,6 @@ pub struct Contract {
     pub package: String,
     /// Library target name, e.g. `keel_market` (the `.wasm` file stem).
     pub lib_name: String,
-    /// `[package.metadata.keel] size-waiver`: why the contract may exceed
-    /// the code size limit for now (it is then reported as not deployable).
-    pub size_waiver: Option<String>,
 }
 
 /// Where the workspace builds.
@@ -47,8 +44,6 @@ struct Package {
     name: String,
     manifest_path: PathBuf,
     targets: Vec<Target>,
-    #[serde(default)]
-    metadata: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -93,16 +88,9 @@ fn deployable(package: &Package) -> Option<Contract> {
         .targets
         .iter()
         .find(|t| t.crate_types.iter().any(|c| c == "cdylib"))?;
-    let size_waiver = package
-        .metadata
-        .as_ref()
-        .and_then(|m| m.pointer("/keel/size-waiver"))
-        .and_then(|w| w.as_str())
-        .map(str::to_owned);
     Some(Contract {
         package: package.name.clone(),
         lib_name: lib.name.replace('-', "_"),
-        size_waiver,
     })
 }
 

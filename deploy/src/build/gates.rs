@@ -7,6 +7,7 @@
 //! does not, each forbidden feature is re-enabled in turn (leave-one-out) to
 //! name every rule the module breaks.
 
+use crate::build::process::{CodeLayout, MAX_CODE_BYTES, MAX_FRAGMENTS, MAX_WASM_BYTES};
 use std::fmt;
 use wasmparser::{
     ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
@@ -48,8 +49,12 @@ pub enum Rule {
     MaxFunctions,
     /// No floating-point type or instruction (they cost infinite ink).
     NoFloatingPoint,
-    /// Compressed code fits one contract (24,576 bytes).
+    /// Compressed code fits one account (24,576 bytes), or at most
+    /// [`MAX_FRAGMENTS`](crate::build::process::MAX_FRAGMENTS) fragments of
+    /// that size (ArbOS 60+).
     MaxCompressedSize,
+    /// Decompressed (processed) wasm is at most `MaxWasmSize` (128 KiB).
+    MaxDecompressedSize,
     /// Activation stores the start-up costs as `u16`: larger ones fail.
     InitCostFitsU16,
 }
@@ -70,7 +75,10 @@ impl Rule {
             Rule::MaxInitialMemoryPages => "at most 128 initial memory pages",
             Rule::MaxFunctions => "at most 4096 functions",
             Rule::NoFloatingPoint => "no floating-point instructions",
-            Rule::MaxCompressedSize => "at most 24576 bytes compressed",
+            Rule::MaxCompressedSize => {
+                "compressed code in one account or at most 2 fragments of 24576 bytes"
+            }
+            Rule::MaxDecompressedSize => "at most 131072 bytes of decompressed wasm",
             Rule::InitCostFitsU16 => "start-up cost fits u16 (at most 65535)",
         }
     }
@@ -286,15 +294,27 @@ pub fn check_module(wasm: &[u8]) -> Vec<Violation> {
     found
 }
 
-/// Checks the size of the deployable code (prefix plus compressed wasm).
-pub fn check_code_size(code_len: usize) -> Option<Violation> {
-    (code_len > crate::build::process::MAX_CODE_BYTES).then(|| {
+/// Checks that the compressed code fits one account or at most
+/// [`MAX_FRAGMENTS`] fragments.
+pub fn check_code_size(layout: &CodeLayout) -> Option<Violation> {
+    (layout.fragment_count() > MAX_FRAGMENTS).then(|| {
         violation(
             Rule::MaxCompressedSize,
             format!(
-                "{code_len} bytes of code (limit {})",
-                crate::build::process::MAX_CODE_BYTES
+                "{} bytes of code need {} fragments of {MAX_CODE_BYTES} bytes (limit {MAX_FRAGMENTS})",
+                layout.code_bytes(),
+                layout.fragment_count()
             ),
+        )
+    })
+}
+
+/// Checks Nitro's `MaxWasmSize` on the processed (decompressed) wasm.
+pub fn check_decompressed_size(processed_len: usize) -> Option<Violation> {
+    (processed_len > MAX_WASM_BYTES).then(|| {
+        violation(
+            Rule::MaxDecompressedSize,
+            format!("{processed_len} bytes of wasm (limit {MAX_WASM_BYTES})"),
         )
     })
 }

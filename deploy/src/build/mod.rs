@@ -53,25 +53,12 @@ impl std::error::Error for GateFailure {}
 impl Analysis {
     /// `Err` naming the contract and each broken rule, if any.
     pub fn gate(&self) -> Result<(), GateFailure> {
-        self.gate_with_waiver(None)
-    }
-
-    /// As [`Analysis::gate`], except that with a `size_waiver` an oversize
-    /// contract passes (every other rule still fails); the report then
-    /// marks it not deployable.
-    pub fn gate_with_waiver(&self, size_waiver: Option<&str>) -> Result<(), GateFailure> {
-        let violations: Vec<Violation> = self
-            .violations
-            .iter()
-            .filter(|v| size_waiver.is_none() || v.rule != Rule::MaxCompressedSize)
-            .cloned()
-            .collect();
-        if violations.is_empty() {
+        if self.violations.is_empty() {
             return Ok(());
         }
         Err(GateFailure {
             contract: self.report.contract.clone(),
-            violations,
+            violations: self.violations.clone(),
         })
     }
 }
@@ -80,9 +67,10 @@ impl Analysis {
 pub fn analyse(contract: &str, raw: &[u8]) -> Result<Analysis> {
     let processed = process::process(raw).with_context(|| format!("processing {contract}"))?;
     let mut violations = gates::check_module(&processed);
+    violations.extend(gates::check_decompressed_size(processed.len()));
     let compressed = process::compress(&processed)?;
-    let code_bytes = process::deployable_code(&compressed).len();
-    violations.extend(gates::check_code_size(code_bytes));
+    let layout = process::code_layout(&compressed);
+    violations.extend(gates::check_code_size(&layout));
     let measurable = !violations.iter().any(|v| v.rule == Rule::SupportedWasm);
     let init_gas = if measurable {
         Some(init_gas::estimate(&init_gas::measure(&processed)?))
@@ -95,11 +83,10 @@ pub fn analyse(contract: &str, raw: &[u8]) -> Result<Analysis> {
         raw_bytes: raw.len(),
         processed_bytes: processed.len(),
         compressed_bytes: compressed.len(),
-        code_bytes,
-        code_limit_bytes: process::MAX_CODE_BYTES,
+        code_bytes: layout.code_bytes(),
+        fragments: layout.fragment_count(),
         init_gas,
         deployable: violations.is_empty(),
-        size_waiver: None,
     };
     Ok(Analysis {
         processed,
@@ -129,15 +116,11 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
     for contract in contracts {
         let wasm = cargo::build(&ws, contract, None)?;
         let raw = fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
-        let mut analysis = analyse(&contract.package, &raw)?;
+        let analysis = analyse(&contract.package, &raw)?;
         write_artifacts(&out_dir, &analysis)?;
-        if let Err(failure) = analysis.gate_with_waiver(contract.size_waiver.as_deref()) {
+        if let Err(failure) = analysis.gate() {
             failures.push(failure);
         }
-        analysis
-            .report
-            .size_waiver
-            .clone_from(&contract.size_waiver);
         reports.push(analysis.report);
     }
     fs::write(
@@ -145,18 +128,6 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
         serde_json::to_string_pretty(&reports)?,
     )?;
     print!("{}", report::table(&reports));
-    for r in reports
-        .iter()
-        .filter(|r| !r.deployable && r.size_waiver.is_some())
-    {
-        println!(
-            "WARNING: {} is NOT DEPLOYABLE: {} bytes of code over the {}-byte limit, waived: {}",
-            r.contract,
-            r.code_bytes,
-            r.code_limit_bytes,
-            r.size_waiver.as_deref().unwrap_or_default()
-        );
-    }
     println!("artifacts: {}", out_dir.display());
     if !failures.is_empty() {
         let text: String = failures.iter().map(ToString::to_string).collect();

@@ -20,8 +20,19 @@ pub const BROTLI_WINDOW_LOG2: u32 = 22;
 /// Prefix of Stylus contract code: `EF F0 00` marks compressed wasm and the
 /// last byte selects the brotli dictionary (0: none).
 pub const STYLUS_CODE_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x00, 0x00];
-/// Maximum contract code size on Arbitrum (as EIP-170), prefix included.
+/// Maximum code size of one account on Arbitrum (as EIP-170), prefix included.
 pub const MAX_CODE_BYTES: usize = 24_576;
+/// Prefix of a Stylus code fragment (ArbOS 60+): a program whose compressed
+/// wasm exceeds one account is stored as fragments plus a root contract.
+pub const FRAGMENT_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x01];
+/// Prefix of a Stylus root contract (ArbOS 60+): `EF F0 02`, then the
+/// dictionary byte; followed by the decompressed wasm size (`u32`, big
+/// endian) and the fragment addresses, in order.
+pub const ROOT_PREFIX: [u8; 4] = [0xEF, 0xF0, 0x02, 0x00];
+/// Nitro's `MaxFragmentCount` (ArbOS 60 default): fragments per program.
+pub const MAX_FRAGMENTS: usize = 2;
+/// Nitro's `MaxWasmSize` (ArbOS 40+ default): decompressed wasm per program.
+pub const MAX_WASM_BYTES: usize = 131_072;
 
 const CUSTOM_SECTION_ID: u8 = 0;
 
@@ -75,6 +86,60 @@ pub fn deployable_code(compressed: &[u8]) -> Vec<u8> {
     code
 }
 
+/// How a program's code is laid out in accounts, as cargo-stylus 0.10
+/// deploys it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeLayout {
+    /// One account: [`deployable_code`] fits [`MAX_CODE_BYTES`].
+    Single(Vec<u8>),
+    /// Fragment accounts (each [`FRAGMENT_PREFIX`] + a slice of the
+    /// compressed wasm, at most [`MAX_CODE_BYTES`]), plus a root contract
+    /// ([`root_code`]) at the program's address.
+    Fragments(Vec<Vec<u8>>),
+}
+
+impl CodeLayout {
+    /// Number of code fragments (1 for a single account).
+    pub fn fragment_count(&self) -> usize {
+        match self {
+            CodeLayout::Single(_) => 1,
+            CodeLayout::Fragments(fragments) => fragments.len(),
+        }
+    }
+
+    /// Bytes of code across the fragment accounts (root contract excluded).
+    pub fn code_bytes(&self) -> usize {
+        match self {
+            CodeLayout::Single(code) => code.len(),
+            CodeLayout::Fragments(fragments) => fragments.iter().map(Vec::len).sum(),
+        }
+    }
+}
+
+/// Lays `compressed` out in one account, or in fragments when it does not fit.
+pub fn code_layout(compressed: &[u8]) -> CodeLayout {
+    if STYLUS_CODE_PREFIX.len() + compressed.len() <= MAX_CODE_BYTES {
+        return CodeLayout::Single(deployable_code(compressed));
+    }
+    let chunk = MAX_CODE_BYTES - FRAGMENT_PREFIX.len();
+    let fragments = compressed
+        .chunks(chunk)
+        .map(|slice| [FRAGMENT_PREFIX.as_slice(), slice].concat())
+        .collect();
+    CodeLayout::Fragments(fragments)
+}
+
+/// The root contract of a fragmented program: [`ROOT_PREFIX`], the
+/// decompressed wasm size and the fragment addresses in order.
+pub fn root_code(decompressed_bytes: u32, fragment_addresses: &[[u8; 20]]) -> Vec<u8> {
+    let mut code = ROOT_PREFIX.to_vec();
+    code.extend_from_slice(&decompressed_bytes.to_be_bytes());
+    for address in fragment_addresses {
+        code.extend_from_slice(address);
+    }
+    code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +169,35 @@ mod tests {
     fn process_is_idempotent() {
         let once = process(&wat::parse_str(MODULE_WITH_NAMES).unwrap()).unwrap();
         assert_eq!(process(&once).unwrap(), once);
+    }
+
+    #[test]
+    fn small_code_is_one_account_and_large_code_is_fragments() {
+        let small = vec![7u8; 100];
+        assert_eq!(
+            code_layout(&small),
+            CodeLayout::Single(deployable_code(&small))
+        );
+        let exact = vec![7u8; MAX_CODE_BYTES - STYLUS_CODE_PREFIX.len()];
+        assert_eq!(code_layout(&exact).fragment_count(), 1);
+        let large: Vec<u8> = (0..30_000u32).map(|i| (i % 251) as u8).collect();
+        let CodeLayout::Fragments(fragments) = code_layout(&large) else {
+            panic!("30,000 bytes need fragments");
+        };
+        assert_eq!(fragments.len(), 2);
+        assert_eq!(fragments[0].len(), MAX_CODE_BYTES);
+        assert!(fragments.iter().all(|f| f[..3] == FRAGMENT_PREFIX));
+        let joined: Vec<u8> = fragments.iter().flat_map(|f| f[3..].to_vec()).collect();
+        assert_eq!(joined, large);
+    }
+
+    #[test]
+    fn root_code_lists_size_and_fragments() {
+        let root = root_code(0x0102_0304, &[[0xAA; 20], [0xBB; 20]]);
+        assert_eq!(root[..4], ROOT_PREFIX);
+        assert_eq!(root[4..8], [1, 2, 3, 4]);
+        assert_eq!(root[8..28], [0xAA; 20]);
+        assert_eq!(root[28..], [0xBB; 20]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What `keel build` tells about each contract: a table and a JSON report.
 
 use super::init_gas::InitGas;
-use super::process::MAX_CODE_BYTES;
+use super::process::MAX_WASM_BYTES;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -16,22 +16,22 @@ pub struct ContractReport {
     pub processed_bytes: usize,
     /// Bytes after brotli-11.
     pub compressed_bytes: usize,
-    /// Bytes of code deployed on chain (prefix plus compressed wasm).
+    /// Bytes of code deployed on chain, across its fragment accounts
+    /// (prefixes plus compressed wasm; a fragmented program's root contract
+    /// excluded).
     pub code_bytes: usize,
-    /// The code size limit.
-    pub code_limit_bytes: usize,
+    /// Code accounts: 1, or the number of fragments (needs ArbOS 60+).
+    pub fragments: usize,
     /// Start-up gas per call, when the module could be measured.
     pub init_gas: Option<InitGas>,
-    /// Whether the contract passes every activation rule and the size limit.
+    /// Whether the contract passes every activation rule and the size limits.
     pub deployable: bool,
-    /// The package's size waiver, when it has one.
-    pub size_waiver: Option<String>,
 }
 
 impl ContractReport {
-    /// Unused code bytes below the limit (negative when over).
-    pub fn headroom_bytes(&self) -> i64 {
-        MAX_CODE_BYTES as i64 - self.code_bytes as i64
+    /// Unused bytes below Nitro's decompressed wasm limit (negative when over).
+    pub fn wasm_headroom_bytes(&self) -> i64 {
+        MAX_WASM_BYTES as i64 - self.processed_bytes as i64
     }
 }
 
@@ -40,8 +40,16 @@ pub fn table(reports: &[ContractReport]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<14} {:>9} {:>10} {:>11} {:>9} {:>9} {:>13} {:>11}",
-        "contract", "raw", "processed", "compressed", "code", "headroom", "init gas", "cached gas"
+        "{:<24} {:>8} {:>10} {:>9} {:>11} {:>6} {:>7} {:>9} {:>10}",
+        "contract",
+        "raw",
+        "processed",
+        "headroom",
+        "compressed",
+        "code",
+        "frags",
+        "init gas",
+        "cached gas"
     );
     for r in reports {
         let (uncached, cached) = r.init_gas.map_or(("-".into(), "-".into()), |g| {
@@ -52,20 +60,22 @@ pub fn table(reports: &[ContractReport]) -> String {
         });
         let _ = writeln!(
             out,
-            "{:<14} {:>9} {:>10} {:>11} {:>9} {:>9} {:>13} {:>11}",
+            "{:<24} {:>8} {:>10} {:>9} {:>11} {:>6} {:>7} {:>9} {:>10}",
             r.contract,
             r.raw_bytes,
             r.processed_bytes,
+            r.wasm_headroom_bytes(),
             r.compressed_bytes,
             r.code_bytes,
-            r.headroom_bytes(),
+            r.fragments,
             uncached,
             cached
         );
     }
     out.push_str(
-        "sizes in bytes; code = 4-byte prefix + compressed wasm, limit 24576; \
-         gas = estimated program start-up per call (uncached / cached)\n",
+        "sizes in bytes; headroom = 131072 (MaxWasmSize) - processed; code = prefixed \
+         compressed wasm over `frags` accounts of at most 24576 bytes (more than 1 needs \
+         ArbOS 60+, at most 2); gas = estimated program start-up per call (uncached / cached)\n",
     );
     out
 }

@@ -1,0 +1,45 @@
+//! Market module: liquidation (its exact preview is in the views module).
+//!
+//! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
+//! shares (slot map in the keel-market docs).
+
+// `MarketError` is returned by value: boxing it would add allocation code to
+// every program for the rare revert path.
+#![allow(clippy::result_large_err)]
+
+#[macro_use]
+extern crate alloc;
+
+use alloy_primitives::{Address, U256};
+use keel_market::{KeelMarket, MarketError};
+use stylus_sdk::prelude::*;
+
+/// The program's storage: the market's.
+#[storage]
+#[entrypoint]
+pub struct KeelLiquidationModule {
+    market: KeelMarket,
+}
+
+#[public]
+impl KeelLiquidationModule {
+    /// Marks this program's own storage as module code, so that calling
+    /// the module directly (not through the market) fails with
+    /// `ModuleCalledDirectly`.
+    #[constructor]
+    pub fn constructor(&mut self) {
+        self.market.mark_as_module_code();
+    }
+
+    /// See [`KeelMarket::liquidate`].
+    pub fn liquidate(
+        &mut self,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+        receiver: Address,
+    ) -> Result<(U256, U256), MarketError> {
+        self.market
+            .liquidate(borrower, token, max_repay_assets, receiver)
+    }
+}

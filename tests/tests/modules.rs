@@ -1,0 +1,152 @@
+//! The market as six programs: routing through the core, module addresses
+//! fixed at deployment, and modules that refuse direct calls.
+
+use alloy_primitives::{Address, FixedBytes, U256};
+use alloy_sol_types::SolCall;
+use keel_devnet::{address_of, assert_revert, native, Revert};
+use keel_market::errors::{ModuleCalledDirectly, UnknownSelector};
+use keel_market::modules::{module_for, IKeelGovernance};
+use keel_market_borrow::KeelBorrowModule;
+use keel_market_core::KeelMarketCore;
+use keel_market_governance::KeelGovernanceModule;
+use keel_tests::*;
+
+/// The entry points `keel-market-core` implements itself.
+const CORE_ENTRY_POINTS: [[u8; 4]; 8] = [
+    IKeelMarket::supplyCall::SELECTOR,
+    IKeelMarket::withdrawCall::SELECTOR,
+    IKeelMarket::withdrawSharesCall::SELECTOR,
+    IKeelMarket::supplyCollateralCall::SELECTOR,
+    IKeelMarket::repayCall::SELECTOR,
+    IKeelMarket::repaySharesCall::SELECTOR,
+    IKeelMarket::setOperatorCall::SELECTOR,
+    IKeelMarket::accrueInterestCall::SELECTOR,
+];
+
+fn revert_of(receipt: keel_devnet::Receipt) -> Result<(), Revert> {
+    match receipt.success {
+        true => Ok(()),
+        false => Err(Revert {
+            data: receipt.output,
+        }),
+    }
+}
+
+#[test]
+fn every_abi_entry_point_is_the_core_s_or_exactly_one_module_s() {
+    for selector in IKeelMarket::IKeelMarketCalls::SELECTORS {
+        let in_core = CORE_ENTRY_POINTS.contains(selector);
+        assert!(
+            in_core != module_for(*selector).is_some(),
+            "selector {selector:02x?} must be served by the core or by one module"
+        );
+    }
+    // And the modules serve nothing outside the dapp ABI (but `initialize`).
+    assert_eq!(module_for(IKeelGovernance::initializeCall::SELECTOR), None);
+}
+
+#[test]
+fn unknown_selectors_and_initialize_are_refused_by_the_core() {
+    let mut fx = Fixture::new();
+    let (market, alice) = (fx.market, fx.alice);
+    let unknown = fx
+        .net
+        .transact(alice, market, U256::ZERO, &[0xde, 0xad, 0xbe, 0xef, 1]);
+    assert_revert(
+        revert_of(unknown),
+        &UnknownSelector {
+            selector: FixedBytes([0xde, 0xad, 0xbe, 0xef]),
+        },
+    );
+    // Re-initialising through the market would hand it to a new owner: the
+    // core does not route `initialize`, whatever its arguments.
+    let before = fx.state();
+    let hijack = IKeelGovernance::initializeCall {
+        baseAsset: fx.base,
+        owner: alice,
+        guardian: alice,
+        rateModel: RATE_MODEL,
+        reserveFactor: 0,
+        liquidation: liquidation_params(),
+        supplyCap: U256::MAX,
+        borrowCap: U256::MAX,
+    };
+    let refused = fx
+        .net
+        .transact(alice, market, U256::ZERO, &hijack.abi_encode());
+    assert_revert(
+        revert_of(refused),
+        &UnknownSelector {
+            selector: FixedBytes(IKeelGovernance::initializeCall::SELECTOR),
+        },
+    );
+    assert_eq!(fx.state(), before);
+    assert_eq!(fx.view(&IKeelMarket::ownerCall {}).unwrap(), fx.owner);
+}
+
+#[test]
+fn modules_called_directly_refuse() {
+    let mut fx = Fixture::new();
+    let deployer = address_of("deployer");
+    let no_args = KeelModuleConstructor::constructorCall {};
+    let borrow_module = fx
+        .net
+        .deploy_with(deployer, native::<KeelBorrowModule>(), &no_args)
+        .unwrap();
+    let governance = fx
+        .net
+        .deploy_with(deployer, native::<KeelGovernanceModule>(), &no_args)
+        .unwrap();
+    let carol = fx.carol;
+    let direct_borrow = fx.net.call(
+        carol,
+        borrow_module,
+        &IKeelMarket::borrowCall {
+            assets: usdc(1),
+            onBehalf: carol,
+            receiver: carol,
+        },
+    );
+    assert_revert(direct_borrow, &ModuleCalledDirectly {});
+    let init = IKeelGovernance::initializeCall {
+        baseAsset: fx.base,
+        owner: carol,
+        guardian: carol,
+        rateModel: RATE_MODEL,
+        reserveFactor: 0,
+        liquidation: liquidation_params(),
+        supplyCap: U256::MAX,
+        borrowCap: U256::MAX,
+    };
+    assert_revert(
+        fx.net.call(carol, governance, &init),
+        &ModuleCalledDirectly {},
+    );
+}
+
+#[test]
+fn the_core_refuses_missing_or_codeless_modules() {
+    let mut fx = Fixture::new();
+    let deployer = address_of("deployer");
+    let args = |modules| KeelMarketConstructor::constructorCall {
+        modules,
+        baseAsset: fx.base,
+        owner: fx.owner,
+        guardian: fx.guardian,
+        rateModel: RATE_MODEL,
+        reserveFactor: RESERVE_FACTOR,
+        liquidation: liquidation_params(),
+        supplyCap: U256::MAX,
+        borrowCap: U256::MAX,
+    };
+    let codeless = address_of("nobody");
+    let zero = args((fx.market, fx.market, Address::ZERO, fx.market, fx.market));
+    let core = native::<KeelMarketCore>();
+    assert_revert(fx.net.deploy_with(deployer, core, &zero), &ZeroAddress {});
+    let no_code = args((fx.market, codeless, fx.market, fx.market, fx.market));
+    let core = native::<KeelMarketCore>();
+    assert_revert(
+        fx.net.deploy_with(deployer, core, &no_code),
+        &NotAContract { account: codeless },
+    );
+}
