@@ -97,7 +97,8 @@ sol! {
             uint256 collateralValue,
             uint256 borrowPower,
             uint256 liquidationValue,
-            uint256 healthFactor
+            uint256 healthFactor,
+            uint256[] liquidationPrices
         );
         function marketSnapshot() external view returns (
             uint256 totalSupplyAssets,

@@ -411,3 +411,85 @@ fn liquidator_without_allowance_is_refused() {
     );
     assert_eq!(fx.state(), before);
 }
+
+/// `accountSnapshot.liquidationPrices[i]` is the lowest price of collateral `i`
+/// at which the position stays healthy: one dollar below it (rounded up to
+/// the feed's whole dollars) the health factor is under 1, at it not.
+#[test]
+fn account_snapshot_liquidation_price_is_the_health_edge() {
+    let mut fx = Fixture::new();
+    let (alice, carol, weth) = (fx.alice, fx.carol, fx.weth);
+    fx.supply(alice, usdc(500_000));
+    fx.supply_collateral(carol, weth, units(10, 18));
+    fx.borrow(carol, usdc(12_000)).unwrap();
+    let prices = fx.account(carol).liquidationPrices;
+    assert_eq!(prices.len(), 8);
+    assert!(prices[1..].iter().all(U256::is_zero), "nothing else held");
+    // USDC (6 decimals) per wei, 1e36-scaled: whole dollars per ETH are 1e24.
+    let dollar = U256::from(10u64).pow(U256::from(24));
+    let edge_usd = prices[0].div_ceil(dollar);
+    let edge_usd = i64::try_from(edge_usd).unwrap();
+    // 12,000 of debt on 10 ETH at an 85% threshold: 1,411.76 per ETH.
+    assert_eq!(edge_usd, 1_412);
+    fx.set_eth_price(edge_usd);
+    assert!(fx.account(carol).healthFactor >= U256::from(WAD));
+    fx.set_eth_price(edge_usd - 1);
+    assert!(fx.account(carol).healthFactor < U256::from(WAD));
+}
+
+/// A two-collateral position at HF 0.954 under Aave-like dust parameters
+/// (minimum partial liquidation $2,000, dust $1,000): 3 WETH at $1,600
+/// ($4,800, LT 85% -> $4,080) and 0.1 WBTC ($6,000, LT 75% -> $4,500)
+/// against $8,990 of debt; close factor 50% caps repayment at $4,495.
+fn dusty_position() -> Fixture {
+    let mut fx = Fixture::new();
+    let (alice, carol, weth, wbtc) = (fx.alice, fx.carol, fx.weth, fx.wbtc);
+    fx.owner_call(&IKeelMarket::setLiquidationParamsCall {
+        liquidation: (
+            500_000_000_000_000_000,
+            950_000_000_000_000_000,
+            100_000_000_000_000_000,
+            usdc(2_000),
+            usdc(1_000),
+        ),
+    })
+    .unwrap();
+    fx.supply(alice, usdc(500_000));
+    fx.supply_collateral(carol, weth, units(3, 18));
+    fx.supply_collateral(carol, wbtc, units(1, 8) / U256::from(10));
+    fx.borrow(carol, usdc(8_990)).unwrap();
+    fx.set_eth_price(1_600);
+    fx
+}
+
+/// Repaying the $4,495 cap would seize 4,495 x 1.05 / 1,600 = 2.95 ETH and
+/// leave 0.05 ETH ($80 < $1,000): the maximum request extends past the close
+/// factor to the whole WETH balance, for ceil($4,800 / 1.05) = $4,571.428572.
+#[test]
+fn dust_rule_extends_a_maximum_request_on_the_devnet() {
+    let mut fx = dusty_position();
+    let (carol, weth) = (fx.carol, fx.weth);
+    let preview = liquidate_as_previewed(&mut fx, carol, weth, U256::MAX);
+    assert_eq!(preview.seizedCollateral, units(3, 18));
+    assert_eq!(preview.repaidAssets, U256::from(4_571_428_572_u64));
+    assert!(preview.repaidAssets > usdc(4_495));
+    assert_eq!(fx.account(carol).collateralBalances[0], U256::ZERO);
+}
+
+/// The same position with the request bounded at the $4,495 cap (below the
+/// extension's cost): trimmed so that at least $1,000 of WETH (0.625 ETH)
+/// stays, i.e. at most 2.375 ETH seized: the largest payment whose seizure
+/// floor(repaid x 1.05 / 1,600) stays at or below 2.375 ETH is $3,619.047619
+/// (2.375 x 1,600 / 1.05 = 3,619.0476190476...).
+#[test]
+fn dust_rule_trims_a_bounded_request_on_the_devnet() {
+    let mut fx = dusty_position();
+    let (carol, weth) = (fx.carol, fx.weth);
+    let preview = liquidate_as_previewed(&mut fx, carol, weth, usdc(4_495));
+    assert_eq!(preview.repaidAssets, U256::from(3_619_047_619_u64));
+    let left = fx.account(carol).collateralBalances[0];
+    assert_eq!(left, units(3, 18) - preview.seizedCollateral);
+    // $1,000 of WETH is 0.625 ETH: the remainder sits at the threshold.
+    let threshold = units(625, 15);
+    assert!(left >= threshold && left - threshold < units(1, 12));
+}

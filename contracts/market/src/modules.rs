@@ -129,7 +129,7 @@ sol! {
         function liquidationResumesAt() external view returns (uint64);
         function isOperator(address owner, address operator) external view returns (bool);
         function accountSnapshot(address account) external view returns (
-            uint256, uint256, uint256, uint256, uint256[], uint256, uint256, uint256, uint256
+            uint256, uint256, uint256, uint256, uint256[], uint256, uint256, uint256, uint256, uint256[]
         );
         function marketSnapshot() external view returns (
             uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint64

@@ -7,7 +7,9 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
 use keel_debt::{annual_rate, borrow_rate_per_second, supply_rate_per_second};
 use keel_liquidation::health_factor_down;
-use keel_vault::{value_position, CollateralIndex};
+use keel_vault::{
+    liquidation_price_up, value_position, CollateralIndex, CollateralRisk, MAX_COLLATERALS,
+};
 use stylus_sdk::prelude::*;
 
 use crate::errors::MarketError;
@@ -15,9 +17,24 @@ use crate::KeelMarket;
 
 /// `accountSnapshot`: `(supplyShares, supplyAssets, borrowShares, debtAssets,
 /// collateralBalances[8], collateralValue, borrowPower, liquidationValue,
-/// healthFactor)`; values in base units rounded down, debt rounded up,
-/// health factor WAD (`uint256` max without debt).
-pub type AccountSnapshot = (U256, U256, U256, U256, Vec<U256>, U256, U256, U256, U256);
+/// healthFactor, liquidationPrices[8])`; values in base units rounded down,
+/// debt rounded up, health factor WAD (`uint256` max without debt). Each
+/// liquidation price is the lowest price of that collateral (base units per
+/// unit, 1e36, rounded up) at which the position stays healthy, the others'
+/// prices unchanged: 0 when no price of it makes the position liquidatable
+/// (nothing held, or the other collaterals cover the debt).
+pub type AccountSnapshot = (
+    U256,
+    U256,
+    U256,
+    U256,
+    Vec<U256>,
+    U256,
+    U256,
+    U256,
+    U256,
+    Vec<U256>,
+);
 
 /// `marketSnapshot`: `(totalSupplyAssets, totalSupplyShares,
 /// totalBorrowAssets, totalBorrowShares, reserves, utilisation, borrowApr,
@@ -46,10 +63,26 @@ impl KeelMarket {
         let supply_assets = totals.supply.to_assets_down(shares.supply)?;
         let debt_assets = totals.borrow.to_assets_up(shares.borrow)?;
         let snapshot = self.vault.snapshot(account);
-        let value = value_position(&snapshot, |index| self.collateral_risk(index))?;
+        let mut risks = [CollateralRisk::default(); MAX_COLLATERALS as usize];
+        let value = value_position(&snapshot, |index| {
+            let risk = self.collateral_risk(index)?;
+            risks[index.position()] = risk;
+            Ok::<_, MarketError>(risk)
+        })?;
         let balances: Vec<U256> = CollateralIndex::all()
             .map(|i| U256::from(snapshot.balance(i)))
             .collect();
+        let liquidation_prices = CollateralIndex::all()
+            .map(|i| {
+                let price = liquidation_price_up(
+                    snapshot.balance(i),
+                    &risks[i.position()],
+                    value.liquidation_value_down,
+                    debt_assets,
+                )?;
+                Ok(price.0)
+            })
+            .collect::<Result<Vec<U256>, MarketError>>()?;
         let health_factor = health_factor_down(value.liquidation_value_down, debt_assets)?;
         Ok((
             U256::from(shares.supply),
@@ -61,6 +94,7 @@ impl KeelMarket {
             value.borrow_power_down,
             value.liquidation_value_down,
             health_factor.0,
+            liquidation_prices,
         ))
     }
 

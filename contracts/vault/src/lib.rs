@@ -87,6 +87,6 @@ pub use index::{CollateralIndex, HeldSet, MAX_COLLATERALS};
 pub use ledger::{deposit, withdraw, LedgerEntry};
 pub use storage::{AccountCollateralSlots, CollateralTotalSlot, VaultStorage};
 pub use valuation::{
-    check_within_ltv, max_withdrawable, value_position, CollateralRisk, CollateralSnapshot,
-    PositionValue,
+    check_within_ltv, liquidation_price_up, max_withdrawable, value_position, CollateralRisk,
+    CollateralSnapshot, PositionValue,
 };

@@ -1,7 +1,9 @@
 //! Position valuation for the borrow and `withdrawCollateral` checks, over held collaterals
 //! only. Collateral value rounds down and debt is passed in rounded up (DESIGN section 4).
 
-use keel_math::{checked_add, checked_sub, w_div_up, zero_floor_sub, Price, Wad, U256};
+use keel_math::{
+    checked_add, checked_sub, mul_div_up, w_div_up, zero_floor_sub, Price, Wad, PRICE_SCALE, U256,
+};
 
 use crate::error::{LtvExceeded, VaultError};
 use crate::index::{CollateralIndex, HeldSet};
@@ -150,6 +152,46 @@ pub fn max_withdrawable(
     Ok(zero_floor_sub(balance_u256, least_remaining).saturating_to())
 }
 
+/// The liquidation price of one held collateral: the lowest price (base units per collateral
+/// unit, 1e36) at which the position stays healthy, the other collaterals' prices unchanged.
+/// Below it the health factor drops under 1.
+///
+/// Arguments: the collateral's `balance` and `risk` (its current price included);
+/// `liquidation_value_down` of the whole position as now (including this collateral); the
+/// account's `debt_assets_up`.
+///
+/// With `need = debt - (liquidation value of the other collaterals)`, the position is healthy
+/// iff `floor(floor(balance * p / 1e36) * LT / 1e18) >= need`, i.e. iff
+/// `p >= ceil(ceil(need * 1e18 / LT) * 1e36 / balance)`, which is returned (rounded up: the
+/// price a dapp should warn at). 0 when `need` is 0 (no price of this collateral makes the
+/// position liquidatable) or nothing is held; `U256::MAX` when no price suffices (zero LT).
+///
+/// # Errors
+/// `VaultMathError` if `liquidation_value_down` is below this collateral's own part
+/// (inconsistent inputs) or the conversions overflow.
+pub fn liquidation_price_up(
+    balance: u128,
+    risk: &CollateralRisk,
+    liquidation_value_down: U256,
+    debt_assets_up: U256,
+) -> Result<Price, VaultError> {
+    let own = add_collateral(PositionValue::default(), balance, risk)?;
+    let others_down = checked_sub(liquidation_value_down, own.liquidation_value_down)?;
+    let need = zero_floor_sub(debt_assets_up, others_down);
+    if need.is_zero() || balance == 0 {
+        return Ok(Price(U256::ZERO));
+    }
+    if risk.liquidation_threshold.0.is_zero() {
+        return Ok(Price(U256::MAX));
+    }
+    let least_value = w_div_up(need, risk.liquidation_threshold.0)?;
+    Ok(Price(mul_div_up(
+        least_value,
+        PRICE_SCALE,
+        U256::from(balance),
+    )?))
+}
+
 #[cfg(test)]
 // Test arithmetic on small constants.
 #[allow(clippy::arithmetic_side_effects)]
@@ -282,6 +324,36 @@ mod tests {
         };
         assert!(check_within_ltv(power_after(100 - max), U256::from(100)).is_ok());
         assert!(check_within_ltv(power_after(100 - max - 1), U256::from(100)).is_err());
+    }
+
+    #[test]
+    fn liquidation_price_is_the_lowest_healthy_price() {
+        // 100 units at 3 (LT 60%): liquidation value 180; others add 20; debt 140.
+        // Need 120 from this collateral -> value 200 -> price 2 per unit (1e36-scaled).
+        let r = risk(3, 50, 60);
+        let price = liquidation_price_up(100, &r, U256::from(200), U256::from(140)).unwrap();
+        assert_eq!(price, Price(PRICE_SCALE * U256::from(2)));
+        let healthy_at = |p: Price| {
+            let at = CollateralRisk { price: p, ..r };
+            let own = add_collateral(PositionValue::default(), 100, &at).unwrap();
+            own.liquidation_value_down + U256::from(20) >= U256::from(140)
+        };
+        assert!(healthy_at(price));
+        assert!(!healthy_at(Price(price.0 - U256::from(1))));
+        // Others cover the debt, or nothing held: no liquidation price.
+        assert_eq!(
+            liquidation_price_up(100, &r, U256::from(200), U256::from(20)),
+            Ok(Price(U256::ZERO))
+        );
+        assert_eq!(
+            liquidation_price_up(0, &r, U256::from(20), U256::from(140)),
+            Ok(Price(U256::ZERO))
+        );
+        // Zero LT: no price makes the position healthy.
+        assert_eq!(
+            liquidation_price_up(100, &risk(3, 0, 0), U256::from(20), U256::from(140)),
+            Ok(Price(U256::MAX))
+        );
     }
 
     #[test]

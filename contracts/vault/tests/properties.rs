@@ -9,8 +9,8 @@
 
 use keel_math::{Price, Wad, PRICE_SCALE, U256, WAD};
 use keel_vault::{
-    check_within_ltv, deposit, max_withdrawable, value_position, withdraw, CollateralIndex,
-    CollateralRisk, CollateralSnapshot, HeldSet, LedgerEntry, VaultError,
+    check_within_ltv, deposit, liquidation_price_up, max_withdrawable, value_position, withdraw,
+    CollateralIndex, CollateralRisk, CollateralSnapshot, HeldSet, LedgerEntry, VaultError,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm};
@@ -143,6 +143,40 @@ proptest! {
         if max < balance {
             let after_more = value_of(&snap.with_balance(i, balance - max - 1));
             prop_assert!(check_within_ltv(after_more.borrow_power_down, debt_up).is_err());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config_with(cases()))]
+
+    #[test]
+    fn liquidation_price_is_exactly_the_health_edge(
+        snap in snapshot(),
+        risks in prop::array::uniform8(risk()),
+        i in index(),
+        debt_per_mille in 0_u64..=1_500,
+    ) {
+        let value_at = |price: Price| {
+            value_position::<VaultError>(&snap, |j| {
+                let mut r = risks[j.position()];
+                if j == i {
+                    r.price = price;
+                }
+                Ok(r)
+            })
+            .unwrap()
+            .liquidation_value_down
+        };
+        let risk_i = risks[i.position()];
+        let now = value_at(risk_i.price);
+        let debt_up = now * U256::from(debt_per_mille) / U256::from(1_000);
+        let edge = liquidation_price_up(snap.balance(i), &risk_i, now, debt_up).unwrap();
+        if edge.0.is_zero() {
+            prop_assert!(value_at(Price(U256::ZERO)) >= debt_up || snap.balance(i) == 0);
+        } else if edge.0 != U256::MAX {
+            prop_assert!(value_at(edge) >= debt_up);
+            prop_assert!(value_at(Price(edge.0 - U256::from(1))) < debt_up);
         }
     }
 }
