@@ -13,9 +13,9 @@
 //! | 2 | pausable action code |
 //! | 3 | minimum partial liquidation value or dust threshold (must fit `uint128`) |
 
+use crate::error_abi::market_errors;
 use alloy_primitives::U256;
 use alloy_sol_types::sol;
-use stylus_sdk::prelude::*;
 
 sol! {
     /// The caller may not perform this action.
@@ -62,135 +62,70 @@ sol! {
     error AlreadyInitialized();
 }
 
-/// Every error a market entry point can return.
-#[derive(SolidityError, Debug, PartialEq, Eq)]
-pub enum MarketError {
-    /// See [`Unauthorized`].
-    Unauthorized(Unauthorized),
-    /// See [`ZeroAddress`].
-    ZeroAddress(ZeroAddress),
-    /// See [`Reentrancy`].
-    Reentrancy(Reentrancy),
-    /// See [`ActionPaused`].
-    ActionPaused(ActionPaused),
-    /// See [`LiquidationPaused`].
-    LiquidationPaused(LiquidationPaused),
-    /// See [`ParameterOutOfBounds`].
-    ParameterOutOfBounds(ParameterOutOfBounds),
-    /// See [`TokenTransferFailed`].
-    TokenTransferFailed(TokenTransferFailed),
-    /// See [`NotAContract`].
-    NotAContract(NotAContract),
-    /// See [`UnknownCollateral`].
-    UnknownCollateral(UnknownCollateral),
-    /// See [`CollateralAlreadyListed`].
-    CollateralAlreadyListed(CollateralAlreadyListed),
-    /// See [`TooManyCollaterals`].
-    TooManyCollaterals(TooManyCollaterals),
-    /// See [`UnknownSelector`].
-    UnknownSelector(UnknownSelector),
-    /// See [`ModuleCalledDirectly`].
-    ModuleCalledDirectly(ModuleCalledDirectly),
-    /// See [`AlreadyInitialized`].
-    AlreadyInitialized(AlreadyInitialized),
-    /// See [`keel_debt::ZeroAmount`].
-    ZeroAmount(keel_debt::ZeroAmount),
-    /// See [`keel_debt::AmountExceedsU128`].
-    AmountExceedsU128(keel_debt::AmountExceedsU128),
-    /// See [`keel_debt::AmountRoundsToZero`].
-    AmountRoundsToZero(keel_debt::AmountRoundsToZero),
-    /// See [`keel_debt::SupplyCapExceeded`].
-    SupplyCapExceeded(keel_debt::SupplyCapExceeded),
-    /// See [`keel_debt::BorrowCapExceeded`].
-    BorrowCapExceeded(keel_debt::BorrowCapExceeded),
-    /// See [`keel_debt::InsufficientLiquidity`].
-    InsufficientLiquidity(keel_debt::InsufficientLiquidity),
-    /// See [`keel_debt::InsufficientSupplyShares`].
-    InsufficientSupplyShares(keel_debt::InsufficientSupplyShares),
-    /// See [`keel_debt::InsufficientReserves`].
-    InsufficientReserves(keel_debt::InsufficientReserves),
-    /// See [`keel_debt::NoDebt`].
-    NoDebt(keel_debt::NoDebt),
-    /// See [`keel_debt::OptimalUtilisationOutOfBounds`].
-    OptimalUtilisationOutOfBounds(keel_debt::OptimalUtilisationOutOfBounds),
-    /// See [`keel_debt::MaxBorrowRateTooHigh`].
-    MaxBorrowRateTooHigh(keel_debt::MaxBorrowRateTooHigh),
-    /// See [`keel_debt::ReserveFactorTooHigh`].
-    ReserveFactorTooHigh(keel_debt::ReserveFactorTooHigh),
-    /// See [`keel_debt::DebtMathError`].
-    DebtMathError(keel_debt::DebtMathError),
-    /// See [`keel_vault::ZeroCollateralAmount`].
-    ZeroCollateralAmount(keel_vault::ZeroCollateralAmount),
-    /// See [`keel_vault::CollateralIndexOutOfRange`].
-    CollateralIndexOutOfRange(keel_vault::CollateralIndexOutOfRange),
-    /// See [`keel_vault::CollateralAmountExceedsU128`].
-    CollateralAmountExceedsU128(keel_vault::CollateralAmountExceedsU128),
-    /// See [`keel_vault::InsufficientCollateral`].
-    InsufficientCollateral(keel_vault::InsufficientCollateral),
-    /// See [`keel_vault::CollateralCapExceeded`].
-    CollateralCapExceeded(keel_vault::CollateralCapExceeded),
-    /// See [`keel_vault::LtvExceeded`].
-    LtvExceeded(keel_vault::LtvExceeded),
-    /// See [`keel_vault::VaultMathError`].
-    VaultMathError(keel_vault::VaultMathError),
-    /// See [`keel_oracle::PriceNotPositive`].
-    PriceNotPositive(keel_oracle::PriceNotPositive),
-    /// See [`keel_oracle::RoundIncomplete`].
-    RoundIncomplete(keel_oracle::RoundIncomplete),
-    /// See [`keel_oracle::PriceStale`].
-    PriceStale(keel_oracle::PriceStale),
-    /// See [`keel_oracle::PriceFromFuture`].
-    PriceFromFuture(keel_oracle::PriceFromFuture),
-    /// See [`keel_oracle::PriceOutOfBand`].
-    PriceOutOfBand(keel_oracle::PriceOutOfBand),
-    /// See [`keel_oracle::FeedCallFailed`].
-    FeedCallFailed(keel_oracle::FeedCallFailed),
-    /// See [`keel_oracle::UnsupportedDecimals`].
-    UnsupportedDecimals(keel_oracle::UnsupportedDecimals),
-    /// See [`keel_oracle::PriceOverflow`].
-    PriceOverflow(keel_oracle::PriceOverflow),
-    /// See [`keel_oracle::PriceRoundsToZero`].
-    PriceRoundsToZero(keel_oracle::PriceRoundsToZero),
-    /// See [`keel_oracle::SequencerDown`].
-    SequencerDown(keel_oracle::SequencerDown),
-    /// See [`keel_oracle::SequencerGracePeriod`].
-    SequencerGracePeriod(keel_oracle::SequencerGracePeriod),
-    /// See [`keel_oracle::SequencerFeedInvalid`].
-    SequencerFeedInvalid(keel_oracle::SequencerFeedInvalid),
-    /// See [`keel_oracle::FeedHasNoCode`].
-    FeedHasNoCode(keel_oracle::FeedHasNoCode),
-    /// See [`keel_oracle::FeedDecimalsMismatch`].
-    FeedDecimalsMismatch(keel_oracle::FeedDecimalsMismatch),
-    /// See [`keel_oracle::HeartbeatOutOfBounds`].
-    HeartbeatOutOfBounds(keel_oracle::HeartbeatOutOfBounds),
-    /// See [`keel_oracle::InvalidAnswerBand`].
-    InvalidAnswerBand(keel_oracle::InvalidAnswerBand),
-    /// See [`keel_oracle::GracePeriodOutOfBounds`].
-    GracePeriodOutOfBounds(keel_oracle::GracePeriodOutOfBounds),
-    /// See [`keel_liquidation::PositionHealthy`].
-    PositionHealthy(keel_liquidation::PositionHealthy),
-    /// See [`keel_liquidation::CollateralNotHeld`].
-    CollateralNotHeld(keel_liquidation::CollateralNotHeld),
-    /// See [`keel_liquidation::CollateralPriceZero`].
-    CollateralPriceZero(keel_liquidation::CollateralPriceZero),
-    /// See [`keel_liquidation::ZeroRepay`].
-    ZeroRepay(keel_liquidation::ZeroRepay),
-    /// See [`keel_liquidation::LiquidationLeavesDust`].
-    LiquidationLeavesDust(keel_liquidation::LiquidationLeavesDust),
-    /// See [`keel_liquidation::LiquidationArithmetic`].
-    LiquidationArithmetic(keel_liquidation::LiquidationArithmetic),
-    /// See [`keel_liquidation::LtvNotBelowThreshold`].
-    LtvNotBelowThreshold(keel_liquidation::LtvNotBelowThreshold),
-    /// See [`keel_liquidation::ThresholdWithBonusNotBelowOne`].
-    ThresholdWithBonusNotBelowOne(keel_liquidation::ThresholdWithBonusNotBelowOne),
-    /// See [`keel_liquidation::BonusOutOfBounds`].
-    BonusOutOfBounds(keel_liquidation::BonusOutOfBounds),
-    /// See [`keel_liquidation::LiquidationFeeOutOfBounds`].
-    LiquidationFeeOutOfBounds(keel_liquidation::LiquidationFeeOutOfBounds),
-    /// See [`keel_liquidation::CloseFactorOutOfBounds`].
-    CloseFactorOutOfBounds(keel_liquidation::CloseFactorOutOfBounds),
-    /// See [`keel_liquidation::FullLiquidationHfOutOfBounds`].
-    FullLiquidationHfOutOfBounds(keel_liquidation::FullLiquidationHfOutOfBounds),
+market_errors! {
+    Unauthorized(Unauthorized) { caller },
+    ZeroAddress(ZeroAddress) {  },
+    Reentrancy(Reentrancy) {  },
+    ActionPaused(ActionPaused) { action },
+    LiquidationPaused(LiquidationPaused) { paused, resumesAt },
+    ParameterOutOfBounds(ParameterOutOfBounds) { parameter, value, min, max },
+    TokenTransferFailed(TokenTransferFailed) { token, from, to, amount },
+    NotAContract(NotAContract) { account },
+    UnknownCollateral(UnknownCollateral) { token },
+    CollateralAlreadyListed(CollateralAlreadyListed) { token },
+    TooManyCollaterals(TooManyCollaterals) {  },
+    UnknownSelector(UnknownSelector) { selector },
+    ModuleCalledDirectly(ModuleCalledDirectly) {  },
+    AlreadyInitialized(AlreadyInitialized) {  },
+    ZeroAmount(keel_debt::ZeroAmount) {  },
+    AmountExceedsU128(keel_debt::AmountExceedsU128) { amount },
+    AmountRoundsToZero(keel_debt::AmountRoundsToZero) { amount },
+    SupplyCapExceeded(keel_debt::SupplyCapExceeded) { totalAfter, cap },
+    BorrowCapExceeded(keel_debt::BorrowCapExceeded) { totalAfter, cap },
+    InsufficientLiquidity(keel_debt::InsufficientLiquidity) { requested, available },
+    InsufficientSupplyShares(keel_debt::InsufficientSupplyShares) { requested, balance },
+    InsufficientReserves(keel_debt::InsufficientReserves) { requested, reserves },
+    NoDebt(keel_debt::NoDebt) {  },
+    OptimalUtilisationOutOfBounds(keel_debt::OptimalUtilisationOutOfBounds) { value, min, max },
+    MaxBorrowRateTooHigh(keel_debt::MaxBorrowRateTooHigh) { maxRatePerSecond, limit },
+    ReserveFactorTooHigh(keel_debt::ReserveFactorTooHigh) { value, max },
+    DebtMathError(keel_debt::DebtMathError) { kind },
+    ZeroCollateralAmount(keel_vault::ZeroCollateralAmount) { index },
+    CollateralIndexOutOfRange(keel_vault::CollateralIndexOutOfRange) { index },
+    CollateralAmountExceedsU128(keel_vault::CollateralAmountExceedsU128) { index, amount },
+    InsufficientCollateral(keel_vault::InsufficientCollateral) { index, requested, balance },
+    CollateralCapExceeded(keel_vault::CollateralCapExceeded) { index, totalAfter, cap },
+    LtvExceeded(keel_vault::LtvExceeded) { debtAssets, borrowPower },
+    VaultMathError(keel_vault::VaultMathError) { kind },
+    PriceNotPositive(keel_oracle::PriceNotPositive) { feed, answer },
+    RoundIncomplete(keel_oracle::RoundIncomplete) { feed },
+    PriceStale(keel_oracle::PriceStale) { feed, updatedAt, heartbeat },
+    PriceFromFuture(keel_oracle::PriceFromFuture) { feed, updatedAt, now },
+    PriceOutOfBand(keel_oracle::PriceOutOfBand) { feed, answer, minAnswer, maxAnswer },
+    FeedCallFailed(keel_oracle::FeedCallFailed) { feed },
+    UnsupportedDecimals(keel_oracle::UnsupportedDecimals) { decimals },
+    PriceOverflow(keel_oracle::PriceOverflow) {  },
+    PriceRoundsToZero(keel_oracle::PriceRoundsToZero) {  },
+    SequencerDown(keel_oracle::SequencerDown) {  },
+    SequencerGracePeriod(keel_oracle::SequencerGracePeriod) { recoversAt },
+    SequencerFeedInvalid(keel_oracle::SequencerFeedInvalid) { answer, startedAt },
+    FeedHasNoCode(keel_oracle::FeedHasNoCode) { feed },
+    FeedDecimalsMismatch(keel_oracle::FeedDecimalsMismatch) { feed, configured, reported },
+    HeartbeatOutOfBounds(keel_oracle::HeartbeatOutOfBounds) { feed, heartbeatSeconds },
+    InvalidAnswerBand(keel_oracle::InvalidAnswerBand) { feed, minAnswer, maxAnswer },
+    GracePeriodOutOfBounds(keel_oracle::GracePeriodOutOfBounds) { gracePeriodSeconds },
+    PositionHealthy(keel_liquidation::PositionHealthy) { healthFactorWad },
+    CollateralNotHeld(keel_liquidation::CollateralNotHeld) { index },
+    CollateralPriceZero(keel_liquidation::CollateralPriceZero) { index },
+    ZeroRepay(keel_liquidation::ZeroRepay) {  },
+    LiquidationLeavesDust(keel_liquidation::LiquidationLeavesDust) { fullRepayAssets },
+    LiquidationArithmetic(keel_liquidation::LiquidationArithmetic) { reason },
+    LtvNotBelowThreshold(keel_liquidation::LtvNotBelowThreshold) { ltvWad, liquidationThresholdWad },
+    ThresholdWithBonusNotBelowOne(keel_liquidation::ThresholdWithBonusNotBelowOne) { liquidationThresholdWad, bonusWad },
+    BonusOutOfBounds(keel_liquidation::BonusOutOfBounds) { bonusWad, maxBonusWad },
+    LiquidationFeeOutOfBounds(keel_liquidation::LiquidationFeeOutOfBounds) { feeWad, maxFeeWad },
+    CloseFactorOutOfBounds(keel_liquidation::CloseFactorOutOfBounds) { closeFactorWad },
+    FullLiquidationHfOutOfBounds(keel_liquidation::FullLiquidationHfOutOfBounds) { fullLiquidationHfWad },
 }
 
 /// Maps each variant of a module's error enum to the market variant of the

@@ -69,6 +69,7 @@ extern crate alloc;
 
 mod admin;
 mod collaterals;
+mod error_abi;
 pub mod errors;
 mod guard;
 mod lending;
