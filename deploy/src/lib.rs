@@ -1,4 +1,6 @@
-//! The `keel` command's library: building and checking contracts for
-//! deployment. The binary in `main.rs` is a thin command-line front.
+//! The `keel` command's library: building and checking contracts, the
+//! market's ABI, deployment (devnet, dry run, any Stylus RPC) and the demo.
+//! The binary in `main.rs` is a thin command-line front.
 
+pub mod abi;
 pub mod build;

@@ -28,6 +28,15 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "3,s,z")]
         levels: Vec<String>,
     },
+    /// Regenerate the market's ABI under abi/: IKeelMarket.sol and
+    /// KeelMarket.json, from the export-abi output of the market's programs
+    /// plus its events and named errors (runs each program's export-abi
+    /// binary with cargo).
+    Abi {
+        /// Do not write: fail if the committed files differ from the contracts.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> Result<()> {
@@ -40,5 +49,24 @@ fn main() -> Result<()> {
             Some(package) => keel_cli::build::measure_opt_levels(&package, &levels),
             None => keel_cli::build::run(&packages).map(|_| ()),
         },
+        Command::Abi { check } => {
+            let ws = keel_cli::build::cargo::workspace()?;
+            if check {
+                keel_cli::abi::check(&ws)?;
+                println!(
+                    "{} and {} are up to date",
+                    keel_cli::abi::SOLIDITY_PATH,
+                    keel_cli::abi::JSON_PATH
+                );
+            } else {
+                keel_cli::abi::write(&ws)?;
+                println!(
+                    "wrote {} and {}",
+                    keel_cli::abi::SOLIDITY_PATH,
+                    keel_cli::abi::JSON_PATH
+                );
+            }
+            Ok(())
+        }
     }
 }
