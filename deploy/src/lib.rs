@@ -4,3 +4,4 @@
 
 pub mod abi;
 pub mod build;
+pub mod config;
