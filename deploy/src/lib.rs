@@ -4,4 +4,9 @@
 
 pub mod abi;
 pub mod build;
+pub mod chain;
 pub mod config;
+pub mod deploy;
+pub mod devnet;
+pub mod plan;
+pub mod report;
