@@ -6,6 +6,7 @@ pub mod abi;
 pub mod build;
 pub mod chain;
 pub mod config;
+pub mod demo;
 pub mod deploy;
 pub mod devnet;
 pub mod plan;

@@ -40,6 +40,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Deploy the example market (deploy/markets/example.toml) on the
+    /// in-process devnet and play a story: two suppliers, two borrowers with
+    /// different collaterals, a year of interest, a price crash, a partial
+    /// liquidation, a full liquidation and a bad-debt write-off, printing
+    /// the accounts (collateral, debt, health factor) and market totals
+    /// after each step.
+    Demo,
     /// Deploy the market described by a configuration file (see
     /// deploy/markets/example.toml). Every parameter is validated first and
     /// each problem reported with its field and allowed range.
@@ -111,6 +118,10 @@ fn main() -> Result<()> {
                     keel_cli::abi::JSON_PATH
                 );
             }
+            Ok(())
+        }
+        Command::Demo => {
+            print!("{}", keel_cli::demo::run()?.text);
             Ok(())
         }
         Command::Deploy {
