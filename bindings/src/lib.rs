@@ -30,10 +30,15 @@
 //! assert_eq!(call.abi_encode()[..4], IKeelMarket::supplyCall::SELECTOR);
 //! ```
 
-alloy_sol_types::sol!(
-    #[sol(all_derives)]
-    IKeelMarket,
-    "../abi/KeelMarket.json"
-);
+// The generated `new` of the constructor takes one argument per parameter.
+#[allow(clippy::too_many_arguments)]
+mod generated {
+    alloy_sol_types::sol!(
+        #[sol(all_derives)]
+        IKeelMarket,
+        "../abi/KeelMarket.json"
+    );
+}
 
-pub use IKeelMarket as KeelMarketConstructor;
+pub use generated::IKeelMarket;
+pub use generated::IKeelMarket as KeelMarketConstructor;
