@@ -1,4 +1,13 @@
-//! The `keel` command's library: building and checking contracts for
-//! deployment. The binary in `main.rs` is a thin command-line front.
+//! The `keel` command's library: building and checking contracts, the
+//! market's ABI, deployment (devnet, dry run, any Stylus RPC) and the demo.
+//! The binary in `main.rs` is a thin command-line front.
 
+pub mod abi;
 pub mod build;
+pub mod chain;
+pub mod config;
+pub mod demo;
+pub mod deploy;
+pub mod devnet;
+pub mod plan;
+pub mod report;

@@ -1,7 +1,10 @@
 //! `keel`: build, check and deploy Keel's Stylus contracts.
 
-use anyhow::Result;
+use alloy_primitives::Address;
+use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
+use keel_cli::deploy::KeySource;
+use std::path::PathBuf;
 
 /// Keel's developer and deployment tool.
 #[derive(Parser)]
@@ -28,6 +31,64 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "3,s,z")]
         levels: Vec<String>,
     },
+    /// Regenerate the market's ABI under abi/: IKeelMarket.sol and
+    /// KeelMarket.json, from the export-abi output of the market's programs
+    /// plus its events and named errors (runs each program's export-abi
+    /// binary with cargo).
+    Abi {
+        /// Do not write: fail if the committed files differ from the contracts.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Deploy the example market (deploy/markets/example.toml) on the
+    /// in-process devnet and play a story: two suppliers, two borrowers with
+    /// different collaterals, a year of interest, a price crash, a partial
+    /// liquidation, a full liquidation and a bad-debt write-off, printing
+    /// the accounts (collateral, debt, health factor) and market totals
+    /// after each step.
+    Demo,
+    /// Deploy the market described by a configuration file (see
+    /// deploy/markets/example.toml). Every parameter is validated first and
+    /// each problem reported with its field and allowed range.
+    ///
+    /// Without --rpc: deploys onto the in-process devnet, with mock tokens
+    /// and feeds in place of the configured addresses, and prints the
+    /// addresses and the configuration read back from the market.
+    ///
+    /// With --rpc: deploys to that Stylus chain with the key from
+    /// --key-env (default KEEL_PRIVATE_KEY) or --key-file: builds the
+    /// programs (keel build), then each program through the StylusDeployer
+    /// (CREATE2 + ArbWasm activation paying the data fee + constructor, in
+    /// one transaction), then the configuration calls; progress is recorded
+    /// in the --state file and a re-run resumes after the last finished step.
+    ///
+    /// With --dry-run: prints every transaction of a chain deployment (to,
+    /// value, calldata, purpose) and sends nothing; no network is used.
+    Deploy {
+        /// The market configuration (TOML).
+        config: PathBuf,
+        /// JSON-RPC endpoint of an Arbitrum chain with Stylus.
+        #[arg(long, value_name = "URL")]
+        rpc: Option<String>,
+        /// Print the chain transactions instead of sending them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Environment variable holding the deployer's hex private key.
+        #[arg(long, default_value = "KEEL_PRIVATE_KEY", value_name = "VAR")]
+        key_env: String,
+        /// File holding the deployer's hex private key (instead of --key-env).
+        #[arg(long, value_name = "PATH")]
+        key_file: Option<PathBuf>,
+        /// Sender for --dry-run when no key is available (default: the owner).
+        #[arg(long, value_name = "ADDRESS")]
+        from: Option<Address>,
+        /// State file of a chain deployment (default: <config>.<chain>.state.json beside the config).
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        /// With --dry-run: print the transactions as JSON, with full calldata.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> Result<()> {
@@ -40,5 +101,78 @@ fn main() -> Result<()> {
             Some(package) => keel_cli::build::measure_opt_levels(&package, &levels),
             None => keel_cli::build::run(&packages).map(|_| ()),
         },
+        Command::Abi { check } => {
+            let ws = keel_cli::build::cargo::workspace()?;
+            if check {
+                keel_cli::abi::check(&ws)?;
+                println!(
+                    "{} and {} are up to date",
+                    keel_cli::abi::SOLIDITY_PATH,
+                    keel_cli::abi::JSON_PATH
+                );
+            } else {
+                keel_cli::abi::write(&ws)?;
+                println!(
+                    "wrote {} and {}",
+                    keel_cli::abi::SOLIDITY_PATH,
+                    keel_cli::abi::JSON_PATH
+                );
+            }
+            Ok(())
+        }
+        Command::Demo => {
+            print!("{}", keel_cli::demo::run()?.text);
+            Ok(())
+        }
+        Command::Deploy {
+            config,
+            rpc,
+            dry_run,
+            key_env,
+            key_file,
+            from,
+            state,
+            json,
+        } => {
+            let params = keel_cli::deploy::load(&config)?;
+            let key = match key_file {
+                Some(path) => KeySource::File(path),
+                None => KeySource::Env(key_env),
+            };
+            if dry_run {
+                let signer = key.signer()?;
+                let sender = signer.map(|s| s.address()).or(from).unwrap_or(params.owner);
+                let codes = keel_cli::deploy::program_codes()?;
+                let txs = keel_cli::deploy::chain_plan(&params, sender, &codes)?;
+                println!(
+                    "dry run: {} transactions from {sender}, nothing sent",
+                    txs.len()
+                );
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&txs)?);
+                } else {
+                    print!("{}", keel_cli::chain::render(&txs));
+                }
+                return Ok(());
+            }
+            match rpc {
+                None => {
+                    let mut market = keel_cli::devnet::deploy(&params)?;
+                    print!("{}", keel_cli::report::describe(&mut market, &params)?);
+                    Ok(())
+                }
+                Some(url) => {
+                    let Some(signer) = key.signer()? else {
+                        bail!("no deployer key: set the environment variable named by --key-env or pass --key-file");
+                    };
+                    let chain = params
+                        .chain_id
+                        .map_or("chain".to_owned(), |id| id.to_string());
+                    let state = state
+                        .unwrap_or_else(|| config.with_extension(format!("{chain}.state.json")));
+                    keel_cli::deploy::to_rpc(&params, &url, signer, &state)
+                }
+            }
+        }
     }
 }

@@ -1,12 +1,13 @@
 //! Shared helpers for Keel's cross-crate integration and property tests.
 //!
-//! [`IKeelMarket`] is the market's Solidity interface (the camelCase of the
-//! `#[public]` methods of the market's programs, `contracts/programs/*`; Rust
-//! tuples are Solidity tuples) and [`KeelMarketConstructor`] the constructor
-//! of `keel-market-core`; the market's errors and events come from the
-//! keel-market crate. [`deploy_market`] deploys the six programs of a market
-//! on a devnet; [`Fixture`] deploys one with a base token, two collaterals,
-//! their feeds and funded, approving actors.
+//! [`IKeelMarket`] is the market's Solidity interface and
+//! [`KeelMarketConstructor`] the constructor of `keel-market-core` (the
+//! program at the market's address), both re-exported from keel-bindings
+//! (generated from the committed `abi/KeelMarket.json`); the market's errors
+//! and events are imported from keel-market itself. [`deploy_market`]
+//! deploys the six programs of a market on a devnet; [`Fixture`] deploys one
+//! with a base token, two collaterals, their feeds and funded, approving
+//! actors.
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::{sol, SolCall};
@@ -23,126 +24,14 @@ use keel_mocks::abi::{
 };
 use keel_mocks::{MockAggregator, MockErc20, MockSequencerUptimeFeed, NoReturnErc20};
 
-sol! {
-    /// Constructor of `keel-market-core`, the program at the market's
-    /// address: the five module addresses in `keel_market::Module` order,
-    /// then the market's parameters.
-    contract KeelMarketConstructor {
-        constructor(
-            (address, address, address, address, address) modules,
-            address baseAsset,
-            address owner,
-            address guardian,
-            (uint64, uint64, uint64, uint64) rateModel,
-            uint64 reserveFactor,
-            (uint64, uint64, uint64, uint256, uint256) liquidation,
-            uint256 supplyCap,
-            uint256 borrowCap
-        );
-    }
+// The market's ABI (functions, events, errors, constructor) from the
+// committed abi/KeelMarket.json, as dapps and bots see it.
+pub use keel_bindings::{IKeelMarket, KeelMarketConstructor};
 
+sol! {
     /// Constructor of each market module (none takes arguments).
     contract KeelModuleConstructor {
         constructor();
-    }
-
-    /// The market's ABI.
-    #[sol(all_derives)]
-    interface IKeelMarket {
-        function baseAsset() external view returns (address);
-        function owner() external view returns (address);
-        function pendingOwner() external view returns (address);
-        function transferOwnership(address newOwner) external;
-        function acceptOwnership() external;
-        function guardian() external view returns (address);
-        function setGuardian(address guardian) external;
-        function setPaused(uint8 action, bool paused) external;
-        function isPaused(uint8 action) external view returns (bool);
-        function setLiquidationPaused(bool paused) external;
-        function setLiquidationGracePeriod(uint32 seconds) external;
-        function liquidationResumesAt() external view returns (uint64);
-
-        function supply(uint256 assets, address onBehalf) external returns (uint256);
-        function withdraw(uint256 assets, address onBehalf, address receiver) external returns (uint256);
-        function withdrawShares(uint256 shares, address onBehalf, address receiver) external returns (uint256);
-        function supplyCollateral(address token, uint256 amount, address onBehalf) external;
-        function withdrawCollateral(address token, uint256 amount, address onBehalf, address receiver) external;
-        function borrow(uint256 assets, address onBehalf, address receiver) external returns (uint256);
-        function repay(uint256 assets, address onBehalf) external returns (uint256);
-        function repayShares(uint256 shares, address onBehalf) external returns (uint256);
-        function setOperator(address operator, bool approved) external;
-        function isOperator(address owner, address operator) external view returns (bool);
-
-        function accrueInterest() external;
-        function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver)
-            external returns (uint256 repaidAssets, uint256 seizedCollateral);
-        function previewLiquidation(address borrower, address token, uint256 maxRepayAssets)
-            external view returns (
-                uint256 repaidAssets,
-                uint256 repaidShares,
-                uint256 seizedCollateral,
-                uint256 protocolFee,
-                uint256 liquidatorCollateral,
-                uint256 badDebtAssets,
-                uint256 healthFactorBefore,
-                uint256 healthFactorAfter
-            );
-
-        function accountSnapshot(address account) external view returns (
-            uint256 supplyShares,
-            uint256 supplyAssets,
-            uint256 borrowShares,
-            uint256 debtAssets,
-            uint256[] collateralBalances,
-            uint256 collateralValue,
-            uint256 borrowPower,
-            uint256 liquidationValue,
-            uint256 healthFactor,
-            uint256[] liquidationPrices
-        );
-        function marketSnapshot() external view returns (
-            uint256 totalSupplyAssets,
-            uint256 totalSupplyShares,
-            uint256 totalBorrowAssets,
-            uint256 totalBorrowShares,
-            uint256 reserves,
-            uint256 utilisation,
-            uint256 borrowApr,
-            uint256 supplyApr,
-            uint64 lastAccrual
-        );
-        function collateralPrice(address token) external view returns (uint256);
-        function collateralInfo(address token) external view returns (
-            uint8 index,
-            uint256 ltv,
-            uint256 liquidationThreshold,
-            uint256 bonus,
-            uint256 cap,
-            uint256 total,
-            uint256 feeReserves
-        );
-        function collaterals() external view returns (address[]);
-
-        function addCollateral(
-            address token,
-            (uint64, uint64, uint64) risk,
-            uint256 cap,
-            (address, uint32, uint128, uint128) collateralFeed,
-            (address, uint32, uint128, uint128) baseFeed
-        ) external returns (uint8);
-        function setCollateralRisk(address token, (uint64, uint64, uint64) risk) external;
-        function setCollateralCap(address token, uint256 cap) external;
-        function setCollateralPriceSource(
-            address token,
-            (address, uint32, uint128, uint128) collateralFeed,
-            (address, uint32, uint128, uint128) baseFeed
-        ) external;
-        function setRateModel((uint64, uint64, uint64, uint64) rateModel) external;
-        function setReserveFactor(uint64 reserveFactor) external;
-        function setCaps(uint256 supplyCap, uint256 borrowCap) external;
-        function setLiquidationParams((uint64, uint64, uint64, uint256, uint256) liquidation) external;
-        function setSequencerFeed(address feed, uint32 gracePeriodSeconds) external;
-        function withdrawReserves(address asset, uint256 amount, address to) external;
     }
 }
 

@@ -103,6 +103,19 @@ macro_rules! market_errors {
             }
         }
 
+        // export-abi lists the errors an entry point can return.
+        #[cfg(feature = "export-abi")]
+        impl stylus_sdk::abi::export::internal::InnerTypes for MarketError {
+            fn inner_types() -> alloc::vec::Vec<stylus_sdk::abi::export::internal::InnerType> {
+                use alloy_sol_types::SolError;
+                use stylus_sdk::abi::export::internal::InnerType;
+                alloc::vec![$(InnerType {
+                    name: alloc::format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
+                    id: core::any::TypeId::of::<$ty>(),
+                }),*]
+            }
+        }
+
         /// One value of every variant, with distinct non-zero fields.
         #[cfg(test)]
         pub(crate) fn every_error() -> alloc::vec::Vec<(MarketError, alloc::vec::Vec<u8>)> {

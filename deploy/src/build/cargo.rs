@@ -19,6 +19,8 @@ pub struct Contract {
     pub package: String,
     /// Library target name, e.g. `keel_market` (the `.wasm` file stem).
     pub lib_name: String,
+    /// The package's directory (where its `Cargo.toml` and `src/` are).
+    pub dir: PathBuf,
 }
 
 /// Where the workspace builds.
@@ -52,7 +54,8 @@ struct Target {
     crate_types: Vec<String>,
 }
 
-fn cargo() -> Command {
+/// A `cargo` command (the one running us when there is one).
+pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
@@ -91,6 +94,7 @@ fn deployable(package: &Package) -> Option<Contract> {
     Some(Contract {
         package: package.name.clone(),
         lib_name: lib.name.replace('-', "_"),
+        dir: dir.to_path_buf(),
     })
 }
 
