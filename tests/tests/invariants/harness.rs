@@ -319,9 +319,9 @@ impl Harness {
                     &IKeelMarket::accrueInterestCall {},
                 )?;
             }
-            Op::MovePrice { feed, percent } => {
+            Op::MovePrice { feed, permille } => {
                 let (low, high) = ANSWER_BOUNDS;
-                let moved = self.model.answer(feed) * percent / 100u32;
+                let moved = self.model.answer(feed) * permille / 1_000u32;
                 self.publish(feed, moved.clamp(BigUint::from(low), BigUint::from(high)));
             }
             Op::AdvanceTime { seconds } => {

@@ -55,13 +55,15 @@ impl Harness {
                 None
             }
         };
-        if let Some((_, _, applied)) = &outcome {
-            let write_off = if applied.write_off.is_some() {
-                ", writing bad debt off"
-            } else {
-                ""
+        if let Some((shares, seized, applied)) = &outcome {
+            let kind = match () {
+                _ if applied.write_off.is_some() => "writing bad debt off",
+                _ if *shares == context.borrow_shares => "clearing the debt",
+                _ if *seized == context.balance => "taking all the chosen collateral",
+                _ if context.close_factor_applies() => "partially, within the close factor",
+                _ => "partially",
             };
-            self.tally(format!("liquidate went through{write_off}"));
+            self.tally(format!("liquidate went through, {kind}"));
         }
         Ok(LiquidationRecord {
             borrower: parties.borrower,

@@ -16,16 +16,19 @@ use proptest::prelude::*;
 /// debts in the exit probes of invariant 10.)
 pub const ACTORS: usize = 6;
 
+/// `Amount::Fraction` is in parts per million.
+const MILLION: u32 = 1_000_000;
+
 /// An amount, relative to a reference the operation defines (a balance, a
 /// debt, a headroom, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Amount {
     /// 0.
     Zero,
-    /// A few smallest units.
-    Dust(u16),
-    /// `reference * bps / 10_000`, rounded down.
-    Fraction(u16),
+    /// A few smallest units (up to ten million).
+    Dust(u32),
+    /// `reference * ppm / 1_000_000`, rounded down.
+    Fraction(u32),
     /// Exactly the reference.
     All,
     /// The reference plus one unit.
@@ -42,7 +45,7 @@ impl Amount {
         let amount = match self {
             Amount::Zero => BigUint::ZERO,
             Amount::Dust(units) => BigUint::from(units),
-            Amount::Fraction(bps) => reference * bps / 10_000u32,
+            Amount::Fraction(ppm) => reference * ppm / MILLION,
             Amount::All => reference.clone(),
             Amount::AllPlusOne => reference + 1u32,
             Amount::AboveU128 => big(U256::from(u128::MAX)) + 1u32,
@@ -176,8 +179,8 @@ pub enum Op {
     },
     /// `accrueInterest()`.
     AccrueInterest { caller: Actor },
-    /// A feed's new answer: `percent` of the old one (crashes to recoveries).
-    MovePrice { feed: usize, percent: u32 },
+    /// A feed's new answer: `permille` of the old one (crashes to recoveries).
+    MovePrice { feed: usize, permille: u32 },
     /// Time passes; every feed publishes a fresh round at its answer.
     AdvanceTime { seconds: u64 },
     /// An administrative call.
@@ -213,12 +216,29 @@ fn receiver_for(caller: Actor) -> impl Strategy<Value = Actor> {
     prop_oneof![9 => Just(caller), 1 => actor()]
 }
 
+/// A `u32` in `[min, max]` whose bit length is uniform: small values are as
+/// common as large ones, so positions range from dust to whales.
+fn log_uniform(min: u32, max: u32) -> impl Strategy<Value = u32> {
+    (0..=u32::BITS, any::<u32>()).prop_map(move |(bits, value)| {
+        value
+            .checked_shr(u32::BITS - bits)
+            .unwrap_or(0)
+            .clamp(min, max)
+    })
+}
+
+/// A fraction of the reference between `min` and `max` parts per million,
+/// log-uniform.
+fn fraction(min: u32, max: u32) -> impl Strategy<Value = Amount> {
+    log_uniform(min, max).prop_map(Amount::Fraction)
+}
+
 /// Amounts, mostly a fraction of the reference.
 pub fn amount() -> impl Strategy<Value = Amount> {
     prop_oneof![
         2 => Just(Amount::Zero),
-        4 => (1u16..=1_000).prop_map(Amount::Dust),
-        30 => (1u16..=10_000).prop_map(Amount::Fraction),
+        4 => log_uniform(1, 10_000_000).prop_map(Amount::Dust),
+        30 => fraction(1, MILLION),
         6 => Just(Amount::All),
         3 => Just(Amount::AllPlusOne),
         1 => Just(Amount::AboveU128),
@@ -230,20 +250,26 @@ pub fn amount() -> impl Strategy<Value = Amount> {
 /// positions liquidatable, liquidating near the maximum reaches the close
 /// factor and dust rules.
 fn bold_amount() -> impl Strategy<Value = Amount> {
-    prop_oneof![2 => amount(), 1 => (7_000u16..=10_000).prop_map(Amount::Fraction)]
+    prop_oneof![2 => amount(), 1 => fraction(700_000, MILLION)]
 }
 
 fn collateral() -> impl Strategy<Value = usize> {
     0..2usize
 }
 
-/// A price move in percent: crashes, dips, rises, recoveries; the base
-/// asset's own feed moves little.
+/// A price move in per mille: crashes, dips (small ones walk positions into
+/// the close factor's band just below a health factor of 1), rises,
+/// recoveries; the base asset's own feed moves little.
 fn price_move() -> impl Strategy<Value = (usize, u32)> {
-    let swing = prop_oneof![4 => 5u32..=60, 4 => 80u32..=99, 2 => 101u32..=125, 2 => 150u32..=400];
+    let swing = prop_oneof![
+        3 => 50u32..=600,
+        6 => 900u32..=999,
+        2 => 1_001u32..=1_250,
+        2 => 1_500u32..=4_000,
+    ];
     prop_oneof![
         5 => (0..2usize, swing),
-        1 => (Just(2usize), 90u32..=110),
+        1 => (Just(2usize), 900u32..=1_100),
     ]
 }
 
@@ -344,7 +370,7 @@ pub fn op() -> impl Strategy<Value = Op> {
         4 => (actor(), round_trip(), amount()).prop_map(|(actor, kind, amount)| Op::RoundTrip { actor, kind, amount }),
         2 => (actor(), actor(), prop::bool::weighted(0.7)).prop_map(|(caller, operator, approved)| Op::SetOperator { caller, operator, approved }),
         2 => actor().prop_map(|caller| Op::AccrueInterest { caller }),
-        12 => price_move().prop_map(|(feed, percent)| Op::MovePrice { feed, percent }),
+        12 => price_move().prop_map(|(feed, permille)| Op::MovePrice { feed, permille }),
         8 => seconds().prop_map(|seconds| Op::AdvanceTime { seconds }),
         6 => (role(), change()).prop_map(|(role, change)| Op::Admin { role, change }),
     ]
@@ -361,26 +387,28 @@ fn round_trip() -> impl Strategy<Value = RoundTrip> {
 }
 
 /// An opening that puts the market to work: lenders supply, borrowers post
-/// both collaterals and borrow boldly. Each of its steps is optional, and
+/// both collaterals and borrow, mostly close to their limit. Each of its steps is optional, and
 /// shrinks to absent, so a minimal failing sequence keeps only those it needs.
 fn opening() -> impl Strategy<Value = Vec<Op>> {
     let supply = |caller| {
-        (1_000u16..=10_000).prop_map(move |bps| Op::Supply {
+        fraction(10_000, MILLION).prop_map(move |amount| Op::Supply {
             caller,
             on_behalf: caller,
-            amount: Amount::Fraction(bps),
+            amount,
         })
     };
     let post = |caller, collateral| {
-        (500u16..=10_000).prop_map(move |bps| Op::SupplyCollateral {
+        fraction(10, MILLION).prop_map(move |amount| Op::SupplyCollateral {
             caller,
             on_behalf: caller,
             collateral,
-            amount: Amount::Fraction(bps),
+            amount,
         })
     };
+    let near_the_limit =
+        prop_oneof![1 => Just(Amount::All), 2 => fraction(900_000, MILLION), 1 => amount()];
     let borrow = |caller| {
-        bold_amount().prop_map(move |amount| Op::Borrow {
+        near_the_limit.clone().prop_map(move |amount| Op::Borrow {
             caller,
             on_behalf: caller,
             receiver: caller,

@@ -24,13 +24,13 @@ fn carol_at_her_limit() -> Vec<Op> {
         Op::Supply {
             caller: ALICE,
             on_behalf: ALICE,
-            amount: Amount::Fraction(5_000),
+            amount: Amount::Fraction(500_000),
         },
         Op::SupplyCollateral {
             caller: CAROL,
             on_behalf: CAROL,
             collateral: WETH,
-            amount: Amount::Fraction(100),
+            amount: Amount::Fraction(10_000),
         },
         Op::Borrow {
             caller: CAROL,
@@ -48,18 +48,18 @@ fn a_crash_is_liquidated_and_the_bad_debt_written_off() {
         Op::AdvanceTime { seconds: 86_400 },
         Op::MovePrice {
             feed: 0,
-            percent: 90,
+            permille: 900,
         },
         Op::Liquidate {
             caller: LIQUIDATOR,
             borrower: Some(CAROL),
             collateral: Some(WETH),
-            amount: Amount::Fraction(2_000),
+            amount: Amount::Fraction(200_000),
             receiver: LIQUIDATOR,
         },
         Op::MovePrice {
             feed: 0,
-            percent: 10,
+            permille: 100,
         },
         Op::Liquidate {
             caller: LIQUIDATOR,
