@@ -19,11 +19,12 @@
 //!    invariant 10 in the harness).
 //!
 //! A failure shrinks to a minimal sequence; proptest records its seed in
-//! `tests/proptest-regressions/invariants.txt` and the sequence is kept as an
-//! explicit test in [`regressions`].
+//! `tests/tests/proptest-regressions/invariants.txt` and the sequence is kept
+//! as an explicit test in [`regressions`].
 //!
-//! Size: `KEEL_INVARIANT_CASES` sequences (default 256) of 1 to
-//! `KEEL_INVARIANT_STEPS` steps (default 50). The README ("Invariants and
+//! Size: `KEEL_INVARIANT_CASES` sequences (default 256) of up to
+//! `KEEL_INVARIANT_STEPS` steps (default 50; each step is drawn present 95%
+//! of the time, so about 48 run). The README ("Invariants and
 //! fuzzing") gives the CI time and a deep run's figures.
 
 #[path = "invariants/admin.rs"]
@@ -118,7 +119,7 @@ fn solvency_invariants_hold_after_every_step() {
         run_sequence(&ops).map_err(TestCaseError::fail)
     });
     eprintln!(
-        "invariants: {cases} sequences of up to {max_steps} steps, {} steps run (shrinking included) in {:.1?}",
+        "invariants: {cases} sequences of up to {max_steps} steps: {} steps run in {:.1?}",
         steps.get(),
         started.elapsed()
     );

@@ -479,8 +479,6 @@ pub fn rule_liquidation_amount_respects_bound_close_factor_and_dust(step: &StepR
     let dust = &context.params.dust;
     ensure(
         !partial || (debt_left >= *dust && value_left >= *dust),
-        || {
-            format!("rule: partial liquidation leaves debt {debt_left} and collateral value {value_left} (dust {dust})")
-        },
+        || format!("rule: partial leaves debt {debt_left}, value {value_left} (dust {dust})"),
     )
 }

@@ -127,7 +127,7 @@ impl Harness {
             applied.to_receiver.clone(),
         );
         ensure(chain_says == model_says, || {
-            format!("liquidate (repaid, fee, to receiver) {chain_says:?}, the model computes {model_says:?}")
+            format!("liquidate (repaid, fee, to receiver) {chain_says:?}, model {model_says:?}")
         })?;
         self.compare_write_off(&applied, &preview)?;
         Ok((shares, seized, applied))
@@ -173,7 +173,7 @@ impl Harness {
             .map(|w| w.assets.clone())
             .unwrap_or_default();
         ensure(events == expected && previewed == expected_assets, || {
-            format!("bad debt: events {events:?}, preview {previewed}, the model writes off {expected:?}")
+            format!("bad debt: events {events:?}, preview {previewed}, model {expected:?}")
         })
     }
 

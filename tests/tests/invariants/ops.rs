@@ -285,7 +285,8 @@ const PERCENT: u64 = 10_000_000_000_000_000;
 
 /// Rate models, valid but for a tenth of the kinks and some over the cap.
 fn rate_model() -> impl Strategy<Value = RateModel> {
-    let optimal = prop_oneof![9 => PERCENT..=99 * PERCENT, 1 => prop::sample::select(vec![0, 995 * PERCENT / 10, 100 * PERCENT])];
+    let out_of_bounds = prop::sample::select(vec![0, 995 * PERCENT / 10, 100 * PERCENT]);
+    let optimal = prop_oneof![9 => PERCENT..=99 * PERCENT, 1 => out_of_bounds];
     (
         0..=2_000_000_000u64,
         0..=10_000_000_000u64,
@@ -320,55 +321,157 @@ fn risk() -> impl Strategy<Value = Risk> {
         })
 }
 
-fn change() -> impl Strategy<Value = Change> {
+fn liquidation_params() -> impl Strategy<Value = Change> {
     let usdc = 1_000_000u64;
-    prop_oneof![
-        4 => (0u8..=5, prop::bool::weighted(0.6)).prop_map(|(action, paused)| Change::Pause { action, paused }),
-        2 => any::<bool>().prop_map(|paused| Change::LiquidationPause { paused }),
-        1 => (0u32..=90_000).prop_map(|seconds| Change::GracePeriod { seconds }),
-        2 => rate_model().prop_map(Change::RateModel),
-        1 => (0u64..=60 * PERCENT).prop_map(Change::ReserveFactor),
-        2 => (amount(), amount()).prop_map(|(supply, borrow)| Change::Caps { supply, borrow }),
-        2 => (0..=105 * PERCENT, 0..=105 * PERCENT, 0..=55 * PERCENT, 0..=2_000 * usdc, 0..=200 * usdc).prop_map(
-            |(close_factor, full_liquidation_hf, fee, min_partial_value, dust)| Change::LiquidationParams {
+    let factors = (0..=105 * PERCENT, 0..=105 * PERCENT, 0..=55 * PERCENT);
+    let values = (0..=2_000 * usdc, 0..=200 * usdc);
+    (factors, values).prop_map(
+        |((close_factor, full_liquidation_hf, fee), (min_partial_value, dust))| {
+            Change::LiquidationParams {
                 close_factor,
                 full_liquidation_hf,
                 fee,
                 min_partial_value,
                 dust,
             }
-        ),
-        2 => (collateral(), risk()).prop_map(|(collateral, risk)| Change::CollateralRisk { collateral, risk }),
-        1 => (collateral(), amount()).prop_map(|(collateral, cap)| Change::CollateralCap { collateral, cap }),
-        2 => (prop::option::of(collateral()), amount()).prop_map(|(collateral, amount)| Change::WithdrawReserves { collateral, amount }),
+        },
+    )
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    let pause = (0u8..=5, prop::bool::weighted(0.6))
+        .prop_map(|(action, paused)| Change::Pause { action, paused });
+    let caps = (amount(), amount()).prop_map(|(supply, borrow)| Change::Caps { supply, borrow });
+    let risk = (collateral(), risk())
+        .prop_map(|(collateral, risk)| Change::CollateralRisk { collateral, risk });
+    let cap = (collateral(), amount())
+        .prop_map(|(collateral, cap)| Change::CollateralCap { collateral, cap });
+    let reserves = (prop::option::of(collateral()), amount())
+        .prop_map(|(collateral, amount)| Change::WithdrawReserves { collateral, amount });
+    prop_oneof![
+        4 => pause,
+        2 => any::<bool>().prop_map(|paused| Change::LiquidationPause { paused }),
+        1 => (0u32..=90_000).prop_map(|seconds| Change::GracePeriod { seconds }),
+        2 => rate_model().prop_map(Change::RateModel),
+        1 => (0u64..=60 * PERCENT).prop_map(Change::ReserveFactor),
+        2 => caps,
+        2 => liquidation_params(),
+        2 => risk,
+        1 => cap,
+        2 => reserves,
     ]
+}
+
+fn supply() -> impl Strategy<Value = Op> {
+    (caller_and_account(LENDERS), amount()).prop_map(|((caller, on_behalf), amount)| Op::Supply {
+        caller,
+        on_behalf,
+        amount,
+    })
+}
+
+fn withdraw() -> impl Strategy<Value = Op> {
+    (caller_and_account(LENDERS), amount(), any::<bool>()).prop_flat_map(
+        |((caller, on_behalf), amount, by_shares)| {
+            receiver_for(caller).prop_map(move |receiver| Op::Withdraw {
+                caller,
+                on_behalf,
+                receiver,
+                amount,
+                by_shares,
+            })
+        },
+    )
+}
+
+fn supply_collateral() -> impl Strategy<Value = Op> {
+    (caller_and_account(BORROWERS), collateral(), amount()).prop_map(
+        |((caller, on_behalf), collateral, amount)| Op::SupplyCollateral {
+            caller,
+            on_behalf,
+            collateral,
+            amount,
+        },
+    )
+}
+
+fn withdraw_collateral() -> impl Strategy<Value = Op> {
+    (caller_and_account(BORROWERS), collateral(), amount()).prop_flat_map(
+        |((caller, on_behalf), collateral, amount)| {
+            receiver_for(caller).prop_map(move |receiver| Op::WithdrawCollateral {
+                caller,
+                on_behalf,
+                receiver,
+                collateral,
+                amount,
+            })
+        },
+    )
+}
+
+fn borrow() -> impl Strategy<Value = Op> {
+    (caller_and_account(BORROWERS), bold_amount()).prop_flat_map(|((caller, on_behalf), amount)| {
+        receiver_for(caller).prop_map(move |receiver| Op::Borrow {
+            caller,
+            on_behalf,
+            receiver,
+            amount,
+        })
+    })
+}
+
+fn repay() -> impl Strategy<Value = Op> {
+    (caller_and_account(BORROWERS), amount(), any::<bool>()).prop_map(
+        |((caller, on_behalf), amount, by_shares)| Op::Repay {
+            caller,
+            on_behalf,
+            amount,
+            by_shares,
+        },
+    )
+}
+
+fn liquidate() -> impl Strategy<Value = Op> {
+    let target = (
+        prop::option::of(one_of(BORROWERS)),
+        prop::option::of(collateral()),
+    );
+    (one_of(LIQUIDATORS), target, bold_amount()).prop_flat_map(
+        |(caller, (borrower, collateral), amount)| {
+            receiver_for(caller).prop_map(move |receiver| Op::Liquidate {
+                caller,
+                borrower,
+                collateral,
+                amount,
+                receiver,
+            })
+        },
+    )
+}
+
+fn set_operator() -> impl Strategy<Value = Op> {
+    (actor(), actor(), prop::bool::weighted(0.7)).prop_map(|(caller, operator, approved)| {
+        Op::SetOperator {
+            caller,
+            operator,
+            approved,
+        }
+    })
 }
 
 /// One operation, weighted towards lending, borrowing, price moves and
 /// liquidations.
 pub fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        10 => (caller_and_account(LENDERS), amount()).prop_map(|((caller, on_behalf), amount)| Op::Supply { caller, on_behalf, amount }),
-        6 => (caller_and_account(LENDERS), amount(), any::<bool>()).prop_flat_map(|((caller, on_behalf), amount, by_shares)| {
-            receiver_for(caller).prop_map(move |receiver| Op::Withdraw { caller, on_behalf, receiver, amount, by_shares })
-        }),
-        10 => (caller_and_account(BORROWERS), collateral(), amount()).prop_map(|((caller, on_behalf), collateral, amount)| {
-            Op::SupplyCollateral { caller, on_behalf, collateral, amount }
-        }),
-        5 => (caller_and_account(BORROWERS), collateral(), amount()).prop_flat_map(|((caller, on_behalf), collateral, amount)| {
-            receiver_for(caller).prop_map(move |receiver| Op::WithdrawCollateral { caller, on_behalf, receiver, collateral, amount })
-        }),
-        12 => (caller_and_account(BORROWERS), bold_amount()).prop_flat_map(|((caller, on_behalf), amount)| {
-            receiver_for(caller).prop_map(move |receiver| Op::Borrow { caller, on_behalf, receiver, amount })
-        }),
-        6 => (caller_and_account(BORROWERS), amount(), any::<bool>()).prop_map(|((caller, on_behalf), amount, by_shares)| {
-            Op::Repay { caller, on_behalf, amount, by_shares }
-        }),
-        10 => (one_of(LIQUIDATORS), prop::option::of(one_of(BORROWERS)), prop::option::of(collateral()), bold_amount()).prop_flat_map(|(caller, borrower, collateral, amount)| {
-            receiver_for(caller).prop_map(move |receiver| Op::Liquidate { caller, borrower, collateral, amount, receiver })
-        }),
-        4 => (actor(), round_trip(), amount()).prop_map(|(actor, kind, amount)| Op::RoundTrip { actor, kind, amount }),
-        2 => (actor(), actor(), prop::bool::weighted(0.7)).prop_map(|(caller, operator, approved)| Op::SetOperator { caller, operator, approved }),
+        10 => supply(),
+        6 => withdraw(),
+        10 => supply_collateral(),
+        5 => withdraw_collateral(),
+        12 => borrow(),
+        6 => repay(),
+        10 => liquidate(),
+        4 => round_trip(),
+        2 => set_operator(),
         2 => actor().prop_map(|caller| Op::AccrueInterest { caller }),
         12 => price_move().prop_map(|(feed, permille)| Op::MovePrice { feed, permille }),
         8 => seconds().prop_map(|seconds| Op::AdvanceTime { seconds }),
@@ -376,7 +479,15 @@ pub fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn round_trip() -> impl Strategy<Value = RoundTrip> {
+fn round_trip() -> impl Strategy<Value = Op> {
+    (actor(), round_trip_kind(), amount()).prop_map(|(actor, kind, amount)| Op::RoundTrip {
+        actor,
+        kind,
+        amount,
+    })
+}
+
+fn round_trip_kind() -> impl Strategy<Value = RoundTrip> {
     prop_oneof![
         Just(RoundTrip::SupplyThenWithdrawShares),
         Just(RoundTrip::SupplyThenWithdrawAssets),
@@ -438,12 +549,11 @@ const OPENING_STEPS: usize = 8;
 /// Every step is optional and shrinks to absent, so a failing sequence
 /// shrinks to the steps it needs.
 pub fn sequence(max_steps: usize) -> impl Strategy<Value = Vec<Op>> {
-    let random = |steps: usize| prop::collection::vec(prop::option::weighted(0.95, op()), steps);
-    prop_oneof![
-        1 => random(max_steps).prop_map(|steps| steps.into_iter().flatten().collect()),
-        4 => (opening(), random(max_steps.saturating_sub(OPENING_STEPS))).prop_map(|(mut opening, body)| {
-            opening.extend(body.into_iter().flatten());
-            opening
-        }),
-    ]
+    let random = |steps: usize| {
+        prop::collection::vec(prop::option::weighted(0.95, op()), steps)
+            .prop_map(|steps| steps.into_iter().flatten().collect::<Vec<_>>())
+    };
+    let opened = (opening(), random(max_steps.saturating_sub(OPENING_STEPS)))
+        .prop_map(|(opening, body)| opening.into_iter().chain(body).collect());
+    prop_oneof![1 => random(max_steps), 4 => opened]
 }
