@@ -124,6 +124,8 @@ fn check_compounding(rate_per_second: u64, elapsed_seconds: u64) {
     match (result, replica) {
         (Ok(growth), Some(expected)) => assert_eq!(big(growth), expected),
         (Err(MathError::Overflow), None) => {}
-        (result, replica) => panic!("compounding {rate_per_second}/s over {elapsed_seconds}s: {result:?}, replica {replica:?}"),
+        (result, replica) => {
+            panic!("{rate_per_second}/s over {elapsed_seconds}s: {result:?}, replica {replica:?}")
+        }
     }
 }
