@@ -106,7 +106,6 @@ interface IKeelMarket {
     function collateralPrice(address token) external view returns (uint256);
     function collaterals() external view returns (address[] memory);
     function guardian() external view returns (address);
-    function initialize(address baseAsset, address owner, address guardian, (uint64, uint64, uint64, uint64) memory rateModel, uint64 reserveFactor, (uint64, uint64, uint64, uint256, uint256) memory liquidation, uint256 supplyCap, uint256 borrowCap) external;
     function isOperator(address owner, address operator) external view returns (bool);
     function isPaused(uint8 action) external view returns (bool);
     function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver) external returns (uint256 repaidAssets, uint256 seizedCollateral);

@@ -9,6 +9,8 @@
 //! with a base token, two collaterals, their feeds and funded, approving
 //! actors.
 
+pub mod model;
+
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::{sol, SolCall};
 use keel_devnet::{address_of, native, Devnet, NativeProgram, Revert};

@@ -70,7 +70,12 @@ pub fn generate(ws: &Workspace) -> Result<JsonAbi> {
     let mut abi = JsonAbi::new();
     for (i, package) in MARKET_PROGRAMS.iter().enumerate() {
         let exported = export::export_abi(ws, package)?;
-        for mut function in exported.functions {
+        // The market's address answers the core's functions and those its
+        // fallback routes; a module's `initialize` runs only from the core's
+        // constructor and is not part of the market's ABI.
+        let reachable =
+            |f: &Function| i == 0 || keel_market::modules::module_for(f.selector().0).is_some();
+        for mut function in exported.functions.into_iter().filter(reachable) {
             camel_case_params(&mut function.inputs);
             abi.functions
                 .entry(function.name.clone())

@@ -1,0 +1,267 @@
+//! The market totals, the kinked rate model and interest accrual, from
+//! keel-debt's and keel-math's documentation.
+
+use num_bigint::BigUint;
+use num_traits::Zero;
+
+use super::num::{
+    div_up, fits_u128, mul_div_down, mul_div_up, pow10, sub_floor, u256_max, wad, Pool,
+};
+
+/// APR = per-second rate x this (365 days).
+pub const SECONDS_PER_YEAR: u64 = 31_536_000;
+/// Highest borrow rate the rate model may reach: 1,000% APR per second, WAD.
+pub const MAX_BORROW_RATE_PER_SECOND: u64 = 317_097_919_837;
+/// Bounds of the optimal utilisation: 1% and 99%, WAD.
+pub const OPTIMAL_UTILISATION_BOUNDS: (u64, u64) =
+    (10_000_000_000_000_000, 990_000_000_000_000_000);
+/// Highest reserve factor: 50%, WAD.
+pub const MAX_RESERVE_FACTOR: u64 = 500_000_000_000_000_000;
+
+/// The kinked borrow-rate curve: per-second WAD rates and the WAD kink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateModel {
+    /// Rate at zero utilisation.
+    pub base: u64,
+    /// Rate added from zero to the optimal utilisation.
+    pub slope_below: u64,
+    /// Rate added from the optimal to full utilisation.
+    pub slope_above: u64,
+    /// The kink, WAD.
+    pub optimal: u64,
+}
+
+impl RateModel {
+    /// Whether the model passes the setter's bounds.
+    pub fn optimal_in_bounds(&self) -> bool {
+        let (min, max) = OPTIMAL_UTILISATION_BOUNDS;
+        (min..=max).contains(&self.optimal)
+    }
+
+    /// Whether the rate at full utilisation is at most 1,000% APR.
+    pub fn max_rate_in_bounds(&self) -> bool {
+        let max =
+            u128::from(self.base) + u128::from(self.slope_below) + u128::from(self.slope_above);
+        max <= u128::from(MAX_BORROW_RATE_PER_SECOND)
+    }
+
+    /// The per-second rate at `utilisation` (WAD), each segment's climb
+    /// rounded down.
+    pub fn rate_at(&self, utilisation: &BigUint) -> BigUint {
+        let (base, below, optimal) = (
+            BigUint::from(self.base),
+            BigUint::from(self.slope_below),
+            BigUint::from(self.optimal),
+        );
+        if *utilisation <= optimal {
+            return base + mul_div_down(&below, utilisation, &optimal);
+        }
+        let climb = mul_div_down(
+            &BigUint::from(self.slope_above),
+            &(utilisation - &optimal),
+            &(wad() - &optimal),
+        );
+        base + below + climb
+    }
+}
+
+/// The market totals.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Supplied assets with interest, and supply shares.
+    pub supply: Pool,
+    /// Borrowed assets with interest, and borrow shares.
+    pub borrow: Pool,
+    /// Protocol reserves of the base asset.
+    pub reserves: BigUint,
+    /// Time of the last accrual.
+    pub last_accrual: u64,
+}
+
+/// Interest accrual failed: a total would leave `u128` or compounding would
+/// leave `U256` (the contract's `DebtMathError`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccrualOverflow;
+
+impl Totals {
+    /// `supply + reserves - borrow`, floored at 0: what may be withdrawn or lent.
+    pub fn liquidity(&self) -> BigUint {
+        sub_floor(&(&self.supply.assets + &self.reserves), &self.borrow.assets)
+    }
+
+    /// `min(floor(borrow * 1e18 / (supply + reserves)), 1e18)`; 0 with nothing lendable.
+    pub fn utilisation(&self) -> BigUint {
+        let lendable = &self.supply.assets + &self.reserves;
+        if lendable.is_zero() {
+            return BigUint::zero();
+        }
+        mul_div_down(&self.borrow.assets, &wad(), &lendable).min(wad())
+    }
+
+    /// Accrues to `now`: interest `floor(borrow * growth)` at the rate of the
+    /// utilisation before the period, `ceil(interest * reserveFactor)` of it
+    /// to reserves, the rest to suppliers. No time, or nothing borrowed, books
+    /// nothing (only the clock moves).
+    ///
+    /// # Errors
+    /// [`AccrualOverflow`] when the contract's arithmetic would fail.
+    pub fn accrue(
+        &mut self,
+        model: &RateModel,
+        reserve_factor: u64,
+        now: u64,
+    ) -> Result<(), AccrualOverflow> {
+        let elapsed = now.saturating_sub(self.last_accrual);
+        if elapsed == 0 {
+            return Ok(());
+        }
+        self.last_accrual = now;
+        if self.borrow.assets.is_zero() {
+            return Ok(());
+        }
+        let growth = growth_wad_down(&model.rate_at(&self.utilisation()), elapsed)?;
+        let interest = mul_div_down(&self.borrow.assets, &growth, &wad());
+        let to_reserves = mul_div_up(&interest, &BigUint::from(reserve_factor), &wad());
+        self.supply.assets += &interest - &to_reserves;
+        self.borrow.assets += &interest;
+        self.reserves += to_reserves;
+        let totals = [&self.supply.assets, &self.borrow.assets, &self.reserves];
+        match totals.into_iter().all(fits_u128) {
+            true => Ok(()),
+            false => Err(AccrualOverflow),
+        }
+    }
+}
+
+/// `(1 + r)^t - 1` in WAD as keel-math documents `compounded_interest_wad`:
+/// left-to-right square-and-multiply over the bits of `t` at 1e27, each
+/// product rounded down, then rounded down to WAD.
+///
+/// Exact agreement with the contract is checked on every step; on top of
+/// that, [`assert_within_exact_compounding`] checks the result against the
+/// exact `(1 + r)^t`, so that a shared mistake in the algorithm would still
+/// show.
+///
+/// # Errors
+/// [`AccrualOverflow`] when an intermediate exceeds `U256` (as `mul_div`).
+pub fn growth_wad_down(rate: &BigUint, elapsed: u64) -> Result<BigUint, AccrualOverflow> {
+    if elapsed == 0 {
+        return Ok(BigUint::zero());
+    }
+    let ray_per_wad = pow10(9);
+    let ray = pow10(27);
+    let base = (wad() + rate) * &ray_per_wad;
+    let mut power = base.clone();
+    for bit in (0..u64::BITS - elapsed.leading_zeros() - 1).rev() {
+        power = checked_u256(&power * &power / &ray)?;
+        if elapsed >> bit & 1 == 1 {
+            power = checked_u256(&power * &base / &ray)?;
+        }
+    }
+    let growth = power / ray_per_wad - wad();
+    assert_within_exact_compounding(rate, elapsed, &growth);
+    Ok(growth)
+}
+
+fn checked_u256(x: BigUint) -> Result<BigUint, AccrualOverflow> {
+    match x <= u256_max() {
+        true => Ok(x),
+        false => Err(AccrualOverflow),
+    }
+}
+
+/// Scale of the bracket on the exact `(1 + r)^t`: 1e45, eighteen digits
+/// finer than the contract's 1e27.
+const BRACKET_DECIMALS: u32 = 45;
+
+/// Checks keel-math's documented bounds on a growth factor `g` (WAD):
+/// `g <= (1 + r)^t - 1` (never more interest than exact per-second
+/// compounding) and `g >= (1 + r)^t (1 - (t - 1) 1e-27) - 1 - 1e-18` (the
+/// floors of the chain lose less than 1e-27 each, the last floor 1e-18).
+/// `(1 + r)^t` is bracketed by powers rounded down and up at 1e45, so a
+/// failure is a real violation.
+///
+/// # Panics
+/// When `growth` leaves the documented bounds (a failing test step).
+pub fn assert_within_exact_compounding(rate: &BigUint, elapsed: u64, growth: &BigUint) {
+    let scale = pow10(BRACKET_DECIMALS);
+    let base = (wad() + rate) * pow10(BRACKET_DECIMALS - 18);
+    let (lower, upper) = (
+        pow_scaled(&base, elapsed, &scale, false),
+        pow_scaled(&base, elapsed, &scale, true),
+    );
+    let one_wad_in_bracket = pow10(BRACKET_DECIMALS - 18);
+    let result = (growth + wad()) * &one_wad_in_bracket;
+    let chain_loss = div_up(&(&upper * (elapsed.saturating_sub(1))), &pow10(27));
+    assert!(
+        result <= upper,
+        "compounding rate {rate} over {elapsed} s gave {growth}: above the exact (1 + r)^t - 1"
+    );
+    assert!(
+        result + chain_loss + one_wad_in_bracket >= lower,
+        "compounding rate {rate} over {elapsed} s gave {growth}: below keel-math's documented bound"
+    );
+}
+
+/// `base^exponent` for a `scale`-scaled `base`, every product rounded down
+/// (`round_up == false`) or up: a lower or an upper bound on the exact power.
+fn pow_scaled(base: &BigUint, exponent: u64, scale: &BigUint, round_up: bool) -> BigUint {
+    let product = |x: &BigUint, y: &BigUint| match round_up {
+        true => mul_div_up(x, y, scale),
+        false => mul_div_down(x, y, scale),
+    };
+    let (mut result, mut square, mut remaining) = (scale.clone(), base.clone(), exponent);
+    while remaining > 0 {
+        if remaining & 1 == 1 {
+            result = product(&result, &square);
+        }
+        remaining >>= 1;
+        if remaining > 0 {
+            square = product(&square, &square);
+        }
+    }
+    result
+}
+
+/// The rate suppliers earn per second, WAD:
+/// `floor(floor(borrowRate * (1 - reserveFactor)) * borrow / supply)`; 0
+/// with nothing supplied.
+pub fn supply_rate(totals: &Totals, borrow_rate: &BigUint, reserve_factor: u64) -> BigUint {
+    if totals.supply.assets.is_zero() {
+        return BigUint::zero();
+    }
+    let net = mul_div_down(
+        borrow_rate,
+        &(wad() - BigUint::from(reserve_factor)),
+        &wad(),
+    );
+    mul_div_down(&net, &totals.borrow.assets, &totals.supply.assets)
+}
+
+/// Whether a share count, total or amount is representable (one helper for
+/// every `u128` bound of storage).
+pub fn all_fit_u128<'a>(values: impl IntoIterator<Item = &'a BigUint>) -> bool {
+    values.into_iter().all(fits_u128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_traits::One;
+
+    #[test]
+    fn one_second_grows_by_the_rate_and_powers_of_two_are_exact() {
+        let rate = BigUint::from(3_170_979_198u64);
+        assert_eq!(growth_wad_down(&rate, 1), Ok(rate));
+        // (1 + 1)^10 - 1 = 1023.
+        assert_eq!(growth_wad_down(&wad(), 10), Ok(wad() * 1023u32));
+        assert_eq!(growth_wad_down(&wad(), 0), Ok(BigUint::zero()));
+    }
+
+    #[test]
+    #[should_panic(expected = "above the exact")]
+    fn growth_above_exact_compounding_is_caught() {
+        // (1 + 1e-18)^2 - 1 = 2e-18 + 1e-36: 3 wei is too much.
+        assert_within_exact_compounding(&BigUint::one(), 2, &BigUint::from(3u32));
+    }
+}
