@@ -9,6 +9,10 @@ CONTRACTS=(-p keel-math -p keel-oracle -p keel-vault -p keel-debt -p keel-liquid
   -p keel-market-core -p keel-market-borrow -p keel-market-liquidation -p keel-market-collaterals
   -p keel-market-governance -p keel-market-views)
 
+# Incremental caches only pay off in edit-compile loops; in a one-shot run
+# they are gigabytes of disk for nothing. Set CARGO_INCREMENTAL=1 to keep them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 step() { printf '\n==> %s\n' "$*"; }
 
 step "format"
