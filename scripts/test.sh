@@ -29,8 +29,9 @@ cargo test --locked --workspace
 
 # The cargo-fuzz targets are their own workspace; CI type-checks and lints
 # them on the pinned stable toolchain (running them needs nightly and
-# cargo-fuzz: README, "Invariants and fuzzing"). A check, not a build: it
-# proves the same code compiles at a third of the disk. Its own target
+# cargo-fuzz: README, "Invariants and fuzzing"). A check, not a build: the
+# same code is type-checked without code generation or linking, at a third
+# of the disk. Its own target
 # directory: sharing target/debug with the root workspace replaced root
 # artifacts built against other feature sets. About 3 minutes cold on two
 # cores, seconds warm.
