@@ -136,6 +136,8 @@ impl Devnet {
     /// Runs the top-level frame of a started transaction; on failure (or when
     /// `discard`) the state returns to `mark`.
     fn run(&mut self, mark: usize, message: Message, discard: bool) -> Receipt {
+        self.world.borrow_mut().tx_gas_mut().execution.intrinsic =
+            crate::wasm::pricing::intrinsic_gas(&message.data);
         let result = exec::call(&self.world, message);
         let mut world = self.world.borrow_mut();
         if discard || !result.success {

@@ -128,6 +128,7 @@ pub mod gas;
 mod host;
 mod outcome;
 mod program;
+pub mod wasm;
 mod world;
 
 pub use devnet::{address_of, Devnet, Snapshot, STYLUS_DEPLOYER};
@@ -136,4 +137,5 @@ pub use gas::{Charge, GasEntry, GasReport, StoreKind};
 pub use host::FrameHost;
 pub use outcome::{assert_revert, expect_error, Log, Receipt, Revert};
 pub use program::{native, NativeProgram, Program, Status};
+pub use wasm::{GasBreakdown, Trap, WasmProgram};
 pub use world::BlockEnv;
