@@ -138,13 +138,13 @@ fn read_shape(wasm: &[u8]) -> Result<Shape, String> {
             Payload::DataSection(reader) => {
                 for data in reader {
                     let data = data.map_err(|error| error.to_string())?;
-                    shape.data_len += (data.range.end - data.range.start) as u64;
+                    shape.data_len += data.range.end - data.range.start;
                 }
             }
             Payload::ElementSection(reader) => {
                 for element in reader {
                     let element = element.map_err(|error| error.to_string())?;
-                    shape.data_len += (element.range.end - element.range.start) as u64;
+                    shape.data_len += element.range.end - element.range.start;
                 }
             }
             Payload::CodeSectionStart { count, .. } => shape.funcs = u64::from(count),
@@ -440,13 +440,14 @@ mod tests {
             (func (export "user_entrypoint") (param i32) (result i32) local.get 0))"#);
         let out = instrument(&wasm).unwrap();
         let len = wasm.len() as u64;
-        let cached = 13_420 / 100_000
-            + 2 * 89 / 100_000
+        let (funcs, type_len, globals, data_len, pages) = (1u64, 2u64, 5u64, 9u64, 1u64);
+        let cached = funcs * 13_420 / 100_000
+            + type_len * 89 / 100_000
             + len * 122 / 100_000
-            + 5 * 1_628 / 1_000
-            + 9 * 75_244 / 100_000
-            + 5;
-        let init = 8_252 / 1_000 + 2 * 1_059 / 1_000 + len * 1_286 / 10_000;
+            + globals * 1_628 / 1_000
+            + data_len * 75_244 / 100_000
+            + pages * 5;
+        let init = funcs * 8_252 / 1_000 + type_len * 1_059 / 1_000 + len * 1_286 / 10_000;
         assert_eq!(out.costs.cached_init_cost as u64, cached);
         assert_eq!(out.costs.init_cost as u64, init);
         assert_eq!(out.costs.footprint, 1);
