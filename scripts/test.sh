@@ -24,6 +24,11 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 step "clippy (wasm32, contract crates)"
 cargo clippy --locked --target wasm32-unknown-unknown "${CONTRACTS[@]}" -- -D warnings
 
+# Before the tests: the wasm-backend tests (tests/tests/wasm_backend.rs) run
+# the programs it writes to target/keel.
+step "keel build (wasm, Nitro activation gates, size)"
+cargo run --locked -q -p keel-cli --bin keel -- build
+
 step "tests (unit, integration, property)"
 cargo test --locked --workspace
 
@@ -38,6 +43,3 @@ cargo test --locked --workspace
 step "fuzz targets (format, clippy)"
 cargo fmt --manifest-path fuzz/Cargo.toml --check
 cargo clippy --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz-check --bins -- -D warnings
-
-step "keel build (wasm, Nitro activation gates, size)"
-cargo run --locked -q -p keel-cli --bin keel -- build
