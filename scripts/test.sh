@@ -29,6 +29,9 @@ cargo clippy --locked --target wasm32-unknown-unknown "${CONTRACTS[@]}" -- -D wa
 step "keel build (wasm, Nitro activation gates, size)"
 cargo run --locked -q -p keel-cli --bin keel -- build
 
+step "keel gas --check (per-operation gas on the wasm backend within 0.5% of gas/snapshot.json)"
+cargo run --locked -q -p keel-cli --bin keel -- gas --check
+
 step "tests (unit, integration, property)"
 cargo test --locked --workspace
 

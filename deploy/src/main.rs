@@ -47,6 +47,17 @@ enum Command {
     /// the accounts (collateral, debt, health factor) and market totals
     /// after each step.
     Demo,
+    /// Measure the gas of each market operation: a fixed scenario (see
+    /// deploy/src/gas.rs) on the devnet's wasm backend, running the programs
+    /// `keel build` wrote (target/keel) with Nitro's metering, uncached and
+    /// cached. Prints the split and the Morpho Blue and Aave figures for the
+    /// same operations, and writes gas/snapshot.json.
+    Gas {
+        /// Do not write: fail when an operation's gas grew by more than 0.5%
+        /// over gas/snapshot.json, or the scenario broke.
+        #[arg(long)]
+        check: bool,
+    },
     /// Deploy the market described by a configuration file (see
     /// deploy/markets/example.toml). Every parameter is validated first and
     /// each problem reported with its field and allowed range.
@@ -122,6 +133,32 @@ fn main() -> Result<()> {
         }
         Command::Demo => {
             print!("{}", keel_cli::demo::run()?.text);
+            Ok(())
+        }
+        Command::Gas { check } => {
+            let (wasm_dir, snapshot_path) = keel_cli::gas::default_paths()?;
+            let (ops, elapsed) = keel_cli::gas::run(&wasm_dir)?;
+            print!("{}", keel_cli::gas::render(&ops));
+            println!(
+                "wasm backend: {} metered transactions in {} ms",
+                ops.len(),
+                elapsed.as_millis()
+            );
+            if check {
+                let committed = keel_cli::gas::read_snapshot(&snapshot_path)?;
+                for line in keel_cli::gas::check(&ops, &committed)? {
+                    println!("changed: {line}");
+                }
+                println!("gas within 0.5% of {}", snapshot_path.display());
+            } else {
+                let snapshot = keel_cli::gas::snapshot(&ops);
+                if let Some(dir) = snapshot_path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let text = serde_json::to_string_pretty(&snapshot)? + "\n";
+                std::fs::write(&snapshot_path, text)?;
+                println!("wrote {}", snapshot_path.display());
+            }
             Ok(())
         }
         Command::Deploy {
