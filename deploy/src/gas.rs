@@ -555,3 +555,45 @@ pub fn default_paths() -> Result<(PathBuf, PathBuf)> {
     let ws = crate::build::cargo::workspace()?;
     Ok((ws.target_dir.join("keel"), ws.root.join(SNAPSHOT_PATH)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops(figures: &[(&'static str, u64, u64)]) -> Vec<OpGas> {
+        figures
+            .iter()
+            .map(|(name, uncached, cached)| OpGas {
+                name,
+                uncached: GasBreakdown {
+                    total: *uncached,
+                    ..GasBreakdown::default()
+                },
+                cached: GasBreakdown {
+                    total: *cached,
+                    ..GasBreakdown::default()
+                },
+                programs: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn check_allows_half_a_percent() {
+        let committed = snapshot(&ops(&[("borrow", 100_000, 80_000)]));
+        assert!(check(&ops(&[("borrow", 100_500, 80_400)]), &committed).is_ok());
+        let lines = check(&ops(&[("borrow", 90_000, 80_000)]), &committed).unwrap();
+        assert_eq!(lines, ["borrow (uncached): 100000 -> 90000"]);
+        let error = check(&ops(&[("borrow", 100_501, 80_000)]), &committed).unwrap_err();
+        assert!(error.to_string().contains("more than 0.5% up"));
+        let error = check(&ops(&[("supply", 1, 1)]), &committed).unwrap_err();
+        assert!(error.to_string().contains("missing"));
+    }
+
+    #[test]
+    fn ratios() {
+        assert_eq!(ratio(150, Some(100)), "1.50x");
+        assert_eq!(ratio(99, Some(100)), "0.99x");
+        assert_eq!(ratio(1, None), "-");
+    }
+}
