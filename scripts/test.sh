@@ -35,6 +35,14 @@ cargo run --locked -q -p keel-cli --bin keel -- gas --check
 step "tests (unit, integration, property)"
 cargo test --locked --workspace
 
+# The same market suites with the six programs run as their wasm on the
+# devnet's wasm backend (keel-tests' `backend` module), and the invariant
+# test at a small size.
+step "market suites on the wasm backend"
+KEEL_BACKEND=wasm cargo test --locked -p keel-tests --test lifecycle --test liquidation \
+  --test bad_inputs --test oracle --test modules --test controls --test tokens --test more
+KEEL_BACKEND=wasm KEEL_INVARIANT_CASES=16 cargo test --locked -p keel-tests --test invariants
+
 # The cargo-fuzz targets are their own workspace; CI type-checks and lints
 # them on the pinned stable toolchain (running them needs nightly and
 # cargo-fuzz: README, "Invariants and fuzzing"). A check, not a build: the

@@ -6,51 +6,22 @@
 //! core's `delegatecall`s into its modules, wasm -> wasm).
 //!
 //! Needs the artifacts: run `cargo run -p keel-cli --bin keel -- build`
-//! first (`scripts/test.sh` does), or point `KEEL_WASM_DIR` at them.
+//! first (`scripts/test.sh` does), or point `KEEL_WASM_DIR` at them. Run it
+//! with `KEEL_BACKEND` unset: the "native" side is the fixture's default.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
-use keel_devnet::{
-    address_of, native as native_program, Charge, Devnet, GasBreakdown, Receipt, WasmProgram,
-};
+use keel_devnet::{address_of, native as native_program, Charge, Devnet, GasBreakdown, Receipt};
 use keel_market::ModuleAddresses;
 use keel_mocks::abi::TokenConstructor;
 use keel_mocks::MockErc20;
+use keel_tests::backend::{wasm_program, PROGRAMS};
 use keel_tests::{
     deploy_market, units, usdc, Fixture, IKeelMarket, KeelMarketConstructor, KeelModuleConstructor,
     RATE_MODEL, RESERVE_FACTOR,
 };
-
-/// The market's programs in deployment order: the five modules in
-/// `keel_market::Module` order, then the core.
-const PROGRAMS: [&str; 6] = [
-    "keel-market-borrow",
-    "keel-market-liquidation",
-    "keel-market-collaterals",
-    "keel-market-governance",
-    "keel-market-views",
-    "keel-market-core",
-];
-
-fn wasm_dir() -> PathBuf {
-    match std::env::var_os("KEEL_WASM_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/keel"),
-    }
-}
-
-fn wasm_program(name: &str) -> WasmProgram {
-    let path = wasm_dir().join(format!("{name}.wasm"));
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo run -p keel-cli --bin keel -- build` first",
-        path.display()
-    );
-    WasmProgram::from_file(&path).unwrap()
-}
 
 /// The addresses of the five modules and the core of the fixture's market:
 /// the deployer's last six CREATE addresses, the core last.
