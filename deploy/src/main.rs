@@ -139,10 +139,12 @@ fn main() -> Result<()> {
             let (wasm_dir, snapshot_path) = keel_cli::gas::default_paths()?;
             let (ops, elapsed) = keel_cli::gas::run(&wasm_dir)?;
             print!("{}", keel_cli::gas::render(&ops));
+            let count = 2 * ops.len() as u128;
+            let micros = elapsed.as_micros().max(1);
             println!(
-                "wasm backend: {} metered transactions in {} ms",
-                ops.len(),
-                elapsed.as_millis()
+                "wasm backend: {count} measured transactions in {} ms ({} per second)",
+                micros / 1_000,
+                count * 1_000_000 / micros
             );
             if check {
                 let committed = keel_cli::gas::read_snapshot(&snapshot_path)?;
