@@ -16,20 +16,21 @@
 
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, ExportKind, ExportSection, Function, GlobalSection,
-    GlobalType, Instruction, SectionId, ValType,
+    CodeSection, ConstExpr, ExportKind, ExportSection, GlobalSection, GlobalType, SectionId,
+    ValType,
 };
-use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef};
+use wasmparser::{BlockType, FunctionBody, Operator, Parser, Payload, TypeRef};
 
-use super::pricing;
+use super::{depth, pricing};
 
 /// Export name of the ink global (Nitro's `STYLUS_INK_LEFT`).
 pub const INK_LEFT: &str = "stylus_ink_left";
 /// Export name of the ink status global (Nitro's `STYLUS_INK_STATUS`).
 pub const INK_STATUS: &str = "stylus_ink_status";
+/// Export name of the depth checker's global (Nitro's `STYLUS_STACK_LEFT`).
+pub const STACK_LEFT: &str = "stylus_stack_left";
 /// Globals Nitro's instrumentation adds: ink left, ink status, the dynamic
-/// meter's scratch and the depth checker's stack budget. All four count in
-/// the start-up price, though the devnet adds only the first three.
+/// meter's scratch and the depth checker's stack budget.
 const NITRO_ADDED_GLOBALS: u64 = 4;
 
 /// What activation stores for a program (`binary.rs`, `StylusData`).
@@ -59,6 +60,10 @@ struct Shape {
     type_params: Vec<u64>,
     /// `params + results` of each type index.
     type_lens: Vec<u64>,
+    /// `(params, results)` of each type index.
+    signatures: Vec<(u32, u32)>,
+    /// Type index of each function, imports first.
+    func_types: Vec<u32>,
     imported_funcs: u32,
     imported_globals: u32,
     defined_globals: u32,
@@ -82,6 +87,9 @@ fn read_shape(wasm: &[u8]) -> Result<Shape, String> {
                     let ty = ty.map_err(|error| error.to_string())?;
                     shape.type_params.push(ty.params().len() as u64);
                     shape
+                        .signatures
+                        .push((ty.params().len() as u32, ty.results().len() as u32));
+                    shape
                         .type_lens
                         .push((ty.params().len() + ty.results().len()) as u64);
                 }
@@ -96,7 +104,8 @@ fn read_shape(wasm: &[u8]) -> Result<Shape, String> {
                         ));
                     }
                     match import.ty {
-                        TypeRef::Func(_) => {
+                        TypeRef::Func(ty) => {
+                            shape.func_types.push(ty);
                             if import.name == "pay_for_memory_grow" {
                                 shape.pay_for_memory_grow = Some(shape.imported_funcs);
                             }
@@ -110,6 +119,7 @@ fn read_shape(wasm: &[u8]) -> Result<Shape, String> {
             Payload::FunctionSection(reader) => {
                 for ty in reader {
                     let ty = ty.map_err(|error| error.to_string())?;
+                    shape.func_types.push(ty);
                     let len = shape.type_lens.get(ty as usize).copied();
                     shape.type_len += len.ok_or("function of an unknown type")?;
                 }
@@ -197,6 +207,9 @@ pub fn instrument(wasm: &[u8]) -> Result<Instrumented, String> {
         ink: first_new,
         status: first_new + 1,
         scratch: first_new + 2,
+        depth: first_new + 3,
+        signatures: shape.signatures,
+        func_types: shape.func_types,
         pay_func: if grows {
             shape.pay_for_memory_grow
         } else {
@@ -222,6 +235,9 @@ struct Meter {
     ink: u32,
     status: u32,
     scratch: u32,
+    depth: u32,
+    signatures: Vec<(u32, u32)>,
+    func_types: Vec<u32>,
     pay_func: Option<u32>,
     type_params: Vec<u64>,
     needs_global_section: bool,
@@ -258,90 +274,191 @@ impl Meter {
         globals.global(global(ValType::I64, true), &ConstExpr::i64_const(0));
         globals.global(global(ValType::I32, true), &ConstExpr::i32_const(0));
         globals.global(global(ValType::I32, true), &ConstExpr::i32_const(0));
+        globals.global(global(ValType::I32, true), &ConstExpr::i32_const(0));
     }
 
-    /// The check and charge Nitro's meter puts before a block of `cost` ink.
-    fn header(&self, function: &mut Function, cost: u64) {
-        let cost = cost as i64;
-        function
-            .instruction(&Instruction::GlobalGet(self.ink))
-            .instruction(&Instruction::I64Const(cost))
-            .instruction(&Instruction::I64LtU)
-            .instruction(&Instruction::If(BlockType::Empty))
-            .instruction(&Instruction::I32Const(1))
-            .instruction(&Instruction::GlobalSet(self.status))
-            .instruction(&Instruction::Unreachable)
-            .instruction(&Instruction::End)
-            .instruction(&Instruction::GlobalGet(self.ink))
-            .instruction(&Instruction::I64Const(cost))
-            .instruction(&Instruction::I64Sub)
-            .instruction(&Instruction::GlobalSet(self.ink));
-    }
-
-    /// The dynamic meter's charge of `size * coefficient` ink, `size` being
-    /// the operand on top of the stack (`dynamic.rs`).
-    fn linear(&self, function: &mut Function, coefficient: u64) {
-        function
-            .instruction(&Instruction::GlobalSet(self.scratch))
-            .instruction(&Instruction::GlobalGet(self.ink))
-            .instruction(&Instruction::GlobalGet(self.ink))
-            .instruction(&Instruction::GlobalGet(self.scratch))
-            .instruction(&Instruction::I64ExtendI32U)
-            .instruction(&Instruction::I64Const(coefficient as i64))
-            .instruction(&Instruction::I64Mul)
-            .instruction(&Instruction::I64Sub)
-            .instruction(&Instruction::GlobalSet(self.ink))
-            .instruction(&Instruction::GlobalGet(self.ink))
-            .instruction(&Instruction::I64LtU)
-            .instruction(&Instruction::If(BlockType::Empty))
-            .instruction(&Instruction::I32Const(1))
-            .instruction(&Instruction::GlobalSet(self.status))
-            .instruction(&Instruction::Unreachable)
-            .instruction(&Instruction::End)
-            .instruction(&Instruction::GlobalGet(self.scratch));
-    }
-
-    /// The heap bound's call of `pay_for_memory_grow` with the pages about
-    /// to be added (`heap.rs`).
-    fn pay_for_grow(&self, function: &mut Function, pay_func: u32) {
-        function
-            .instruction(&Instruction::GlobalSet(self.scratch))
-            .instruction(&Instruction::GlobalGet(self.scratch))
-            .instruction(&Instruction::GlobalGet(self.scratch))
-            .instruction(&Instruction::Call(pay_func));
-    }
-
-    fn emit(
-        &mut self,
-        function: &mut Function,
-        op: Operator<'_>,
-    ) -> Result<(), reencode::Error<std::convert::Infallible>> {
-        match op {
-            Operator::MemoryFill { .. } => self.linear(function, pricing::MEMORY_FILL_INK_PER_BYTE),
-            Operator::MemoryCopy { .. } => self.linear(function, pricing::MEMORY_COPY_INK_PER_BYTE),
-            Operator::MemoryGrow { .. } => {
-                if let Some(pay_func) = self.pay_func {
-                    self.pay_for_grow(function, pay_func);
-                }
+    /// Nitro's ink meter (`meter.rs`): before each basic block, a check and
+    /// charge of its ink plus the header cost.
+    fn meter<'a>(&self, ops: Vec<Operator<'a>>) -> Vec<Operator<'a>> {
+        let mut out = Vec::with_capacity(ops.len() * 2);
+        let mut block: Vec<Operator<'a>> = Vec::new();
+        let mut cost: u64 = 0;
+        for op in ops {
+            let ends = pricing::ends_basic_block(&op);
+            let params = &self.type_params;
+            let op_cost = pricing::op_ink(&op, |index| {
+                params.get(index as usize).copied().unwrap_or(u64::MAX)
+            });
+            cost = cost.saturating_add(op_cost);
+            block.push(op);
+            if ends {
+                let value = cost.saturating_add(pricing::INK_HEADER) as i64;
+                out.extend([
+                    Operator::GlobalGet {
+                        global_index: self.ink,
+                    },
+                    Operator::I64Const { value },
+                    Operator::I64LtU,
+                    Operator::If {
+                        blockty: BlockType::Empty,
+                    },
+                    Operator::I32Const { value: 1 },
+                    Operator::GlobalSet {
+                        global_index: self.status,
+                    },
+                    Operator::Unreachable,
+                    Operator::End,
+                    Operator::GlobalGet {
+                        global_index: self.ink,
+                    },
+                    Operator::I64Const { value },
+                    Operator::I64Sub,
+                    Operator::GlobalSet {
+                        global_index: self.ink,
+                    },
+                ]);
+                out.append(&mut block);
+                cost = 0;
             }
-            Operator::MemoryInit { .. }
-            | Operator::DataDrop { .. }
-            | Operator::ElemDrop { .. }
-            | Operator::TableInit { .. }
-            | Operator::TableCopy { .. }
-            | Operator::TableFill { .. }
-            | Operator::TableGet { .. }
-            | Operator::TableSet { .. }
-            | Operator::TableGrow { .. }
-            | Operator::TableSize { .. } => {
-                self.error
-                    .get_or_insert_with(|| format!("opcode not supported: {op:?}"));
-            }
-            _ => {}
         }
-        let instruction = RoundtripReencoder.instruction(op)?;
-        function.instruction(&instruction);
-        Ok(())
+        out.append(&mut block);
+        out
+    }
+
+    /// Nitro's dynamic meter (`dynamic.rs`): `memory.fill` and `memory.copy`
+    /// pay per byte, the size being the operand on top of the stack.
+    fn dynamic<'a>(&mut self, ops: Vec<Operator<'a>>) -> Vec<Operator<'a>> {
+        let mut out = Vec::with_capacity(ops.len());
+        let (ink, status, scratch) = (self.ink, self.status, self.scratch);
+        for op in ops {
+            let coefficient = match op {
+                Operator::MemoryFill { .. } => Some(pricing::MEMORY_FILL_INK_PER_BYTE),
+                Operator::MemoryCopy { .. } => Some(pricing::MEMORY_COPY_INK_PER_BYTE),
+                Operator::MemoryInit { .. }
+                | Operator::DataDrop { .. }
+                | Operator::ElemDrop { .. }
+                | Operator::TableInit { .. }
+                | Operator::TableCopy { .. }
+                | Operator::TableFill { .. }
+                | Operator::TableGet { .. }
+                | Operator::TableSet { .. }
+                | Operator::TableGrow { .. }
+                | Operator::TableSize { .. } => {
+                    self.error
+                        .get_or_insert_with(|| format!("opcode not supported: {op:?}"));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(coefficient) = coefficient {
+                out.extend([
+                    Operator::GlobalSet {
+                        global_index: scratch,
+                    },
+                    Operator::GlobalGet { global_index: ink },
+                    Operator::GlobalGet { global_index: ink },
+                    Operator::GlobalGet {
+                        global_index: scratch,
+                    },
+                    Operator::I64ExtendI32U,
+                    Operator::I64Const {
+                        value: coefficient as i64,
+                    },
+                    Operator::I64Mul,
+                    Operator::I64Sub,
+                    Operator::GlobalSet { global_index: ink },
+                    Operator::GlobalGet { global_index: ink },
+                    Operator::I64LtU,
+                    Operator::If {
+                        blockty: BlockType::Empty,
+                    },
+                    Operator::I32Const { value: 1 },
+                    Operator::GlobalSet {
+                        global_index: status,
+                    },
+                    Operator::Unreachable,
+                    Operator::End,
+                    Operator::GlobalGet {
+                        global_index: scratch,
+                    },
+                ]);
+            }
+            out.push(op);
+        }
+        out
+    }
+
+    /// Nitro's depth checker (`depth.rs`, see [`depth`]): charge the frame on
+    /// entry, give it back before every return (an explicit `return` is
+    /// added before the function's final `end`).
+    fn depth<'a>(&mut self, mut ops: Vec<Operator<'a>>, locals: u32) -> Vec<Operator<'a>> {
+        let sigs = depth::Signatures {
+            types: &self.signatures,
+            funcs: &self.func_types,
+        };
+        let size = match depth::frame_size(&ops, locals, &sigs) {
+            Ok(size) => size as i32,
+            Err(error) => {
+                self.error.get_or_insert(error);
+                return ops;
+            }
+        };
+        let global_index = self.depth;
+        let mut out = Vec::with_capacity(ops.len() + 16);
+        out.extend([
+            Operator::GlobalGet { global_index },
+            Operator::I32Const { value: size },
+            Operator::I32LeU,
+            Operator::If {
+                blockty: BlockType::Empty,
+            },
+            Operator::I32Const { value: 0 },
+            Operator::GlobalSet { global_index },
+            Operator::Unreachable,
+            Operator::End,
+            Operator::GlobalGet { global_index },
+            Operator::I32Const { value: size },
+            Operator::I32Sub,
+            Operator::GlobalSet { global_index },
+        ]);
+        if let Some(last) = ops.pop() {
+            ops.push(Operator::Return);
+            ops.push(last);
+        }
+        for op in ops {
+            if matches!(op, Operator::Return) {
+                out.extend([
+                    Operator::GlobalGet { global_index },
+                    Operator::I32Const { value: size },
+                    Operator::I32Add,
+                    Operator::GlobalSet { global_index },
+                ]);
+            }
+            out.push(op);
+        }
+        out
+    }
+
+    /// Nitro's heap bound (`heap.rs`): `pay_for_memory_grow` with the pages
+    /// about to be added, before each `memory.grow`.
+    fn heap_bound<'a>(&self, ops: Vec<Operator<'a>>) -> Vec<Operator<'a>> {
+        let Some(function_index) = self.pay_func else {
+            return ops;
+        };
+        let global_index = self.scratch;
+        let mut out = Vec::with_capacity(ops.len());
+        for op in ops {
+            if matches!(op, Operator::MemoryGrow { .. }) {
+                out.extend([
+                    Operator::GlobalSet { global_index },
+                    Operator::GlobalGet { global_index },
+                    Operator::GlobalGet { global_index },
+                    Operator::Call { function_index },
+                ]);
+            }
+            out.push(op);
+        }
+        out
     }
 }
 
@@ -384,6 +501,7 @@ impl Reencode for Meter {
         reencode::utils::parse_export_section(self, exports, section)?;
         exports.export(INK_LEFT, ExportKind::Global, self.ink);
         exports.export(INK_STATUS, ExportKind::Global, self.status);
+        exports.export(STACK_LEFT, ExportKind::Global, self.depth);
         Ok(())
     }
 
@@ -393,28 +511,21 @@ impl Reencode for Meter {
         func: FunctionBody<'_>,
     ) -> Result<(), reencode::Error<Self::Error>> {
         let mut function = self.new_function_with_parsed_locals(&func)?;
-        let mut reader = func.get_operators_reader()?;
-        let mut block: Vec<Operator<'_>> = Vec::new();
-        let mut cost: u64 = 0;
-        while !reader.eof() {
-            let op = reader.read()?;
-            let ends = pricing::ends_basic_block(&op);
-            let params = &self.type_params;
-            let op_cost = pricing::op_ink(&op, |index| {
-                params.get(index as usize).copied().unwrap_or(u64::MAX)
-            });
-            cost = cost.saturating_add(op_cost);
-            block.push(op);
-            if ends {
-                self.header(&mut function, cost.saturating_add(pricing::INK_HEADER));
-                for op in block.drain(..) {
-                    self.emit(&mut function, op)?;
-                }
-                cost = 0;
-            }
+        let mut locals: u32 = 0;
+        for pair in func.get_locals_reader()? {
+            locals = locals.saturating_add(pair?.0);
         }
-        for op in block.drain(..) {
-            self.emit(&mut function, op)?;
+        let mut reader = func.get_operators_reader()?;
+        let mut ops = Vec::new();
+        while !reader.eof() {
+            ops.push(reader.read()?);
+        }
+        // Nitro's order: meter, dynamic meter, depth checker, heap bound.
+        let ops = self.meter(ops);
+        let ops = self.dynamic(ops);
+        let ops = self.depth(ops, locals);
+        for op in self.heap_bound(ops) {
+            function.instruction(&RoundtripReencoder.instruction(op)?);
         }
         code.function(&function);
         Ok(())

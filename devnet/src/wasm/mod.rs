@@ -16,10 +16,12 @@
 //! # Metering (ArbOS Stylus version 2 defaults)
 //!
 //! Before execution the program is instrumented as Nitro instruments it at
-//! activation (`instrument.rs`): each basic block is preceded by a check
-//! and charge of its ink, priced per instruction with Nitro's table plus a
-//! header cost; `memory.fill` / `memory.copy` pay per byte; `memory.grow`
-//! is preceded by a call of `pay_for_memory_grow`. Hostios charge their ink
+//! activation (`instrument.rs`, in Nitro's order): each basic block is
+//! preceded by a check and charge of its ink, priced per instruction with
+//! Nitro's table plus a header cost; `memory.fill` / `memory.copy` pay per
+//! byte; each function charges its worst-case stack frame against the
+//! instance's depth budget (`depth.rs`); `memory.grow` is preceded by a call
+//! of `pay_for_memory_grow`. Hostios charge their ink
 //! and EVM gas as `user-host-trait` does. A frame's gas is its start-up
 //! cost plus the ink it used divided by 10,000, rounded up, at least the
 //! EVM memory cost of its return data. Each receipt's
@@ -38,6 +40,7 @@
 //! | basic block ends at | `end`, `else`, `return`, `loop`, `br`, `br_if`, `br_table`, `if`, `call`, `call_indirect` | `crates/arbutil/src/operator.rs`, `ends_basic_block` |
 //! | block header | 2,450 ink per block | `crates/prover/src/programs/config.rs`, `CompileConfig::version` (`ink_header_cost`) |
 //! | `memory.fill` / `memory.copy` | 100 ink per byte (800 / 8) | `config.rs` (`memory_fill_ink`, `memory_copy_ink`), `dynamic.rs` |
+//! | stack depth (no gas; traps) | each call charges its frame (most operands at once + locals + 4 words) against 22,000 words per program instance; frames over 10,240 words or 4,096 operands are refused | `crates/prover/src/programs/depth.rs`; `params.go` (`arbOS50MaxWasmSize` caps `MaxStackDepth`); `config.rs` (`max_frame_size`, `max_frame_contention`) |
 //! | hostio base ink | 8,400 (`HOSTIO_INK`), + 5,040 per pointer (`PTR_INK`), + 59,673 through the EVM API (`EVM_API_INK`); per hostio in [`pricing::hostio`] | `crates/arbutil/src/pricing.rs` |
 //! | copy into the program | 5,040 + 30 ink per byte beyond 32 | `pricing.rs`, `write_price` |
 //! | copy out of the program | 16,381 + 55 ink per byte beyond 32 (twice for `write_result` and calls' calldata) | `pricing.rs`, `read_price`; `user-host-trait/lib.rs` |
@@ -60,11 +63,6 @@
 //!
 //! ## Known differences from Nitro
 //!
-//! - **Stack depth**: Nitro's depth checker charges each function's
-//!   worst-case stack frame against `MaxStackDepth`; the devnet uses
-//!   wasmi's recursion limit instead, so the depth at which
-//!   [`Trap::StackOverflow`] happens differs (and the depth global is not
-//!   added, though counted in the start-up price).
 //! - **Native programs are not metered**: a native program (the mock tokens
 //!   and feeds) costs only its state access, logs and calls. Its callees see
 //!   the transaction's gas limit as their budget.
@@ -82,6 +80,7 @@
 //! - A call with value inside a static frame fails with status 2 as in
 //!   Nitro; a storage flush or log there halts the frame, as in Nitro.
 
+mod depth;
 mod hostio;
 mod instrument;
 pub mod pricing;
@@ -106,7 +105,8 @@ pub enum Trap {
     OutOfInk,
     /// The frame's gas did not cover its start-up.
     OutOfGasAtStartUp,
-    /// The interpreter's call stack was exhausted.
+    /// Nitro's depth checker found no room for a call's frame (or, beyond
+    /// it, the interpreter's own stack ran out).
     StackOverflow,
     /// Memory growth beyond 128 pages in the transaction (Nitro prices it
     /// at `u64::MAX` gas: out of ink).

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use alloy_primitives::{keccak256, Bytes, B256, U256};
 use wasmi::{Config, Engine, Global, Linker, Memory, Module, Store, Val};
 
+use super::depth;
 use super::hostio::{self, HostStop};
 use super::instrument::{self, ActivationCosts};
 use super::{pricing, PendingCall, ProgramEntry, Trap};
@@ -60,6 +61,10 @@ impl WasmProgram {
         let instrumented = instrument::instrument(wasm).map_err(|e| format!("{name}: {e}"))?;
         let mut config = Config::default();
         config.wasm_multi_value(false);
+        // Room beyond Nitro's own depth limit (22,000 words, at least 4 per
+        // frame), so that the depth checker, not the interpreter, binds.
+        config.set_max_recursion_depth(20_000);
+        config.set_max_stack_height(16 << 20);
         let engine = Engine::new(&config);
         let module =
             Module::new(&engine, &instrumented.wasm[..]).map_err(|e| format!("{name}: {e}"))?;
@@ -139,6 +144,7 @@ pub(crate) struct Frame {
     pub(crate) memory: Option<Memory>,
     pub(crate) ink_left: Option<Global>,
     pub(crate) ink_status: Option<Global>,
+    pub(crate) stack_left: Option<Global>,
     pub(crate) cache: BTreeMap<U256, CachedWord>,
     pub(crate) reads: usize,
     pub(crate) writes: usize,
@@ -218,6 +224,7 @@ impl Program for WasmProgram {
             memory: None,
             ink_left: None,
             ink_status: None,
+            stack_left: None,
             cache: BTreeMap::new(),
             reads: 0,
             writes: 0,
@@ -276,17 +283,24 @@ impl WasmProgram {
         let memory = instance.get_memory(&*store, "memory");
         let ink_left = instance.get_global(&*store, instrument::INK_LEFT);
         let ink_status = instance.get_global(&*store, instrument::INK_STATUS);
-        let (Some(ink_left), Some(ink_status)) = (ink_left, ink_status) else {
-            return Ending::Trapped(HaltReason::Trap(Trap::Other("no ink globals".into())));
+        let stack_left = instance.get_global(&*store, instrument::STACK_LEFT);
+        let (Some(ink_left), Some(ink_status), Some(stack_left)) =
+            (ink_left, ink_status, stack_left)
+        else {
+            return Ending::Trapped(HaltReason::Trap(Trap::Other("no meter globals".into())));
         };
-        if ink_left.set(&mut *store, Val::I64(ink as i64)).is_err() {
-            return Ending::Trapped(HaltReason::Trap(Trap::Other("ink global".into())));
+        let depth = Val::I32(depth::MAX_STACK_DEPTH as i32);
+        if ink_left.set(&mut *store, Val::I64(ink as i64)).is_err()
+            || stack_left.set(&mut *store, depth).is_err()
+        {
+            return Ending::Trapped(HaltReason::Trap(Trap::Other("meter globals".into())));
         }
         {
             let frame = store.data_mut();
             frame.memory = memory;
             frame.ink_left = Some(ink_left);
             frame.ink_status = Some(ink_status);
+            frame.stack_left = Some(stack_left);
         }
         let entry = match instance.get_typed_func::<i32, i32>(&*store, "user_entrypoint") {
             Ok(entry) => entry,
@@ -304,6 +318,10 @@ impl WasmProgram {
                 };
                 if let Some(HostStop::Exit(code)) = error.downcast_ref::<HostStop>() {
                     return Ending::Status(*code as i32);
+                }
+                let out_of_stack = matches!(stack_left.get(&*store), Val::I32(0));
+                if out_of_stack && status == 0 && error.downcast_ref::<HostStop>().is_none() {
+                    return Ending::Trapped(HaltReason::Trap(Trap::StackOverflow));
                 }
                 Ending::Trapped(classify(&error, status))
             }

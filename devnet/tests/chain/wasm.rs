@@ -265,6 +265,28 @@ fn deep_recursion_overflows_the_stack() {
     assert_eq!(halt_of(&receipt), HaltReason::Trap(Trap::StackOverflow));
 }
 
+/// Recursion `depth` deep through a one-parameter function.
+fn recursion(depth: u32) -> Receipt {
+    run(&format!(
+        r#"(module (memory (export "memory") 1)
+        (func $f (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0))
+            (then (i32.const 0))
+            (else (call $f (i32.sub (local.get 0) (i32.const 1))))))
+        (func (export "user_entrypoint") (param i32) (result i32)
+          (drop (call $f (i32.const {depth}))) (i32.const 0)))"#
+    ))
+}
+
+#[test]
+fn nitros_depth_checker_binds_before_the_interpreter() {
+    // A few words per frame against 22,000: 1,000 calls fit, 10,000 do not
+    // (the interpreter alone would allow 20,000).
+    assert!(recursion(1_000).success);
+    let receipt = recursion(10_000);
+    assert_eq!(halt_of(&receipt), HaltReason::Trap(Trap::StackOverflow));
+}
+
 #[test]
 fn an_access_outside_memory_is_a_trap() {
     let receipt = run(r#"(module (memory (export "memory") 1)
