@@ -93,6 +93,13 @@ fn package(program: Program) -> &'static str {
 fn deploy(wasm_dir: &Path, cached: bool) -> Result<DevnetMarket> {
     let params = validate::validate(&parse(GAS_CONFIG)?)?;
     let mut m = devnet::deploy(&params)?;
+    use_wasm_programs(&mut m, wasm_dir, cached)?;
+    Ok(m)
+}
+
+/// Replaces the six programs of a devnet market by their wasm from
+/// `wasm_dir`, on the wasm backend (state and addresses unchanged).
+pub fn use_wasm_programs(m: &mut DevnetMarket, wasm_dir: &Path, cached: bool) -> Result<()> {
     for (program, address) in m.deployed.clone() {
         let path = wasm_dir.join(format!("{}.wasm", package(program)));
         if !path.exists() {
@@ -104,7 +111,7 @@ fn deploy(wasm_dir: &Path, cached: bool) -> Result<DevnetMarket> {
         let wasm = WasmProgram::from_file(&path).map_err(|e| anyhow!(e))?;
         m.net.set_code(address, wasm.cached(cached));
     }
-    Ok(m)
+    Ok(())
 }
 
 struct Scenario {
