@@ -75,7 +75,7 @@ pub fn run() -> Result<DemoOutcome> {
         metered,
     };
     s.say(match metered {
-        true => "The market runs as the wasm `keel build` wrote (target/keel), metered as Nitro meters it (programs uncached).",
+        true => "The market runs as the wasm `keel build` wrote (target/keel), metered as Nitro meters it (programs uncached; the mock tokens and feeds stay native: their state access is charged, not their execution).",
         false => "The market runs natively: run `keel build` first for wasm and gas figures.",
     });
     s.fund()?;

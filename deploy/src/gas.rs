@@ -5,8 +5,15 @@
 //! # The scenario
 //!
 //! The market of `deploy/markets/gas.toml` (the example market's parameters,
-//! eight listed collaterals) with mock tokens and feeds (native programs:
-//! their own execution is not metered, only their state access). Bob
+//! eight listed collaterals) with keel-mocks' ERC-20 and Chainlink-style
+//! aggregator as the token and feed contracts. By default the mocks run
+//! natively: their state access, logs and calls are charged as on chain,
+//! their execution is not, which stands for EVM tokens and feeds without
+//! their opcode gas (the setting of the Morpho Blue figures beside the
+//! table). `keel gas --wasm-mocks` runs them as wasm too (`keel build`
+//! writes them to `target/keel/mocks`), metered like the market, as on a
+//! chain where the tokens and feeds are these Stylus programs: each token
+//! or feed call then pays that program's start-up and ink. Bob
 //! supplies 600,000 USDC; Dave, Erin and Frank each post 10 WETH (2,000
 //! USDC) and borrow 15,000 USDC (75% LTV); Wendy posts 1,000 of each of the
 //! seven other collaterals (100 USDC each) and 10 WETH. Then every measured
@@ -90,11 +97,44 @@ fn package(program: Program) -> &'static str {
 /// Deploys the scenario's market and replaces its six programs by their
 /// wasm from `wasm_dir` (the deployment itself runs natively: the state is
 /// the same, and deployment gas is not measured).
-fn deploy(wasm_dir: &Path, cached: bool) -> Result<DevnetMarket> {
+fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool) -> Result<DevnetMarket> {
     let params = validate::validate(&parse(GAS_CONFIG)?)?;
     let mut m = devnet::deploy(&params)?;
     use_wasm_programs(&mut m, wasm_dir, cached)?;
+    if wasm_mocks {
+        use_wasm_mocks(&mut m, wasm_dir, cached)?;
+    }
     Ok(m)
+}
+
+/// Replaces the mock tokens and feeds of a devnet market by their wasm
+/// (`target/keel/mocks`, written by `keel build`), so their execution is
+/// metered too (state and addresses unchanged).
+pub fn use_wasm_mocks(m: &mut DevnetMarket, wasm_dir: &Path, cached: bool) -> Result<()> {
+    let dir = crate::build::mocks::mocks_dir(wasm_dir);
+    let load = |name: &str| -> Result<WasmProgram> {
+        let path = dir.join(format!("{name}.wasm"));
+        if !path.exists() {
+            bail!(
+                "{} is missing: run `cargo run -p keel-cli --bin keel -- build` first",
+                path.display()
+            );
+        }
+        Ok(WasmProgram::from_file(&path)
+            .map_err(|e| anyhow!(e))?
+            .cached(cached))
+    };
+    let (token, feed) = (load("keel-mocks-erc20")?, load("keel-mocks-aggregator")?);
+    let externals = m.externals.clone();
+    m.net.set_code(externals.base, token.clone());
+    for collateral in &externals.collaterals {
+        m.net.set_code(collateral.token, token.clone());
+        m.net.set_code(collateral.feed, feed.clone());
+        if collateral.base_feed != Address::ZERO {
+            m.net.set_code(collateral.base_feed, feed.clone());
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the six programs of a devnet market by their wasm from
@@ -260,8 +300,8 @@ fn liquidate(borrower: &str, token: Address) -> IKeelMarket::liquidateCall {
 type Played = (Vec<(&'static str, Receipt)>, Duration);
 
 /// Plays the scenario; returns the measured receipts and their wall time.
-fn play(wasm_dir: &Path, cached: bool) -> Result<Played> {
-    let m = deploy(wasm_dir, cached)?;
+fn play(wasm_dir: &Path, cached: bool, wasm_mocks: bool) -> Result<Played> {
+    let m = deploy(wasm_dir, cached, wasm_mocks)?;
     let mut s = Scenario {
         m,
         eth: 2_000,
@@ -390,11 +430,12 @@ fn check_story(receipts: &[(&'static str, Receipt)]) -> Result<()> {
     Ok(())
 }
 
-/// Runs the scenario uncached and cached. Also returns the wall time of the
-/// measured transactions of both runs (26), for a speed figure.
-pub fn run(wasm_dir: &Path) -> Result<(Vec<OpGas>, Duration)> {
-    let (uncached, first) = play(wasm_dir, false)?;
-    let (cached, second) = play(wasm_dir, true)?;
+/// Runs the scenario uncached and cached (`wasm_mocks`: the tokens and
+/// feeds as wasm too). Also returns the wall time of the measured
+/// transactions of both runs (26), for a speed figure.
+pub fn run(wasm_dir: &Path, wasm_mocks: bool) -> Result<(Vec<OpGas>, Duration)> {
+    let (uncached, first) = play(wasm_dir, false, wasm_mocks)?;
+    let (cached, second) = play(wasm_dir, true, wasm_mocks)?;
     let elapsed = first + second;
     let ops = uncached
         .into_iter()
@@ -407,7 +448,10 @@ pub fn run(wasm_dir: &Path) -> Result<(Vec<OpGas>, Duration)> {
                 .programs
                 .iter()
                 .map(|entry| {
-                    let short = entry.name.trim_start_matches("keel-market-");
+                    let short = entry
+                        .name
+                        .trim_start_matches("keel-market-")
+                        .trim_start_matches("keel-mocks-");
                     match entry.cached {
                         true => format!("{short} (cached)"),
                         false => short.to_string(),

@@ -12,7 +12,7 @@ use keel_devnet::WasmProgram;
 #[test]
 fn scenario_runs_and_matches_the_snapshot() {
     let (wasm_dir, snapshot_path) = gas::default_paths().unwrap();
-    let (ops, _) = gas::run(&wasm_dir).unwrap();
+    let (ops, _) = gas::run(&wasm_dir, false).unwrap();
     assert_eq!(ops.len(), 13);
     for op in &ops {
         let (uncached, cached) = (&op.uncached, &op.cached);
@@ -70,5 +70,37 @@ fn build_estimate_is_what_the_wasm_backend_charges() {
             "{package}"
         );
         assert_eq!(u64::from(program.costs().init_cost), estimate.init_cost);
+    }
+}
+
+#[test]
+fn wasm_mocks_add_their_start_up_and_ink() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    let (native, _) = gas::run(&wasm_dir, false).unwrap();
+    let (wasm, _) = gas::run(&wasm_dir, true).unwrap();
+    for (native, wasm) in native.iter().zip(&wasm) {
+        assert_eq!(native.name, wasm.name);
+        let calls_a_mock = wasm
+            .programs
+            .iter()
+            .any(|p| p.starts_with("erc20") || p.starts_with("aggregator"));
+        assert_eq!(
+            calls_a_mock,
+            native.name != "accrueInterest",
+            "{}",
+            wasm.name
+        );
+        if calls_a_mock {
+            assert!(
+                wasm.uncached.startup > native.uncached.startup,
+                "{}",
+                wasm.name
+            );
+            assert!(wasm.uncached.total > native.uncached.total, "{}", wasm.name);
+        }
+        // The mocks' state access is charged either way; as wasm they add
+        // only the storage cache's fees and the EVM API gas of their loads.
+        let extra = wasm.uncached.storage - native.uncached.storage;
+        assert!(extra < 1_000, "{}: {extra}", wasm.name);
     }
 }
