@@ -51,6 +51,8 @@ pub struct Instrumented {
     pub wasm: Vec<u8>,
     /// Its activation measurements (of the original module).
     pub costs: ActivationCosts,
+    /// The depth checker's frame size of each defined function, in words.
+    pub frame_sizes: Vec<u32>,
 }
 
 /// The shape of a module, read before rewriting it.
@@ -217,6 +219,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Instrumented, String> {
         },
         type_params: shape.type_params,
         needs_global_section: !shape.has_global_section,
+        frame_sizes: Vec::new(),
         error: None,
     };
     let mut module = wasm_encoder::Module::new();
@@ -228,6 +231,7 @@ pub fn instrument(wasm: &[u8]) -> Result<Instrumented, String> {
     Ok(Instrumented {
         wasm: module.finish(),
         costs,
+        frame_sizes: meter.frame_sizes,
     })
 }
 
@@ -241,6 +245,7 @@ struct Meter {
     pay_func: Option<u32>,
     type_params: Vec<u64>,
     needs_global_section: bool,
+    frame_sizes: Vec<u32>,
     error: Option<String>,
 }
 
@@ -397,7 +402,10 @@ impl Meter {
             funcs: &self.func_types,
         };
         let size = match depth::frame_size(&ops, locals, &sigs) {
-            Ok(size) => size as i32,
+            Ok(size) => {
+                self.frame_sizes.push(size);
+                size as i32
+            }
             Err(error) => {
                 self.error.get_or_insert(error);
                 return ops;
@@ -562,6 +570,30 @@ mod tests {
         assert_eq!(out.costs.cached_init_cost as u64, cached);
         assert_eq!(out.costs.init_cost as u64, init);
         assert_eq!(out.costs.footprint, 1);
+    }
+
+    #[test]
+    fn frame_sizes_match_nitros_depth_test() {
+        // Nitro's `crates/stylus/tests/depth.wat` (its import renamed into
+        // vm_hooks): `recurse` holds at most 3 values at once, has 2 locals,
+        // plus 4: 9 words, as Nitro's `test_depth` expects. The meter's
+        // header (2 values) never exceeds that. The entrypoint: the header's
+        // 2 values, no locals, plus 4.
+        let wasm = wat(r#"(module
+            (import "vm_hooks" "exit_early" (func (param i32)))
+            (memory 0 0)
+            (export "memory" (memory 0))
+            (global $depth (export "depth") (mut i32) (i32.const 0))
+            (func $recurse (export "recurse") (param $ignored i64) (local f32 f64)
+                local.get $ignored
+                global.get $depth
+                i32.const 1
+                i32.add
+                global.set $depth
+                call $recurse)
+            (func (export "user_entrypoint") (param $args_len i32) (result i32)
+                (i32.const 0)))"#);
+        assert_eq!(instrument(&wasm).unwrap().frame_sizes, [9, 6]);
     }
 
     #[test]
