@@ -29,6 +29,7 @@ struct Compiled {
     module: Module,
     linker: Linker<Frame>,
     costs: ActivationCosts,
+    frame_sizes: Vec<u32>,
 }
 
 /// A processed Stylus program (the bytes `keel build` writes and Nitro
@@ -88,6 +89,7 @@ impl WasmProgram {
                 module,
                 linker,
                 costs: instrumented.costs,
+                frame_sizes: instrumented.frame_sizes,
             }),
             cached: false,
         })
@@ -114,6 +116,12 @@ impl WasmProgram {
     /// What activation would store for the program.
     pub fn costs(&self) -> ActivationCosts {
         self.compiled.costs
+    }
+
+    /// The stack frame Nitro's depth checker charges for each defined
+    /// function, in words (of the 22,000 each instance has).
+    pub fn frame_sizes(&self) -> &[u32] {
+        &self.compiled.frame_sizes
     }
 
     /// Start-up gas of a call, cached or not (memory pages not included).
