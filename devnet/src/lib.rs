@@ -137,5 +137,5 @@ pub use gas::{Charge, GasEntry, GasReport, StoreKind};
 pub use host::FrameHost;
 pub use outcome::{assert_revert, expect_error, Log, Receipt, Revert};
 pub use program::{native, NativeProgram, Program, Status};
-pub use wasm::{GasBreakdown, Trap, WasmProgram};
+pub use wasm::{FunctionInk, GasBreakdown, Trap, WasmProgram};
 pub use world::BlockEnv;

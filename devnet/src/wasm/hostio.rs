@@ -110,8 +110,14 @@ fn set_meter(ctx: &mut Ctx, ink: u64, status: i32) {
     let _ = status_global.set(&mut *ctx, Val::I32(status));
 }
 
-/// `MeteredMachine::buy_ink`: out of ink exhausts the meter and traps.
+/// `MeteredMachine::buy_ink` for a hostio's own price.
 fn buy_ink(ctx: &mut Ctx, ink: u64) -> HostResult<()> {
+    ctx.data_mut().hostio_ink = ctx.data().hostio_ink.saturating_add(ink);
+    burn_ink(ctx, ink)
+}
+
+/// `MeteredMachine::buy_ink`: out of ink exhausts the meter and traps.
+fn burn_ink(ctx: &mut Ctx, ink: u64) -> HostResult<()> {
     let (left, status) = meter(ctx);
     if status != 0 || left < ink {
         set_meter(ctx, 0, 1);
@@ -134,7 +140,7 @@ fn require_gas(ctx: &mut Ctx, gas: u64) -> HostResult<()> {
 /// `GasMeteredMachine::buy_gas`, counted as EVM gas of the frame.
 fn buy_gas(ctx: &mut Ctx, gas: u64) -> HostResult<()> {
     ctx.data_mut().evm_gas = ctx.data().evm_gas.saturating_add(gas);
-    buy_ink(ctx, gas.saturating_mul(pricing::INK_PER_GAS))
+    burn_ink(ctx, gas.saturating_mul(pricing::INK_PER_GAS))
 }
 
 fn gas_left(ctx: &mut Ctx) -> HostResult<u64> {

@@ -198,8 +198,20 @@ fn activation_costs(shape: &Shape, wasm_len: u64) -> Result<ActivationCosts, Str
     })
 }
 
+/// Export name prefix of the profiling counters: `keel_ink_<i>` holds the
+/// ink of the blocks of the `i`-th defined function.
+pub const PROFILE_PREFIX: &str = "keel_ink_";
+
 /// Instruments `wasm` (a processed Stylus program) for metered execution.
+#[cfg(test)]
 pub fn instrument(wasm: &[u8]) -> Result<Instrumented, String> {
+    instrument_with(wasm, false)
+}
+
+/// [`instrument`], and with `profile` a counter per defined function that
+/// each block header adds its ink to (the counters are not metered and do
+/// not change the ink charged).
+pub fn instrument_with(wasm: &[u8], profile: bool) -> Result<Instrumented, String> {
     let shape = read_shape(wasm)?;
     let costs = activation_costs(&shape, wasm.len() as u64)?;
     let first_new = shape.imported_globals + shape.defined_globals;
@@ -221,6 +233,11 @@ pub fn instrument(wasm: &[u8]) -> Result<Instrumented, String> {
         needs_global_section: !shape.has_global_section,
         frame_sizes: Vec::new(),
         error: None,
+        profile: profile.then_some(Profile {
+            first: first_new + 4,
+            funcs: shape.funcs as u32,
+            current: 0,
+        }),
     };
     let mut module = wasm_encoder::Module::new();
     let result = meter.parse_core_module(&mut module, Parser::new(0), wasm);
@@ -247,6 +264,14 @@ struct Meter {
     needs_global_section: bool,
     frame_sizes: Vec<u32>,
     error: Option<String>,
+    profile: Option<Profile>,
+}
+
+/// The profiling counters: one global per defined function from `first`.
+struct Profile {
+    first: u32,
+    funcs: u32,
+    current: u32,
 }
 
 /// Position of a section in a module (binary format order).
@@ -280,6 +305,11 @@ impl Meter {
         globals.global(global(ValType::I32, true), &ConstExpr::i32_const(0));
         globals.global(global(ValType::I32, true), &ConstExpr::i32_const(0));
         globals.global(global(ValType::I32, true), &ConstExpr::i32_const(0));
+        if let Some(profile) = &self.profile {
+            for _ in 0..profile.funcs {
+                globals.global(global(ValType::I64, true), &ConstExpr::i64_const(0));
+            }
+        }
     }
 
     /// Nitro's ink meter (`meter.rs`): before each basic block, a check and
@@ -322,6 +352,15 @@ impl Meter {
                         global_index: self.ink,
                     },
                 ]);
+                if let Some(profile) = &self.profile {
+                    let global_index = profile.first + profile.current;
+                    out.extend([
+                        Operator::GlobalGet { global_index },
+                        Operator::I64Const { value },
+                        Operator::I64Add,
+                        Operator::GlobalSet { global_index },
+                    ]);
+                }
                 out.append(&mut block);
                 cost = 0;
             }
@@ -510,6 +549,12 @@ impl Reencode for Meter {
         exports.export(INK_LEFT, ExportKind::Global, self.ink);
         exports.export(INK_STATUS, ExportKind::Global, self.status);
         exports.export(STACK_LEFT, ExportKind::Global, self.depth);
+        if let Some(profile) = &self.profile {
+            for index in 0..profile.funcs {
+                let name = format!("{PROFILE_PREFIX}{index}");
+                exports.export(&name, ExportKind::Global, profile.first + index);
+            }
+        }
         Ok(())
     }
 
@@ -536,6 +581,9 @@ impl Reencode for Meter {
             function.instruction(&RoundtripReencoder.instruction(op)?);
         }
         code.function(&function);
+        if let Some(profile) = &mut self.profile {
+            profile.current += 1;
+        }
         Ok(())
     }
 }

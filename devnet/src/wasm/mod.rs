@@ -93,7 +93,7 @@ use alloy_primitives::{Address, B256};
 
 use crate::gas::{Charge, GasReport};
 
-pub use instrument::ActivationCosts;
+pub use instrument::{ActivationCosts, PROFILE_PREFIX};
 pub use program::WasmProgram;
 
 /// Why a wasm frame trapped.
@@ -163,6 +163,22 @@ pub struct ExecutionGas {
     pub call_extra: u64,
     /// Wasm programs started, in order.
     pub programs: Vec<ProgramEntry>,
+    /// Ink per function of profiled programs ([`WasmProgram::profiled`]),
+    /// one entry per frame and function that used ink.
+    pub profile: Vec<FunctionInk>,
+}
+
+/// Ink a function of a profiled program used in one frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionInk {
+    /// The program.
+    pub program: String,
+    /// The function index (imports first); `None` for the hostios' ink.
+    pub function: Option<u32>,
+    /// Its name, when the program has names ([`WasmProgram::with_names`]).
+    pub name: Option<String>,
+    /// Ink of its basic blocks (or of the hostios).
+    pub ink: u64,
 }
 
 /// A transaction's gas, split.

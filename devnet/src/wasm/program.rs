@@ -30,6 +30,10 @@ struct Compiled {
     linker: Linker<Frame>,
     costs: ActivationCosts,
     frame_sizes: Vec<u32>,
+    /// Whether the module carries the profiling counters.
+    profiled: bool,
+    /// Imported functions (function indices of defined functions follow).
+    imported_funcs: u32,
 }
 
 /// A processed Stylus program (the bytes `keel build` writes and Nitro
@@ -39,6 +43,7 @@ struct Compiled {
 pub struct WasmProgram {
     compiled: Rc<Compiled>,
     cached: bool,
+    names: Option<Rc<BTreeMap<u32, String>>>,
 }
 
 impl std::fmt::Debug for WasmProgram {
@@ -58,8 +63,12 @@ impl WasmProgram {
     /// function, more than 128 initial pages, unsupported bulk-memory or
     /// table instructions, invalid wasm.
     pub fn new(name: impl Into<String>, wasm: &[u8]) -> Result<Self, String> {
-        let name = name.into();
-        let instrumented = instrument::instrument(wasm).map_err(|e| format!("{name}: {e}"))?;
+        Self::compile(name.into(), wasm, false)
+    }
+
+    fn compile(name: String, wasm: &[u8], profiled: bool) -> Result<Self, String> {
+        let instrumented =
+            instrument::instrument_with(wasm, profiled).map_err(|e| format!("{name}: {e}"))?;
         let mut config = Config::default();
         config.wasm_multi_value(false);
         // Room beyond Nitro's own depth limit (22,000 words, at least 4 per
@@ -80,6 +89,10 @@ impl WasmProgram {
         let mut linker = Linker::new(&engine);
         hostio::define(&mut linker).map_err(|e| format!("{name}: {e}"))?;
         let code: Bytes = [STYLUS_PREFIX.as_slice(), wasm].concat().into();
+        let imported_funcs = module
+            .imports()
+            .filter(|import| matches!(import.ty(), wasmi::ExternType::Func(_)))
+            .count() as u32;
         Ok(Self {
             compiled: Rc::new(Compiled {
                 code_hash: keccak256(&code),
@@ -90,8 +103,11 @@ impl WasmProgram {
                 linker,
                 costs: instrumented.costs,
                 frame_sizes: instrumented.frame_sizes,
+                profiled,
+                imported_funcs,
             }),
             cached: false,
+            names: None,
         })
     }
 
@@ -110,6 +126,40 @@ impl WasmProgram {
     /// call then pays the cached start-up only.
     pub fn cached(mut self, cached: bool) -> Self {
         self.cached = cached;
+        self
+    }
+
+    /// The same program with a profiling counter per function: each frame
+    /// records the ink of every function (and of its hostios) in
+    /// [`super::ExecutionGas::profile`]. The ink charged does not change.
+    pub fn profiled(&self) -> Result<Self, String> {
+        let wasm = &self.compiled.code[STYLUS_PREFIX.len()..];
+        let mut program = Self::compile(self.compiled.name.clone(), wasm, true)?;
+        program.cached = self.cached;
+        program.names = self.names.clone();
+        Ok(program)
+    }
+
+    /// Names the program's functions from the `name` section of `wasm`, a
+    /// build of the same code that keeps names (same function indices).
+    pub fn with_names(mut self, wasm: &[u8]) -> Self {
+        let mut names = BTreeMap::new();
+        for payload in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
+            let wasmparser::Payload::CustomSection(section) = payload else {
+                continue;
+            };
+            let wasmparser::KnownCustom::Name(reader) = section.as_known() else {
+                continue;
+            };
+            for name in reader.flatten() {
+                if let wasmparser::Name::Function(map) = name {
+                    for naming in map.into_iter().flatten() {
+                        names.insert(naming.index, naming.name.to_string());
+                    }
+                }
+            }
+        }
+        self.names = Some(Rc::new(names));
         self
     }
 
@@ -158,7 +208,10 @@ pub(crate) struct Frame {
     pub(crate) writes: usize,
     /// EVM gas bought by hostios (storage, calls, logs, memory growth).
     pub(crate) evm_gas: u64,
+    /// Ink bought by hostios for themselves (not for EVM gas).
+    pub(crate) hostio_ink: u64,
     pub(crate) return_data: Vec<u8>,
+    pub(crate) instance: Option<wasmi::Instance>,
 }
 
 /// How a frame's execution ended.
@@ -237,12 +290,17 @@ impl Program for WasmProgram {
             reads: 0,
             writes: 0,
             evm_gas: 0,
+            hostio_ink: 0,
             return_data: Vec::new(),
+            instance: None,
         };
         let mut store = Store::new(&self.compiled.engine, frame);
         let ending = self.run(&mut store, ink, message.data.len());
         let frame_evm_gas = store.data().evm_gas;
         let ink_left = read_ink(&store);
+        if self.compiled.profiled {
+            self.record_profile(&store);
+        }
 
         let (status, gas_left) = match ending {
             Ending::Status(code) => {
@@ -277,6 +335,42 @@ impl Program for WasmProgram {
 }
 
 impl WasmProgram {
+    /// Adds the frame's ink per function to the transaction's profile.
+    fn record_profile(&self, store: &Store<Frame>) {
+        let Some(instance) = store.data().instance else {
+            return;
+        };
+        let name = &self.compiled.name;
+        let mut entries = Vec::new();
+        for index in 0.. {
+            let export = format!("{}{index}", instrument::PROFILE_PREFIX);
+            let Some(global) = instance.get_global(store, &export) else {
+                break;
+            };
+            let Val::I64(ink) = global.get(store) else {
+                continue;
+            };
+            if ink != 0 {
+                let function = self.compiled.imported_funcs + index;
+                let names = self.names.as_ref();
+                entries.push(super::FunctionInk {
+                    program: name.clone(),
+                    function: Some(function),
+                    name: names.and_then(|names| names.get(&function).cloned()),
+                    ink: ink as u64,
+                });
+            }
+        }
+        entries.push(super::FunctionInk {
+            program: name.clone(),
+            function: None,
+            name: Some("(hostios)".into()),
+            ink: store.data().hostio_ink,
+        });
+        let mut state = store.data().world.borrow_mut();
+        state.tx_gas_mut().execution.profile.extend(entries);
+    }
+
     /// Instantiates the program in `store`, fills its ink and runs
     /// `user_entrypoint(len)`.
     fn run(&self, store: &mut Store<Frame>, ink: u64, len: usize) -> Ending {
@@ -309,6 +403,7 @@ impl WasmProgram {
             frame.ink_left = Some(ink_left);
             frame.ink_status = Some(ink_status);
             frame.stack_left = Some(stack_left);
+            frame.instance = Some(instance);
         }
         let entry = match instance.get_typed_func::<i32, i32>(&*store, "user_entrypoint") {
             Ok(entry) => entry,

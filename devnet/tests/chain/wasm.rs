@@ -114,6 +114,54 @@ fn a_loop_pays_per_iteration() {
 }
 
 #[test]
+fn a_profile_attributes_ink_to_functions_by_name() {
+    let text = format!(
+        r#"(module {HOOKS} (memory (export "memory") 1)
+        (func $spin (local i32)
+          i32.const 100
+          local.set 0
+          loop
+            local.get 0
+            i32.const 1
+            i32.sub
+            local.tee 0
+            br_if 0
+          end)
+        (func $main (export "user_entrypoint") (param i32) (result i32)
+          (call $read_args (i32.const 0))
+          (call $spin)
+          i32.const 0))"#
+    );
+    let wasm = wat::parse_str(&text).unwrap();
+    let plain = WasmProgram::new("spin", &wasm).unwrap();
+    let profiled = plain.profiled().unwrap().with_names(&wasm);
+    let mut devnet = Devnet::new();
+    let address = devnet.deploy(alice(), plain);
+    let unprofiled = devnet.transact(alice(), address, U256::ZERO, &[]);
+    devnet.set_code(address, profiled);
+    let receipt = devnet.transact(alice(), address, U256::ZERO, &[]);
+    // Profiling does not change what is charged.
+    assert_eq!(receipt.gas.breakdown(), unprofiled.gas.breakdown());
+    let profile = &receipt.gas.execution.profile;
+    let ink_of = |name: &str| {
+        profile
+            .iter()
+            .find(|entry| entry.name.as_deref() == Some(name))
+            .map(|entry| entry.ink)
+    };
+    // $spin: [i32.const, local.set, loop], 100 bodies, [end], [end].
+    let spin = (212 + 2_450) + 100 * (986 + 2_450) + 2 * (1 + 2_450);
+    assert_eq!(ink_of("spin"), Some(spin));
+    // $main: [i32.const, call], [call], [i32.const, end]; read_args' ink.
+    assert_eq!(
+        ink_of("main"),
+        Some((3_801 + 2_450) + (3_800 + 2_450) + (2 + 2_450))
+    );
+    assert_eq!(ink_of("(hostios)"), Some(8_400 + 5_040));
+    assert_eq!(profile[0].function, Some(9), "after the nine imports");
+}
+
+#[test]
 fn storage_logs_and_return_data_are_priced_as_nitro_does() {
     let counter = counter();
     let startup = counter.startup_gas(false);
