@@ -97,10 +97,19 @@ fn package(program: Program) -> &'static str {
 /// Deploys the scenario's market and replaces its six programs by their
 /// wasm from `wasm_dir` (the deployment itself runs natively: the state is
 /// the same, and deployment gas is not measured).
-fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool) -> Result<DevnetMarket> {
+fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Result<DevnetMarket> {
     let params = validate::validate(&parse(GAS_CONFIG)?)?;
     let mut m = devnet::deploy(&params)?;
     use_wasm_programs(&mut m, wasm_dir, cached)?;
+    if profiled {
+        for (program, address) in m.deployed.clone() {
+            let path = wasm_dir.join(format!("{}.wasm", package(program)));
+            let wasm = WasmProgram::from_file(&path)
+                .and_then(|p| p.profiled())
+                .map_err(|e| anyhow!(e))?;
+            m.net.set_code(address, wasm.cached(cached));
+        }
+    }
     if wasm_mocks {
         use_wasm_mocks(&mut m, wasm_dir, cached)?;
     }
@@ -300,8 +309,8 @@ fn liquidate(borrower: &str, token: Address) -> IKeelMarket::liquidateCall {
 type Played = (Vec<(&'static str, Receipt)>, Duration);
 
 /// Plays the scenario; returns the measured receipts and their wall time.
-fn play(wasm_dir: &Path, cached: bool, wasm_mocks: bool) -> Result<Played> {
-    let m = deploy(wasm_dir, cached, wasm_mocks)?;
+fn play(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Result<Played> {
+    let m = deploy(wasm_dir, cached, wasm_mocks, profiled)?;
     let mut s = Scenario {
         m,
         eth: 2_000,
@@ -434,8 +443,8 @@ fn check_story(receipts: &[(&'static str, Receipt)]) -> Result<()> {
 /// feeds as wasm too). Also returns the wall time of the measured
 /// transactions of both runs (26), for a speed figure.
 pub fn run(wasm_dir: &Path, wasm_mocks: bool) -> Result<(Vec<OpGas>, Duration)> {
-    let (uncached, first) = play(wasm_dir, false, wasm_mocks)?;
-    let (cached, second) = play(wasm_dir, true, wasm_mocks)?;
+    let (uncached, first) = play(wasm_dir, false, wasm_mocks, false)?;
+    let (cached, second) = play(wasm_dir, true, wasm_mocks, false)?;
     let elapsed = first + second;
     let ops = uncached
         .into_iter()
@@ -463,6 +472,74 @@ pub fn run(wasm_dir: &Path, wasm_mocks: bool) -> Result<(Vec<OpGas>, Duration)> 
         })
         .collect();
     Ok((ops, elapsed))
+}
+
+/// The profile of one operation of the scenario (programs uncached, mocks
+/// native): its split, the programs entered, the 20 functions with the most
+/// ink (by index: the deployable build keeps no names, and a build that
+/// keeps them links a different set of functions, so its names would not
+/// match), the hostios' ink, and each storage slot read and written with
+/// its price.
+pub fn profile(wasm_dir: &Path, operation: &str) -> Result<String> {
+    let (receipts, _) = play(wasm_dir, false, false, true)?;
+    let Some((name, receipt)) = receipts.iter().find(|(name, _)| *name == operation) else {
+        let names: Vec<&str> = receipts.iter().map(|(name, _)| *name).collect();
+        bail!(
+            "no operation {operation:?}; the scenario's: {}",
+            names.join(", ")
+        );
+    };
+    let g = receipt.gas.breakdown();
+    let mut out = format!(
+        "{name}: {} gas = intrinsic {} + start-up {} + ink {} + storage {} + calls {} + logs {} + memory {} - refund {}\n",
+        g.total, g.intrinsic, g.startup, g.ink, g.storage, g.calls, g.logs, g.memory, g.refund
+    );
+    out.push_str("\nprograms started:\n");
+    for entry in &receipt.gas.execution.programs {
+        out.push_str(&format!(
+            "  {:<28} start-up {:>6}{}\n",
+            entry.name,
+            entry.startup,
+            if entry.cached { " (cached)" } else { "" }
+        ));
+    }
+    // Ink per function over the transaction's frames.
+    let mut per_function: std::collections::BTreeMap<(String, Option<u32>), (Option<String>, u64)> =
+        std::collections::BTreeMap::new();
+    for entry in &receipt.gas.execution.profile {
+        let slot = per_function
+            .entry((entry.program.clone(), entry.function))
+            .or_insert((entry.name.clone(), 0));
+        slot.1 += entry.ink;
+    }
+    let mut ranked: Vec<_> = per_function.into_iter().collect();
+    ranked.sort_by_key(|(_, (_, ink))| std::cmp::Reverse(*ink));
+    let total_ink: u64 = ranked.iter().map(|(_, (_, ink))| ink).sum();
+    out.push_str(&format!(
+        "\nink by function (top 20 of {}; all: {} gas):\n",
+        ranked.len(),
+        total_ink / 10_000
+    ));
+    for ((program, function), (fname, ink)) in ranked.iter().take(20) {
+        let label = match (fname, function) {
+            (Some(fname), _) => fname.clone(),
+            (None, Some(index)) => format!("function {index}"),
+            (None, None) => "(hostios)".into(),
+        };
+        let short = program.trim_start_matches("keel-market-");
+        out.push_str(&format!("  {:>8} gas  {short:<12} {label}\n", ink / 10_000));
+    }
+    out.push_str("\nstorage (address, slot, access, gas):\n");
+    for entry in &receipt.gas.entries {
+        let Some(slot) = entry.slot else {
+            continue;
+        };
+        out.push_str(&format!(
+            "  {} {slot:#066x} {:?} {}\n",
+            entry.address, entry.charge, entry.gas
+        ));
+    }
+    Ok(out)
 }
 
 /// Whole-transaction figures of other lending protocols for the same

@@ -62,6 +62,11 @@ enum Command {
         /// mocks).
         #[arg(long, conflicts_with = "check")]
         wasm_mocks: bool,
+        /// Profile one operation (e.g. "borrow"): ink per function (top 20,
+        /// by function index), the hostios' ink, and every storage slot read
+        /// and written with its price.
+        #[arg(long, value_name = "OPERATION", conflicts_with_all = ["check", "wasm_mocks"])]
+        profile: Option<String>,
     },
     /// Deploy the market described by a configuration file (see
     /// deploy/markets/example.toml). Every parameter is validated first and
@@ -140,8 +145,16 @@ fn main() -> Result<()> {
             print!("{}", keel_cli::demo::run()?.text);
             Ok(())
         }
-        Command::Gas { check, wasm_mocks } => {
+        Command::Gas {
+            check,
+            wasm_mocks,
+            profile,
+        } => {
             let (wasm_dir, snapshot_path) = keel_cli::gas::default_paths()?;
+            if let Some(operation) = profile {
+                print!("{}", keel_cli::gas::profile(&wasm_dir, &operation)?);
+                return Ok(());
+            }
             let (ops, elapsed) = keel_cli::gas::run(&wasm_dir, wasm_mocks)?;
             print!("{}", keel_cli::gas::render(&ops));
             let count = 2 * ops.len() as u128;

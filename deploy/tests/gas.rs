@@ -104,3 +104,16 @@ fn wasm_mocks_add_their_start_up_and_ink() {
         assert!(extra < 1_000, "{}: {extra}", wasm.name);
     }
 }
+
+#[test]
+fn profile_shows_functions_hostios_and_slots() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    let text = gas::profile(&wasm_dir, "borrow").unwrap();
+    assert!(text.starts_with("borrow: "), "{text}");
+    assert!(text.contains("keel-market-core") && text.contains("keel-market-borrow"));
+    assert!(text.contains("ink by function (top 20 of"));
+    assert!(text.contains("(hostios)"));
+    assert!(text.contains("Load { cold: true } 2100"));
+    let error = gas::profile(&wasm_dir, "nothing").unwrap_err().to_string();
+    assert!(error.contains("no operation"), "{error}");
+}

@@ -37,6 +37,7 @@ pub fn build_mocks(ws: &Workspace) -> Result<()> {
             .args(["-p", "keel-mocks", "--features", feature])
             .arg("--target-dir")
             .arg(&ws.target_dir)
+            .env("CARGO_INCREMENTAL", "0")
             .status()
             .context("running cargo build")?;
         if !status.success() {
