@@ -30,6 +30,7 @@ interface IKeelMarket {
     error InsufficientReserves(uint256 requested, uint256 reserves);
     error InsufficientSupplyShares(uint256 requested, uint256 balance);
     error InvalidAnswerBand(address feed, uint128 minAnswer, uint128 maxAnswer);
+    error InvalidCalldata(bytes4 selector);
     error LiquidationArithmetic(uint8 reason);
     error LiquidationFeeOutOfBounds(uint256 feeWad, uint256 maxFeeWad);
     error LiquidationLeavesDust(uint256 fullRepayAssets);
@@ -40,6 +41,7 @@ interface IKeelMarket {
     error ModuleCalledDirectly();
     error NoDebt();
     error NotAContract(address account);
+    error NotPayable();
     error OptimalUtilisationOutOfBounds(uint256 value, uint256 min, uint256 max);
     error ParameterOutOfBounds(uint8 parameter, uint256 value, uint256 min, uint256 max);
     error PositionHealthy(uint256 healthFactorWad);
@@ -59,6 +61,7 @@ interface IKeelMarket {
     error ThresholdWithBonusNotBelowOne(uint256 liquidationThresholdWad, uint256 bonusWad);
     error TokenTransferFailed(address token, address from, address to, uint256 amount);
     error TooManyCollaterals();
+    error TransferAmountMismatch(address token, uint256 expected, uint256 received);
     error Unauthorized(address caller);
     error UnknownCollateral(address token);
     error UnknownSelector(bytes4 selector);

@@ -134,6 +134,7 @@ mod testing;
 
 pub use accrual::{
     accrue, borrow_rate_per_second, supply_rate_per_second, Accrual, InterestConfig,
+    MAX_ACCRUED_TOTAL,
 };
 pub use error::{
     AmountExceedsU128, AmountRoundsToZero, BorrowCapExceeded, DebtError, DebtMathError,

@@ -69,6 +69,7 @@ extern crate alloc;
 
 mod admin;
 mod collaterals;
+pub mod entry;
 mod error_abi;
 pub mod errors;
 mod guard;

@@ -166,7 +166,7 @@ pub fn module_for(selector: [u8; 4]) -> Option<Module> {
 }
 
 /// The first four bytes of `calldata`, zero-padded when shorter.
-fn selector_of(calldata: &[u8]) -> [u8; 4] {
+pub(crate) fn selector_of(calldata: &[u8]) -> [u8; 4] {
     let mut selector = [0u8; 4];
     for (slot, byte) in selector.iter_mut().zip(calldata) {
         *slot = *byte;

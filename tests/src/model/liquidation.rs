@@ -203,7 +203,7 @@ impl Model {
         seized: &BigUint,
     ) -> Expected<Liquidated> {
         self.transaction(|m, r| {
-            m.accrue(r);
+            m.accrue();
             let context = m.context(parties.borrower, index);
             for reason in context.refusals(max_repay) {
                 r.reject_if(true, reason);

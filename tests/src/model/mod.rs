@@ -35,7 +35,7 @@ use num_traits::Zero;
 
 pub use collateral::Valuation;
 pub use interest::{
-    assert_within_exact_compounding, growth_wad_down, RateModel, Totals,
+    assert_within_exact_compounding, growth_wad_down, max_accrued_total, RateModel, Totals,
     MAX_BORROW_RATE_PER_SECOND, MAX_RESERVE_FACTOR, SECONDS_PER_YEAR,
 };
 pub use lending::Moved;
@@ -366,9 +366,7 @@ impl Model {
     /// The totals with interest accrued to now (as the views show them).
     pub fn accrued_totals(&self) -> Totals {
         let mut totals = self.totals.clone();
-        // An overflowing accrual leaves the totals as they are; the views
-        // then revert and the comparison reports it.
-        let _ = totals.accrue(&self.rate_model, self.reserve_factor, self.now);
+        totals.accrue(&self.rate_model, self.reserve_factor, self.now);
         totals
     }
 
@@ -388,12 +386,10 @@ impl Model {
         }
     }
 
-    /// Accrues interest (inside a transaction).
-    fn accrue(&mut self, rejections: &mut Rejections) {
-        let accrued = self
-            .totals
+    /// Accrues interest (saturating, so it never rejects).
+    fn accrue(&mut self) {
+        self.totals
             .accrue(&self.rate_model, self.reserve_factor, self.now);
-        rejections.reject_if(accrued.is_err(), Reject::DebtMathError);
     }
 
     /// Moves `amount` of `token`; a short balance fails the market's token call.

@@ -16,10 +16,11 @@ use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
 #[storage]
-#[entrypoint]
 pub struct KeelCollateralsModule {
     market: KeelMarket,
 }
+
+keel_market::keel_program!(KeelCollateralsModule);
 
 #[public]
 impl KeelCollateralsModule {

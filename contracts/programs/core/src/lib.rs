@@ -21,10 +21,11 @@ use stylus_sdk::ArbResult;
 
 /// The program's storage: the market's.
 #[storage]
-#[entrypoint]
 pub struct KeelMarketCore {
     market: KeelMarket,
 }
+
+keel_market::keel_program!(KeelMarketCore);
 
 #[public]
 impl KeelMarketCore {

@@ -17,10 +17,11 @@ use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
 #[storage]
-#[entrypoint]
 pub struct KeelGovernanceModule {
     market: KeelMarket,
 }
+
+keel_market::keel_program!(KeelGovernanceModule);
 
 #[public]
 impl KeelGovernanceModule {

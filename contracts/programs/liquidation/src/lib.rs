@@ -16,10 +16,11 @@ use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
 #[storage]
-#[entrypoint]
 pub struct KeelLiquidationModule {
     market: KeelMarket,
 }
+
+keel_market::keel_program!(KeelLiquidationModule);
 
 #[public]
 impl KeelLiquidationModule {

@@ -19,10 +19,11 @@ use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
 #[storage]
-#[entrypoint]
 pub struct KeelViewsModule {
     market: KeelMarket,
 }
+
+keel_market::keel_program!(KeelViewsModule);
 
 #[public]
 impl KeelViewsModule {
