@@ -31,8 +31,12 @@ pub struct DevnetMarket {
 fn native_program(program: Program) -> NativeProgram {
     match program {
         Program::Borrow => native_entry("KeelBorrowModule", keel_market_borrow::entry),
-        Program::Liquidation => native_entry("KeelLiquidationModule", keel_market_liquidation::entry),
-        Program::Collaterals => native_entry("KeelCollateralsModule", keel_market_collaterals::entry),
+        Program::Liquidation => {
+            native_entry("KeelLiquidationModule", keel_market_liquidation::entry)
+        }
+        Program::Collaterals => {
+            native_entry("KeelCollateralsModule", keel_market_collaterals::entry)
+        }
         Program::Governance => native_entry("KeelGovernanceModule", keel_market_governance::entry),
         Program::Views => native_entry("KeelViewsModule", keel_market_views::entry),
         Program::Core => native_entry("KeelMarketCore", keel_market_core::entry),

@@ -9,6 +9,7 @@
 //! with a base token, two collaterals, their feeds and funded, approving
 //! actors.
 
+pub mod calldata;
 pub mod model;
 
 use alloy_primitives::{Address, I256, U256};
@@ -34,9 +35,9 @@ sol! {
 // The market's own errors and its events, from the contract crate itself, so
 // a signature cannot drift between the contract and its tests.
 pub use keel_market::errors::{
-    ActionPaused, CollateralAlreadyListed, LiquidationPaused, NotAContract, ParameterOutOfBounds,
-    Reentrancy, TokenTransferFailed, TooManyCollaterals, Unauthorized, UnknownCollateral,
-    ZeroAddress,
+    ActionPaused, CollateralAlreadyListed, InvalidCalldata, LiquidationPaused, NotAContract,
+    NotPayable, ParameterOutOfBounds, Reentrancy, TokenTransferFailed, TooManyCollaterals,
+    TransferAmountMismatch, Unauthorized, UnknownCollateral, UnknownSelector, ZeroAddress,
 };
 pub use keel_market::events::*;
 
@@ -525,9 +526,18 @@ pub fn deploy_market(
     };
     args.modules = (
         module(native_entry("KeelBorrowModule", keel_market_borrow::entry)),
-        module(native_entry("KeelLiquidationModule", keel_market_liquidation::entry)),
-        module(native_entry("KeelCollateralsModule", keel_market_collaterals::entry)),
-        module(native_entry("KeelGovernanceModule", keel_market_governance::entry)),
+        module(native_entry(
+            "KeelLiquidationModule",
+            keel_market_liquidation::entry,
+        )),
+        module(native_entry(
+            "KeelCollateralsModule",
+            keel_market_collaterals::entry,
+        )),
+        module(native_entry(
+            "KeelGovernanceModule",
+            keel_market_governance::entry,
+        )),
         module(native_entry("KeelViewsModule", keel_market_views::entry)),
     );
     let core = build(native_entry("KeelMarketCore", keel_market_core::entry));

@@ -88,11 +88,19 @@ fn modules_called_directly_refuse() {
     let no_args = KeelModuleConstructor::constructorCall {};
     let borrow_module = fx
         .net
-        .deploy_with(deployer, native_entry("KeelBorrowModule", keel_market_borrow::entry), &no_args)
+        .deploy_with(
+            deployer,
+            native_entry("KeelBorrowModule", keel_market_borrow::entry),
+            &no_args,
+        )
         .unwrap();
     let governance = fx
         .net
-        .deploy_with(deployer, native_entry("KeelGovernanceModule", keel_market_governance::entry), &no_args)
+        .deploy_with(
+            deployer,
+            native_entry("KeelGovernanceModule", keel_market_governance::entry),
+            &no_args,
+        )
         .unwrap();
     let carol = fx.carol;
     let direct_borrow = fx.net.call(

@@ -108,7 +108,10 @@ pub fn accrue(
 /// How much interest can still be booked: `MAX_ACCRUED_TOTAL - max(borrow, supply +
 /// reserves)`, floored at 0.
 fn interest_headroom(totals: &Totals) -> Result<U256, MathError> {
-    let claims = checked_add(U256::from(totals.supply.assets), U256::from(totals.reserves))?;
+    let claims = checked_add(
+        U256::from(totals.supply.assets),
+        U256::from(totals.reserves),
+    )?;
     let largest = claims.max(U256::from(totals.borrow.assets));
     Ok(U256::from(MAX_ACCRUED_TOTAL).saturating_sub(largest))
 }

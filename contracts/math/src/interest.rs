@@ -70,9 +70,7 @@ pub fn compounded_interest_wad(
     cap_wad: U256,
 ) -> Result<U256, MathError> {
     let base_ray = checked_mul(checked_add(WAD, rate_per_second_wad)?, RAY_PER_WAD)?;
-    let cap_ray = WAD
-        .saturating_add(cap_wad)
-        .saturating_mul(RAY_PER_WAD);
+    let cap_ray = WAD.saturating_add(cap_wad).saturating_mul(RAY_PER_WAD);
     let Some(growth_ray) = ray_pow_down_below(base_ray, elapsed_seconds, cap_ray) else {
         return Ok(cap_wad);
     };
@@ -146,10 +144,7 @@ mod tests {
     #[test]
     fn huge_growth_saturates_at_the_cap_never_wraps() {
         // 2^256 - 1 would need 256 doublings: the chain leaves U256 first.
-        assert_eq!(
-            compounded_interest_wad(WAD, 256, U256::MAX),
-            Ok(U256::MAX)
-        );
+        assert_eq!(compounded_interest_wad(WAD, 256, U256::MAX), Ok(U256::MAX));
         let cap = WAD.checked_mul(U256::from(1_000)).unwrap();
         // (1 + 1)^10 - 1 = 1023 > 1000: capped; 2^9 - 1 = 511 is not.
         assert_eq!(compounded_interest_wad(WAD, 10, cap), Ok(cap));
