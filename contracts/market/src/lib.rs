@@ -16,8 +16,12 @@
 //! is an entrypoint struct holding one `KeelMarket` at slot 0 and exposing
 //! some of its operations.
 //!
-//! Fee-on-transfer and rebasing tokens are not supported: the market books
-//! the amounts it asks to move.
+//! Fee-on-transfer and rebasing tokens are not supported: every inbound
+//! transfer is checked against the market's balance before and after, and
+//! one that delivers less than its amount fails the call with
+//! `TransferAmountMismatch` (`token.rs`). Calldata whose arguments do not
+//! decode fails with `InvalidCalldata(selector)` and ether sent with a call
+//! with `NotPayable()` ([`entry`]), never with empty revert data.
 //!
 //! # Storage slot map
 //!
