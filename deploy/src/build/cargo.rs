@@ -157,6 +157,8 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
         .args(["--target", WASM_TARGET, "-Zbuild-std=std,panic_abort"])
         .args(["-Zpanic-immediate-abort", "--config"])
         .arg("profile.release.panic=\"immediate-abort\"")
+        .arg("--config")
+        .arg(remapped_paths(ws))
         .arg("-p")
         .arg(&contract.package)
         .arg("--target-dir")
@@ -179,6 +181,33 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
         );
     }
     Ok(wasm_path(&target_dir, contract))
+}
+
+/// The machine's paths a build could embed in the wasm (the checkout and
+/// cargo's home, where dependencies' sources are), for [`remapped_paths`] and
+/// the check that none is left.
+pub fn local_paths(ws: &Workspace) -> Vec<PathBuf> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    [Some(ws.root.clone()), cargo_home]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// A `--config` value adding `--remap-path-prefix` for each of
+/// [`local_paths`] to the wasm target's rustflags (cargo appends it to those
+/// of `.cargo/config.toml`): the deployable bytes must not depend on where
+/// the repository or cargo's home are, so that anyone can rebuild a deployed
+/// program and compare.
+fn remapped_paths(ws: &Workspace) -> String {
+    let flags: Vec<String> = local_paths(ws)
+        .iter()
+        .zip(["/keel", "/cargo"])
+        .map(|(path, neutral)| format!("\"--remap-path-prefix={}={neutral}\"", path.display()))
+        .collect();
+    format!("target.{WASM_TARGET}.rustflags=[{}]", flags.join(", "))
 }
 
 fn wasm_path(target_dir: &Path, contract: &Contract) -> PathBuf {
