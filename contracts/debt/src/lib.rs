@@ -1,11 +1,11 @@
 //! Keel debt: supply and borrow accounting of a market with virtual-offset shares, interest
 //! accrual from `block_timestamp`, the kinked rate model, the reserve factor, protocol
-//! reserves and bad-debt write-off (DESIGN sections 4, 5, 6 and 8).
+//! reserves and bad-debt write-off (docs/DESIGN.md sections 4, 5, 6 and 8).
 //!
 //! A functional core of pure functions over plain values ([`Totals`], [`AccountShares`],
 //! [`RateModel`]), property-tested without a VM:
 //!
-//! | function | rounding (DESIGN section 4) |
+//! | function | rounding (docs/DESIGN.md section 4) |
 //! |---|---|
 //! | [`supply`] by assets / by shares | shares minted down / assets taken up |
 //! | [`withdraw`] by assets / by shares | shares burnt up / assets paid down |
@@ -27,7 +27,7 @@
 //!
 //! - liquidity ([`Totals::available_liquidity`]) = `supply + reserves - borrow`; withdrawals,
 //!   borrows and reserves withdrawals never take more, so `borrow <= supply + reserves`
-//!   always holds (DESIGN invariant 1 with reserves);
+//!   always holds (docs/DESIGN.md invariant 1 with reserves);
 //! - utilisation ([`Totals::utilisation`]) = `borrow / (supply + reserves)`, at most 1;
 //! - interest `I` over `dt` seconds = `floor(borrow * ((1 + r)^dt - 1))` with `r` the rate at
 //!   the utilisation before the period; reserves get `ceil(I * reserveFactor)`, suppliers the

@@ -1,4 +1,4 @@
-//! Lenders' and borrowers' operations (DESIGN section 5).
+//! Lenders' and borrowers' operations (docs/DESIGN.md section 5).
 //!
 //! Every operation takes the reentrancy lock, accrues interest, writes all
 //! state, and only then moves tokens: a token that calls back finds the lock
@@ -80,7 +80,7 @@ impl KeelMarket {
     }
 
     /// Blocks new borrows and collateral withdrawals while the L2 sequencer
-    /// is down or recovering (DESIGN section 7).
+    /// is down or recovering (docs/DESIGN.md section 7).
     fn ensure_sequencer_up(&self) -> Result<(), MarketError> {
         Ok(self
             .sequencer

@@ -1,5 +1,5 @@
-//! Keel market: the lending market's storage and operations (DESIGN
-//! sections 2 and 5).
+//! Keel market: the lending market's storage and operations
+//! (docs/DESIGN.md sections 2 and 5).
 //!
 //! One market = one base asset + up to 8 collaterals. [`KeelMarket`]
 //! composes the modules: keel-debt (supply and borrow shares, interest,

@@ -1,5 +1,5 @@
 //! Keel oracle adapter: Chainlink-compatible feeds to the market's validated 1e36 prices
-//! (DESIGN section 7).
+//! (docs/DESIGN.md section 7).
 //!
 //! The market reads feeds **directly** through this crate (static calls from its own code):
 //! an extra Stylus contract in between would cost a program-init on every valuation.

@@ -1,5 +1,5 @@
 //! Keel vault: the per-account collateral ledger of a market and the valuation of positions
-//! for the borrow and `withdrawCollateral` checks (DESIGN sections 2, 4 and 5).
+//! for the borrow and `withdrawCollateral` checks (docs/DESIGN.md sections 2, 4 and 5).
 //!
 //! A functional core of pure functions over plain values, property-tested without a VM:
 //!

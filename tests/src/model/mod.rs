@@ -1,6 +1,6 @@
 //! The reference model of the stateful invariant tests: what every account
 //! should own and owe, and what every market call should do, computed from
-//! DESIGN sections 4 to 8 and the crate docs in unbounded integers
+//! docs/DESIGN.md sections 4 to 8 and the crate docs in unbounded integers
 //! (num-bigint), sharing no code with the contracts or keel-math.
 //!
 //! Accounts are indices ([`Actor`]); the test maps them to addresses. Each
@@ -204,7 +204,7 @@ pub struct Feed {
     pub decimals: u32,
 }
 
-/// The liquidation parameters (DESIGN section 6).
+/// The liquidation parameters (docs/DESIGN.md section 6).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiquidationParams {
     /// Share of the debt one partial liquidation may repay, WAD.
