@@ -136,14 +136,18 @@
 //!
 //! # Applying the outcome (keel-market)
 //!
-//! With `o` the outcome: take `o.repaid_assets` of the base asset from the liquidator; set the
-//! borrower's shares to `o.remaining_debt_shares` and the totals to
-//! `o.total_borrow_assets_after` / `o.total_borrow_shares_after`; lower the borrower's and the
-//! market's balance of the chosen collateral by `o.seized_collateral`, add
-//! `o.protocol_fee_collateral` to that collateral's reserves and send
-//! `o.liquidator_collateral` to the receiver; if `o.bad_debt_assets > 0`, charge it to the
-//! base reserves and the rest to suppliers (lower total supply assets), emitting the
-//! bad-debt event. `previewLiquidation` calls [`decide_liquidation`] on the same snapshot.
+//! With `o` the outcome, keel-market's `liquidate` (computed on the accrued totals) repays
+//! `o.repaid_shares` of the borrower's debt through keel-debt (`DebtStorage::repay` by
+//! shares, which prices them at `to_assets_up`, i.e. `o.repaid_assets`, and updates the
+//! borrower's shares and the borrow totals itself); withdraws `o.seized_collateral` of the
+//! chosen collateral from the borrower through keel-vault; adds `o.protocol_fee_collateral` to
+//! that collateral's reserves; when the borrower then holds no collateral and still has borrow
+//! shares, writes the rest off with keel-debt's `write_off_bad_debt` (reserves first, then
+//! suppliers; event `BadDebt`); and only then takes the repaid assets from the liquidator and
+//! sends `o.liquidator_collateral` to the receiver. The outcome's `remaining_debt_*`,
+//! `total_borrow_*_after` and `bad_debt_*` fields are what those keel-debt calls produce (the
+//! property tests and the market's integration tests check the agreement); the market does not
+//! write them itself. `previewLiquidation` calls [`decide_liquidation`] on the same snapshot.
 //!
 //! Inputs the market owns: parameters validated with [`validate_collateral_risk`] and
 //! [`validate_liquidation_params`]; `borrow_shares <= total_borrow_shares`; interest accrued

@@ -1,8 +1,10 @@
 //! Lenders' and borrowers' operations (docs/DESIGN.md section 5).
 //!
-//! Every operation takes the reentrancy lock, accrues interest, writes all
-//! state, and only then moves tokens: a token that calls back finds the lock
-//! held and the books final. Supply, repay and supplyCollateral may be done
+//! Every operation takes the reentrancy lock, writes all state, and only
+//! then moves tokens: a token that calls back finds the lock held and the
+//! books final. Those that move base assets (supply, withdraw, borrow,
+//! repay) and `withdrawCollateral` accrue interest first; `supplyCollateral`
+//! and `setOperator` touch no base-asset total and do not accrue. Supply, repay and supplyCollateral may be done
 //! for anyone; withdraw, withdrawCollateral and borrow need the caller to be
 //! the account or one of its operators.
 

@@ -31,7 +31,8 @@ pub fn mul_div_up(x: U256, y: U256, d: U256) -> Result<U256, MathError> {
 /// `floor(x * y / d)` and whether the division left a non-zero remainder.
 ///
 /// One division routine serves every width (code size: ruint's `div_rem` is instantiated per
-/// limb count and weighs about 11 KB of wasm each; Stylus code is capped at 24 KB compressed).
+/// limb count, about 11 KB of raw wasm each, 22 KB for the 256- and 512-bit divisions the
+/// market used; a Stylus code account holds 24,576 bytes compressed, docs/DESIGN.md section 9).
 fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool), MathError> {
     let (lo, hi) = match x.checked_mul(y) {
         Some(product) => (product, U256::ZERO),
