@@ -24,7 +24,13 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 step "clippy (wasm32, contract crates)"
 cargo clippy --locked --target wasm32-unknown-unknown "${CONTRACTS[@]}" -- -D warnings
 
-step "tests (unit, integration, property)"
+# Docs are part of the build: a broken intra-doc link, an unclosed HTML tag
+# or (with `#![warn(missing_docs)]` on every contract crate, and clippy's
+# -D warnings above) an undocumented public item fails the run.
+step "docs (rustdoc, warnings denied)"
+RUSTDOCFLAGS="${RUSTDOCFLAGS:-} -D warnings" cargo doc --locked --workspace --no-deps
+
+step "tests (unit, integration, property, doctests)"
 cargo test --locked --workspace
 
 # The cargo-fuzz targets are their own workspace; CI type-checks and lints

@@ -84,7 +84,7 @@ enum Command {
         /// Sender for --dry-run when no key is available (default: the owner).
         #[arg(long, value_name = "ADDRESS")]
         from: Option<Address>,
-        /// State file of a chain deployment (default: <config>.<chain>.state.json beside the config).
+        /// State file of a chain deployment (default: `<config>.<chain>.state.json` beside the config).
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
         /// With --dry-run: print the transactions as JSON, with full calldata.

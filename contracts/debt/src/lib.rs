@@ -157,6 +157,7 @@
 //! Errors: every rejection is a Solidity custom error (see [`error`]) wrapped by
 //! [`DebtError`]; the market lists those error types as variants of its own
 //! `#[derive(SolidityError)]` enum and converts with a `match` on [`DebtError`].
+#![warn(missing_docs)]
 
 extern crate alloc;
 

@@ -169,6 +169,7 @@
 //! positions, parameters and prices in `tests/properties/`, checked against a num-bigint model.
 //! They run 4,000 cases per property by default; `KEEL_PROPTEST_CASES=N` (as in keel-math)
 //! runs `N`.
+#![warn(missing_docs)]
 #![no_std]
 
 extern crate alloc;

@@ -52,6 +52,7 @@
 //! big-integer model (num-bigint). They run 10,000 cases per property by default; set
 //! `KEEL_PROPTEST_CASES` (e.g. `KEEL_PROPTEST_CASES=1000000 cargo test -p keel-math --release`)
 //! for a deeper run. `cargo bench -p keel-math` benchmarks the hot functions.
+#![warn(missing_docs)]
 #![no_std]
 
 mod error;

@@ -86,6 +86,7 @@
 //! // Only in borrow and withdrawCollateral, before the health check:
 //! self.sequencer.check_borrow_allowed(now)?;
 //! ```
+#![warn(missing_docs)]
 
 #[macro_use]
 extern crate alloc;

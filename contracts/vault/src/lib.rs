@@ -94,6 +94,7 @@
 //! Errors: every rejection is a Solidity custom error (see [`error`]) wrapped by
 //! [`VaultError`]; the market lists those error types as variants of its own
 //! `#[derive(SolidityError)]` enum and converts with a `match` on [`VaultError`].
+#![warn(missing_docs)]
 
 extern crate alloc;
 

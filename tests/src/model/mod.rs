@@ -18,7 +18,7 @@
 //!
 //! Liquidation amounts are the one thing the model does not choose: the
 //! contract's decision is checked against the documented rules and bounds
-//! ([`liquidation`]), then applied here.
+//! (`liquidation`), then applied here.
 
 mod admin;
 mod collateral;
@@ -67,7 +67,7 @@ pub enum Token {
 }
 
 impl Token {
-    /// Index in [`Model::balances`]: the base asset first, then collaterals.
+    /// Index in `Model::balances`: the base asset first, then collaterals.
     pub fn index(self) -> usize {
         match self {
             Token::Base => 0,
@@ -189,7 +189,7 @@ pub struct Collateral {
     pub fee_reserves: BigUint,
     /// Token decimals.
     pub decimals: u32,
-    /// Index of its price feed in [`Model::feeds`].
+    /// Index of its price feed in `Model::feeds`.
     pub feed: usize,
     /// Index of the feed quoting the base asset in the same unit, if any.
     pub base_feed: Option<usize>,
