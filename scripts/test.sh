@@ -45,5 +45,16 @@ step "fuzz targets (format, clippy)"
 cargo fmt --manifest-path fuzz/Cargo.toml --check
 cargo clippy --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz-check --bins -- -D warnings
 
+# Solidity integrators import abi/IKeelMarket.sol: solc must compile it, to
+# the same ABI as abi/KeelMarket.json (which keel-cli's abi test keeps in step
+# with the contracts). solc-js is installed by setup.sh.
+step "Solidity interface (solc-js)"
+solc_dir=target/tools/solc-0.8.37/node_modules/solc # SOLC_VERSION in setup.sh
+if command -v node >/dev/null 2>&1 && [ -f "$solc_dir/package.json" ]; then
+  node scripts/solc-check.js "$solc_dir"
+else
+  echo "SKIPPED: node or solc-js is missing (scripts/setup.sh installs solc-js when node and npm exist)"
+fi
+
 step "keel build (wasm, Nitro activation gates, size)"
 cargo run --locked -q -p keel-cli --bin keel -- build

@@ -188,7 +188,9 @@ pub fn market_plan(params: &MarketParams, ext: &Externals, deployer: Address) ->
         call("set the L2 sequencer uptime feed".into(), data.abi_encode());
     }
     if let Some(seconds) = params.liquidation_grace_period_seconds {
-        let data = IKeelMarket::setLiquidationGracePeriodCall { seconds };
+        let data = IKeelMarket::setLiquidationGracePeriodCall {
+            gracePeriodSeconds: seconds,
+        };
         call(
             format!("set the liquidation grace period to {seconds} s"),
             data.abi_encode(),

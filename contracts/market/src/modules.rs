@@ -110,7 +110,7 @@ sol! {
         function setGuardian(address guardian) external;
         function setPaused(uint8 action, bool paused) external;
         function setLiquidationPaused(bool paused) external;
-        function setLiquidationGracePeriod(uint32 seconds) external;
+        function setLiquidationGracePeriod(uint32 gracePeriodSeconds) external;
         function setRateModel((uint64, uint64, uint64, uint64) rateModel) external;
         function setReserveFactor(uint64 reserveFactor) external;
         function setCaps(uint256 supplyCap, uint256 borrowCap) external;

@@ -85,8 +85,12 @@ impl KeelGovernanceModule {
     }
 
     /// See [`KeelMarket::set_liquidation_grace_period`].
-    pub fn set_liquidation_grace_period(&mut self, seconds: u32) -> Result<(), MarketError> {
-        self.market.set_liquidation_grace_period(seconds)
+    pub fn set_liquidation_grace_period(
+        &mut self,
+        grace_period_seconds: u32,
+    ) -> Result<(), MarketError> {
+        self.market
+            .set_liquidation_grace_period(grace_period_seconds)
     }
 
     /// See [`KeelMarket::set_rate_model`].
