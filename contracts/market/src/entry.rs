@@ -88,15 +88,28 @@ macro_rules! keel_program {
         #[allow(unsafe_code)]
         unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for $program {}
 
-        /// The program's entry point: the ABI router with named errors for
-        /// undecodable calldata and ether sent ([`keel_market::entry::run`]).
         #[cfg(not(feature = "contract-client-gen"))]
-        #[stylus_sdk::prelude::entrypoint]
-        pub fn entry(
-            input: alloc::vec::Vec<u8>,
-            vm: stylus_sdk::host::VM,
-        ) -> stylus_sdk::ArbResult {
-            $crate::entry::run::<$program>(input, vm)
+        pub use keel_program_entry::entry;
+
+        // `#[entrypoint]` adds a `#[no_mangle] user_entrypoint` export beside
+        // `entry` (wasm32 and other builds without the SDK's `stylus-test`),
+        // without docs; in a private module it is still exported, and the
+        // programs' `missing_docs` lint does not apply to it.
+        #[cfg(not(feature = "contract-client-gen"))]
+        mod keel_program_entry {
+            #[allow(unused_imports)]
+            use stylus_sdk::prelude::*;
+
+            /// The program's entry point: the ABI router with named errors
+            /// for undecodable calldata and ether sent
+            /// ([`keel_market::entry::run`]).
+            #[stylus_sdk::prelude::entrypoint]
+            pub fn entry(
+                input: alloc::vec::Vec<u8>,
+                vm: stylus_sdk::host::VM,
+            ) -> stylus_sdk::ArbResult {
+                $crate::entry::run::<super::$program>(input, vm)
+            }
         }
     };
 }
