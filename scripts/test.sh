@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The one test command: every check Keel has. CI runs exactly this.
+# `bash scripts/test.sh quick [BASE]` is the inner loop instead: the checks
+# and tests of the crates changed since BASE (scripts/quick.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ "${1:-}" = quick ]; then
+  shift
+  exec bash scripts/quick.sh "$@"
+fi
 
 # Contract crates: they must also compile and lint for wasm32.
 CONTRACTS=(-p keel-math -p keel-oracle -p keel-vault -p keel-debt -p keel-liquidation -p keel-market -p keel-mocks
