@@ -6,8 +6,10 @@
 # untracked files); wasm32 clippy when a contract crate changed; the solc
 # check when the ABI changed; the fuzz targets' lint when fuzz/ changed.
 # CI runs the full `bash scripts/test.sh`; run it before asking for a merge.
-# Dependents of a changed crate are not tested here (a keel-math change
-# can break keel-market's tests): the full command covers them.
+# A change to keel-market or a program also runs keel-tests (the market's
+# devnet tests). Other dependents of a changed crate are not tested here (a
+# keel-math change can break keel-market's tests): the full command covers
+# them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,9 @@ base=$(git merge-base HEAD "$base_ref" 2>/dev/null || git rev-parse HEAD)
 # Incremental caches make the edit-compile loop fast; the full command
 # turns them off.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-1}"
+# A quarter of the stateful invariant test's CI sequences (README,
+# "Invariants and fuzzing"); set KEEL_INVARIANT_CASES to choose.
+export KEEL_INVARIANT_CASES="${KEEL_INVARIANT_CASES:-64}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -47,6 +52,7 @@ package_of() {
 }
 
 declare -A seen=()
+names=()
 packages=()
 contracts=()
 abi=false
@@ -62,14 +68,30 @@ for file in "${changed[@]}"; do
   package=$(package_of "$file")
   if [ -n "$package" ] && [ -z "${seen[$package]:-}" ]; then
     seen[$package]=1
+    names+=("$package")
     packages+=(-p "$package")
     case "$file" in contracts/*) contracts+=(-p "$package") ;; esac
   fi
 done
 # The ABI files are read by keel-bindings and checked by keel-cli's tests.
 if $abi && [ -z "${seen[keel-cli]:-}" ]; then
+  seen[keel-cli]=1
+  names+=(keel-cli)
   packages+=(-p keel-cli)
 fi
+# The market's behaviour is tested on the devnet by keel-tests (its own
+# crate has unit tests only).
+for file in "${changed[@]}"; do
+  case "$file" in
+    contracts/market/* | contracts/programs/*)
+      if [ -z "${seen[keel-tests]:-}" ]; then
+        seen[keel-tests]=1
+        names+=(keel-tests)
+        packages+=(-p keel-tests)
+      fi
+      ;;
+  esac
+done
 
 echo "quick: ${#changed[@]} file(s) changed since $(git rev-parse --short "$base") ($base_ref)"
 if $whole; then
@@ -80,7 +102,7 @@ step "format"
 cargo fmt --all --check
 
 if [ "${#packages[@]}" -gt 0 ]; then
-  echo "crates: ${packages[*]//-p /}"
+  echo "crates: ${names[*]}"
   step "clippy (native, all targets)"
   cargo clippy --locked "${packages[@]}" --all-targets -- -D warnings
   if [ "${#contracts[@]}" -gt 0 ]; then
