@@ -5,6 +5,31 @@
 pragma solidity ^0.8.23;
 
 interface IKeelMarket {
+    struct FeedConfig {
+        address feed;
+        uint32 heartbeatSeconds;
+        uint128 minAnswer;
+        uint128 maxAnswer;
+    }
+    struct LiquidationParams {
+        uint64 closeFactor;
+        uint64 fullLiquidationHf;
+        uint64 liquidationFee;
+        uint256 minPartialLiquidationValue;
+        uint256 dustThreshold;
+    }
+    struct RateModel {
+        uint64 baseRatePerSecond;
+        uint64 slopeBelowOptimalPerSecond;
+        uint64 slopeAboveOptimalPerSecond;
+        uint64 optimalUtilisation;
+    }
+    struct RiskParams {
+        uint64 ltv;
+        uint64 liquidationThreshold;
+        uint64 bonus;
+    }
+
     error ActionPaused(uint8 action);
     error AlreadyInitialized();
     error AmountExceedsU128(uint256 amount);
@@ -102,7 +127,7 @@ interface IKeelMarket {
     function acceptOwnership() external;
     function accountSnapshot(address account) external view returns (uint256 supplyShares, uint256 supplyAssets, uint256 borrowShares, uint256 debtAssets, uint256[] memory collateralBalances, uint256 collateralValue, uint256 borrowPower, uint256 liquidationValue, uint256 healthFactor, uint256[] memory liquidationPrices);
     function accrueInterest() external;
-    function addCollateral(address token, (uint64, uint64, uint64) memory risk, uint256 cap, (address, uint32, uint128, uint128) memory collateralFeed, (address, uint32, uint128, uint128) memory baseFeed) external returns (uint8);
+    function addCollateral(address token, RiskParams memory risk, uint256 cap, FeedConfig memory collateralFeed, FeedConfig memory baseFeed) external returns (uint8);
     function baseAsset() external view returns (address);
     function borrow(uint256 assets, address onBehalf, address receiver) external returns (uint256);
     function collateralInfo(address token) external view returns (uint8 index, uint256 ltv, uint256 liquidationThreshold, uint256 bonus, uint256 cap, uint256 total, uint256 feeReserves);
@@ -121,15 +146,15 @@ interface IKeelMarket {
     function repayShares(uint256 shares, address onBehalf) external returns (uint256);
     function setCaps(uint256 supplyCap, uint256 borrowCap) external;
     function setCollateralCap(address token, uint256 cap) external;
-    function setCollateralPriceSource(address token, (address, uint32, uint128, uint128) memory collateralFeed, (address, uint32, uint128, uint128) memory baseFeed) external;
-    function setCollateralRisk(address token, (uint64, uint64, uint64) memory risk) external;
+    function setCollateralPriceSource(address token, FeedConfig memory collateralFeed, FeedConfig memory baseFeed) external;
+    function setCollateralRisk(address token, RiskParams memory risk) external;
     function setGuardian(address guardian) external;
-    function setLiquidationGracePeriod(uint32 seconds) external;
-    function setLiquidationParams((uint64, uint64, uint64, uint256, uint256) memory liquidation) external;
+    function setLiquidationGracePeriod(uint32 gracePeriodSeconds) external;
+    function setLiquidationParams(LiquidationParams memory liquidation) external;
     function setLiquidationPaused(bool paused) external;
     function setOperator(address operator, bool approved) external;
     function setPaused(uint8 action, bool paused) external;
-    function setRateModel((uint64, uint64, uint64, uint64) memory rateModel) external;
+    function setRateModel(RateModel memory rateModel) external;
     function setReserveFactor(uint64 reserveFactor) external;
     function setSequencerFeed(address feed, uint32 gracePeriodSeconds) external;
     function supply(uint256 assets, address onBehalf) external returns (uint256);

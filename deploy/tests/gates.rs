@@ -216,7 +216,10 @@ fn start_up_cost_beyond_u16_is_rejected() {
 
 #[test]
 fn wasm_embedding_a_local_path_is_rejected() {
-    let paths = [PathBuf::from("/work/keel"), PathBuf::from("/home/me/.cargo")];
+    let paths = [
+        PathBuf::from("/work/keel"),
+        PathBuf::from("/home/me/.cargo"),
+    ];
     let clean = b"\0asm vm_hooks read_args /keel/src/lib.rs /cargo/registry";
     assert!(ensure_no_local_path("probe", clean, &paths).is_ok());
     let leaky = b"\0asm /home/me/.cargo/registry/src/alloy/address.rs";

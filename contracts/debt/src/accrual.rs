@@ -35,8 +35,9 @@ pub struct Accrual {
 /// `2^127 - 1` base-asset units (1.7e20 whole tokens of 18 decimals).
 ///
 /// The ceiling keeps every total representable in `u128` with room to spare, so a market left
-/// untouched for centuries at the highest rate saturates instead of failing forever (DESIGN
-/// invariant 10); half of `u128` stays free for deposits and reserves after saturation.
+/// untouched for centuries at the highest rate saturates instead of failing forever
+/// (docs/DESIGN.md invariant 10 and section 4.1); half of `u128` stays free for deposits and
+/// reserves after saturation.
 pub const MAX_ACCRUED_TOTAL: u128 = u128::MAX >> 1;
 
 /// Accrues interest from `totals.last_accrual_seconds` to `now_seconds`.

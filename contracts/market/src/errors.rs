@@ -218,6 +218,11 @@ forward_errors!(keel_liquidation::LiquidationError {
     FullLiquidationHfOutOfBounds => FullLiquidationHfOutOfBounds,
 });
 
+/// The market's own keel-math arithmetic (share conversions and rates in the
+/// views, and elsewhere in keel-market) that does not fit is
+/// reported as `DebtMathError(kind)` too, like keel-debt's: one error, and one
+/// encoder, for every base-asset-side overflow, with keel-math's reason code.
+/// So `DebtMathError` names the kind of failure, not the crate that hit it.
 impl From<keel_math::MathError> for MarketError {
     fn from(error: keel_math::MathError) -> Self {
         keel_debt::DebtError::from(error).into()

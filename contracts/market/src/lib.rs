@@ -1,5 +1,5 @@
-//! Keel market: the lending market's storage and operations (DESIGN
-//! sections 2 and 5).
+//! Keel market: the lending market's storage and operations
+//! (docs/DESIGN.md sections 2 and 5).
 //!
 //! One market = one base asset + up to 8 collaterals. [`KeelMarket`]
 //! composes the modules: keel-debt (supply and borrow shares, interest,
@@ -61,6 +61,7 @@
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks a module program's own storage (never set in a market's), bit 7
 //! marks liquidation paused.
+#![warn(missing_docs)]
 // stylus-core links `std` on every target (through lazy_static), so the
 // contract uses std's panic handler: a panic traps and the call reverts.
 

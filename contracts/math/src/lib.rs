@@ -1,7 +1,7 @@
 //! Keel fixed-point math: every money computation of the protocol goes through this crate.
 //!
 //! `no_std`, no storage, no host calls, no floats. Units and the rounding policy are those of
-//! DESIGN section 4:
+//! docs/DESIGN.md section 4:
 //!
 //! - token amounts: smallest units, [`U256`] (narrow to `u128` for storage with [`to_u128`]);
 //! - factors and per-second rates: [`WAD`] = 1e18 (newtype [`Wad`]);
@@ -52,6 +52,7 @@
 //! big-integer model (num-bigint). They run 10,000 cases per property by default; set
 //! `KEEL_PROPTEST_CASES` (e.g. `KEEL_PROPTEST_CASES=1000000 cargo test -p keel-math --release`)
 //! for a deeper run. `cargo bench -p keel-math` benchmarks the hot functions.
+#![warn(missing_docs)]
 #![no_std]
 
 mod error;

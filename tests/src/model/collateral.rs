@@ -1,4 +1,4 @@
-//! Collateral: prices from the feeds, valuation (DESIGN sections 4 and 6),
+//! Collateral: prices from the feeds, valuation (docs/DESIGN.md sections 4 and 6),
 //! and `supplyCollateral` / `withdrawCollateral`.
 
 use num_bigint::BigUint;
