@@ -5,6 +5,31 @@
 pragma solidity ^0.8.23;
 
 interface IKeelMarket {
+    struct FeedConfig {
+        address feed;
+        uint32 heartbeatSeconds;
+        uint128 minAnswer;
+        uint128 maxAnswer;
+    }
+    struct LiquidationParams {
+        uint64 closeFactor;
+        uint64 fullLiquidationHf;
+        uint64 liquidationFee;
+        uint256 minPartialLiquidationValue;
+        uint256 dustThreshold;
+    }
+    struct RateModel {
+        uint64 baseRatePerSecond;
+        uint64 slopeBelowOptimalPerSecond;
+        uint64 slopeAboveOptimalPerSecond;
+        uint64 optimalUtilisation;
+    }
+    struct RiskParams {
+        uint64 ltv;
+        uint64 liquidationThreshold;
+        uint64 bonus;
+    }
+
     error ActionPaused(uint8 action);
     error AlreadyInitialized();
     error AmountExceedsU128(uint256 amount);
@@ -30,6 +55,7 @@ interface IKeelMarket {
     error InsufficientReserves(uint256 requested, uint256 reserves);
     error InsufficientSupplyShares(uint256 requested, uint256 balance);
     error InvalidAnswerBand(address feed, uint128 minAnswer, uint128 maxAnswer);
+    error InvalidCalldata(bytes4 selector);
     error LiquidationArithmetic(uint8 reason);
     error LiquidationFeeOutOfBounds(uint256 feeWad, uint256 maxFeeWad);
     error LiquidationLeavesDust(uint256 fullRepayAssets);
@@ -40,6 +66,7 @@ interface IKeelMarket {
     error ModuleCalledDirectly();
     error NoDebt();
     error NotAContract(address account);
+    error NotPayable();
     error OptimalUtilisationOutOfBounds(uint256 value, uint256 min, uint256 max);
     error ParameterOutOfBounds(uint8 parameter, uint256 value, uint256 min, uint256 max);
     error PositionHealthy(uint256 healthFactorWad);
@@ -59,6 +86,7 @@ interface IKeelMarket {
     error ThresholdWithBonusNotBelowOne(uint256 liquidationThresholdWad, uint256 bonusWad);
     error TokenTransferFailed(address token, address from, address to, uint256 amount);
     error TooManyCollaterals();
+    error TransferAmountMismatch(address token, uint256 expected, uint256 received);
     error Unauthorized(address caller);
     error UnknownCollateral(address token);
     error UnknownSelector(bytes4 selector);
@@ -99,7 +127,7 @@ interface IKeelMarket {
     function acceptOwnership() external;
     function accountSnapshot(address account) external view returns (uint256 supplyShares, uint256 supplyAssets, uint256 borrowShares, uint256 debtAssets, uint256[] memory collateralBalances, uint256 collateralValue, uint256 borrowPower, uint256 liquidationValue, uint256 healthFactor, uint256[] memory liquidationPrices);
     function accrueInterest() external;
-    function addCollateral(address token, (uint64, uint64, uint64) memory risk, uint256 cap, (address, uint32, uint128, uint128) memory collateralFeed, (address, uint32, uint128, uint128) memory baseFeed) external returns (uint8);
+    function addCollateral(address token, RiskParams memory risk, uint256 cap, FeedConfig memory collateralFeed, FeedConfig memory baseFeed) external returns (uint8);
     function baseAsset() external view returns (address);
     function borrow(uint256 assets, address onBehalf, address receiver) external returns (uint256);
     function collateralInfo(address token) external view returns (uint8 index, uint256 ltv, uint256 liquidationThreshold, uint256 bonus, uint256 cap, uint256 total, uint256 feeReserves);
@@ -118,15 +146,15 @@ interface IKeelMarket {
     function repayShares(uint256 shares, address onBehalf) external returns (uint256);
     function setCaps(uint256 supplyCap, uint256 borrowCap) external;
     function setCollateralCap(address token, uint256 cap) external;
-    function setCollateralPriceSource(address token, (address, uint32, uint128, uint128) memory collateralFeed, (address, uint32, uint128, uint128) memory baseFeed) external;
-    function setCollateralRisk(address token, (uint64, uint64, uint64) memory risk) external;
+    function setCollateralPriceSource(address token, FeedConfig memory collateralFeed, FeedConfig memory baseFeed) external;
+    function setCollateralRisk(address token, RiskParams memory risk) external;
     function setGuardian(address guardian) external;
-    function setLiquidationGracePeriod(uint32 seconds) external;
-    function setLiquidationParams((uint64, uint64, uint64, uint256, uint256) memory liquidation) external;
+    function setLiquidationGracePeriod(uint32 gracePeriodSeconds) external;
+    function setLiquidationParams(LiquidationParams memory liquidation) external;
     function setLiquidationPaused(bool paused) external;
     function setOperator(address operator, bool approved) external;
     function setPaused(uint8 action, bool paused) external;
-    function setRateModel((uint64, uint64, uint64, uint64) memory rateModel) external;
+    function setRateModel(RateModel memory rateModel) external;
     function setReserveFactor(uint64 reserveFactor) external;
     function setSequencerFeed(address feed, uint32 gracePeriodSeconds) external;
     function supply(uint256 assets, address onBehalf) external returns (uint256);

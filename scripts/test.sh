@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The one test command: every check Keel has. CI runs exactly this.
+# `bash scripts/test.sh quick [BASE]` is the inner loop instead: the checks
+# and tests of the crates changed since BASE (scripts/quick.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ "${1:-}" = quick ]; then
+  shift
+  exec bash scripts/quick.sh "$@"
+fi
 
 # Contract crates: they must also compile and lint for wasm32.
 CONTRACTS=(-p keel-math -p keel-oracle -p keel-vault -p keel-debt -p keel-liquidation -p keel-market -p keel-mocks
@@ -24,15 +30,21 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 step "clippy (wasm32, contract crates)"
 cargo clippy --locked --target wasm32-unknown-unknown "${CONTRACTS[@]}" -- -D warnings
 
-# Before the tests: the wasm-backend tests (tests/tests/wasm_backend.rs) run
-# the programs it writes to target/keel.
+# Docs are part of the build: a broken intra-doc link, an unclosed HTML tag
+# or (with `#![warn(missing_docs)]` on every contract crate, and clippy's
+# -D warnings above) an undocumented public item fails the run.
+step "docs (rustdoc, warnings denied)"
+RUSTDOCFLAGS="${RUSTDOCFLAGS:-} -D warnings" cargo doc --locked --workspace --no-deps
+
+# Before the tests: the wasm-backend tests (tests/tests/wasm_backend.rs,
+# deploy/tests/gas.rs) run the programs it writes to target/keel.
 step "keel build (wasm, Nitro activation gates, size)"
 cargo run --locked -q -p keel-cli --bin keel -- build
 
 step "keel gas --check (per-operation gas on the wasm backend within 0.5% of gas/snapshot.json)"
 cargo run --locked -q -p keel-cli --bin keel -- gas --check
 
-step "tests (unit, integration, property)"
+step "tests (unit, integration, property, doctests)"
 cargo test --locked --workspace
 
 # The same market suites with the six programs run as their wasm on the
@@ -54,3 +66,14 @@ KEEL_BACKEND=wasm KEEL_INVARIANT_CASES=16 cargo test --locked -p keel-tests --te
 step "fuzz targets (format, clippy)"
 cargo fmt --manifest-path fuzz/Cargo.toml --check
 cargo clippy --locked --manifest-path fuzz/Cargo.toml --target-dir target/fuzz-check --bins -- -D warnings
+
+# Solidity integrators import abi/IKeelMarket.sol: solc must compile it, to
+# the same ABI as abi/KeelMarket.json (which keel-cli's abi test keeps in step
+# with the contracts). solc-js is installed by setup.sh.
+step "Solidity interface (solc-js)"
+solc_dir=target/tools/solc-0.8.37/node_modules/solc # SOLC_VERSION in setup.sh
+if command -v node >/dev/null 2>&1 && [ -f "$solc_dir/package.json" ]; then
+  node scripts/solc-check.js "$solc_dir"
+else
+  echo "SKIPPED: node or solc-js is missing (scripts/setup.sh installs solc-js when node and npm exist)"
+fi

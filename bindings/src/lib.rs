@@ -16,7 +16,8 @@
 //!   (its arguments, without the Stylus constructor selector).
 //!
 //! Tuple parameters (rate model, liquidation parameters, risk, feeds) are
-//! plain Rust tuples, as in the contract.
+//! plain Rust tuples, as in the contract (the JSON names their fields; the
+//! Solidity interface, `abi/IKeelMarket.sol`, declares them as structs).
 //!
 //! ```
 //! use alloy_primitives::{address, U256};

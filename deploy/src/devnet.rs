@@ -6,13 +6,7 @@ use crate::plan::{market_plan, Action, CollateralExternals, Deployed, Externals,
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolConstructor;
 use anyhow::{anyhow, Context, Result};
-use keel_devnet::{address_of, native, Devnet, NativeProgram};
-use keel_market_borrow::KeelBorrowModule;
-use keel_market_collaterals::KeelCollateralsModule;
-use keel_market_core::KeelMarketCore;
-use keel_market_governance::KeelGovernanceModule;
-use keel_market_liquidation::KeelLiquidationModule;
-use keel_market_views::KeelViewsModule;
+use keel_devnet::{address_of, native, native_entry, Devnet, NativeProgram};
 use keel_mocks::abi::{AggregatorConstructor, TokenConstructor};
 use keel_mocks::{MockAggregator, MockErc20, MockSequencerUptimeFeed};
 
@@ -36,12 +30,16 @@ pub struct DevnetMarket {
 /// The native program behind a plan's [`Program`].
 fn native_program(program: Program) -> NativeProgram {
     match program {
-        Program::Borrow => native::<KeelBorrowModule>(),
-        Program::Liquidation => native::<KeelLiquidationModule>(),
-        Program::Collaterals => native::<KeelCollateralsModule>(),
-        Program::Governance => native::<KeelGovernanceModule>(),
-        Program::Views => native::<KeelViewsModule>(),
-        Program::Core => native::<KeelMarketCore>(),
+        Program::Borrow => native_entry("KeelBorrowModule", keel_market_borrow::entry),
+        Program::Liquidation => {
+            native_entry("KeelLiquidationModule", keel_market_liquidation::entry)
+        }
+        Program::Collaterals => {
+            native_entry("KeelCollateralsModule", keel_market_collaterals::entry)
+        }
+        Program::Governance => native_entry("KeelGovernanceModule", keel_market_governance::entry),
+        Program::Views => native_entry("KeelViewsModule", keel_market_views::entry),
+        Program::Core => native_entry("KeelMarketCore", keel_market_core::entry),
     }
 }
 

@@ -17,8 +17,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build every deployable contract for wasm32, apply cargo-stylus's
-    /// processing, check Nitro's activation rules and the 24,576-byte code
-    /// limit, and write `target/keel/{<contract>.wasm, <contract>.wasm.br,
+    /// processing, check Nitro's activation rules and code limits (at most
+    /// 131,072 bytes of decompressed wasm per program; compressed code in
+    /// one 24,576-byte account or at most two fragments, ArbOS 60+), and
+    /// write `target/keel/{<contract>.wasm, <contract>.wasm.br,
     /// report.json}`. Fails naming the contract and rule on any violation.
     Build {
         /// Only these packages (default: every package with a Stylus.toml).
@@ -103,7 +105,7 @@ enum Command {
         /// Sender for --dry-run when no key is available (default: the owner).
         #[arg(long, value_name = "ADDRESS")]
         from: Option<Address>,
-        /// State file of a chain deployment (default: <config>.<chain>.state.json beside the config).
+        /// State file of a chain deployment (default: `<config>.<chain>.state.json` beside the config).
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
         /// With --dry-run: print the transactions as JSON, with full calldata.

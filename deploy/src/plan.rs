@@ -2,8 +2,12 @@
 //! market on a chain. [`market_plan`] is the one place that knows which
 //! programs make up a market and which calls configure it; the devnet
 //! ([`crate::devnet`]), the dry run and the RPC path ([`crate::chain`]) all
-//! execute its steps, so a change of the market's shape (the core/module
-//! split) changes this module only.
+//! execute its steps. A change of the market's shape (the core/module split)
+//! changes the contracts (`keel_market::Module`, `contracts/programs/`) and,
+//! in keel-cli, this module's [`Program`] list, the devnet's native entry
+//! point per program (`devnet.rs`) and the ABI's program list
+//! (`abi::MARKET_PROGRAMS`); keel-tests' fixture registers the programs too.
+//! The dry run and the RPC path follow the plan without change.
 //!
 //! The owner in the constructor is the deploying account, so that it can
 //! send the configuration calls; when the configured owner is another
@@ -184,7 +188,9 @@ pub fn market_plan(params: &MarketParams, ext: &Externals, deployer: Address) ->
         call("set the L2 sequencer uptime feed".into(), data.abi_encode());
     }
     if let Some(seconds) = params.liquidation_grace_period_seconds {
-        let data = IKeelMarket::setLiquidationGracePeriodCall { seconds };
+        let data = IKeelMarket::setLiquidationGracePeriodCall {
+            gracePeriodSeconds: seconds,
+        };
         call(
             format!("set the liquidation grace period to {seconds} s"),
             data.abi_encode(),

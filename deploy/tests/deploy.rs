@@ -204,7 +204,7 @@ fn sepolia_dry_run_lists_the_expected_transactions() {
         assert_eq!((tx.to, tx.value), (market, TxValue::Wei(U256::ZERO)));
     }
     let grace = IKeelMarket::setLiquidationGracePeriodCall::abi_decode(&txs[1].calldata).unwrap();
-    assert_eq!(grace.seconds, 600);
+    assert_eq!(grace.gracePeriodSeconds, 600);
     let weth = IKeelMarket::addCollateralCall::abi_decode(&txs[2].calldata).unwrap();
     assert_eq!(
         weth.token,

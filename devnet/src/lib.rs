@@ -136,6 +136,6 @@ pub use exec::{CallKind, Halt, HaltReason, MAX_CALL_DEPTH};
 pub use gas::{Charge, GasEntry, GasReport, StoreKind};
 pub use host::FrameHost;
 pub use outcome::{assert_revert, expect_error, Log, Receipt, Revert};
-pub use program::{native, NativeProgram, Program, Status};
+pub use program::{native, native_entry, NativeProgram, Program, RouterEntry, Status};
 pub use wasm::{FunctionInk, GasBreakdown, Trap, WasmProgram};
 pub use world::BlockEnv;

@@ -43,7 +43,7 @@ pub trait Program {
 }
 
 /// The entry a contract's `#[entrypoint]` would generate: the SDK router.
-type RouterEntry = fn(Vec<u8>, VM) -> ArbResult;
+pub type RouterEntry = fn(Vec<u8>, VM) -> ArbResult;
 
 /// A contract's Rust code run natively through its generated ABI router.
 #[derive(Debug, Clone)]
@@ -68,6 +68,19 @@ where
     NativeProgram {
         name: short_type_name(std::any::type_name::<C>()).to_string(),
         entry: stylus_sdk::abi::router_entrypoint::<C, C>,
+        reentrant: false,
+    }
+}
+
+/// The native program of a contract whose entry point is its own function
+/// `entry` (what its wasm `#[entrypoint]` runs) rather than the bare SDK
+/// router, e.g. a Keel program declared with `keel_market::keel_program!`.
+/// `name` is for diagnostics and the code bytes. Re-entry is refused, as by
+/// [`native`].
+pub fn native_entry(name: &str, entry: RouterEntry) -> NativeProgram {
+    NativeProgram {
+        name: name.to_string(),
+        entry,
         reentrant: false,
     }
 }

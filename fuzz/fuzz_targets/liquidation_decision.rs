@@ -4,7 +4,7 @@
 //! balances and totals below `2^128`, prices below `2^128`) it must not fail
 //! on arithmetic, must refuse exactly the healthy positions, must never
 //! refuse a `type(uint256).max` request on an unhealthy position for dust or
-//! rounding, and every outcome must respect DESIGN sections 6 and 8: repaid
+//! rounding, and every outcome must respect docs/DESIGN.md sections 6 and 8: repaid
 //! within the bound and priced up, seizure within repaid value x (1 + bonus)
 //! and the balance, fee within the seizure, bad debt only without collateral.
 #![no_main]

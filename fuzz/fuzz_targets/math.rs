@@ -1,8 +1,8 @@
 //! keel-math against an unbounded-integer reference: `mul_div` rounded down
 //! and up, the four share conversions with their virtual offsets (and that a
 //! round trip never pays out more than went in), and per-second compounding
-//! (equal to the documented algorithm, within its documented bounds of the
-//! exact `(1 + r)^t`). Any input: an error must be the documented one, and
+//! (equal to the documented algorithm, saturating at its cap, within its
+//! documented bounds of the exact `(1 + r)^t`). Any input: an error must be the documented one, and
 //! nothing may panic.
 #![no_main]
 
@@ -25,7 +25,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
     let (x, y, d) = (u256(u)?, u256(u)?, u256(u)?);
     check_mul_div(x, y, d);
     check_shares(x, y, d);
-    check_compounding(u.arbitrary()?, u.arbitrary()?);
+    check_compounding(u.arbitrary()?, u.arbitrary()?, u256(u)?);
     Ok(())
 }
 
@@ -116,16 +116,15 @@ fn check_round_trips(a: U256, total_assets: U256, total_shares: U256) {
 }
 
 /// Equal to the documented algorithm (the model's replica, which also checks
-/// the bounds against the exact power), or the overflow error exactly when
-/// the replica overflows.
-fn check_compounding(rate_per_second: u64, elapsed_seconds: u64) {
-    let result = compounded_interest_wad(U256::from(rate_per_second), elapsed_seconds);
-    let replica = growth_wad_down(&BigUint::from(rate_per_second), elapsed_seconds).ok();
-    match (result, replica) {
-        (Ok(growth), Some(expected)) => assert_eq!(big(growth), expected),
-        (Err(MathError::Overflow), None) => {}
-        (result, replica) => {
-            panic!("{rate_per_second}/s over {elapsed_seconds}s: {result:?}, replica {replica:?}")
+/// uncapped results against the exact power) for any rate, time and cap; an
+/// error only when the rate itself overflows the base.
+fn check_compounding(rate_per_second: u64, elapsed_seconds: u64, cap: U256) {
+    let result = compounded_interest_wad(U256::from(rate_per_second), elapsed_seconds, cap);
+    let replica = growth_wad_down(&BigUint::from(rate_per_second), elapsed_seconds, &big(cap));
+    match result {
+        Ok(growth) => assert_eq!(big(growth), replica),
+        Err(error) => {
+            panic!("{rate_per_second}/s over {elapsed_seconds}s capped at {cap}: {error:?}, replica {replica}")
         }
     }
 }

@@ -10,18 +10,13 @@
 //! actors.
 
 pub mod backend;
+pub mod calldata;
 pub mod model;
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::{sol, SolCall};
-use keel_devnet::{address_of, native, Devnet, NativeProgram, Revert};
+use keel_devnet::{address_of, native, native_entry, Devnet, NativeProgram, Revert};
 use keel_market::ModuleAddresses;
-use keel_market_borrow::KeelBorrowModule;
-use keel_market_collaterals::KeelCollateralsModule;
-use keel_market_core::KeelMarketCore;
-use keel_market_governance::KeelGovernanceModule;
-use keel_market_liquidation::KeelLiquidationModule;
-use keel_market_views::KeelViewsModule;
 use keel_mocks::abi::{
     AggregatorConstructor, IERC20NoReturn, IMockAggregator, IMockErc20, TokenConstructor, IERC20,
 };
@@ -41,9 +36,9 @@ sol! {
 // The market's own errors and its events, from the contract crate itself, so
 // a signature cannot drift between the contract and its tests.
 pub use keel_market::errors::{
-    ActionPaused, CollateralAlreadyListed, LiquidationPaused, NotAContract, ParameterOutOfBounds,
-    Reentrancy, TokenTransferFailed, TooManyCollaterals, Unauthorized, UnknownCollateral,
-    ZeroAddress,
+    ActionPaused, CollateralAlreadyListed, InvalidCalldata, LiquidationPaused, NotAContract,
+    NotPayable, ParameterOutOfBounds, Reentrancy, TokenTransferFailed, TooManyCollaterals,
+    TransferAmountMismatch, Unauthorized, UnknownCollateral, UnknownSelector, ZeroAddress,
 };
 pub use keel_market::events::*;
 
@@ -535,12 +530,21 @@ pub fn deploy_market(
             .expect("module constructors cannot fail")
     };
     args.modules = (
-        module(native::<KeelBorrowModule>()),
-        module(native::<KeelLiquidationModule>()),
-        module(native::<KeelCollateralsModule>()),
-        module(native::<KeelGovernanceModule>()),
-        module(native::<KeelViewsModule>()),
+        module(native_entry("KeelBorrowModule", keel_market_borrow::entry)),
+        module(native_entry(
+            "KeelLiquidationModule",
+            keel_market_liquidation::entry,
+        )),
+        module(native_entry(
+            "KeelCollateralsModule",
+            keel_market_collaterals::entry,
+        )),
+        module(native_entry(
+            "KeelGovernanceModule",
+            keel_market_governance::entry,
+        )),
+        module(native_entry("KeelViewsModule", keel_market_views::entry)),
     );
-    let core = build(native::<KeelMarketCore>());
+    let core = build(native_entry("KeelMarketCore", keel_market_core::entry));
     net.deploy_with(deployer, core, &args)
 }

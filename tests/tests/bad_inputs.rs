@@ -437,7 +437,9 @@ fn every_privileged_function_refuses_strangers() {
     rejects(
         &mut fx,
         s,
-        &IKeelMarket::setLiquidationGracePeriodCall { seconds: 1 },
+        &IKeelMarket::setLiquidationGracePeriodCall {
+            gracePeriodSeconds: 1,
+        },
         no.clone(),
     );
     let other = fx.dave;
@@ -638,7 +640,9 @@ fn setters_out_of_bounds() {
             max: U256::from(u128::MAX),
         },
     );
-    let gp = IKeelMarket::setLiquidationGracePeriodCall { seconds: 86_401 };
+    let gp = IKeelMarket::setLiquidationGracePeriodCall {
+        gracePeriodSeconds: 86_401,
+    };
     rejects(
         &mut fx,
         owner,

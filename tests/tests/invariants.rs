@@ -15,7 +15,7 @@
 //!    model names;
 //! 2. everything observable (market and account snapshots, collateral info and
 //!    prices, every token balance) equals the model's view;
-//! 3. the twelve invariants of DESIGN section 8 hold ([`checks`], and
+//! 3. the twelve invariants of docs/DESIGN.md section 8 hold ([`checks`], and
 //!    invariant 10 in the harness).
 //!
 //! A failure shrinks to a minimal sequence; proptest records its seed in

@@ -258,8 +258,10 @@ fn liquidation_pause_and_grace_period() {
     let mut fx = carol_borrowing(BaseKind::Standard);
     let (carol, wbtc, liquidator, guardian) = (fx.carol, fx.wbtc, fx.liquidator, fx.guardian);
     fx.set_btc_price(42_000);
-    fx.owner_call(&IKeelMarket::setLiquidationGracePeriodCall { seconds: 600 })
-        .unwrap();
+    fx.owner_call(&IKeelMarket::setLiquidationGracePeriodCall {
+        gracePeriodSeconds: 600,
+    })
+    .unwrap();
     assert_revert(
         fx.call(
             guardian,

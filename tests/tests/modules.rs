@@ -3,12 +3,9 @@
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
-use keel_devnet::{address_of, assert_revert, native, Revert};
+use keel_devnet::{address_of, assert_revert, native_entry, Revert};
 use keel_market::errors::{ModuleCalledDirectly, UnknownSelector};
 use keel_market::modules::{module_for, IKeelGovernance};
-use keel_market_borrow::KeelBorrowModule;
-use keel_market_core::KeelMarketCore;
-use keel_market_governance::KeelGovernanceModule;
 use keel_tests::*;
 
 /// The entry points `keel-market-core` implements itself.
@@ -91,11 +88,19 @@ fn modules_called_directly_refuse() {
     let no_args = KeelModuleConstructor::constructorCall {};
     let borrow_module = fx
         .net
-        .deploy_with(deployer, native::<KeelBorrowModule>(), &no_args)
+        .deploy_with(
+            deployer,
+            native_entry("KeelBorrowModule", keel_market_borrow::entry),
+            &no_args,
+        )
         .unwrap();
     let governance = fx
         .net
-        .deploy_with(deployer, native::<KeelGovernanceModule>(), &no_args)
+        .deploy_with(
+            deployer,
+            native_entry("KeelGovernanceModule", keel_market_governance::entry),
+            &no_args,
+        )
         .unwrap();
     let carol = fx.carol;
     let direct_borrow = fx.net.call(
@@ -141,10 +146,10 @@ fn the_core_refuses_missing_or_codeless_modules() {
     };
     let codeless = address_of("nobody");
     let zero = args((fx.market, fx.market, Address::ZERO, fx.market, fx.market));
-    let core = native::<KeelMarketCore>();
+    let core = native_entry("KeelMarketCore", keel_market_core::entry);
     assert_revert(fx.net.deploy_with(deployer, core, &zero), &ZeroAddress {});
     let no_code = args((fx.market, codeless, fx.market, fx.market, fx.market));
-    let core = native::<KeelMarketCore>();
+    let core = native_entry("KeelMarketCore", keel_market_core::entry);
     assert_revert(
         fx.net.deploy_with(deployer, core, &no_code),
         &NotAContract { account: codeless },

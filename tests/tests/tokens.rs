@@ -1,7 +1,8 @@
 //! Token behaviour: the USDT-style base token end to end, misbehaving tokens
-//! refused with `TokenTransferFailed`, and a transfer hook that re-enters.
+//! refused with `TokenTransferFailed`, fee-on-transfer tokens refused with
+//! `TransferAmountMismatch`, and a transfer hook that re-enters.
 
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use keel_devnet::assert_revert;
 use keel_mocks::abi::IMockErc20;
@@ -204,4 +205,93 @@ fn reentrant_market_reports_reentrancy_to_a_direct_callback() {
         },
     );
     assert_eq!(fx.state(), before);
+}
+
+/// `token` now burns `bps` / 10,000 of every transfer (the mock's fee switch,
+/// as USDT has one).
+fn set_fee(fx: &mut Fixture, token: Address, bps: u64) {
+    let alice = fx.alice;
+    fx.net
+        .call(
+            alice,
+            token,
+            &IMockErc20::setFeeBpsCall {
+                feeBps: U256::from(bps),
+            },
+        )
+        .unwrap();
+}
+
+/// Issue 13, defect 1: a collateral that turns a 1% fee on is refused, so it
+/// can never strand another depositor's collateral (before the fix the
+/// market credited 1e18 for 0.99e18 received, and the other depositor's
+/// withdrawal then failed).
+#[test]
+fn fee_on_transfer_collateral_is_refused_and_strands_nobody() {
+    let mut fx = Fixture::new();
+    let (carol, dave, weth, market) = (fx.carol, fx.dave, fx.weth, fx.market);
+    fx.supply_collateral(dave, weth, units(1, 18));
+    set_fee(&mut fx, weth, 100);
+    let before = fx.state();
+    let deposit = IKeelMarket::supplyCollateralCall {
+        token: weth,
+        amount: units(1, 18),
+        onBehalf: carol,
+    };
+    assert_revert(
+        fx.call(carol, &deposit),
+        &TransferAmountMismatch {
+            token: weth,
+            expected: units(1, 18),
+            received: units(99, 16),
+        },
+    );
+    assert_eq!(fx.state(), before);
+    set_fee(&mut fx, weth, 0);
+    fx.withdraw_collateral(dave, weth, units(1, 18)).unwrap();
+    assert_eq!(fx.balance(weth, market), U256::ZERO);
+}
+
+/// Every inbound transfer of the base asset (supply, repay, a liquidator's
+/// repayment) that delivers less than its amount fails the call with
+/// `TransferAmountMismatch` and changes nothing.
+#[test]
+fn fee_on_transfer_base_is_refused_on_every_inbound_transfer() {
+    let mut fx = Fixture::new();
+    fx.standard_positions();
+    let (alice, carol, liquidator, base, weth) =
+        (fx.alice, fx.carol, fx.liquidator, fx.base, fx.weth);
+    fx.borrow(carol, usdc(50_000)).unwrap();
+    fx.set_eth_price(1_000);
+    fx.set_btc_price(20_000);
+    set_fee(&mut fx, base, 100);
+    let before = fx.state();
+    let short = |amount: u64| TransferAmountMismatch {
+        token: base,
+        expected: usdc(amount),
+        received: usdc(amount) * U256::from(99) / U256::from(100),
+    };
+    let supply = IKeelMarket::supplyCall {
+        assets: usdc(1_000),
+        onBehalf: alice,
+    };
+    assert_revert(fx.call(alice, &supply), &short(1_000));
+    let repay = IKeelMarket::repayCall {
+        assets: usdc(1_000),
+        onBehalf: carol,
+    };
+    assert_revert(fx.call(carol, &repay), &short(1_000));
+    let liquidate = IKeelMarket::liquidateCall {
+        borrower: carol,
+        token: weth,
+        maxRepayAssets: usdc(1_000),
+        receiver: liquidator,
+    };
+    assert_revert(fx.call(liquidator, &liquidate), &short(1_000));
+    assert_eq!(fx.state(), before);
+    // With the fee off again, the same calls go through.
+    set_fee(&mut fx, base, 0);
+    fx.call(alice, &supply).unwrap();
+    fx.call(carol, &repay).unwrap();
+    fx.call(liquidator, &liquidate).unwrap();
 }

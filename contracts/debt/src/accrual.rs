@@ -1,8 +1,8 @@
 //! Interest accrual and the rate views.
 
 use keel_math::{
-    checked_add, checked_sub, compounded_interest_wad, mul_div_down, to_u128, w_mul_down,
-    MathError, Wad, U256, WAD,
+    checked_add, checked_sub, compounded_interest_wad, min, mul_div_down, mul_div_up, to_u128,
+    w_mul_down, MathError, Wad, U256, WAD,
 };
 
 use crate::error::DebtError;
@@ -31,20 +31,36 @@ pub struct Accrual {
     pub borrow_rate_per_second: Wad,
 }
 
+/// Interest never takes total borrow assets, or total supply assets plus reserves, above this:
+/// `2^127 - 1` base-asset units (1.7e20 whole tokens of 18 decimals).
+///
+/// The ceiling keeps every total representable in `u128` with room to spare, so a market left
+/// untouched for centuries at the highest rate saturates instead of failing forever
+/// (docs/DESIGN.md invariant 10 and section 4.1); half of `u128` stays free for deposits and
+/// reserves after saturation.
+pub const MAX_ACCRUED_TOTAL: u128 = u128::MAX >> 1;
+
 /// Accrues interest from `totals.last_accrual_seconds` to `now_seconds`.
 ///
 /// The rate is the model's rate at the utilisation at the start of the period. Interest is
-/// `floor(borrow * compounded_interest_wad(rate, elapsed))`: never more than the exact
-/// exponential gives. Reserves get `ceil(interest * reserve_factor)` (the protocol's favour),
-/// suppliers the rest, so borrow growth equals supply growth plus reserves growth exactly and
-/// the supply share price never falls. A timestamp at or before the last accrual changes
-/// nothing (and never moves the timestamp back); with nothing borrowed only the timestamp
-/// moves (so a first accrual long after timestamp 0 computes no compounding).
+/// `min(floor(borrow * compounded_interest_wad(rate, elapsed, cap)), headroom)`: never more
+/// than the exact exponential gives. Reserves get `ceil(interest * reserve_factor)` (the
+/// protocol's favour), suppliers the rest, so borrow growth equals supply growth plus reserves
+/// growth exactly and the supply share price never falls. A timestamp at or before the last
+/// accrual changes nothing (and never moves the timestamp back); with nothing borrowed only
+/// the timestamp moves (so a first accrual long after timestamp 0 computes no compounding).
+///
+/// # Saturation
+/// `headroom` is `MAX_ACCRUED_TOTAL - max(borrow, supply + reserves)` (0 when a total is
+/// already above the ceiling) and `cap = ceil(headroom * 1e18 / borrow)`, the growth at which
+/// interest reaches it. Interest that would cross the ceiling stops at it: the same amount is
+/// added to borrowers' debt and to suppliers' and reserves' claims, so the accounting stays
+/// exact; borrowers owe less than the exponential would say (the protocol gives up interest
+/// it could never have represented), and every operation keeps working after any idle time.
 ///
 /// # Errors
-/// `DebtMathError` only if a total would exceed `u128` or compounding would overflow (decades
-/// untouched at the highest allowed rate); the market then cannot accrue, so keep rates and
-/// caps bounded.
+/// `DebtMathError` only for an unvalidated rate model or reserve factor; no elapsed time can
+/// make accrual fail.
 pub fn accrue(
     totals: &Totals,
     config: &InterestConfig,
@@ -70,8 +86,11 @@ pub fn accrue(
             ..unchanged
         });
     }
-    let growth = compounded_interest_wad(borrow_rate_per_second.0, elapsed_seconds)?;
-    let interest = w_mul_down(U256::from(totals.borrow.assets), growth)?;
+    let borrow = U256::from(totals.borrow.assets);
+    let headroom = interest_headroom(totals)?;
+    let growth_cap = mul_div_up(headroom, WAD, borrow)?;
+    let growth = compounded_interest_wad(borrow_rate_per_second.0, elapsed_seconds, growth_cap)?;
+    let interest = min(w_mul_down(borrow, growth)?, headroom);
     let to_reserves = config.reserve_factor.mul_up(interest)?;
     let to_suppliers = checked_sub(interest, to_reserves)?;
     let mut after = *totals;
@@ -85,6 +104,17 @@ pub fn accrue(
         to_reserves: to_u128(to_reserves)?,
         ..unchanged
     })
+}
+
+/// How much interest can still be booked: `MAX_ACCRUED_TOTAL - max(borrow, supply +
+/// reserves)`, floored at 0.
+fn interest_headroom(totals: &Totals) -> Result<U256, MathError> {
+    let claims = checked_add(
+        U256::from(totals.supply.assets),
+        U256::from(totals.reserves),
+    )?;
+    let largest = claims.max(U256::from(totals.borrow.assets));
+    Ok(U256::from(MAX_ACCRUED_TOTAL).saturating_sub(largest))
 }
 
 /// The borrow rate at the current utilisation of `totals`, per second, WAD.
@@ -126,7 +156,6 @@ fn add(total: u128, amount: U256) -> Result<u128, MathError> {
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
-    use crate::error::DebtMathError;
     use crate::pool::Pool;
     use crate::rate_model::MAX_BORROW_RATE_PER_SECOND;
     use crate::testing::{self, fresh_pool, wad_percent};
@@ -202,7 +231,35 @@ mod tests {
     }
 
     #[test]
-    fn interest_beyond_u128_is_a_math_error() {
+    fn interest_saturates_at_the_ceiling_after_any_idle_time() {
+        let max_rate = flat(MAX_BORROW_RATE_PER_SECOND.saturating_to(), 10);
+        let year = crate::SECONDS_PER_YEAR;
+        for years in [1, 10, 100, 1_000, 1_000_000] {
+            // 50,000 USDC borrowed out of 100,000 supplied, 5 USDC of reserves.
+            let before = totals(100_000_000_000, 50_000_000_000, 5_000_000, 0);
+            let accrual = accrue(&before, &max_rate, years * year).unwrap();
+            let after = accrual.totals;
+            assert!(after.borrow.assets <= MAX_ACCRUED_TOTAL, "{years} years");
+            assert!(after.supply.assets + after.reserves <= MAX_ACCRUED_TOTAL);
+            // The accounting stays exact: cash is unchanged.
+            assert_eq!(
+                after.supply.assets + after.reserves - after.borrow.assets,
+                before.supply.assets + before.reserves - before.borrow.assets
+            );
+            assert_eq!(accrual.interest, after.borrow.assets - before.borrow.assets);
+            if years >= 10 {
+                // At the ceiling the supply side binds (it starts higher).
+                assert_eq!(after.supply.assets + after.reserves, MAX_ACCRUED_TOTAL);
+                // Nothing more accrues later, and nothing fails.
+                let again = accrue(&after, &max_rate, (years + 1) * year).unwrap();
+                assert_eq!(again.interest, 0);
+                assert_eq!(again.totals.last_accrual_seconds, (years + 1) * year);
+            }
+        }
+    }
+
+    #[test]
+    fn totals_above_the_ceiling_accrue_nothing_and_never_fail() {
         let before = Totals {
             supply: Pool {
                 assets: u128::MAX,
@@ -214,8 +271,10 @@ mod tests {
             },
             ..Totals::default()
         };
-        let result = accrue(&before, &flat(1_000_000_000_000_000_000, 0), 1);
-        assert_eq!(result, Err(DebtMathError { kind: 4 }.into()));
+        let accrual = accrue(&before, &flat(1_000_000_000_000_000_000, 0), 1).unwrap();
+        assert_eq!(accrual.interest, 0);
+        assert_eq!(accrual.totals.borrow, before.borrow);
+        assert_eq!(accrual.totals.last_accrual_seconds, 1);
     }
 
     #[test]

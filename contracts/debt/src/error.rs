@@ -46,8 +46,9 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error ReserveFactorTooHigh(uint256 value, uint256 max);
     /// Arithmetic that does not fit (a keel-math error; `kind`: 1 overflow, 2 division by zero,
-    /// 3 underflow, 4 value above `u128`), e.g. totals beyond `u128` after decades of maximal
-    /// interest.
+    /// 3 underflow, 4 value above `u128`), e.g. a deposit that would take a total beyond
+    /// `u128`. Interest accrual never raises it: it saturates (`MAX_ACCRUED_TOTAL`). The market
+    /// reports its own keel-math failures with this error too (keel-market's `MarketError`).
     #[derive(Debug, PartialEq, Eq)]
     error DebtMathError(uint8 kind);
 }

@@ -1,11 +1,11 @@
 //! Keel debt: supply and borrow accounting of a market with virtual-offset shares, interest
 //! accrual from `block_timestamp`, the kinked rate model, the reserve factor, protocol
-//! reserves and bad-debt write-off (DESIGN sections 4, 5, 6 and 8).
+//! reserves and bad-debt write-off (docs/DESIGN.md sections 4, 5, 6 and 8).
 //!
 //! A functional core of pure functions over plain values ([`Totals`], [`AccountShares`],
 //! [`RateModel`]), property-tested without a VM:
 //!
-//! | function | rounding (DESIGN section 4) |
+//! | function | rounding (docs/DESIGN.md section 4) |
 //! |---|---|
 //! | [`supply`] by assets / by shares | shares minted down / assets taken up |
 //! | [`withdraw`] by assets / by shares | shares burnt up / assets paid down |
@@ -27,7 +27,7 @@
 //!
 //! - liquidity ([`Totals::available_liquidity`]) = `supply + reserves - borrow`; withdrawals,
 //!   borrows and reserves withdrawals never take more, so `borrow <= supply + reserves`
-//!   always holds (DESIGN invariant 1 with reserves);
+//!   always holds (docs/DESIGN.md invariant 1 with reserves);
 //! - utilisation ([`Totals::utilisation`]) = `borrow / (supply + reserves)`, at most 1;
 //! - interest `I` over `dt` seconds = `floor(borrow * ((1 + r)^dt - 1))` with `r` the rate at
 //!   the utilisation before the period; reserves get `ceil(I * reserveFactor)`, suppliers the
@@ -81,35 +81,73 @@
 //!
 //! # How the market calls it
 //!
-//! ```ignore
-//! let now = self.vm().block_timestamp();
-//! // accrueInterest, and the start of every operation below (and of liquidate):
-//! let accrual = self.debt.accrue(now)?; // event AccrueInterest(accrual.interest, accrual.to_reserves, ...)
+//! ```no_run
+//! use alloy_primitives::{Address, U256};
+//! use keel_debt::{DebtError, DebtStorage, Quantity};
 //!
-//! // supply(assets, onBehalf) / supplyShares(shares, onBehalf):
-//! let step = self.debt.supply(on_behalf, Quantity::Assets(assets))?;
-//! // transferFrom(caller, market, step.assets); event Supply(.., step.assets, step.shares)
-//!
-//! // borrow(assets, onBehalf, receiver): book, then check the LTV with the vault.
-//! let step = self.debt.borrow(on_behalf, assets)?;
-//! let debt_up = step.pool.to_assets_up(step.account.borrow)?;
-//! let value = keel_vault::value_position(&self.vault.snapshot(on_behalf), |i| self.collateral_risk(i))?;
-//! keel_vault::check_within_ltv(value.borrow_power_down, debt_up)?;
-//! // transfer(receiver, step.assets)
-//!
-//! // repay(assets or shares, onBehalf): never paused; U256::MAX repays everything.
-//! let step = self.debt.repay(on_behalf, Quantity::Assets(U256::MAX))?;
-//! // transferFrom(caller, market, step.assets)
-//!
-//! // liquidate, with `o` the keel-liquidation outcome computed on the accrued totals: repaying
-//! // by shares takes to_assets_up(o.repaid_shares) = o.repaid_assets and leaves the borrow
-//! // pool at o.total_borrow_*_after; the write-off computes o.bad_debt_* the same way.
-//! let step = self.debt.repay(borrower, Quantity::Shares(o.repaid_shares))?;
-//! let left = self.vault.withdraw(borrower, index, o.seized_collateral)?;
-//! if left.held.is_empty() && step.account.borrow > 0 {
-//!     let write_off = self.debt.write_off_bad_debt(borrower)?; // event BadDebt(.., from_reserves, from_suppliers)
+//! /// `accrueInterest`, and the start of every base-asset operation below (and of liquidate);
+//! /// `supplyCollateral` does not accrue. `now` is the block timestamp.
+//! fn accrue_interest(debt: &mut DebtStorage, now: u64) -> Result<(), DebtError> {
+//!     let accrual = debt.accrue(now)?;
+//!     // event AccrueInterest(accrual.borrow_rate_per_second, accrual.interest, accrual.to_reserves)
+//!     let _ = (accrual.interest, accrual.to_reserves);
+//!     Ok(())
 //! }
-//! // reserves: self.debt.withdraw_reserves(assets)? then transfer(treasury, assets)
+//!
+//! /// `supply(assets, onBehalf)`; `withdraw` and `withdrawShares` pass `Quantity::Assets`
+//! /// and `Quantity::Shares` to `debt.withdraw` the same way.
+//! fn supply(debt: &mut DebtStorage, now: u64, on_behalf: Address, assets: U256)
+//!     -> Result<U256, DebtError> {
+//!     accrue_interest(debt, now)?;
+//!     let step = debt.supply(on_behalf, Quantity::Assets(assets))?;
+//!     // transferFrom(caller, market, step.assets), checked by balance delta;
+//!     // event Supply(.., step.assets, step.shares)
+//!     Ok(U256::from(step.assets))
+//! }
+//!
+//! /// `borrow(assets, onBehalf, receiver)`: book, then the market checks the LTV with
+//! /// keel-vault (`check_within_ltv(value.borrow_power_down, debt_up)`) on the result.
+//! fn borrow(debt: &mut DebtStorage, now: u64, on_behalf: Address, assets: U256)
+//!     -> Result<U256, DebtError> {
+//!     accrue_interest(debt, now)?;
+//!     let step = debt.borrow(on_behalf, assets)?;
+//!     let debt_up = step.pool.to_assets_up(step.account.borrow)?;
+//!     // LTV check against debt_up, then transfer(receiver, step.assets)
+//!     Ok(debt_up)
+//! }
+//!
+//! /// `repay(assets, onBehalf)` / `repayShares(shares, onBehalf)`: never paused;
+//! /// `U256::MAX` repays everything.
+//! fn repay_all(debt: &mut DebtStorage, now: u64, on_behalf: Address) -> Result<u128, DebtError> {
+//!     accrue_interest(debt, now)?;
+//!     let step = debt.repay(on_behalf, Quantity::Assets(U256::MAX))?;
+//!     // transferFrom(caller, market, step.assets), checked by balance delta
+//!     Ok(step.assets)
+//! }
+//!
+//! /// `liquidate`, with the keel-liquidation outcome computed on the accrued totals: repaying
+//! /// by shares takes `to_assets_up(repaid_shares)`, the outcome's `repaid_assets`. When the
+//! /// borrower has no collateral left (keel-vault's withdrawal says so) the rest is written off.
+//! fn apply_liquidation(
+//!     debt: &mut DebtStorage,
+//!     borrower: Address,
+//!     repaid_shares: U256,
+//!     no_collateral_left: bool,
+//! ) -> Result<(), DebtError> {
+//!     let step = debt.repay(borrower, Quantity::Shares(repaid_shares))?;
+//!     if no_collateral_left && step.account.borrow != 0 {
+//!         let write_off = debt.write_off_bad_debt(borrower)?;
+//!         // event BadDebt(.., write_off.from_reserves, write_off.from_suppliers)
+//!         let _ = (write_off.from_reserves, write_off.from_suppliers);
+//!     }
+//!     Ok(())
+//! }
+//!
+//! /// `withdrawReserves(baseAsset, assets, to)`: then transfer(to, assets).
+//! fn withdraw_reserves(debt: &mut DebtStorage, now: u64, assets: U256) -> Result<u128, DebtError> {
+//!     accrue_interest(debt, now)?;
+//!     debt.withdraw_reserves(assets)
+//! }
 //! ```
 //!
 //! Views call [`DebtStorage::preview_accrual`] and then the pure functions on its totals
@@ -119,6 +157,7 @@
 //! Errors: every rejection is a Solidity custom error (see [`error`]) wrapped by
 //! [`DebtError`]; the market lists those error types as variants of its own
 //! `#[derive(SolidityError)]` enum and converts with a `match` on [`DebtError`].
+#![warn(missing_docs)]
 
 extern crate alloc;
 
@@ -134,6 +173,7 @@ mod testing;
 
 pub use accrual::{
     accrue, borrow_rate_per_second, supply_rate_per_second, Accrual, InterestConfig,
+    MAX_ACCRUED_TOTAL,
 };
 pub use error::{
     AmountExceedsU128, AmountRoundsToZero, BorrowCapExceeded, DebtError, DebtMathError,

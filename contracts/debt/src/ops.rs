@@ -1,5 +1,5 @@
 //! Supply, withdraw, borrow and repay: pure functions from the totals and an account's shares
-//! to the new pool and account, with the rounding of DESIGN section 4.
+//! to the new pool and account, with the rounding of docs/DESIGN.md section 4.
 //!
 //! All of them expect totals already accrued to the current time ([`crate::accrue`]).
 

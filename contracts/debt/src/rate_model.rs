@@ -1,6 +1,6 @@
 //! The kinked interest-rate model and the reserve factor, with their bounds.
 //!
-//! All rates are per second, WAD (DESIGN section 4). APRs are `rate * SECONDS_PER_YEAR`
+//! All rates are per second, WAD (docs/DESIGN.md section 4). APRs are `rate * SECONDS_PER_YEAR`
 //! (simple, not compounded). The slopes are rate increments over their segment, not
 //! derivatives: the rate is `base` at utilisation 0, `base + slope_below` at the optimal
 //! utilisation and `base + slope_below + slope_above` at utilisation 1, linear in between.

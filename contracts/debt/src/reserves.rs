@@ -24,7 +24,7 @@ pub struct WriteOff {
 }
 
 /// Writes off all of an account's remaining debt: the liquidation left it without
-/// collateral (DESIGN section 6).
+/// collateral (docs/DESIGN.md section 6).
 ///
 /// Removes the account's borrow shares and their assets (rounded up, capped at the pool's
 /// assets) from the borrow pool; the loss is taken first from reserves, then from the supply

@@ -1,4 +1,4 @@
-//! Keel liquidation rules (DESIGN section 6) as a pure function: a snapshot of a position, the
+//! Keel liquidation rules (docs/DESIGN.md section 6) as a pure function: a snapshot of a position, the
 //! market's parameters and a liquidator's request in; what to repay, seize, keep as a fee and
 //! write off out. `no_std`, no storage, no host, no floats; all arithmetic is keel-math's
 //! checked, named-rounding helpers. keel-market reads the snapshot, calls
@@ -28,7 +28,7 @@
 //!    ([`CollateralPriceZero`]); the request's bound `L = max_repay_assets` must be non-zero
 //!    ([`ZeroRepay`]).
 //! 2. `HF < 1`, else [`PositionHealthy`] with the health factor (a healthy position cannot be
-//!    liquidated and nobody can take its collateral: DESIGN invariant 5).
+//!    liquidated and nobody can take its collateral: docs/DESIGN.md invariant 5).
 //! 3. Close-factor cap `C`: `C = D` (100%) when `HF < fullLiquidationHf`, or
 //!    `D < minPartialLiquidationValue`, or `floor(B * p / 1e36) < minPartialLiquidationValue`;
 //!    otherwise `C = min(D, ceil(closeFactor * D))`. The cap is a bound on quantity, not a
@@ -55,7 +55,7 @@
 //!    shares worth `to_assets_up(sigma - shares, A', S')`. If the borrower then holds no
 //!    collateral in any asset (every balance 0) and shares remain, they are bad debt:
 //!    `bad_debt_shares = sigma - shares`, `bad_debt_assets = min(A', to_assets_up(bad shares,
-//!    A', S'))`, removed from the totals in the same outcome (DESIGN invariant 7).
+//!    A', S'))`, removed from the totals in the same outcome (docs/DESIGN.md invariant 7).
 //!
 //! [`LiquidationOutcome`] also carries the health factor before and after (after the write-off;
 //! `U256::MAX` when no debt remains).
@@ -76,7 +76,7 @@
 //! | protocol fee | `ceil(seized * b * fee / (1 + b))` | up | liquidator receives less |
 //! | remaining debt | `to_assets_up(sigma - shares, A', S')` | up | the borrower owes the unit |
 //!
-//! Hence seized value `<=` repaid value x `(1 + b)` exactly (DESIGN invariant 12), and the
+//! Hence seized value `<=` repaid value x `(1 + b)` exactly (docs/DESIGN.md invariant 12), and the
 //! liquidator's collateral `<=` the exact `(repaid x (1 + b) - fee part) / p`.
 //!
 //! # Dust
@@ -118,7 +118,7 @@
 //! `HF >= LT (1 + b)` for the chosen collateral. `validate_collateral_risk` enforces
 //! `LT (1 + b) < 1`, so every position between `LT (1 + b)` and 1 improves; for a single
 //! collateral the condition is exactly "collateral value covers debt plus bonus"
-//! (`B p >= D (1 + b)`), which is what DESIGN invariant 6 calls solvent. With several
+//! (`B p >= D (1 + b)`), which is what docs/DESIGN.md invariant 6 calls solvent. With several
 //! collaterals, seizing one with a high `LT (1 + b)` can lower the health factor of a position
 //! below that level, whichever protocol computes it. With rounding, the weighted value loses at
 //! most 2 units more than `LT v` and the remaining debt can round up one unit, so what holds
@@ -136,14 +136,18 @@
 //!
 //! # Applying the outcome (keel-market)
 //!
-//! With `o` the outcome: take `o.repaid_assets` of the base asset from the liquidator; set the
-//! borrower's shares to `o.remaining_debt_shares` and the totals to
-//! `o.total_borrow_assets_after` / `o.total_borrow_shares_after`; lower the borrower's and the
-//! market's balance of the chosen collateral by `o.seized_collateral`, add
-//! `o.protocol_fee_collateral` to that collateral's reserves and send
-//! `o.liquidator_collateral` to the receiver; if `o.bad_debt_assets > 0`, charge it to the
-//! base reserves and the rest to suppliers (lower total supply assets), emitting the
-//! bad-debt event. `previewLiquidation` calls [`decide_liquidation`] on the same snapshot.
+//! With `o` the outcome, keel-market's `liquidate` (computed on the accrued totals) repays
+//! `o.repaid_shares` of the borrower's debt through keel-debt (`DebtStorage::repay` by
+//! shares, which prices them at `to_assets_up`, i.e. `o.repaid_assets`, and updates the
+//! borrower's shares and the borrow totals itself); withdraws `o.seized_collateral` of the
+//! chosen collateral from the borrower through keel-vault; adds `o.protocol_fee_collateral` to
+//! that collateral's reserves; when the borrower then holds no collateral and still has borrow
+//! shares, writes the rest off with keel-debt's `write_off_bad_debt` (reserves first, then
+//! suppliers; event `BadDebt`); and only then takes the repaid assets from the liquidator and
+//! sends `o.liquidator_collateral` to the receiver. The outcome's `remaining_debt_*`,
+//! `total_borrow_*_after` and `bad_debt_*` fields are what those keel-debt calls produce (the
+//! property tests and the market's integration tests check the agreement); the market does not
+//! write them itself. `previewLiquidation` calls [`decide_liquidation`] on the same snapshot.
 //!
 //! Inputs the market owns: parameters validated with [`validate_collateral_risk`] and
 //! [`validate_liquidation_params`]; `borrow_shares <= total_borrow_shares`; interest accrued
@@ -165,6 +169,7 @@
 //! positions, parameters and prices in `tests/properties/`, checked against a num-bigint model.
 //! They run 4,000 cases per property by default; `KEEL_PROPTEST_CASES=N` (as in keel-math)
 //! runs `N`.
+#![warn(missing_docs)]
 #![no_std]
 
 extern crate alloc;

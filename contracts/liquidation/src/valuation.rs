@@ -1,7 +1,10 @@
 //! Valuation: collateral values weighted by LT (or LTV), debt, health factor.
 //!
-//! The market uses the same helpers for its views and its LTV checks, so that the number a dapp
-//! shows is the number a liquidation acts on.
+//! These value the position inside the liquidation decision (and `previewLiquidation`'s
+//! health factors before and after). The market's views and LTV checks use keel-vault's
+//! `value_position`, which rounds the same way (`floor(factor * floor(balance * price /
+//! 1e36))` per collateral, summed), so the health factor a dapp sees is the one a liquidation
+//! acts on (keel-tests' liquidation tests compare `healthFactorBefore` with the view's).
 
 use keel_math::{checked_add, to_assets_up, w_div_down, MathError, Price, Wad, U256};
 

@@ -60,6 +60,17 @@ sol! {
     /// The market was already initialised.
     #[derive(Debug, PartialEq, Eq)]
     error AlreadyInitialized();
+    /// An inbound transfer of `token` delivered `received` instead of
+    /// `expected` (fee-on-transfer or rebasing tokens are not supported).
+    #[derive(Debug, PartialEq, Eq)]
+    error TransferAmountMismatch(address token, uint256 expected, uint256 received);
+    /// The calldata has a selector this program knows but its arguments do
+    /// not decode (too short, too long, or a value out of its type's range).
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidCalldata(bytes4 selector);
+    /// The call sent ether; no entry point of the market is payable.
+    #[derive(Debug, PartialEq, Eq)]
+    error NotPayable();
 }
 
 market_errors! {
@@ -77,6 +88,9 @@ market_errors! {
     UnknownSelector(UnknownSelector) { selector },
     ModuleCalledDirectly(ModuleCalledDirectly) {  },
     AlreadyInitialized(AlreadyInitialized) {  },
+    TransferAmountMismatch(TransferAmountMismatch) { token, expected, received },
+    InvalidCalldata(InvalidCalldata) { selector },
+    NotPayable(NotPayable) {  },
     ZeroAmount(keel_debt::ZeroAmount) {  },
     AmountExceedsU128(keel_debt::AmountExceedsU128) { amount },
     AmountRoundsToZero(keel_debt::AmountRoundsToZero) { amount },
@@ -204,6 +218,11 @@ forward_errors!(keel_liquidation::LiquidationError {
     FullLiquidationHfOutOfBounds => FullLiquidationHfOutOfBounds,
 });
 
+/// The market's own keel-math arithmetic (share conversions and rates in the
+/// views, and elsewhere in keel-market) that does not fit is
+/// reported as `DebtMathError(kind)` too, like keel-debt's: one error, and one
+/// encoder, for every base-asset-side overflow, with keel-math's reason code.
+/// So `DebtMathError` names the kind of failure, not the crate that hit it.
 impl From<keel_math::MathError> for MarketError {
     fn from(error: keel_math::MathError) -> Self {
         keel_debt::DebtError::from(error).into()

@@ -1,8 +1,10 @@
-//! Lenders' and borrowers' operations (DESIGN section 5).
+//! Lenders' and borrowers' operations (docs/DESIGN.md section 5).
 //!
-//! Every operation takes the reentrancy lock, accrues interest, writes all
-//! state, and only then moves tokens: a token that calls back finds the lock
-//! held and the books final. Supply, repay and supplyCollateral may be done
+//! Every operation takes the reentrancy lock, writes all state, and only
+//! then moves tokens: a token that calls back finds the lock held and the
+//! books final. Those that move base assets (supply, withdraw, borrow,
+//! repay) and `withdrawCollateral` accrue interest first; `supplyCollateral`
+//! and `setOperator` touch no base-asset total and do not accrue. Supply, repay and supplyCollateral may be done
 //! for anyone; withdraw, withdrawCollateral and borrow need the caller to be
 //! the account or one of its operators.
 
@@ -80,7 +82,7 @@ impl KeelMarket {
     }
 
     /// Blocks new borrows and collateral withdrawals while the L2 sequencer
-    /// is down or recovering (DESIGN section 7).
+    /// is down or recovering (docs/DESIGN.md section 7).
     fn ensure_sequencer_up(&self) -> Result<(), MarketError> {
         Ok(self
             .sequencer

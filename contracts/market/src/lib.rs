@@ -1,5 +1,5 @@
-//! Keel market: the lending market's storage and operations (DESIGN
-//! sections 2 and 5).
+//! Keel market: the lending market's storage and operations
+//! (docs/DESIGN.md sections 2 and 5).
 //!
 //! One market = one base asset + up to 8 collaterals. [`KeelMarket`]
 //! composes the modules: keel-debt (supply and borrow shares, interest,
@@ -16,8 +16,12 @@
 //! is an entrypoint struct holding one `KeelMarket` at slot 0 and exposing
 //! some of its operations.
 //!
-//! Fee-on-transfer and rebasing tokens are not supported: the market books
-//! the amounts it asks to move.
+//! Fee-on-transfer and rebasing tokens are not supported: every inbound
+//! transfer is checked against the market's balance before and after, and
+//! one that delivers less than its amount fails the call with
+//! `TransferAmountMismatch` (`token.rs`). Calldata whose arguments do not
+//! decode fails with `InvalidCalldata(selector)` and ether sent with a call
+//! with `NotPayable()` ([`entry`]), never with empty revert data.
 //!
 //! # Storage slot map
 //!
@@ -57,6 +61,7 @@
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks a module program's own storage (never set in a market's), bit 7
 //! marks liquidation paused.
+#![warn(missing_docs)]
 // stylus-core links `std` on every target (through lazy_static), so the
 // contract uses std's panic handler: a panic traps and the call reverts.
 
@@ -69,6 +74,7 @@ extern crate alloc;
 
 mod admin;
 mod collaterals;
+pub mod entry;
 mod error_abi;
 pub mod errors;
 mod guard;

@@ -1,4 +1,4 @@
-//! `liquidate` and `previewLiquidation` (DESIGN section 6): the market
+//! `liquidate` and `previewLiquidation` (docs/DESIGN.md section 6): the market
 //! gathers a snapshot, keel-liquidation decides, the market applies the
 //! outcome. Preview and execution call the same decision on the same
 //! (accrued) state, so the preview is exactly what `liquidate` would do.

@@ -19,7 +19,7 @@
 //! code runs on the market's storage, with the caller's `msg.sender`, and its
 //! return or revert data is the market's. Dapps see one address and one ABI.
 //!
-//! DESIGN section 5 forbids delegatecall into a *mutable* target: module
+//! docs/DESIGN.md section 5 forbids delegatecall into a *mutable* target: module
 //! addresses are written once, by the core's constructor, and nothing can
 //! change them; modules are not upgradeable either (no setter, no proxy).
 //!
@@ -110,7 +110,7 @@ sol! {
         function setGuardian(address guardian) external;
         function setPaused(uint8 action, bool paused) external;
         function setLiquidationPaused(bool paused) external;
-        function setLiquidationGracePeriod(uint32 seconds) external;
+        function setLiquidationGracePeriod(uint32 gracePeriodSeconds) external;
         function setRateModel((uint64, uint64, uint64, uint64) rateModel) external;
         function setReserveFactor(uint64 reserveFactor) external;
         function setCaps(uint256 supplyCap, uint256 borrowCap) external;
@@ -166,7 +166,7 @@ pub fn module_for(selector: [u8; 4]) -> Option<Module> {
 }
 
 /// The first four bytes of `calldata`, zero-padded when shorter.
-fn selector_of(calldata: &[u8]) -> [u8; 4] {
+pub(crate) fn selector_of(calldata: &[u8]) -> [u8; 4] {
     let mut selector = [0u8; 4];
     for (slot, byte) in selector.iter_mut().zip(calldata) {
         *slot = *byte;

@@ -2,25 +2,41 @@
 //! fail with `TokenTransferFailed` when the token returns `false`, returns
 //! anything but an ABI-encoded `true`, or reverts.
 //!
-//! Fee-on-transfer and rebasing tokens are not supported (the market books
-//! the amount it asked for); the README says so. A token address without
-//! code would "succeed" every call (as on the EVM), so token addresses are
-//! checked for code when they are configured, not on every transfer.
+//! Fee-on-transfer and rebasing tokens are not supported: every inbound
+//! transfer reads the market's balance before and after and fails the whole
+//! call with `TransferAmountMismatch` when less than the amount arrived, so a
+//! token that turns a fee on later (USDT has that switch) stops deposits
+//! instead of making the market owe more than it holds. Outbound transfers
+//! need no check: the market books what it sends, and a token that delivers
+//! less to the receiver costs the receiver, not the market.
+//!
+//! Why two balance reads and not one against the books: the market's balance
+//! may exceed what it owes (donations), so a single read after the transfer
+//! cannot tell a short delivery from a surplus. The two static calls cost a
+//! warm account access each plus the token's own execution; the token's
+//! balance slot of the market is read cold by the first of them instead of
+//! by the transfer, so the cold load is not paid twice (measured on the
+//! devnet: README, "Decisions").
+//!
+//! A token address without code would "succeed" every call (as on the EVM),
+//! so token addresses are checked for code when they are configured, not on
+//! every transfer.
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{sol, SolCall};
-use stylus_sdk::call::call;
+use stylus_sdk::call::{call, static_call};
 use stylus_sdk::prelude::*;
 use stylus_sdk::stylus_core::calls::Call;
 
-use crate::errors::{MarketError, NotAContract, TokenTransferFailed};
+use crate::errors::{MarketError, NotAContract, TokenTransferFailed, TransferAmountMismatch};
 use crate::KeelMarket;
 
 sol! {
     interface IErc20 {
         function transfer(address to, uint256 amount) external returns (bool);
         function transferFrom(address from, address to, uint256 amount) external returns (bool);
+        function balanceOf(address account) external view returns (uint256);
     }
 }
 
@@ -32,16 +48,54 @@ pub(crate) fn transfer_accepted(return_data: &[u8]) -> bool {
 
 impl KeelMarket {
     /// Moves `amount` of `token` from `from` to the market (`from` must have
-    /// approved the market).
+    /// approved the market) and checks that all of it arrived.
+    ///
+    /// Errors: `TokenTransferFailed` (the transfer or a balance read failed),
+    /// `TransferAmountMismatch` (the market's balance grew by less than
+    /// `amount`).
     pub(crate) fn pull_tokens(
         &mut self,
         token: Address,
         from: Address,
         amount: U256,
     ) -> Result<(), MarketError> {
+        if amount.is_zero() {
+            return Ok(());
+        }
         let to = self.vm().contract_address();
+        let failed = || {
+            MarketError::TokenTransferFailed(TokenTransferFailed {
+                token,
+                from,
+                to,
+                amount,
+            })
+        };
+        let before = self.balance_of(token, to).ok_or_else(failed)?;
         let data = IErc20::transferFromCall { from, to, amount }.abi_encode();
-        self.token_call(token, data, from, to, amount)
+        self.token_call(token, data, from, to, amount)?;
+        let after = self.balance_of(token, to).ok_or_else(failed)?;
+        // A balance that fell counts as nothing received.
+        let received = after.saturating_sub(before);
+        if received < amount {
+            return Err(MarketError::TransferAmountMismatch(
+                TransferAmountMismatch {
+                    token,
+                    expected: amount,
+                    received,
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// `token.balanceOf(account)`, or `None` when the call reverts or does
+    /// not return exactly one word.
+    fn balance_of(&self, token: Address, account: Address) -> Option<U256> {
+        let data = IErc20::balanceOfCall { account }.abi_encode();
+        let returned = static_call(self.vm(), Call::new(), token, &data).ok()?;
+        let word: [u8; 32] = returned.as_slice().try_into().ok()?;
+        Some(U256::from_be_bytes(word))
     }
 
     /// Sends `amount` of `token` from the market to `to`.

@@ -35,7 +35,7 @@ impl Wad {
 }
 
 /// A price: base-asset smallest units per one collateral smallest unit, scaled by
-/// [`PRICE_SCALE`] (1e36), so it is independent of the tokens' decimals (DESIGN section 4).
+/// [`PRICE_SCALE`] (1e36), so it is independent of the tokens' decimals (docs/DESIGN.md section 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Price(pub U256);
 

@@ -20,6 +20,7 @@
 //! (`erc20`, `erc20-no-return`, `aggregator`, `sequencer-uptime-feed`; enable
 //! exactly one). Without its feature a contract gets only the
 //! `TopLevelStorage` marker `#[entrypoint]` would otherwise provide.
+#![warn(missing_docs)]
 // stylus-core links `std` on every target (through lazy_static), so the
 // contracts use std's panic handler: a panic traps and the call reverts.
 

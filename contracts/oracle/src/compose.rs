@@ -23,8 +23,9 @@ pub struct FeedAnswer {
     pub feed_decimals: u8,
 }
 
-/// The price of one smallest collateral unit in smallest base units, scaled by 1e36 (DESIGN
-/// section 4), from the collateral feed's answer and, optionally, a base feed's answer.
+/// The price of one smallest collateral unit in smallest base units, scaled by 1e36
+/// (docs/DESIGN.md section 4), from the collateral feed's answer and, optionally, a base
+/// feed's answer.
 ///
 /// - With `base == None`, the collateral feed quotes the collateral directly in the base asset
 ///   (for example ETH/USDC for collateral WETH and base USDC).

@@ -1,5 +1,5 @@
 //! Keel oracle adapter: Chainlink-compatible feeds to the market's validated 1e36 prices
-//! (DESIGN section 7).
+//! (docs/DESIGN.md section 7).
 //!
 //! The market reads feeds **directly** through this crate (static calls from its own code):
 //! an extra Stylus contract in between would cost a program-init on every valuation.
@@ -86,6 +86,7 @@
 //! // Only in borrow and withdrawCollateral, before the health check:
 //! self.sequencer.check_borrow_allowed(now)?;
 //! ```
+#![warn(missing_docs)]
 
 #[macro_use]
 extern crate alloc;

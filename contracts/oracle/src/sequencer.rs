@@ -1,4 +1,4 @@
-//! The L2 sequencer uptime rule (DESIGN section 7). Pure: no host, no storage.
+//! The L2 sequencer uptime rule (docs/DESIGN.md section 7). Pure: no host, no storage.
 //!
 //! Chainlink's sequencer uptime feed answers 0 while the sequencer is up and 1 while it is
 //! down; `startedAt` is when the current status began. While the sequencer is down, or for a

@@ -241,7 +241,7 @@ impl SequencerUptimeFeed {
     /// ([`check_sequencer`]); always passes when no feed is configured.
     ///
     /// Call it **only** before a new borrow or a collateral withdrawal. Repay, supply,
-    /// supplyCollateral and liquidation must never call it (DESIGN section 7).
+    /// supplyCollateral and liquidation must never call it (docs/DESIGN.md section 7).
     ///
     /// # Errors
     /// `FeedCallFailed`; `SequencerDown`; `SequencerFeedInvalid`; `SequencerGracePeriod`.

@@ -2,7 +2,7 @@
 
 use crate::error::{CollateralIndexOutOfRange, VaultError};
 
-/// Collaterals per market (DESIGN section 2): indices `0..MAX_COLLATERALS`.
+/// Collaterals per market (docs/DESIGN.md section 2): indices `0..MAX_COLLATERALS`.
 pub const MAX_COLLATERALS: u8 = 8;
 
 /// The index of a collateral in its market, checked to be below [`MAX_COLLATERALS`].

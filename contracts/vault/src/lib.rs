@@ -1,5 +1,5 @@
 //! Keel vault: the per-account collateral ledger of a market and the valuation of positions
-//! for the borrow and `withdrawCollateral` checks (DESIGN sections 2, 4 and 5).
+//! for the borrow and `withdrawCollateral` checks (docs/DESIGN.md sections 2, 4 and 5).
 //!
 //! A functional core of pure functions over plain values, property-tested without a VM:
 //!
@@ -47,29 +47,54 @@
 //!
 //! # How the market calls the vault
 //!
-//! ```ignore
-//! // supplyCollateral(asset, amount, onBehalf): no authorisation needed.
-//! let index = CollateralIndex::new(self.collateral_index_of(asset)?)?;
-//! let entry = self.vault.deposit(on_behalf, index, amount)?; // then transferFrom, event
+//! ```no_run
+//! use alloy_primitives::{Address, U256};
+//! use keel_vault::{check_within_ltv, value_position};
+//! use keel_vault::{CollateralIndex, CollateralRisk, VaultError, VaultStorage};
 //!
-//! // withdrawCollateral(asset, amount, owner, receiver): write, then check the new position.
-//! let entry = self.vault.withdraw(owner, index, amount)?;
-//! let debt_up = self.debt.debt_assets_up(owner)?;
-//! if !debt_up.is_zero() {
-//!     let snapshot = self.vault.snapshot(owner);
-//!     let value = value_position(&snapshot, |i| self.collateral_risk(i))?; // oracle reads
-//!     check_within_ltv(value.borrow_power_down, debt_up)?;
+//! /// `supplyCollateral(token, amount, onBehalf)`: no authorisation needed; `index` is the
+//! /// listed token's (the market's registry). Then transferFrom (checked by balance delta)
+//! /// and the event.
+//! fn supply_collateral(vault: &mut VaultStorage, on_behalf: Address, index: u8, amount: U256)
+//!     -> Result<(), VaultError> {
+//!     let entry = vault.deposit(on_behalf, CollateralIndex::new(index)?, amount)?;
+//!     let _ = (entry.balance, entry.total);
+//!     Ok(())
 //! }
 //!
-//! // liquidate: seize from the chosen collateral (the protocol's fee part of it is kept by the
-//! // market as collateral reserves, outside the accounts); bad debt when nothing is left.
-//! let entry = self.vault.withdraw(borrower, index, o.seized_collateral)?;
-//! if entry.held.is_empty() { /* keel_debt::DebtStorage::write_off_bad_debt */ }
+//! /// `withdrawCollateral(token, amount, onBehalf, receiver)`: write, then check the new
+//! /// position when it has debt (`debt_up`, keel-debt's `debt_assets_up`, accrued first).
+//! /// `risk_of` is the market's valuation of a collateral: oracle price, LTV and LT.
+//! fn withdraw_collateral(
+//!     vault: &mut VaultStorage,
+//!     owner: Address,
+//!     index: CollateralIndex,
+//!     amount: U256,
+//!     debt_up: U256,
+//!     risk_of: impl FnMut(CollateralIndex) -> Result<CollateralRisk, VaultError>,
+//! ) -> Result<(), VaultError> {
+//!     vault.withdraw(owner, index, amount)?;
+//!     if !debt_up.is_zero() {
+//!         let value = value_position(&vault.snapshot(owner), risk_of)?; // oracle reads
+//!         check_within_ltv(value.borrow_power_down, debt_up)?;
+//!     }
+//!     Ok(()) // then transfer(receiver, amount) and the event
+//! }
+//!
+//! /// `liquidate`: seize from the chosen collateral (the protocol's fee part of it is kept by
+//! /// the market as collateral reserves, outside the accounts). Returns whether the borrower
+//! /// has no collateral left, in which case the market writes the rest of the debt off
+//! /// (keel-debt's `write_off_bad_debt`).
+//! fn seize(vault: &mut VaultStorage, borrower: Address, index: CollateralIndex, seized: U256)
+//!     -> Result<bool, VaultError> {
+//!     Ok(!seized.is_zero() && vault.withdraw(borrower, index, seized)?.held.is_empty())
+//! }
 //! ```
 //!
 //! Errors: every rejection is a Solidity custom error (see [`error`]) wrapped by
 //! [`VaultError`]; the market lists those error types as variants of its own
 //! `#[derive(SolidityError)]` enum and converts with a `match` on [`VaultError`].
+#![warn(missing_docs)]
 
 extern crate alloc;
 

@@ -1,5 +1,5 @@
 //! Position valuation for the borrow and `withdrawCollateral` checks, over held collaterals
-//! only. Collateral value rounds down and debt is passed in rounded up (DESIGN section 4).
+//! only. Collateral value rounds down and debt is passed in rounded up (docs/DESIGN.md section 4).
 
 use keel_math::{
     checked_add, checked_sub, mul_div_up, w_div_up, zero_floor_sub, Price, Wad, PRICE_SCALE, U256,

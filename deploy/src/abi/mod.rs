@@ -15,15 +15,20 @@
 //! - **parameter and return names**: export-abi prints Rust's snake_case
 //!   parameter names and unnamed tuple returns; parameters become camelCase
 //!   and multi-value returns take their names from [`outputs::OUTPUT_NAMES`]
-//!   (checked against the export-abi arity).
+//!   (checked against the export-abi arity);
+//! - **tuple parameters' field names and struct names** ([`structs`]): the
+//!   JSON names the fields, the Solidity interface declares structs
+//!   (`IKeelMarket.RiskParams`), because solc has no tuple types.
 //!
 //! The result is written as `abi/KeelMarket.json` (alloy-json-abi, no solc
-//! needed) and `abi/IKeelMarket.sol` (printed from the same JSON ABI).
+//! needed) and `abi/IKeelMarket.sol` (printed from the same JSON ABI), an
+//! interface solc 0.8 compiles (`scripts/test.sh` checks it with solc-js).
 
 pub mod events;
 pub mod export;
 pub mod outputs;
 pub mod source;
+pub mod structs;
 
 use crate::build::cargo::Workspace;
 use alloy_json_abi::{Constructor, Error, Event, Function, JsonAbi, Param};
@@ -104,6 +109,7 @@ pub fn generate(ws: &Workspace) -> Result<JsonAbi> {
     }
     abi.dedup();
     outputs::name_outputs(&mut abi)?;
+    structs::name_tuples(&mut abi)?;
     Ok(abi)
 }
 
@@ -118,7 +124,8 @@ pub fn render(abi: &JsonAbi) -> Result<AbiFiles> {
          pragma solidity ^0.8.23;\n\n",
         MARKET_PROGRAMS.join(", ")
     );
-    let solidity = format!("{header}{}\n", abi.to_sol(INTERFACE_NAME, None));
+    let interface = structs::with_struct_types(abi, INTERFACE_NAME).to_sol(INTERFACE_NAME, None);
+    let solidity = format!("{header}{interface}\n");
     Ok(AbiFiles { solidity, json })
 }
 

@@ -50,7 +50,7 @@ pub enum Rule {
     /// No floating-point type or instruction (they cost infinite ink).
     NoFloatingPoint,
     /// Compressed code fits one account (24,576 bytes), or at most
-    /// [`MAX_FRAGMENTS`](crate::build::process::MAX_FRAGMENTS) fragments of
+    /// [`MAX_FRAGMENTS`] fragments of
     /// that size (ArbOS 60+).
     MaxCompressedSize,
     /// Decompressed (processed) wasm is at most `MaxWasmSize` (128 KiB).

@@ -70,7 +70,7 @@ impl Model {
     pub fn set_rate_model(&mut self, role: Role, model: RateModel) -> Expected<()> {
         self.transaction(|m, r| {
             m.check_owner(r, role);
-            m.accrue(r);
+            m.accrue();
             r.reject_if(
                 !model.optimal_in_bounds(),
                 Reject::OptimalUtilisationOutOfBounds,
@@ -84,7 +84,7 @@ impl Model {
     pub fn set_reserve_factor(&mut self, role: Role, reserve_factor: u64) -> Expected<()> {
         self.transaction(|m, r| {
             m.check_owner(r, role);
-            m.accrue(r);
+            m.accrue();
             r.reject_if(
                 reserve_factor > MAX_RESERVE_FACTOR,
                 Reject::ReserveFactorTooHigh,
@@ -182,7 +182,7 @@ impl Model {
             m.check_owner(r, role);
             match token {
                 Token::Base => {
-                    m.accrue(r);
+                    m.accrue();
                     r.check_amount(amount);
                     r.reject_if(*amount > m.totals.reserves, Reject::InsufficientReserves);
                     r.reject_if(

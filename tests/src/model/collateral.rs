@@ -1,4 +1,4 @@
-//! Collateral: prices from the feeds, valuation (DESIGN sections 4 and 6),
+//! Collateral: prices from the feeds, valuation (docs/DESIGN.md sections 4 and 6),
 //! and `supplyCollateral` / `withdrawCollateral`.
 
 use num_bigint::BigUint;
@@ -125,7 +125,7 @@ impl Model {
             r.reject_if(*amount > balance, Reject::InsufficientCollateral);
             m.accounts[on_behalf].collateral[index] = sub_floor(&balance, amount);
             m.collaterals[index].total = sub_floor(&m.collaterals[index].total, amount);
-            m.accrue(r);
+            m.accrue();
             m.check_within_ltv(r, on_behalf);
             let token = Token::Collateral(index);
             m.transfer(r, token, Holder::Market, Holder::Actor(receiver), amount);

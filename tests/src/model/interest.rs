@@ -78,10 +78,11 @@ pub struct Totals {
     pub last_accrual: u64,
 }
 
-/// Interest accrual failed: a total would leave `u128` or compounding would
-/// leave `U256` (the contract's `DebtMathError`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AccrualOverflow;
+/// Interest never takes total borrow assets, or supply assets plus reserves,
+/// above this (keel-debt's `MAX_ACCRUED_TOTAL`, `2^127 - 1`).
+pub fn max_accrued_total() -> BigUint {
+    (BigUint::from(1u32) << 127u32) - 1u32
+}
 
 impl Totals {
     /// `supply + reserves - borrow`, floored at 0: what may be withdrawn or lent.
@@ -98,76 +99,73 @@ impl Totals {
         mul_div_down(&self.borrow.assets, &wad(), &lendable).min(wad())
     }
 
-    /// Accrues to `now`: interest `floor(borrow * growth)` at the rate of the
-    /// utilisation before the period, `ceil(interest * reserveFactor)` of it
-    /// to reserves, the rest to suppliers. No time, or nothing borrowed, books
-    /// nothing (only the clock moves).
-    ///
-    /// # Errors
-    /// [`AccrualOverflow`] when the contract's arithmetic would fail.
-    pub fn accrue(
-        &mut self,
-        model: &RateModel,
-        reserve_factor: u64,
-        now: u64,
-    ) -> Result<(), AccrualOverflow> {
+    /// Accrues to `now`: interest `min(floor(borrow * growth), headroom)` at
+    /// the rate of the utilisation before the period, `ceil(interest *
+    /// reserveFactor)` of it to reserves, the rest to suppliers. No time, or
+    /// nothing borrowed, books nothing (only the clock moves). `headroom` is
+    /// what keeps borrow and supply + reserves at or below
+    /// [`max_accrued_total`]; the growth saturates at `ceil(headroom * 1e18 /
+    /// borrow)` (keel-debt's saturation rule), so accrual never fails.
+    pub fn accrue(&mut self, model: &RateModel, reserve_factor: u64, now: u64) {
         let elapsed = now.saturating_sub(self.last_accrual);
         if elapsed == 0 {
-            return Ok(());
+            return;
         }
         self.last_accrual = now;
         if self.borrow.assets.is_zero() {
-            return Ok(());
+            return;
         }
-        let growth = growth_wad_down(&model.rate_at(&self.utilisation()), elapsed)?;
-        let interest = mul_div_down(&self.borrow.assets, &growth, &wad());
+        let claims = &self.supply.assets + &self.reserves;
+        let largest = claims.max(self.borrow.assets.clone());
+        let headroom = sub_floor(&max_accrued_total(), &largest);
+        let cap = mul_div_up(&headroom, &wad(), &self.borrow.assets);
+        let growth = growth_wad_down(&model.rate_at(&self.utilisation()), elapsed, &cap);
+        let interest = mul_div_down(&self.borrow.assets, &growth, &wad()).min(headroom);
         let to_reserves = mul_div_up(&interest, &BigUint::from(reserve_factor), &wad());
         self.supply.assets += &interest - &to_reserves;
         self.borrow.assets += &interest;
         self.reserves += to_reserves;
-        let totals = [&self.supply.assets, &self.borrow.assets, &self.reserves];
-        match totals.into_iter().all(fits_u128) {
-            true => Ok(()),
-            false => Err(AccrualOverflow),
-        }
     }
 }
 
-/// `(1 + r)^t - 1` in WAD as keel-math documents `compounded_interest_wad`:
-/// left-to-right square-and-multiply over the bits of `t` at 1e27, each
-/// product rounded down, then rounded down to WAD.
+/// `min((1 + r)^t - 1, cap)` in WAD as keel-math documents
+/// `compounded_interest_wad`: left-to-right square-and-multiply over the
+/// bits of `t` at 1e27, each product rounded down, stopping at `cap` as soon
+/// as an intermediate exceeds `(1 + cap) * 1e9` or `U256`, then rounded down
+/// to WAD.
 ///
 /// Exact agreement with the contract is checked on every step; on top of
-/// that, [`assert_within_exact_compounding`] checks the result against the
-/// exact `(1 + r)^t`, so that a shared mistake in the algorithm would still
-/// show.
-///
-/// # Errors
-/// [`AccrualOverflow`] when an intermediate exceeds `U256` (as `mul_div`).
-pub fn growth_wad_down(rate: &BigUint, elapsed: u64) -> Result<BigUint, AccrualOverflow> {
+/// that, [`assert_within_exact_compounding`] checks every uncapped result
+/// against the exact `(1 + r)^t`, so that a shared mistake in the algorithm
+/// would still show (a capped result is below an intermediate of the chain,
+/// itself below the exact power).
+pub fn growth_wad_down(rate: &BigUint, elapsed: u64, cap: &BigUint) -> BigUint {
     if elapsed == 0 {
-        return Ok(BigUint::zero());
+        return BigUint::zero().min(cap.clone());
     }
     let ray_per_wad = pow10(9);
     let ray = pow10(27);
+    let cap_ray = ((wad() + cap) * &ray_per_wad).min(u256_max());
     let base = (wad() + rate) * &ray_per_wad;
     let mut power = base.clone();
     for bit in (0..u64::BITS - elapsed.leading_zeros() - 1).rev() {
-        power = checked_u256(&power * &power / &ray)?;
-        if elapsed >> bit & 1 == 1 {
-            power = checked_u256(&power * &base / &ray)?;
+        if power > cap_ray {
+            return cap.clone();
+        }
+        power = &power * &power / &ray;
+        if elapsed >> bit & 1 == 1 && power <= cap_ray {
+            power = &power * &base / &ray;
         }
     }
-    let growth = power / ray_per_wad - wad();
-    assert_within_exact_compounding(rate, elapsed, &growth);
-    Ok(growth)
-}
-
-fn checked_u256(x: BigUint) -> Result<BigUint, AccrualOverflow> {
-    match x <= u256_max() {
-        true => Ok(x),
-        false => Err(AccrualOverflow),
+    if power > cap_ray {
+        return cap.clone();
     }
+    let growth = power / ray_per_wad - wad();
+    if growth >= *cap {
+        return cap.clone();
+    }
+    assert_within_exact_compounding(rate, elapsed, &growth);
+    growth
 }
 
 /// Scale of the bracket on the exact `(1 + r)^t`: 1e45, eighteen digits
@@ -252,10 +250,18 @@ mod tests {
     #[test]
     fn one_second_grows_by_the_rate_and_powers_of_two_are_exact() {
         let rate = BigUint::from(3_170_979_198u64);
-        assert_eq!(growth_wad_down(&rate, 1), Ok(rate));
+        let no_cap = u256_max();
+        assert_eq!(growth_wad_down(&rate, 1, &no_cap), rate);
         // (1 + 1)^10 - 1 = 1023.
-        assert_eq!(growth_wad_down(&wad(), 10), Ok(wad() * 1023u32));
-        assert_eq!(growth_wad_down(&wad(), 0), Ok(BigUint::zero()));
+        assert_eq!(growth_wad_down(&wad(), 10, &no_cap), wad() * 1023u32);
+        assert_eq!(growth_wad_down(&wad(), 0, &no_cap), BigUint::zero());
+        // Capped: 2^10 - 1 > 1000, 2^9 - 1 is not.
+        let cap = wad() * 1000u32;
+        assert_eq!(growth_wad_down(&wad(), 10, &cap), cap);
+        assert_eq!(growth_wad_down(&wad(), 9, &cap), wad() * 511u32);
+        // A thousand years at the highest rate saturates without huge numbers.
+        let max_rate = BigUint::from(MAX_BORROW_RATE_PER_SECOND);
+        assert_eq!(growth_wad_down(&max_rate, u64::MAX, &no_cap), no_cap);
     }
 
     #[test]

@@ -51,7 +51,7 @@ impl Model {
     ) -> Expected<BigUint> {
         self.transaction(|m, r| {
             m.check_active(r, Action::Supply);
-            m.accrue(r);
+            m.accrue();
             r.check_amount(assets);
             let pool = &m.totals.supply;
             let shares = pool.to_shares_down(assets);
@@ -91,7 +91,7 @@ impl Model {
         self.transaction(|m, r| {
             m.check_active(r, Action::Withdraw);
             m.check_authorized(r, caller, on_behalf);
-            m.accrue(r);
+            m.accrue();
             let pool = m.totals.supply.clone();
             let moved = match quantity {
                 Quantity::Assets(assets) => Moved {
@@ -140,7 +140,7 @@ impl Model {
         self.transaction(|m, r| {
             m.check_active(r, Action::Borrow);
             m.check_authorized(r, caller, on_behalf);
-            m.accrue(r);
+            m.accrue();
             r.check_amount(assets);
             r.reject_if(
                 *assets > m.totals.liquidity(),
@@ -179,7 +179,7 @@ impl Model {
         quantity: &Quantity,
     ) -> Expected<Moved> {
         self.transaction(|m, r| {
-            m.accrue(r);
+            m.accrue();
             let (Quantity::Assets(amount) | Quantity::Shares(amount)) = quantity;
             r.reject_if(amount.is_zero(), Reject::ZeroAmount);
             let owed_shares = m.accounts[on_behalf].borrow_shares.clone();
@@ -208,7 +208,7 @@ impl Model {
 
     /// `accrueInterest()`.
     pub fn accrue_interest(&mut self) -> Expected<()> {
-        self.transaction(|m, r| m.accrue(r))
+        self.transaction(|m, _| m.accrue())
     }
 
     /// `setOperator(operator, approved)` from `owner`.

@@ -1,4 +1,4 @@
-//! Liquidation (DESIGN section 6, keel-liquidation's crate docs): what the
+//! Liquidation (docs/DESIGN.md section 6, keel-liquidation's crate docs): what the
 //! model knows before one, the rules an outcome must follow, and how the
 //! market applies it, bad-debt write-off included.
 //!
@@ -46,7 +46,7 @@ pub struct LiquidationContext {
 impl LiquidationContext {
     /// Errors the contract must revert with (one of), whatever amount it
     /// would choose: paused, a collateral not held, a zero bound, a healthy
-    /// position (DESIGN invariant 5).
+    /// position (docs/DESIGN.md invariant 5).
     pub fn refusals(&self, max_repay: &BigUint) -> Vec<Reject> {
         let mut r = Rejections::default();
         r.reject_if(self.paused, Reject::LiquidationPaused);
@@ -113,7 +113,7 @@ impl LiquidationContext {
             .min(self.debt.clone())
     }
 
-    /// "Solvent" in DESIGN invariant 6 as the README's decisions define it for
+    /// "Solvent" in docs/DESIGN.md invariant 6 as the README's decisions define it for
     /// the chosen collateral, with a margin: `W / D >= LT * (1 + bonus) +
     /// margin_percent / 100`, exactly (all terms at the scale 1e54).
     pub fn solvent_for_chosen(&self, margin_percent: u32) -> bool {
@@ -203,7 +203,7 @@ impl Model {
         seized: &BigUint,
     ) -> Expected<Liquidated> {
         self.transaction(|m, r| {
-            m.accrue(r);
+            m.accrue();
             let context = m.context(parties.borrower, index);
             for reason in context.refusals(max_repay) {
                 r.reject_if(true, reason);
@@ -249,7 +249,7 @@ impl Model {
         })
     }
 
-    /// DESIGN invariant 7: a seizure that leaves `borrower` without any
+    /// docs/DESIGN.md invariant 7: a seizure that leaves `borrower` without any
     /// collateral writes its remaining debt off, reserves first.
     fn realise_bad_debt(&mut self, borrower: Actor, seized: &BigUint) -> Option<WriteOff> {
         let shares = self.accounts[borrower].borrow_shares.clone();

@@ -1,6 +1,6 @@
 //! The reference model of the stateful invariant tests: what every account
 //! should own and owe, and what every market call should do, computed from
-//! DESIGN sections 4 to 8 and the crate docs in unbounded integers
+//! docs/DESIGN.md sections 4 to 8 and the crate docs in unbounded integers
 //! (num-bigint), sharing no code with the contracts or keel-math.
 //!
 //! Accounts are indices ([`Actor`]); the test maps them to addresses. Each
@@ -18,7 +18,7 @@
 //!
 //! Liquidation amounts are the one thing the model does not choose: the
 //! contract's decision is checked against the documented rules and bounds
-//! ([`liquidation`]), then applied here.
+//! (`liquidation`), then applied here.
 
 mod admin;
 mod collateral;
@@ -35,7 +35,7 @@ use num_traits::Zero;
 
 pub use collateral::Valuation;
 pub use interest::{
-    assert_within_exact_compounding, growth_wad_down, RateModel, Totals,
+    assert_within_exact_compounding, growth_wad_down, max_accrued_total, RateModel, Totals,
     MAX_BORROW_RATE_PER_SECOND, MAX_RESERVE_FACTOR, SECONDS_PER_YEAR,
 };
 pub use lending::Moved;
@@ -67,7 +67,7 @@ pub enum Token {
 }
 
 impl Token {
-    /// Index in [`Model::balances`]: the base asset first, then collaterals.
+    /// Index in `Model::balances`: the base asset first, then collaterals.
     pub fn index(self) -> usize {
         match self {
             Token::Base => 0,
@@ -189,7 +189,7 @@ pub struct Collateral {
     pub fee_reserves: BigUint,
     /// Token decimals.
     pub decimals: u32,
-    /// Index of its price feed in [`Model::feeds`].
+    /// Index of its price feed in `Model::feeds`.
     pub feed: usize,
     /// Index of the feed quoting the base asset in the same unit, if any.
     pub base_feed: Option<usize>,
@@ -204,7 +204,7 @@ pub struct Feed {
     pub decimals: u32,
 }
 
-/// The liquidation parameters (DESIGN section 6).
+/// The liquidation parameters (docs/DESIGN.md section 6).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiquidationParams {
     /// Share of the debt one partial liquidation may repay, WAD.
@@ -366,9 +366,7 @@ impl Model {
     /// The totals with interest accrued to now (as the views show them).
     pub fn accrued_totals(&self) -> Totals {
         let mut totals = self.totals.clone();
-        // An overflowing accrual leaves the totals as they are; the views
-        // then revert and the comparison reports it.
-        let _ = totals.accrue(&self.rate_model, self.reserve_factor, self.now);
+        totals.accrue(&self.rate_model, self.reserve_factor, self.now);
         totals
     }
 
@@ -388,12 +386,10 @@ impl Model {
         }
     }
 
-    /// Accrues interest (inside a transaction).
-    fn accrue(&mut self, rejections: &mut Rejections) {
-        let accrued = self
-            .totals
+    /// Accrues interest (saturating, so it never rejects).
+    fn accrue(&mut self) {
+        self.totals
             .accrue(&self.rate_model, self.reserve_factor, self.now);
-        rejections.reject_if(accrued.is_err(), Reject::DebtMathError);
     }
 
     /// Moves `amount` of `token`; a short balance fails the market's token call.

@@ -1,4 +1,4 @@
-//! Unbounded integers and the rounding rules of DESIGN section 4, written from
+//! Unbounded integers and the rounding rules of docs/DESIGN.md section 4, written from
 //! the design and the crate docs (no ruint, no keel-math).
 
 use alloy_primitives::U256;
@@ -72,7 +72,7 @@ pub fn sub_floor(a: &BigUint, b: &BigUint) -> BigUint {
 }
 
 /// Assets and the shares that claim them (the supply pool or the borrow
-/// pool), converted with the virtual offsets of DESIGN section 4: 1 asset
+/// pool), converted with the virtual offsets of docs/DESIGN.md section 4: 1 asset
 /// and 1e6 shares.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pool {

@@ -40,7 +40,9 @@ impl Harness {
             }
             Change::GracePeriod { seconds } => {
                 let expected = self.model.set_liquidation_grace_period(role, seconds);
-                let call = IKeelMarket::setLiquidationGracePeriodCall { seconds };
+                let call = IKeelMarket::setLiquidationGracePeriodCall {
+                    gracePeriodSeconds: seconds,
+                };
                 self.admin_call(from, "setLiquidationGracePeriod", &expected, &call)?;
             }
             Change::RateModel(model) => {

@@ -64,7 +64,8 @@ impl Chain {
         let tokens = vec![fx.base, fx.weth, fx.wbtc];
         for (index, &account) in accounts.iter().enumerate() {
             let grants = match index == RESCUER {
-                true => [U256::from(1u128 << 120), U256::ZERO, U256::ZERO],
+                // Debts saturate at 2^127 - 1 in all (keel-debt).
+                true => [U256::from(u128::MAX), U256::ZERO, U256::ZERO],
                 false => [usdc(10_000_000), units(1_000, 18), units(100, 8)],
             };
             for (&token, amount) in tokens.iter().zip(grants) {

@@ -1,4 +1,4 @@
-//! The twelve invariants of DESIGN section 8, checked on what the chain shows
+//! The twelve invariants of docs/DESIGN.md section 8, checked on what the chain shows
 //! before and after every step (`View`s read from the contract), plus the
 //! documented liquidation amount rules. Invariant 10 needs the chain itself
 //! and lives in the harness (`Harness::inv_10_repay_all_and_withdraw_all_succeed`).
@@ -445,7 +445,7 @@ pub fn inv_12_seizure_within_repaid_value_plus_bonus(step: &StepRecord) -> Check
     )
 }
 
-/// DESIGN section 6 on the amount: never more than the liquidator's bound;
+/// docs/DESIGN.md section 6 on the amount: never more than the liquidator's bound;
 /// past the close factor only when it applies not (HF below the full
 /// liquidation level, or debt or collateral value below
 /// `minPartialLiquidationValue`) or to clear the position (the dust rule's

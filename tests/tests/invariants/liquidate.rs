@@ -179,7 +179,7 @@ impl Harness {
 
     /// A refused liquidation: with a successful preview only the payment can
     /// fail (the liquidator short of base tokens); otherwise the preview must
-    /// revert the same way and the model must accept the reason (DESIGN 6:
+    /// revert the same way and the model must accept the reason (docs/DESIGN.md section 6:
     /// a `type(uint256).max` request never fails on rounding or dust).
     pub(crate) fn check_liquidation_refused(
         &self,

@@ -1,4 +1,4 @@
-//! The liquidation rules of the crate docs and DESIGN section 8 (invariants 5, 6, 7, 12) as
+//! The liquidation rules of the crate docs and docs/DESIGN.md section 8 (invariants 5, 6, 7, 12) as
 //! properties of `decide_liquidation`, checked against the model.
 
 use keel_liquidation::{

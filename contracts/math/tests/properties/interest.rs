@@ -1,4 +1,4 @@
-//! `compounded_interest_wad` against the exact exponential, and its monotonicity.
+//! `compounded_interest_wad` against the exact exponential, its monotonicity and its cap.
 
 use keel_math::{compounded_interest_wad, U256, WAD};
 use num_bigint::BigUint;
@@ -48,7 +48,7 @@ struct Comparison {
 }
 
 fn compare(rate: u64, elapsed: u64) -> Result<Comparison, TestCaseError> {
-    let result = compounded_interest_wad(U256::from(rate), elapsed);
+    let result = compounded_interest_wad(U256::from(rate), elapsed, U256::MAX);
     prop_assert!(
         result.is_ok(),
         "{result:?} for rate {rate}, elapsed {elapsed}"
@@ -95,7 +95,7 @@ proptest! {
     #[test]
     fn accrual_frequency_changes_growth_only_by_rounding(r in rate(), t1 in elapsed_up_to(TEN_YEARS / 2), t2 in elapsed_up_to(TEN_YEARS / 2)) {
         let growth = |t| {
-            compounded_interest_wad(U256::from(r), t).map(|g| big(g) + big(WAD))
+            compounded_interest_wad(U256::from(r), t, U256::MAX).map(|g| big(g) + big(WAD))
         };
         let (a, b, c) = (growth(t1), growth(t2), growth(t1 + t2));
         prop_assert!(a.is_ok() && b.is_ok() && c.is_ok());
@@ -111,7 +111,7 @@ proptest! {
     /// Never a panic, only `Overflow` as an error, and a higher rate never accrues less.
     #[test]
     fn compounding_is_non_decreasing_in_the_rate((r, r_larger) in ordered_pair(u256()), t in any::<u64>()) {
-        check_non_decreasing(compounded_interest_wad(r, t), compounded_interest_wad(r_larger, t))?;
+        check_non_decreasing(compounded_interest_wad(r, t, U256::MAX), compounded_interest_wad(r_larger, t, U256::MAX))?;
     }
 
     /// A longer time never accrues less, for any rate, up to the documented 1e9 seconds.
@@ -122,7 +122,34 @@ proptest! {
         extra in log_uniform_u64(0, MONOTONE_UP_TO_SECONDS),
     ) {
         let t_larger = t.saturating_add(extra).min(MONOTONE_UP_TO_SECONDS);
-        check_non_decreasing(compounded_interest_wad(r, t), compounded_interest_wad(r, t_larger))?;
+        check_non_decreasing(compounded_interest_wad(r, t, U256::MAX), compounded_interest_wad(r, t_larger, U256::MAX))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The cap only saturates: the result is `min(uncapped, cap)` for any rate up to 1,000%
+    /// APR, any elapsed time (centuries included) and any cap, and it never errs.
+    #[test]
+    fn the_cap_saturates_and_nothing_else_changes(
+        r in rate(),
+        t in any::<u64>(),
+        cap in u256(),
+    ) {
+        let capped = compounded_interest_wad(U256::from(r), t, cap);
+        let uncapped = compounded_interest_wad(U256::from(r), t, U256::MAX);
+        prop_assert!(capped.is_ok() && uncapped.is_ok(), "{capped:?} {uncapped:?}");
+        prop_assert_eq!(capped.unwrap_or_default(), uncapped.unwrap_or_default().min(cap));
+    }
+
+    /// A larger cap never gives less.
+    #[test]
+    fn compounding_is_non_decreasing_in_the_cap(r in rate(), t in any::<u64>(), (cap, cap_larger) in ordered_pair(u256())) {
+        check_non_decreasing(
+            compounded_interest_wad(U256::from(r), t, cap),
+            compounded_interest_wad(U256::from(r), t, cap_larger),
+        )?;
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
 //! shares (slot map in the keel-market docs).
-
+// Not with `export-abi`: `#[public]` then adds an undocumented ABI printer.
+#![cfg_attr(not(feature = "export-abi"), warn(missing_docs))]
 // `MarketError` is returned by value: boxing it would add allocation code to
 // every program for the rare revert path.
 #![allow(clippy::result_large_err)]
@@ -16,10 +17,11 @@ use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
 #[storage]
-#[entrypoint]
 pub struct KeelCollateralsModule {
     market: KeelMarket,
 }
+
+keel_market::keel_program!(KeelCollateralsModule);
 
 #[public]
 impl KeelCollateralsModule {

@@ -3,7 +3,8 @@
 //!
 //! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
 //! shares (slot map in the keel-market docs).
-
+// Not with `export-abi`: `#[public]` then adds an undocumented ABI printer.
+#![cfg_attr(not(feature = "export-abi"), warn(missing_docs))]
 // `MarketError` is returned by value: boxing it would add allocation code to
 // every program for the rare revert path.
 #![allow(clippy::result_large_err)]
@@ -17,10 +18,11 @@ use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
 #[storage]
-#[entrypoint]
 pub struct KeelGovernanceModule {
     market: KeelMarket,
 }
+
+keel_market::keel_program!(KeelGovernanceModule);
 
 #[public]
 impl KeelGovernanceModule {
@@ -84,8 +86,12 @@ impl KeelGovernanceModule {
     }
 
     /// See [`KeelMarket::set_liquidation_grace_period`].
-    pub fn set_liquidation_grace_period(&mut self, seconds: u32) -> Result<(), MarketError> {
-        self.market.set_liquidation_grace_period(seconds)
+    pub fn set_liquidation_grace_period(
+        &mut self,
+        grace_period_seconds: u32,
+    ) -> Result<(), MarketError> {
+        self.market
+            .set_liquidation_grace_period(grace_period_seconds)
     }
 
     /// See [`KeelMarket::set_rate_model`].
