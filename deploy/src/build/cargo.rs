@@ -166,7 +166,12 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
         // The stable toolchain running `keel` must not leak into the nightly build.
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("CARGO")
-        .env_remove("RUSTC");
+        .env_remove("RUSTC")
+        // The bytes must not depend on the caller's environment: an
+        // incremental build (CARGO_INCREMENTAL=1 overrides the profile's
+        // `incremental = false`) partitions code differently, and `keel gas`
+        // snapshots the gas of these exact bytes.
+        .env("CARGO_INCREMENTAL", "0");
     if let Some(level) = opt_level {
         command.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", level);
     }
