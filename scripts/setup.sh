@@ -13,6 +13,15 @@ fi
 rustup component add --toolchain "$toolchain" rustfmt clippy >/dev/null
 rustup target add --toolchain "$toolchain" wasm32-unknown-unknown >/dev/null
 
+# The deployable wasm's toolchain (Cargo.toml [workspace.metadata.keel]): a
+# pinned nightly with rust-src, for -Zbuild-std (std is rebuilt for wasm32,
+# so no prebuilt wasm32 std is needed).
+wasm_toolchain=$(sed -n 's/^wasm-toolchain *= *"\(.*\)"/\1/p' Cargo.toml)
+if ! rustup run "$wasm_toolchain" rustc --version >/dev/null 2>&1; then
+  rustup toolchain install "$wasm_toolchain" --profile minimal --component rust-src
+fi
+rustup component add --toolchain "$wasm_toolchain" rust-src >/dev/null
+
 # solc-js, pinned, to check that abi/IKeelMarket.sol compiles (scripts/test.sh,
 # scripts/solc-check.js). From the npm registry into target/tools/ (ignored
 # by git, removed by `cargo clean`, reinstalled here). Without node and npm

@@ -1,7 +1,10 @@
 //! Every Nitro activation gate of `keel build`, each with a module that
-//! breaks it, plus a valid module that passes them all.
+//! breaks it, plus a valid module that passes them all; and the check that
+//! the deployable bytes embed no path of the machine that built them.
 
-use keel_cli::build::{analyse, gates::Rule};
+use std::path::PathBuf;
+
+use keel_cli::build::{analyse, ensure_no_local_path, gates::Rule};
 
 /// A minimal valid Stylus program: one host import, the entrypoint, memory.
 const VALID: &str = r#"(module
@@ -209,4 +212,17 @@ fn start_up_cost_beyond_u16_is_rejected() {
         "\\00".repeat(60_000)
     ));
     assert_rejected(&wat, Rule::InitCostFitsU16);
+}
+
+#[test]
+fn wasm_embedding_a_local_path_is_rejected() {
+    let paths = [
+        PathBuf::from("/work/keel"),
+        PathBuf::from("/home/me/.cargo"),
+    ];
+    let clean = b"\0asm vm_hooks read_args /keel/src/lib.rs /cargo/registry";
+    assert!(ensure_no_local_path("probe", clean, &paths).is_ok());
+    let leaky = b"\0asm /home/me/.cargo/registry/src/alloy/address.rs";
+    let error = ensure_no_local_path("probe", leaky, &paths).unwrap_err();
+    assert!(error.to_string().contains("/home/me/.cargo"), "{error}");
 }

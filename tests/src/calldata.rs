@@ -194,7 +194,7 @@ pub fn malformed(
         } => {
             let count = entry.words.len();
             (0..count).find_map(|offset| {
-                let index = (word + offset) % count;
+                let index = (word % count + offset) % count;
                 let start = 4 + 32 * index;
                 let current: [u8; 32] = calldata[start..start + 32].try_into().ok()?;
                 let dirty = entry.words[index].dirty(current, *position, *byte)?;

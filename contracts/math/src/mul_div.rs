@@ -1,5 +1,7 @@
 //! `x * y / d` with a 512-bit intermediate, rounded down or up, and the WAD helpers built on it.
 
+use core::num::NonZeroU64;
+
 use crate::{MathError, U256, WAD};
 
 /// `floor(x * y / d)`; the product `x * y` is computed in 512 bits and never overflows.
@@ -31,8 +33,7 @@ pub fn mul_div_up(x: U256, y: U256, d: U256) -> Result<U256, MathError> {
 /// `floor(x * y / d)` and whether the division left a non-zero remainder.
 ///
 /// One division routine serves every width (code size: ruint's `div_rem` is instantiated per
-/// limb count, about 11 KB of raw wasm each, 22 KB for the 256- and 512-bit divisions the
-/// market used; a Stylus code account holds 24,576 bytes compressed, docs/DESIGN.md section 9).
+/// limb count, several KB of wasm each).
 fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool), MathError> {
     let (lo, hi) = match x.checked_mul(y) {
         Some(product) => (product, U256::ZERO),
@@ -56,10 +57,20 @@ pub fn div_down(x: U256, d: U256) -> Result<U256, MathError> {
     div_wide(U256::ZERO, x, d).map(|(quotient, _)| quotient)
 }
 
-/// `floor((hi * 2^256 + lo) / d)` and whether the remainder is non-zero, by binary long
-/// division (restoring, one quotient bit per step, leading zero bits of `lo` skipped when `hi`
-/// is zero). The remainder stays below `d` between steps; a shifted remainder that carries out
-/// of 256 bits exceeds `d`, so the wrapping subtraction is exact.
+/// Digits of the long division: 32 bits, so that every digit product and every two-digit
+/// dividend fits a `u64` and the quotient estimate is one native 64-bit division (wasm has
+/// `i64.div_u`; a 128-bit division would call a software routine).
+const DIGIT_BITS: u32 = 32;
+
+/// `floor((hi * 2^256 + lo) / d)` and whether the remainder is non-zero, by schoolbook long
+/// division in base `2^32` (Knuth, TAOCP vol. 2, 4.3.1, algorithm D): one quotient digit per
+/// step, estimated from the top two digits of the partial remainder and the top digit of the
+/// normalised divisor, corrected with the next divisor digit (then at most one too large),
+/// and fixed by one add-back in the rare case it still is. A 512-by-256-bit division takes
+/// at most 9 steps of 8 digit products, instead of 256 shift-and-subtract steps of 256-bit
+/// values; a divisor of one digit takes the short path.
+///
+/// One non-generic routine on fixed arrays: no heap, one copy of the code in every program.
 fn div_wide(hi: U256, lo: U256, d: U256) -> Result<(U256, bool), MathError> {
     if d.is_zero() {
         return Err(MathError::DivisionByZero);
@@ -67,30 +78,157 @@ fn div_wide(hi: U256, lo: U256, d: U256) -> Result<(U256, bool), MathError> {
     if hi >= d {
         return Err(MathError::Overflow);
     }
-    let (mut remainder, steps) = if hi.is_zero() {
-        // The top `bit_len(d) - 1` bits of `lo` are below `d`: start with them.
-        let (n, m) = (lo.bit_len(), d.bit_len());
-        if n < m {
-            return Ok((U256::ZERO, !lo.is_zero()));
-        }
-        let skipped = n.saturating_sub(m).saturating_add(1);
-        (lo.wrapping_shr(skipped), skipped)
-    } else {
-        (hi, 256)
-    };
-    let mut quotient = U256::ZERO;
-    for i in (0..steps).rev() {
-        let carry = remainder.bit(255);
-        remainder = remainder.wrapping_shl(1);
-        if lo.bit(i) {
-            remainder.set_bit(0, true);
-        }
-        if carry || remainder >= d {
-            remainder = remainder.wrapping_sub(d);
-            quotient.set_bit(i, true);
+    // The dividend, with one spare digit for normalisation; the divisor.
+    let mut u = [0u32; 17];
+    to_digits(lo, &mut u[..8]);
+    to_digits(hi, &mut u[8..16]);
+    let mut v = [0u32; 8];
+    to_digits(d, &mut v);
+    let n = significant_digits(&v);
+    let m = significant_digits(&u[..16]);
+    let mut q = [0u32; 16];
+    if m < n {
+        // The dividend is below the divisor.
+        return Ok((U256::ZERO, m > 0));
+    }
+    // The top digit of the divisor is non-zero by the definition of `n >= 1`.
+    let top_divisor =
+        NonZeroU64::new(u64::from(v[n.wrapping_sub(1)])).ok_or(MathError::DivisionByZero)?;
+    if n == 1 {
+        let remainder = short_division(&u[..m], top_divisor, &mut q);
+        return Ok((from_digits(&q), remainder != 0));
+    }
+    // Normalise: the divisor's top digit gets its top bit set, which bounds the estimate's
+    // error; the dividend is shifted alike into its spare digit.
+    let shift = top_divisor.leading_zeros().wrapping_sub(DIGIT_BITS);
+    shift_left(&mut v[..n], shift);
+    u[m] = shift_left(&mut u[..m], shift);
+    for j in (0..=m.wrapping_sub(n)).rev() {
+        q[j] = quotient_digit(&mut u[j..=j.wrapping_add(n)], &v[..n]);
+    }
+    let has_remainder = u[..n].iter().any(|&digit| digit != 0);
+    Ok((from_digits(&q), has_remainder))
+}
+
+/// One step of algorithm D: the quotient digit of the `n + 1`-digit partial remainder `u` by
+/// the normalised `n`-digit divisor `v` (`n >= 2`, `u`'s top digits below `v`), leaving the
+/// new partial remainder in `u`.
+fn quotient_digit(u: &mut [u32], v: &[u32]) -> u32 {
+    let n = v.len();
+    // Normalised: the top digit has its top bit set.
+    let top_divisor = NonZeroU64::new(u64::from(v[n.wrapping_sub(1)])).unwrap_or(NonZeroU64::MAX);
+    let next_divisor = u64::from(v[n.wrapping_sub(2)]);
+    let top = two_digits(u[n], u[n.wrapping_sub(1)]);
+    // `u[n] <= v[n - 1]`, so the estimate is at most 2^32 and at most two too large.
+    let mut estimate = top / top_divisor;
+    let mut rest = top % top_divisor;
+    while estimate > u64::from(u32::MAX)
+        || estimate.wrapping_mul(next_divisor) > two_digits_u64(rest, u[n.wrapping_sub(2)])
+    {
+        estimate = estimate.wrapping_sub(1);
+        rest = rest.wrapping_add(top_divisor.get());
+        if rest > u64::from(u32::MAX) {
+            break;
         }
     }
-    Ok((quotient, !remainder.is_zero()))
+    // Multiply and subtract: u -= estimate * v, digit by digit with a signed borrow (each
+    // intermediate lies in (-2^33, 2^33)).
+    let mut borrow: i64 = 0;
+    for (digit, &divisor_digit) in u.iter_mut().zip(v) {
+        let product = estimate.wrapping_mul(u64::from(divisor_digit));
+        let t = i64::from(*digit)
+            .wrapping_sub(borrow)
+            .wrapping_sub(low_digit(product));
+        *digit = t as u32;
+        borrow = high_digit(product).wrapping_sub(t.wrapping_shr(DIGIT_BITS));
+    }
+    let t = i64::from(u[n]).wrapping_sub(borrow);
+    u[n] = t as u32;
+    if t >= 0 {
+        return estimate as u32;
+    }
+    // The estimate was one too large (probability about 2^-31): add the divisor back.
+    let mut carry: u64 = 0;
+    for (digit, &divisor_digit) in u.iter_mut().zip(v) {
+        let sum = u64::from(*digit)
+            .wrapping_add(u64::from(divisor_digit))
+            .wrapping_add(carry);
+        *digit = sum as u32;
+        carry = sum.wrapping_shr(DIGIT_BITS);
+    }
+    u[n] = u[n].wrapping_add(carry as u32);
+    estimate.wrapping_sub(1) as u32
+}
+
+/// `digits / divisor` for a one-digit `divisor`, quotient digits into `q`; returns the
+/// remainder. Each step divides a value below `divisor * 2^32`, so its quotient is one digit.
+fn short_division(digits: &[u32], divisor: NonZeroU64, q: &mut [u32; 16]) -> u64 {
+    let mut remainder = 0u64;
+    for (index, &digit) in digits.iter().enumerate().rev() {
+        let current = two_digits_u64(remainder, digit);
+        q[index] = (current / divisor) as u32;
+        remainder = current % divisor;
+    }
+    remainder
+}
+
+/// Shifts `digits` left by `shift < 32` bits in place; returns the bits shifted out.
+fn shift_left(digits: &mut [u32], shift: u32) -> u32 {
+    if shift == 0 {
+        return 0;
+    }
+    let mut carry = 0u32;
+    for digit in digits.iter_mut() {
+        let shifted = digit.wrapping_shl(shift) | carry;
+        carry = digit.wrapping_shr(DIGIT_BITS.wrapping_sub(shift));
+        *digit = shifted;
+    }
+    carry
+}
+
+/// `high * 2^32 + low`.
+fn two_digits(high: u32, low: u32) -> u64 {
+    two_digits_u64(u64::from(high), low)
+}
+
+/// `high * 2^32 + low` for `high < 2^32`.
+fn two_digits_u64(high: u64, low: u32) -> u64 {
+    high.wrapping_shl(DIGIT_BITS) | u64::from(low)
+}
+
+/// The low digit of `value`, as a signed 64-bit number.
+fn low_digit(value: u64) -> i64 {
+    i64::from(value as u32)
+}
+
+/// The high digit of `value`, as a signed 64-bit number.
+fn high_digit(value: u64) -> i64 {
+    i64::from((value >> DIGIT_BITS) as u32)
+}
+
+/// Number of digits up to the most significant non-zero one (0 for zero).
+fn significant_digits(digits: &[u32]) -> usize {
+    digits
+        .iter()
+        .rposition(|&digit| digit != 0)
+        .map_or(0, |top| top.wrapping_add(1))
+}
+
+/// The eight base-`2^32` digits of `value`, least significant first, into `out`.
+fn to_digits(value: U256, out: &mut [u32]) {
+    for (pair, limb) in out.chunks_exact_mut(2).zip(value.as_limbs()) {
+        pair[0] = *limb as u32;
+        pair[1] = (*limb >> DIGIT_BITS) as u32;
+    }
+}
+
+/// The `U256` of the low eight digits (a quotient that fits 256 bits: `hi < d`).
+fn from_digits(digits: &[u32; 16]) -> U256 {
+    let mut limbs = [0u64; 4];
+    for (limb, pair) in limbs.iter_mut().zip(digits.chunks_exact(2)) {
+        *limb = two_digits(pair[1], pair[0]);
+    }
+    U256::from_limbs(limbs)
 }
 
 /// `floor(x * y / WAD)`: product of two WAD numbers (or an amount and a WAD factor), rounded
@@ -132,6 +270,8 @@ pub fn w_div_up(x: U256, y: U256) -> Result<U256, MathError> {
 mod tests {
     #![allow(clippy::arithmetic_side_effects)]
     use super::*;
+    use alloy_primitives::ruint::UintTryFrom;
+    use alloy_primitives::U512;
 
     #[test]
     fn full_width_product_is_not_lost() {
@@ -190,6 +330,43 @@ mod tests {
             div_down(U256::from(1), U256::ZERO),
             Err(MathError::DivisionByZero)
         );
+    }
+
+    /// Inputs whose first estimated quotient digit is still one too large after the two-digit
+    /// correction, so algorithm D adds the divisor back (found by search; the step is rare).
+    #[test]
+    fn add_back_step_gives_exact_results() {
+        let hex = |s: &str| U256::from_str_radix(s, 16).unwrap();
+        let cases = [
+            ("fffffffefffffffefffffffe", "fffffffefffffffeffffffff"),
+            (
+                "fffffffe000000008000000000000000ffffffff",
+                "7fffffff7ffffffffffffffe",
+            ),
+        ];
+        for (numerator, divisor) in cases {
+            let (x, d) = (hex(numerator), hex(divisor));
+            let expected = x / d;
+            assert_eq!(div_down(x, d), Ok(expected));
+            assert_eq!(mul_div_down(x, U256::from(1), d), Ok(expected));
+            let exact = expected * d == x;
+            let up = expected + U256::from(u8::from(!exact));
+            assert_eq!(mul_div_up(x, U256::from(1), d), Ok(up));
+        }
+    }
+
+    #[test]
+    fn every_divisor_width_divides_exactly() {
+        // Divisors of 1 to 8 digits against a 512-bit product.
+        let x = U256::MAX - U256::from(12_345);
+        for digits in 1..=8u32 {
+            let d = (U256::from(1) << (32 * digits - 1)) + U256::from(977);
+            let product = x.widening_mul::<256, 4, 512, 8>(x - U256::from(1));
+            let quotient = product / U512::from(d);
+            let expected = U256::uint_try_from(quotient).map_err(|_| MathError::Overflow);
+            let result = mul_div_down(x, x - U256::from(1), d);
+            assert_eq!(result, expected, "{digits} digits");
+        }
     }
 
     #[test]

@@ -116,6 +116,7 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
     for contract in contracts {
         let wasm = cargo::build(&ws, contract, None)?;
         let raw = fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+        ensure_no_local_path(&contract.package, &raw, &cargo::local_paths(&ws))?;
         let analysis = analyse(&contract.package, &raw)?;
         write_artifacts(&out_dir, &analysis)?;
         if let Err(failure) = analysis.gate() {
@@ -134,6 +135,24 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
         bail!("{text}");
     }
     Ok(reports)
+}
+
+/// Fails when `wasm` embeds one of `paths`: the deployable bytes would then
+/// depend on the machine that built them.
+pub fn ensure_no_local_path(
+    contract: &str,
+    wasm: &[u8],
+    paths: &[std::path::PathBuf],
+) -> Result<()> {
+    for path in paths {
+        let needle = path.to_string_lossy();
+        if !needle.is_empty() && wasm.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            bail!(
+                "{contract} embeds the local path {needle}: its bytes would depend on the machine that built it"
+            );
+        }
+    }
+    Ok(())
 }
 
 fn write_artifacts(out_dir: &Path, analysis: &Analysis) -> Result<()> {

@@ -7,7 +7,7 @@ use keel_math::{
 use proptest::prelude::*;
 
 use crate::model::{big, check_down_up, check_non_decreasing};
-use crate::strategies::{config, ordered_pair, u256};
+use crate::strategies::{config, digit_pattern_u256, ordered_pair, u256};
 
 fn nonzero_u256() -> impl Strategy<Value = U256> + Clone {
     u256().prop_map(|d| d.max(U256::from(1)))
@@ -18,6 +18,17 @@ proptest! {
 
     #[test]
     fn mul_div_is_floor_and_ceil_of_exact(x in u256(), y in u256(), d in u256()) {
+        check_down_up(mul_div_down(x, y, d), mul_div_up(x, y, d), &(big(x) * big(y)), &big(d))?;
+    }
+
+    /// The long division's digit estimates on the inputs that make them wrong (digits at
+    /// their extremes, every divisor width).
+    #[test]
+    fn mul_div_is_exact_on_extreme_digit_patterns(
+        x in digit_pattern_u256(),
+        y in digit_pattern_u256(),
+        d in digit_pattern_u256(),
+    ) {
         check_down_up(mul_div_down(x, y, d), mul_div_up(x, y, d), &(big(x) * big(y)), &big(d))?;
     }
 

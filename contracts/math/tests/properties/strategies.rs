@@ -77,3 +77,20 @@ pub fn ordered_pair(
         (values, 0..=1_000u64).prop_map(|(a, step)| (a, a.saturating_add(U256::from(step)))),
     ]
 }
+
+/// A `U256` built from eight 32-bit digits, each often an extreme (0, 1, `2^31 - 1`, `2^31`,
+/// `2^32 - 2`, `2^32 - 1`) and with a random number of leading zero digits: the inputs where a
+/// long division's quotient-digit estimate is off and must be corrected or added back.
+pub fn digit_pattern_u256() -> impl Strategy<Value = U256> + Clone {
+    let digit = prop_oneof![
+        2 => prop::sample::select(vec![0u32, 1, 0x7fff_ffff, 0x8000_0000, 0xffff_fffe, 0xffff_ffff]),
+        1 => any::<u32>(),
+    ];
+    (prop::array::uniform8(digit), 0..=8usize).prop_map(|(digits, top)| {
+        let mut limbs = [0u64; 4];
+        for (index, digit) in digits.iter().enumerate().take(top) {
+            limbs[index / 2] |= u64::from(*digit) << (32 * (index % 2));
+        }
+        U256::from_limbs(limbs)
+    })
+}
