@@ -184,7 +184,7 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
 }
 
 /// The machine's paths a build could embed in the wasm (the checkout and
-/// cargo's home, where dependencies' sources are), for [`remapped_paths`] and
+/// cargo's home, where dependencies' sources are), for `remapped_paths` and
 /// the check that none is left.
 pub fn local_paths(ws: &Workspace) -> Vec<PathBuf> {
     let cargo_home = std::env::var_os("CARGO_HOME")
