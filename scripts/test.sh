@@ -36,8 +36,24 @@ cargo clippy --locked --target wasm32-unknown-unknown "${CONTRACTS[@]}" -- -D wa
 step "docs (rustdoc, warnings denied)"
 RUSTDOCFLAGS="${RUSTDOCFLAGS:-} -D warnings" cargo doc --locked --workspace --no-deps
 
-step "tests (unit, integration, property, doctests)"
+# Before the tests: the wasm-backend tests (tests/tests/wasm_backend.rs) run
+# the programs it writes to target/keel.
+step "keel build (wasm, Nitro activation gates, size)"
+cargo run --locked -q -p keel-cli --bin keel -- build
+
+step "keel gas --check (per-operation gas on the wasm backend within 0.5% of gas/snapshot.json)"
+cargo run --locked -q -p keel-cli --bin keel -- gas --check
+
+step "tests (unit, integration, property)"
 cargo test --locked --workspace
+
+# The same market suites with the six programs run as their wasm on the
+# devnet's wasm backend (keel-tests' `backend` module), and the invariant
+# test at a small size.
+step "market suites on the wasm backend"
+KEEL_BACKEND=wasm cargo test --locked -p keel-tests --test lifecycle --test liquidation \
+  --test bad_inputs --test oracle --test modules --test controls --test tokens --test more
+KEEL_BACKEND=wasm KEEL_INVARIANT_CASES=16 cargo test --locked -p keel-tests --test invariants
 
 # The cargo-fuzz targets are their own workspace; CI type-checks and lints
 # them on the pinned stable toolchain (running them needs nightly and
@@ -61,6 +77,3 @@ if command -v node >/dev/null 2>&1 && [ -f "$solc_dir/package.json" ]; then
 else
   echo "SKIPPED: node or solc-js is missing (scripts/setup.sh installs solc-js when node and npm exist)"
 fi
-
-step "keel build (wasm, Nitro activation gates, size)"
-cargo run --locked -q -p keel-cli --bin keel -- build

@@ -45,6 +45,8 @@ struct Story {
     params: validate::MarketParams,
     out: DemoOutcome,
     actors: Vec<(&'static str, Address)>,
+    /// Whether the market runs on the wasm backend (gas is printed).
+    metered: bool,
 }
 
 /// Runs the story and returns it with its key facts.
@@ -52,7 +54,16 @@ struct Story {
 /// Errors: any call of the story fails (the message names the step).
 pub fn run() -> Result<DemoOutcome> {
     let params = validate::validate(&parse(EXAMPLE_CONFIG)?)?;
-    let m = devnet::deploy(&params)?;
+    let mut m = devnet::deploy(&params)?;
+    // With `keel build`'s programs at hand, the market runs as its wasm on
+    // the devnet's wasm backend and each transaction's gas is printed.
+    let metered = match crate::gas::default_paths() {
+        Ok((dir, _)) if dir.join("keel-market-core.wasm").exists() => {
+            crate::gas::use_wasm_programs(&mut m, &dir, false)?;
+            true
+        }
+        _ => false,
+    };
     let actors = ["alice", "bob", "carol", "dave", "liquidator"]
         .map(|n| (n, address_of(n)))
         .to_vec();
@@ -61,7 +72,12 @@ pub fn run() -> Result<DemoOutcome> {
         params,
         out: DemoOutcome::default(),
         actors,
+        metered,
     };
+    s.say(match metered {
+        true => "The market runs as the wasm `keel build` wrote (target/keel), metered as Nitro meters it (programs uncached; the mock tokens and feeds stay native: their state access is charged, not their execution).",
+        false => "The market runs natively: run `keel build` first for wasm and gas figures.",
+    });
     s.fund()?;
     s.say("1. Alice and Bob supply 500,000 and 300,000 USDC");
     s.supply("alice", 500_000)?;
@@ -142,10 +158,23 @@ impl Story {
     /// Sends `call` to the market from `name`.
     fn send<C: SolCall>(&mut self, name: &str, call: C) -> Result<C::Return> {
         let (from, market) = (self.who(name), self.m.market);
-        self.m
+        let result = self
+            .m
             .net
             .call(from, market, &call)
-            .map_err(|r| anyhow!("{name}: {}: {r}", C::SIGNATURE))
+            .map_err(|r| anyhow!("{name}: {}: {r}", C::SIGNATURE))?;
+        if self.metered {
+            if let Some(receipt) = self.m.net.last_receipt() {
+                let g = receipt.gas.breakdown();
+                let function = C::SIGNATURE.split('(').next().unwrap_or(C::SIGNATURE);
+                let line = format!(
+                    "   gas {name} {function}: {} (start-up {}, ink {}, storage {}, calls {}, logs {}, memory {}, intrinsic {}, refund {})",
+                    g.total, g.startup, g.ink, g.storage, g.calls, g.logs, g.memory, g.intrinsic, g.refund
+                );
+                self.note(&line);
+            }
+        }
+        Ok(result)
     }
 
     fn fund(&mut self) -> Result<()> {

@@ -9,5 +9,6 @@ pub mod config;
 pub mod demo;
 pub mod deploy;
 pub mod devnet;
+pub mod gas;
 pub mod plan;
 pub mod report;

@@ -49,6 +49,27 @@ enum Command {
     /// the accounts (collateral, debt, health factor) and market totals
     /// after each step.
     Demo,
+    /// Measure the gas of each market operation: a fixed scenario (see
+    /// deploy/src/gas.rs) on the devnet's wasm backend, running the programs
+    /// `keel build` wrote (target/keel) with Nitro's metering, uncached and
+    /// cached. Prints the split and the Morpho Blue and Aave figures for the
+    /// same operations, and writes gas/snapshot.json.
+    Gas {
+        /// Do not write: fail when an operation's gas grew by more than 0.5%
+        /// over gas/snapshot.json, or the scenario broke.
+        #[arg(long)]
+        check: bool,
+        /// Run the mock tokens and feeds as wasm too (metered, each call
+        /// paying their start-up); prints only (the snapshot is of native
+        /// mocks).
+        #[arg(long, conflicts_with = "check")]
+        wasm_mocks: bool,
+        /// Profile one operation (e.g. "borrow"): ink per function (top 20,
+        /// by function index), the hostios' ink, and every storage slot read
+        /// and written with its price.
+        #[arg(long, value_name = "OPERATION", conflicts_with_all = ["check", "wasm_mocks"])]
+        profile: Option<String>,
+    },
     /// Deploy the market described by a configuration file (see
     /// deploy/markets/example.toml). Every parameter is validated first and
     /// each problem reported with its field and allowed range.
@@ -124,6 +145,44 @@ fn main() -> Result<()> {
         }
         Command::Demo => {
             print!("{}", keel_cli::demo::run()?.text);
+            Ok(())
+        }
+        Command::Gas {
+            check,
+            wasm_mocks,
+            profile,
+        } => {
+            let (wasm_dir, snapshot_path) = keel_cli::gas::default_paths()?;
+            if let Some(operation) = profile {
+                print!("{}", keel_cli::gas::profile(&wasm_dir, &operation)?);
+                return Ok(());
+            }
+            let (ops, elapsed) = keel_cli::gas::run(&wasm_dir, wasm_mocks)?;
+            print!("{}", keel_cli::gas::render(&ops));
+            let count = 2 * ops.len() as u128;
+            let micros = elapsed.as_micros().max(1);
+            println!(
+                "wasm backend: {count} measured transactions in {} ms ({} per second)",
+                micros / 1_000,
+                count * 1_000_000 / micros
+            );
+            if wasm_mocks {
+                println!("mock tokens and feeds as wasm: not compared with the snapshot");
+            } else if check {
+                let committed = keel_cli::gas::read_snapshot(&snapshot_path)?;
+                for line in keel_cli::gas::check(&ops, &committed)? {
+                    println!("changed: {line}");
+                }
+                println!("gas within 0.5% of {}", snapshot_path.display());
+            } else {
+                let snapshot = keel_cli::gas::snapshot(&ops);
+                if let Some(dir) = snapshot_path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let text = serde_json::to_string_pretty(&snapshot)? + "\n";
+                std::fs::write(&snapshot_path, text)?;
+                println!("wrote {}", snapshot_path.display());
+            }
             Ok(())
         }
         Command::Deploy {

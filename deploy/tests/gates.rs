@@ -204,12 +204,11 @@ fn malformed_features_outside_the_rules_are_reported() {
 
 #[test]
 fn start_up_cost_beyond_u16_is_rejected() {
-    // 4,000 bodies (8.252 gas each) and 60 KB of zero data (0.75 each,
-    // compressing to little) push the init cost past 65,535.
+    // 90 KB of zero data in two segments (0.75244 gas per encoded byte,
+    // compressing to little) push the cached init cost past 65,535.
+    let zeros = "\\00".repeat(45_000);
     let wat = valid_with(&format!(
-        "{} (data (i32.const 0) \"{}\")",
-        "(func)".repeat(3_999),
-        "\\00".repeat(60_000)
+        "(data (i32.const 0) \"{zeros}\") (data (i32.const 0) \"{zeros}\")"
     ));
     assert_rejected(&wat, Rule::InitCostFitsU16);
 }

@@ -89,6 +89,14 @@ impl Devnet {
         outcome
     }
 
+    /// Replaces the code at `address` with `program`, keeping its storage and
+    /// balance (like anvil's `setCode`; snapshots restore the old code). Used
+    /// to run the same state on another backend, e.g. a [`crate::WasmProgram`]
+    /// in place of the native program of the same contract.
+    pub fn set_code(&mut self, address: Address, program: impl Program + 'static) {
+        self.world.borrow_mut().install(address, Rc::new(program));
+    }
+
     /// Starts the deployment transaction and installs the code; returns the
     /// address and the journal mark before the installation.
     fn install(&mut self, deployer: Address, program: Rc<dyn Program>) -> (Address, usize) {
@@ -136,6 +144,8 @@ impl Devnet {
     /// Runs the top-level frame of a started transaction; on failure (or when
     /// `discard`) the state returns to `mark`.
     fn run(&mut self, mark: usize, message: Message, discard: bool) -> Receipt {
+        self.world.borrow_mut().tx_gas_mut().execution.intrinsic =
+            crate::wasm::pricing::intrinsic_gas(&message.data);
         let result = exec::call(&self.world, message);
         let mut world = self.world.borrow_mut();
         if discard || !result.success {

@@ -34,6 +34,8 @@ pub enum HaltReason {
     StateChangeInStaticContext,
     /// The contract's Rust code panicked (on chain: a trap).
     Panic(String),
+    /// A wasm program trapped (see [`crate::wasm`]).
+    Trap(crate::wasm::Trap),
 }
 
 /// A frame that stopped abnormally; its caller saw a failure with empty data.

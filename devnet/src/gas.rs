@@ -132,6 +132,9 @@ pub struct GasReport {
     pub entries: Vec<GasEntry>,
     /// The EIP-2200/3529 refund counter at the end of the transaction, before the cap.
     pub refund: u64,
+    /// What wasm execution adds: intrinsic gas, start-up, ink, memory (see
+    /// [`GasReport::breakdown`]).
+    pub execution: crate::wasm::ExecutionGas,
 }
 
 impl GasReport {

@@ -83,6 +83,22 @@ impl FrameHost {
         self.frame.message.address
     }
 
+    pub(crate) fn world(&self) -> &Rc<RefCell<World>> {
+        &self.world
+    }
+
+    pub(crate) fn message(&self) -> &Message {
+        &self.frame.message
+    }
+
+    pub(crate) fn write_result_bytes(&self, data: &[u8]) {
+        *self.frame.result.borrow_mut() = data.to_vec();
+    }
+
+    pub(crate) fn result_len(&self) -> usize {
+        self.frame.result.borrow().len()
+    }
+
     /// Stops the program as Nitro does on a forbidden state change: the
     /// frame fails with empty data and everything it did is rolled back.
     fn halt_on_state_change_if_static(&self) {

@@ -14,8 +14,9 @@
 //!   native backend, [`NativeProgram`] (built with [`native`]), calls
 //!   `stylus_sdk::abi::router_entrypoint::<C, C>` and mirrors the SDK's wasm
 //!   `user_entrypoint`: refuse re-entry unless opted in, route, flush the
-//!   storage cache, write the result. A backend that executes the compiled
-//!   wasm can implement [`Program`] over the same [`FrameHost`].
+//!   storage cache, write the result. The wasm backend, [`WasmProgram`]
+//!   (module [`wasm`]), runs the processed wasm that deploys with Nitro's
+//!   metering; native and wasm programs call each other.
 //! - **Frames**: each call gets a [`FrameHost`] with its own `msg_sender`,
 //!   `msg_value`, `tx_origin`, calldata, return-data buffer and Stylus
 //!   storage cache. `CALL` moves value first (failing without it);
@@ -59,13 +60,12 @@
 //! queries; sender, recipient and coinbase start warm); logs 375 + 375 per
 //! topic + 8 per data byte. See [`gas`].
 //!
-//! **Not modelled**: program initialisation (priced by code size on every
-//! call into a Stylus program), wasm instruction costs (ink), memory growth,
-//! the intrinsic 21,000 and calldata costs, the value-transfer (9,000) and
-//! new-account (25,000) call surcharges, the 63/64 rule and gas limits
-//! (`evm_gas_left` reports the block gas limit; nothing runs out of gas), and
-//! the refund cap (a fifth of the whole transaction's gas). A wasm backend
-//! would add the first three.
+//! [`GasReport::total`] is that state access only. Wasm frames add program
+//! start-up, ink, memory, the storage cache's fees, the call surcharges, the
+//! 63/64 rule and gas limits (see [`wasm`]); every transaction records its
+//! intrinsic 21,000 plus calldata; [`GasReport::breakdown`] sums it all and
+//! applies the refund cap (a fifth of the gas used). Native frames stay
+//! unmetered: `evm_gas_left` reports the block gas limit there.
 //!
 //! # Example
 //!
@@ -108,8 +108,8 @@
 //! - Constructors run with `msg_sender()` = [`STYLUS_DEPLOYER`], a stand-in
 //!   for the StylusDeployer contract, and the deployment address is the
 //!   CREATE address of the deploying account and its nonce.
-//! - Nothing is metered, so out-of-gas paths cannot be reached; the EIP-2200
-//!   2,300-gas sentry is not applied.
+//! - Native programs are not metered, so out-of-gas paths are reachable only
+//!   in wasm frames (which apply the EIP-2200 2,300-gas sentry as Nitro does).
 //! - Native code traps differ: a Rust panic unwinds (the devnet must be built
 //!   with `panic = "unwind"`, the test profile's default) where wasm traps;
 //!   both revert the frame with empty data. Integer overflow in debug builds
@@ -128,6 +128,7 @@ pub mod gas;
 mod host;
 mod outcome;
 mod program;
+pub mod wasm;
 mod world;
 
 pub use devnet::{address_of, Devnet, Snapshot, STYLUS_DEPLOYER};
@@ -136,4 +137,5 @@ pub use gas::{Charge, GasEntry, GasReport, StoreKind};
 pub use host::FrameHost;
 pub use outcome::{assert_revert, expect_error, Log, Receipt, Revert};
 pub use program::{native, native_entry, NativeProgram, Program, RouterEntry, Status};
+pub use wasm::{FunctionInk, GasBreakdown, Trap, WasmProgram};
 pub use world::BlockEnv;

@@ -86,6 +86,7 @@ pub(crate) struct TxState {
     pub(crate) logs: Vec<Log>,
     pub(crate) gas: GasReport,
     pub(crate) halts: Vec<Halt>,
+    pub(crate) wasm: crate::wasm::TxScratch,
 }
 
 /// What a finished transaction leaves behind.
@@ -343,6 +344,20 @@ impl World {
         self.tx.gas.record(log.address, None, charge);
         self.journal.push(Change::Log);
         self.tx.logs.push(log);
+    }
+
+    /// The gas report of the running transaction.
+    pub(crate) fn tx_gas(&self) -> &GasReport {
+        &self.tx.gas
+    }
+
+    pub(crate) fn tx_gas_mut(&mut self) -> &mut GasReport {
+        &mut self.tx.gas
+    }
+
+    /// The wasm backend's state for the running transaction.
+    pub(crate) fn tx_wasm(&mut self) -> &mut crate::wasm::TxScratch {
+        &mut self.tx.wasm
     }
 
     pub(crate) fn note_halt(&mut self, halt: Halt) {

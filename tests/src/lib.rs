@@ -9,6 +9,7 @@
 //! with a base token, two collaterals, their feeds and funded, approving
 //! actors.
 
+pub mod backend;
 pub mod calldata;
 pub mod model;
 
@@ -515,6 +516,10 @@ pub fn deploy_market(
     mut args: KeelMarketConstructor::constructorCall,
     reentrant: bool,
 ) -> Result<Address, Revert> {
+    // The wasm programs are built without the SDK's `reentrant` feature.
+    if !reentrant && backend::backend() == backend::Backend::Wasm {
+        return backend::deploy_market_wasm(net, deployer, args);
+    }
     let build = |program: NativeProgram| match reentrant {
         true => program.reentrant(),
         false => program,

@@ -166,7 +166,12 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
         // The stable toolchain running `keel` must not leak into the nightly build.
         .env_remove("RUSTUP_TOOLCHAIN")
         .env_remove("CARGO")
-        .env_remove("RUSTC");
+        .env_remove("RUSTC")
+        // The bytes must not depend on the caller's environment: an
+        // incremental build (CARGO_INCREMENTAL=1 overrides the profile's
+        // `incremental = false`) partitions code differently, and `keel gas`
+        // snapshots the gas of these exact bytes.
+        .env("CARGO_INCREMENTAL", "0");
     if let Some(level) = opt_level {
         command.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", level);
     }
@@ -184,7 +189,7 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
 }
 
 /// The machine's paths a build could embed in the wasm (the checkout and
-/// cargo's home, where dependencies' sources are), for `remapped_paths` and
+/// cargo's home, where dependencies' sources are), for the remapping and
 /// the check that none is left.
 pub fn local_paths(ws: &Workspace) -> Vec<PathBuf> {
     let cargo_home = std::env::var_os("CARGO_HOME")

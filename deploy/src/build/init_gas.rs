@@ -5,15 +5,19 @@
 //! terms, with `funcs` the function bodies, `type_len` the parameters plus
 //! results over all function signatures of the bodies, `wasm_len` the
 //! decompressed wasm bytes, `globals` the globals after instrumentation (ours
-//! plus the 3 that metering and depth checking add), `data_len` the bytes of
-//! data segments plus element entries and `footprint` the initial pages:
+//! plus the 4 that the ink meter, the dynamic meter and the depth checker
+//! add), `data_len` the encoded bytes of the data and element segments
+//! (wasmparser's `range` of each) and `footprint` the initial pages:
 //!
 //! ```text
 //! cached_init_cost = funcs*13420/100000 + type_len*89/100000 + wasm_len*122/100000
 //!                  + globals*1628/1000 + data_len*75244/100000 + footprint*5
-//! init_cost        = cached_init_cost + funcs*8252/1000 + type_len*1059/1000
-//!                  + wasm_len*1286/10000
+//! init_cost        = funcs*8252/1000 + type_len*1059/1000 + wasm_len*1286/10000
 //! ```
+//!
+//! (For Stylus version 2, `init_cost` does not include `cached_init_cost`:
+//! only version 1 folded it in. The devnet's wasm backend charges the same
+//! figures, `keel_devnet::wasm`.)
 //!
 //! A call then pays, with the chain parameters at their defaults for Stylus
 //! version 2 (min init gas 69, min cached gas 11, both cost scalars 50, i.e.
@@ -31,10 +35,11 @@
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use wasmparser::{ElementItems, Parser, Payload};
+use wasmparser::{Parser, Payload};
 
-/// Globals Nitro's instrumentation adds (ink left, ink status, stack depth).
-const INSTRUMENTATION_GLOBALS: u64 = 3;
+/// Globals Nitro's instrumentation adds (ink left, ink status, the dynamic
+/// meter's scratch, stack depth).
+const INSTRUMENTATION_GLOBALS: u64 = 4;
 const MIN_INIT_GAS_UNITS: u64 = 69;
 const MIN_INIT_GAS_UNIT: u64 = 128;
 const MIN_CACHED_GAS_UNITS: u64 = 11;
@@ -101,16 +106,14 @@ pub fn measure(wasm: &[u8]) -> Result<ModuleMetrics> {
             }
             Payload::DataSection(reader) => {
                 for data in reader {
-                    metrics.data_len += data?.data.len() as u64;
+                    let range = data?.range;
+                    metrics.data_len += range.end - range.start;
                 }
             }
             Payload::ElementSection(reader) => {
                 for element in reader {
-                    let entries = match element?.items {
-                        ElementItems::Functions(items) => items.count(),
-                        ElementItems::Expressions(_, items) => items.count(),
-                    };
-                    metrics.data_len += u64::from(entries);
+                    let range = element?.range;
+                    metrics.data_len += range.end - range.start;
                 }
             }
             Payload::CodeSectionStart { count, .. } => metrics.funcs = u64::from(count),
@@ -128,10 +131,8 @@ pub fn estimate(m: &ModuleMetrics) -> InitGas {
         + m.globals * 1_628 / 1_000
         + m.data_len * 75_244 / 100_000
         + m.footprint * 5;
-    let init_cost = cached_init_cost
-        + m.funcs * 8_252 / 1_000
-        + m.type_len * 1_059 / 1_000
-        + m.wasm_len * 1_286 / 10_000;
+    let init_cost =
+        m.funcs * 8_252 / 1_000 + m.type_len * 1_059 / 1_000 + m.wasm_len * 1_286 / 10_000;
     let cached_call_gas = MIN_CACHED_GAS_UNITS * MIN_CACHED_GAS_UNIT
         + (cached_init_cost * COST_SCALAR_PERCENT).div_ceil(100);
     let uncached_call_gas = MIN_INIT_GAS_UNITS * MIN_INIT_GAS_UNIT
@@ -164,7 +165,8 @@ mod tests {
         assert_eq!(m.funcs, 2);
         assert_eq!(m.type_len, 3);
         assert_eq!(m.globals, 1 + INSTRUMENTATION_GLOBALS);
-        assert_eq!(m.data_len, 4);
+        // The segment as encoded: flags, `i32.const 0`, `end`, length, 4 bytes.
+        assert_eq!(m.data_len, 9);
         assert_eq!(m.footprint, 2);
         assert_eq!(m.wasm_len, wasm.len() as u64);
     }
@@ -180,7 +182,7 @@ mod tests {
     fn formula_matches_hand_computation() {
         // funcs 100, type_len 300, wasm 50_000 bytes, 5 globals, 1_000 data bytes, 2 pages:
         // cached = 13 + 0 + 61 + 8 + 752 + 10 = 844
-        // init   = 844 + 825 + 317 + 6430 = 8416
+        // init   = 825 + 317 + 6430 = 7572
         let m = ModuleMetrics {
             funcs: 100,
             type_len: 300,
@@ -191,8 +193,8 @@ mod tests {
         };
         let gas = estimate(&m);
         assert_eq!(gas.cached_init_cost, 844);
-        assert_eq!(gas.init_cost, 8_416);
+        assert_eq!(gas.init_cost, 7_572);
         assert_eq!(gas.cached_call_gas, 352 + 844);
-        assert_eq!(gas.uncached_call_gas, 8_832 + 8_416 + 352 + 844);
+        assert_eq!(gas.uncached_call_gas, 8_832 + 7_572 + 352 + 844);
     }
 }

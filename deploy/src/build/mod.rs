@@ -7,6 +7,7 @@
 pub mod cargo;
 pub mod gates;
 pub mod init_gas;
+pub mod mocks;
 pub mod process;
 pub mod report;
 
@@ -129,6 +130,9 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
         serde_json::to_string_pretty(&reports)?,
     )?;
     print!("{}", report::table(&reports));
+    if only.is_empty() {
+        mocks::build_mocks(&ws)?;
+    }
     println!("artifacts: {}", out_dir.display());
     if !failures.is_empty() {
         let text: String = failures.iter().map(ToString::to_string).collect();

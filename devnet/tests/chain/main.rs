@@ -10,6 +10,7 @@ mod gas;
 mod probe;
 mod snapshots;
 mod tokens;
+mod wasm;
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolCall;

@@ -1,0 +1,119 @@
+//! `keel gas`: the scenario runs on the wasm backend, its story holds, the
+//! committed snapshot is current, and `keel build`'s start-up estimate is
+//! what the wasm backend charges.
+//!
+//! Needs the programs: run `cargo run -p keel-cli --bin keel -- build` first
+//! (`scripts/test.sh` does).
+
+use keel_cli::build::init_gas;
+use keel_cli::gas;
+use keel_devnet::WasmProgram;
+
+#[test]
+fn scenario_runs_and_matches_the_snapshot() {
+    let (wasm_dir, snapshot_path) = gas::default_paths().unwrap();
+    let (ops, _) = gas::run(&wasm_dir, false).unwrap();
+    assert_eq!(ops.len(), 13);
+    for op in &ops {
+        let (uncached, cached) = (&op.uncached, &op.cached);
+        assert!(cached.total < uncached.total, "{}", op.name);
+        // Only start-up differs between the runs.
+        assert_eq!(
+            uncached.total - uncached.startup,
+            cached.total - cached.startup,
+            "{}",
+            op.name
+        );
+        assert_eq!(op.programs[0], "core", "{}", op.name);
+    }
+    let routed = |name: &str| {
+        ops.iter()
+            .find(|op| op.name == name)
+            .unwrap()
+            .programs
+            .len()
+    };
+    assert_eq!(routed("borrow"), 2);
+    assert_eq!(routed("liquidate (bad debt)"), 2);
+    assert_eq!(routed("supply (first)"), 1);
+    let table = gas::render(&ops);
+    assert!(table.contains("Morpho") && table.contains("liquidate (bad debt)"));
+    // The committed figures are this code's.
+    let committed = gas::read_snapshot(&snapshot_path).unwrap();
+    assert_eq!(gas::check(&ops, &committed).unwrap(), Vec::<String>::new());
+    assert_eq!(gas::snapshot(&ops), committed);
+}
+
+#[test]
+fn build_estimate_is_what_the_wasm_backend_charges() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    for package in [
+        "keel-market-core",
+        "keel-market-borrow",
+        "keel-market-liquidation",
+        "keel-market-collaterals",
+        "keel-market-governance",
+        "keel-market-views",
+    ] {
+        let path = wasm_dir.join(format!("{package}.wasm"));
+        let wasm = std::fs::read(&path).unwrap();
+        let estimate = init_gas::estimate(&init_gas::measure(&wasm).unwrap());
+        let program = WasmProgram::from_file(&path).unwrap();
+        assert_eq!(
+            estimate.uncached_call_gas,
+            program.startup_gas(false),
+            "{package}"
+        );
+        assert_eq!(
+            estimate.cached_call_gas,
+            program.startup_gas(true),
+            "{package}"
+        );
+        assert_eq!(u64::from(program.costs().init_cost), estimate.init_cost);
+    }
+}
+
+#[test]
+fn wasm_mocks_add_their_start_up_and_ink() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    let (native, _) = gas::run(&wasm_dir, false).unwrap();
+    let (wasm, _) = gas::run(&wasm_dir, true).unwrap();
+    for (native, wasm) in native.iter().zip(&wasm) {
+        assert_eq!(native.name, wasm.name);
+        let calls_a_mock = wasm
+            .programs
+            .iter()
+            .any(|p| p.starts_with("erc20") || p.starts_with("aggregator"));
+        assert_eq!(
+            calls_a_mock,
+            native.name != "accrueInterest",
+            "{}",
+            wasm.name
+        );
+        if calls_a_mock {
+            assert!(
+                wasm.uncached.startup > native.uncached.startup,
+                "{}",
+                wasm.name
+            );
+            assert!(wasm.uncached.total > native.uncached.total, "{}", wasm.name);
+        }
+        // The mocks' state access is charged either way; as wasm they add
+        // only the storage cache's fees and the EVM API gas of their loads.
+        let extra = wasm.uncached.storage - native.uncached.storage;
+        assert!(extra < 1_000, "{}: {extra}", wasm.name);
+    }
+}
+
+#[test]
+fn profile_shows_functions_hostios_and_slots() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    let text = gas::profile(&wasm_dir, "borrow").unwrap();
+    assert!(text.starts_with("borrow: "), "{text}");
+    assert!(text.contains("keel-market-core") && text.contains("keel-market-borrow"));
+    assert!(text.contains("ink by function (top 20 of"));
+    assert!(text.contains("(hostios)"));
+    assert!(text.contains("Load { cold: true } 2100"));
+    let error = gas::profile(&wasm_dir, "nothing").unwrap_err().to_string();
+    assert!(error.contains("no operation"), "{error}");
+}

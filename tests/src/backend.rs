@@ -1,0 +1,84 @@
+//! The fixture's backend switch: `KEEL_BACKEND=wasm` deploys the market's
+//! six programs as the wasm that deploys (`target/keel/*.wasm`, written by
+//! `keel build`; `KEEL_WASM_DIR` overrides the directory) on the devnet's
+//! wasm backend, metered as Nitro meters them, instead of running the
+//! contracts natively. Tokens and feeds stay native. Unset or `native`: the
+//! native backend.
+
+use std::path::PathBuf;
+
+use alloy_primitives::Address;
+use keel_devnet::{Devnet, Revert, WasmProgram};
+
+use crate::{KeelMarketConstructor, KeelModuleConstructor};
+
+/// Which engine runs the market's programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The contracts' Rust code compiled for the test machine.
+    Native,
+    /// The processed wasm `keel build` writes, on the wasm backend.
+    Wasm,
+}
+
+/// The backend chosen by `KEEL_BACKEND` (`native` when unset).
+pub fn backend() -> Backend {
+    match std::env::var("KEEL_BACKEND").as_deref() {
+        Ok("wasm") => Backend::Wasm,
+        Ok("native") | Err(_) => Backend::Native,
+        Ok(other) => panic!("KEEL_BACKEND={other}: expected `native` or `wasm`"),
+    }
+}
+
+/// The market's programs in deployment order: the five modules in
+/// `keel_market::Module` order, then the core.
+pub const PROGRAMS: [&str; 6] = [
+    "keel-market-borrow",
+    "keel-market-liquidation",
+    "keel-market-collaterals",
+    "keel-market-governance",
+    "keel-market-views",
+    "keel-market-core",
+];
+
+/// Where `keel build` writes the programs.
+pub fn wasm_dir() -> PathBuf {
+    match std::env::var_os("KEEL_WASM_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/keel"),
+    }
+}
+
+/// The wasm program of `package` (e.g. `keel-market-core`); panics, saying
+/// how to build it, when the file is missing.
+pub fn wasm_program(package: &str) -> WasmProgram {
+    let path = wasm_dir().join(format!("{package}.wasm"));
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo run -p keel-cli --bin keel -- build` first",
+        path.display()
+    );
+    WasmProgram::from_file(&path).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// [`crate::deploy_market`] on the wasm backend: the five modules, then the
+/// core with their addresses, each constructor run as wasm.
+pub fn deploy_market_wasm(
+    net: &mut Devnet,
+    deployer: Address,
+    mut args: KeelMarketConstructor::constructorCall,
+) -> Result<Address, Revert> {
+    let mut module = |package: &str| {
+        let no_args = KeelModuleConstructor::constructorCall {};
+        net.deploy_with(deployer, wasm_program(package), &no_args)
+            .expect("module constructors cannot fail")
+    };
+    args.modules = (
+        module(PROGRAMS[0]),
+        module(PROGRAMS[1]),
+        module(PROGRAMS[2]),
+        module(PROGRAMS[3]),
+        module(PROGRAMS[4]),
+    );
+    net.deploy_with(deployer, wasm_program(PROGRAMS[5]), &args)
+}
