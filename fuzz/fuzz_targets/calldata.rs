@@ -13,8 +13,9 @@ use std::cell::RefCell;
 
 use alloy_primitives::Address;
 use keel_devnet::Snapshot;
+use keel_fuzz::market_with_a_liquidatable_borrower;
 use keel_tests::calldata::{check, entry_points, EntryPoint, Malformation};
-use keel_tests::{usdc, Fixture};
+use keel_tests::Fixture;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
@@ -29,15 +30,9 @@ thread_local! {
     static START: RefCell<Option<Start>> = const { RefCell::new(None) };
 }
 
-/// Lenders, carol liquidatable (BTC at 42,000), dave borrowing against WETH.
+/// The shared starting market (`keel_fuzz::market_with_a_liquidatable_borrower`).
 fn start() -> Start {
-    let mut fx = Fixture::new();
-    fx.standard_positions();
-    let (carol, dave, weth) = (fx.carol, fx.dave, fx.weth);
-    fx.borrow(carol, usdc(50_000)).unwrap();
-    fx.supply_collateral(dave, weth, keel_tests::units(10, 18));
-    fx.borrow(dave, usdc(5_000)).unwrap();
-    fx.set_btc_price(42_000);
+    let mut fx = market_with_a_liquidatable_borrower();
     let snapshot = fx.net.snapshot();
     Start {
         fx,

@@ -16,8 +16,8 @@ use std::cell::RefCell;
 
 use alloy_primitives::{keccak256, Address, U256};
 use keel_devnet::{Receipt, Snapshot};
-use keel_fuzz::u256;
-use keel_tests::{usdc, Fixture, IKeelMarket};
+use keel_fuzz::{market_with_a_liquidatable_borrower, u256};
+use keel_tests::{Fixture, IKeelMarket};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
@@ -33,16 +33,9 @@ thread_local! {
     static START: RefCell<Option<Start>> = const { RefCell::new(None) };
 }
 
-/// Lenders, carol liquidatable (HF 0.97 after BTC falls to 42,000), dave
-/// borrowing against WETH.
+/// The shared starting market (`keel_fuzz::market_with_a_liquidatable_borrower`).
 fn start() -> Start {
-    let mut fx = Fixture::new();
-    fx.standard_positions();
-    let (carol, dave, weth) = (fx.carol, fx.dave, fx.weth);
-    fx.borrow(carol, usdc(50_000)).unwrap();
-    fx.supply_collateral(dave, weth, keel_tests::units(10, 18));
-    fx.borrow(dave, usdc(5_000)).unwrap();
-    fx.set_btc_price(42_000);
+    let mut fx = market_with_a_liquidatable_borrower();
     let callers = vec![
         fx.alice,
         fx.bob,

@@ -1,10 +1,26 @@
 //! Inputs shared by Keel's fuzz targets: numbers drawn from libFuzzer's bytes
 //! with a bias towards the places where rounding and overflow live (zero,
-//! one, powers of two and their neighbours, the top of `u128` and `U256`).
+//! one, powers of two and their neighbours, the top of `u128` and `U256`),
+//! and the market state the devnet targets start from.
 
 use alloy_primitives::U256;
+use keel_tests::{units, usdc, Fixture};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use num_bigint::BigUint;
+
+/// The fixture's market with lenders, carol liquidatable (HF 0.97 after BTC
+/// falls to 42,000) and dave borrowing against WETH: the start of the devnet
+/// targets.
+pub fn market_with_a_liquidatable_borrower() -> Fixture {
+    let mut fx = Fixture::new();
+    fx.standard_positions();
+    let (carol, dave, weth) = (fx.carol, fx.dave, fx.weth);
+    fx.borrow(carol, usdc(50_000)).unwrap();
+    fx.supply_collateral(dave, weth, units(10, 18));
+    fx.borrow(dave, usdc(5_000)).unwrap();
+    fx.set_btc_price(42_000);
+    fx
+}
 
 /// A `U256` of any size, often a boundary.
 pub fn u256(u: &mut Unstructured) -> Result<U256> {
