@@ -36,7 +36,7 @@ cargo clippy --locked --target wasm32-unknown-unknown "${CONTRACTS[@]}" -- -D wa
 step "docs (rustdoc, warnings denied)"
 RUSTDOCFLAGS="${RUSTDOCFLAGS:-} -D warnings" cargo doc --locked --workspace --no-deps
 
-# Before the tests: the wasm-backend tests (tests/tests/wasm_backend.rs,
+# Before the tests: the wasm-backend tests (tests/tests/market/wasm_backend.rs,
 # deploy/tests/gas.rs) run the programs it writes to target/keel.
 step "keel build (wasm, Nitro activation gates, size)"
 cargo run --locked -q -p keel-cli --bin keel -- build
@@ -51,8 +51,7 @@ cargo test --locked --workspace
 # devnet's wasm backend (keel-tests' `backend` module), and the invariant
 # test at a small size.
 step "market suites on the wasm backend"
-KEEL_BACKEND=wasm cargo test --locked -p keel-tests --test lifecycle --test liquidation \
-  --test bad_inputs --test oracle --test modules --test controls --test tokens --test more
+KEEL_BACKEND=wasm cargo test --locked -p keel-tests --test market
 KEEL_BACKEND=wasm KEEL_INVARIANT_CASES=16 cargo test --locked -p keel-tests --test invariants
 
 # The cargo-fuzz targets are their own workspace; CI type-checks and lints

@@ -6,7 +6,7 @@
 //! exactly `InvalidCalldata(selector)` and change nothing; trailing bytes
 //! must be ignored (the call does what it does without them); no frame may
 //! trap. Checked by `keel_tests::calldata::check`, as the property test in
-//! tests/tests/calldata.rs does.
+//! tests/tests/market/calldata.rs does.
 #![no_main]
 
 use std::cell::RefCell;

@@ -123,7 +123,7 @@ fn a_month_of_interest_then_everyone_exits_by_round_trips_and_maxima() {
 /// (the rescuer repays every debt with `type(uint256).max`, every supplier
 /// withdraws all that liquidity allows) included. After 10 years one borrow
 /// share is worth more than the liquidator's 10M USDC, so its liquidation
-/// fails for want of funds, as the model predicts (tests/tests/idle.rs
+/// fails for want of funds, as the model predicts (tests/tests/market/idle.rs
 /// liquidates with a funded liquidator).
 #[test]
 fn centuries_untouched_at_the_highest_rate_keep_every_exit_open() {
