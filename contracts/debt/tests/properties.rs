@@ -13,29 +13,13 @@ use keel_debt::{
 };
 use keel_math::{Wad, U256, WAD};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm};
 
-const DEFAULT_CASES: u32 = 10_000;
 const NO_CAP: u128 = u128::MAX;
 const ACCOUNTS: usize = 3;
 
+/// `KEEL_PROPTEST_CASES` cases per property (default 10,000).
 fn cases() -> u32 {
-    std::env::var("KEEL_PROPTEST_CASES")
-        .ok()
-        .map(|value| {
-            value
-                .parse()
-                .expect("KEEL_PROPTEST_CASES must be a positive integer")
-        })
-        .unwrap_or(DEFAULT_CASES)
-}
-
-fn config_with(cases: u32) -> Config {
-    Config {
-        cases,
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    }
+    keel_testkit::proptest_cases(10_000)
 }
 
 /// Amounts of 1 to 2^bits units with a uniformly drawn bit length (small ones are common).
@@ -102,7 +86,7 @@ fn price_not_above(a: Pool, b: Pool) -> bool {
 }
 
 proptest! {
-    #![proptest_config(config_with(cases()))]
+    #![proptest_config(keel_testkit::proptest_config(cases()))]
 
     #[test]
     fn supply_then_withdraw_all_never_pays_out_more(
@@ -421,7 +405,7 @@ impl Market {
 }
 
 proptest! {
-    #![proptest_config(config_with((cases() / 10).max(1)))]
+    #![proptest_config(keel_testkit::proptest_config((cases() / 10).max(1)))]
 
     #[test]
     fn random_sequences_keep_totals_equal_to_accounts_and_the_market_solvent(

@@ -14,26 +14,11 @@ use keel_oracle::{
 use num_bigint::BigUint;
 use num_traits::{One, Zero};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm};
+use proptest::test_runner::Config;
 
-/// Cases per property unless `KEEL_PROPTEST_CASES` says otherwise.
-const DEFAULT_CASES: u32 = 10_000;
-
+/// `KEEL_PROPTEST_CASES` cases (default 10,000).
 fn config() -> Config {
-    let cases = std::env::var("KEEL_PROPTEST_CASES")
-        .ok()
-        .map(|value| {
-            value
-                .parse()
-                .expect("KEEL_PROPTEST_CASES must be a positive integer")
-        })
-        .unwrap_or(DEFAULT_CASES);
-    Config {
-        cases,
-        // XorShift: seeding ChaCha per case dominates unoptimised test runs.
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    }
+    keel_testkit::proptest_config(keel_testkit::proptest_cases(10_000))
 }
 
 fn big(x: U256) -> BigUint {

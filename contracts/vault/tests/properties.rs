@@ -13,28 +13,12 @@ use keel_vault::{
     CollateralIndex, CollateralRisk, CollateralSnapshot, HeldSet, LedgerEntry, VaultError,
 };
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm};
 
-const DEFAULT_CASES: u32 = 10_000;
 const ACCOUNTS: usize = 3;
 
+/// `KEEL_PROPTEST_CASES` cases per property (default 10,000).
 fn cases() -> u32 {
-    std::env::var("KEEL_PROPTEST_CASES")
-        .ok()
-        .map(|value| {
-            value
-                .parse()
-                .expect("KEEL_PROPTEST_CASES must be a positive integer")
-        })
-        .unwrap_or(DEFAULT_CASES)
-}
-
-fn config_with(cases: u32) -> Config {
-    Config {
-        cases,
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    }
+    keel_testkit::proptest_cases(10_000)
 }
 
 /// Amounts of 1 to 2^bits units with a uniformly drawn bit length.
@@ -69,7 +53,7 @@ fn snapshot() -> impl Strategy<Value = CollateralSnapshot> {
 }
 
 proptest! {
-    #![proptest_config(config_with(cases()))]
+    #![proptest_config(keel_testkit::proptest_config(cases()))]
 
     #[test]
     fn deposit_then_withdraw_returns_exactly_the_entry(
@@ -148,7 +132,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config_with(cases()))]
+    #![proptest_config(keel_testkit::proptest_config(cases()))]
 
     #[test]
     fn liquidation_price_is_exactly_the_health_edge(
@@ -215,7 +199,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    #![proptest_config(config_with((cases() / 10).max(1)))]
+    #![proptest_config(keel_testkit::proptest_config((cases() / 10).max(1)))]
 
     #[test]
     fn random_sequences_keep_totals_equal_to_balances_and_bitmaps_in_sync(

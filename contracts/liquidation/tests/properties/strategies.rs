@@ -6,21 +6,11 @@ use keel_liquidation::{
 };
 use keel_math::{mul_div_down, PRICE_SCALE, WAD};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm};
+use proptest::test_runner::Config;
 
-/// Cases per property when `KEEL_PROPTEST_CASES` is not set; sized for the debug profile.
-const DEFAULT_CASES: u32 = 4_000;
-
-/// `KEEL_PROPTEST_CASES` cases (default 4,000), XorShift RNG (cheap to seed in debug builds).
+/// `KEEL_PROPTEST_CASES` cases (default 4,000, sized for the debug profile).
 pub fn config() -> Config {
-    let cases = std::env::var("KEEL_PROPTEST_CASES").map_or(DEFAULT_CASES, |value| {
-        value.parse().expect("KEEL_PROPTEST_CASES is a case count")
-    });
-    Config {
-        cases,
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    }
+    keel_testkit::proptest_config(keel_testkit::proptest_cases(4_000))
 }
 
 /// One liquidation attempt: the position, the market's parameters and the request.

@@ -2,29 +2,11 @@
 
 use keel_math::{PRICE_SCALE, U256, VIRTUAL_SHARES, WAD};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm};
-
-/// Cases per property unless `KEEL_PROPTEST_CASES` says otherwise.
-const DEFAULT_CASES: u32 = 10_000;
+use proptest::test_runner::Config;
 
 /// The configuration of every property: `KEEL_PROPTEST_CASES` cases (default 10,000).
-///
-/// The RNG is XorShift rather than proptest's default ChaCha: in the unoptimised test profile,
-/// seeding a ChaCha generator for every case took most of the run time.
 pub fn config() -> Config {
-    let cases = std::env::var("KEEL_PROPTEST_CASES")
-        .ok()
-        .map(|value| {
-            value
-                .parse()
-                .expect("KEEL_PROPTEST_CASES must be a positive integer")
-        })
-        .unwrap_or(DEFAULT_CASES);
-    Config {
-        cases,
-        rng_algorithm: RngAlgorithm::XorShift,
-        ..Config::default()
-    }
+    keel_testkit::proptest_config(keel_testkit::proptest_cases(10_000))
 }
 
 /// Values whose magnitude matters: boundaries of the types and scales of the crate.
