@@ -1,5 +1,7 @@
 //! Test support shared by Keel's crates (a dev-dependency only: nothing here
-//! reaches a contract).
+//! reaches a contract): the property-test configuration, and helpers for
+//! storage-layout tests on the SDK's `TestVM` (slot of a mapping entry, a
+//! word of two packed halves, the slots a call changed).
 //!
 //! Every property test in the workspace takes its case count from
 //! `KEEL_PROPTEST_CASES` (a deep run: `KEEL_PROPTEST_CASES=1000000 cargo
@@ -7,7 +9,11 @@
 //! XorShift generator: seeding proptest's default ChaCha generator for every
 //! case dominated the unoptimised test runs.
 
+use std::collections::HashMap;
+
+use alloy_primitives::{keccak256, Address, B256, U256};
 use proptest::test_runner::{Config, RngAlgorithm};
+use stylus_sdk::testing::TestVM;
 
 /// `KEEL_PROPTEST_CASES` when set, else `default`.
 ///
@@ -34,6 +40,38 @@ pub fn proptest_config(cases: u32) -> Config {
     }
 }
 
+/// The slot of `key`'s entry in a Solidity-style mapping rooted at slot
+/// `root`: `keccak256(pad32(key) . pad32(root))`.
+pub fn mapping_slot(key: Address, root: u8) -> U256 {
+    let mut preimage = [0_u8; 64];
+    preimage[12..32].copy_from_slice(key.as_slice());
+    preimage[63] = root;
+    U256::from_be_bytes(keccak256(preimage).0)
+}
+
+/// The word holding `low` in its low 16 bytes and `high` in its high 16
+/// bytes (two packed `u128`s, as the storage shells lay them out).
+pub fn halves(low: u128, high: u128) -> B256 {
+    let mut word = [0_u8; 32];
+    word[..16].copy_from_slice(&high.to_be_bytes());
+    word[16..].copy_from_slice(&low.to_be_bytes());
+    B256::from(word)
+}
+
+/// The slots of `vm` whose value differs from `before` (a missing slot is
+/// zero), sorted.
+pub fn changed_slots(before: &HashMap<U256, B256>, vm: &TestVM) -> Vec<U256> {
+    let mut changed: Vec<U256> = vm
+        .snapshot()
+        .storage
+        .into_iter()
+        .filter(|(key, value)| before.get(key).unwrap_or(&B256::ZERO) != value)
+        .map(|(key, _)| key)
+        .collect();
+    changed.sort();
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +82,26 @@ mod tests {
         assert_eq!(config.cases, 1);
         assert_eq!(config.rng_algorithm, RngAlgorithm::XorShift);
         assert_eq!(proptest_config(40).cases, 40);
+    }
+
+    #[test]
+    fn halves_pack_low_and_high() {
+        let word = halves(1, 2);
+        assert_eq!(word[15], 2);
+        assert_eq!(word[31], 1);
+        assert_eq!(
+            U256::from_be_bytes(word.0),
+            (U256::from(2) << 128) + U256::from(1)
+        );
+    }
+
+    #[test]
+    fn mapping_slot_is_solidity_s() {
+        // keccak256(abi.encode(address(1), uint256(0))), as solc computes it.
+        let expected = keccak256([[0u8; 31].as_slice(), &[1], &[0u8; 32]].concat());
+        assert_eq!(
+            mapping_slot(Address::with_last_byte(1), 0),
+            U256::from_be_bytes(expected.0)
+        );
     }
 }

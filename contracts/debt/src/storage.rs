@@ -319,44 +319,19 @@ fn u64_from(value: Wad) -> U64 {
 mod tests {
     use super::*;
     use crate::error::{InsufficientLiquidity, SupplyCapExceeded};
-    use alloy_primitives::{address, keccak256, B256};
+    use alloy_primitives::address;
     use keel_math::WAD;
-    use std::collections::HashMap;
+    use keel_testkit::{changed_slots, halves, mapping_slot};
     use stylus_sdk::testing::TestVM;
+
+    /// `D + 5`: the root of the accounts map (the storage shell placed at slot 0 in these tests).
+    const ACCOUNTS_ROOT: u8 = 5;
 
     const SUPPLY_CAP: u128 = 1_000_000_000_000_000;
     const BORROW_CAP: u128 = 500_000_000_000_000;
     const SUPPLIED: u128 = 1_000_000_000_000;
     const LENDER: Address = address!("0x00000000000000000000000000000000000000aa");
     const BORROWER: Address = address!("0x00000000000000000000000000000000000000bb");
-
-    /// Slot `A` of `account`: `keccak256(pad32(account) . 5)`.
-    fn account_slot(account: Address) -> U256 {
-        let mut preimage = [0_u8; 64];
-        preimage[12..32].copy_from_slice(account.as_slice());
-        preimage[63] = 5;
-        U256::from_be_bytes(keccak256(preimage).0)
-    }
-
-    /// The word with `low` in bytes 16..32 and `high` in bytes 0..16 (big-endian word).
-    fn halves(low: u128, high: u128) -> B256 {
-        let mut word = [0_u8; 32];
-        word[..16].copy_from_slice(&high.to_be_bytes());
-        word[16..].copy_from_slice(&low.to_be_bytes());
-        B256::from(word)
-    }
-
-    fn changed_slots(before: &HashMap<U256, B256>, vm: &TestVM) -> Vec<U256> {
-        let mut changed: Vec<U256> = vm
-            .snapshot()
-            .storage
-            .into_iter()
-            .filter(|(key, value)| before.get(key).unwrap_or(&B256::ZERO) != value)
-            .map(|(key, _)| key)
-            .collect();
-        changed.sort();
-        changed
-    }
 
     fn model() -> RateModel {
         RateModel {
@@ -420,8 +395,8 @@ mod tests {
     fn operations_write_only_their_documented_slots() {
         let vm = TestVM::default();
         let mut debt = market(&vm);
-        let lender = account_slot(LENDER);
-        let borrower = account_slot(BORROWER);
+        let lender = mapping_slot(LENDER, ACCOUNTS_ROOT);
+        let borrower = mapping_slot(BORROWER, ACCOUNTS_ROOT);
 
         let before = vm.snapshot().storage;
         let step = debt

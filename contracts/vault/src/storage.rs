@@ -170,42 +170,18 @@ fn balance_at(slots: &AccountCollateralSlots, index: CollateralIndex) -> u128 {
 mod tests {
     use super::*;
     use crate::error::{CollateralCapExceeded, InsufficientCollateral};
-    use alloy_primitives::{address, keccak256, B256};
-    use std::collections::HashMap;
+    use alloy_primitives::address;
+    use keel_testkit::{changed_slots, halves, mapping_slot};
     use stylus_sdk::testing::TestVM;
+
+    /// `V + 8`: the root of the accounts map (the storage shell placed at slot 0 in these tests).
+    const ACCOUNTS_ROOT: u8 = 8;
 
     const ALICE: Address = address!("0x00000000000000000000000000000000000000a1");
     const BOB: Address = address!("0x00000000000000000000000000000000000000b0");
 
     fn index(i: u8) -> CollateralIndex {
         CollateralIndex::new(i).unwrap()
-    }
-
-    /// Slot `A` of `account`: `keccak256(pad32(account) . 8)`.
-    fn account_slot(account: Address) -> U256 {
-        let mut preimage = [0_u8; 64];
-        preimage[12..32].copy_from_slice(account.as_slice());
-        preimage[63] = 8;
-        U256::from_be_bytes(keccak256(preimage).0)
-    }
-
-    fn halves(low: u128, high: u128) -> B256 {
-        let mut word = [0_u8; 32];
-        word[..16].copy_from_slice(&high.to_be_bytes());
-        word[16..].copy_from_slice(&low.to_be_bytes());
-        B256::from(word)
-    }
-
-    fn changed_slots(before: &HashMap<U256, B256>, vm: &TestVM) -> Vec<U256> {
-        let mut changed: Vec<U256> = vm
-            .snapshot()
-            .storage
-            .into_iter()
-            .filter(|(key, value)| before.get(key).unwrap_or(&B256::ZERO) != value)
-            .map(|(key, _)| key)
-            .collect();
-        changed.sort();
-        changed
     }
 
     fn vault(vm: &TestVM) -> VaultStorage {
@@ -228,7 +204,7 @@ mod tests {
         vault.deposit(ALICE, index(2), U256::from(7)).unwrap();
         vault.deposit(ALICE, index(3), U256::from(9)).unwrap();
         vault.deposit(BOB, index(3), U256::from(1)).unwrap();
-        let alice = account_slot(ALICE);
+        let alice = mapping_slot(ALICE, ACCOUNTS_ROOT);
         assert_eq!(vm.get_storage(U256::from(2)), halves(7, 1_000));
         assert_eq!(vm.get_storage(U256::from(3)), halves(10, 1_000));
         assert_eq!(vm.get_storage(alice), halves(0b1100, 0));
@@ -243,7 +219,7 @@ mod tests {
     fn deposits_and_withdrawals_write_only_their_documented_slots() {
         let vm = TestVM::default();
         let mut vault = vault(&vm);
-        let alice = account_slot(ALICE);
+        let alice = mapping_slot(ALICE, ACCOUNTS_ROOT);
         let pair_of_5 = alice + U256::from(3);
 
         let before = vm.snapshot().storage;
