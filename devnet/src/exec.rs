@@ -68,6 +68,41 @@ pub(crate) struct Message {
     pub(crate) depth: usize,
 }
 
+impl Message {
+    /// The frame this frame opens with a call of `kind` to `to`:
+    /// `DELEGATECALL` keeps this frame's sender, value and storage context
+    /// and runs `to`'s code; `CALL` and `STATICCALL` run `to` as itself, sent
+    /// by this frame's address with `value` (`STATICCALL` makes it and
+    /// everything below it read-only).
+    pub(crate) fn child(&self, kind: CallKind, to: Address, value: U256, data: Vec<u8>) -> Message {
+        let depth = self.depth + 1;
+        match kind {
+            CallKind::Delegate => Message {
+                kind,
+                caller: self.caller,
+                address: self.address,
+                code_address: to,
+                value: self.value,
+                data,
+                origin: self.origin,
+                is_static: self.is_static,
+                depth,
+            },
+            CallKind::Call | CallKind::Static => Message {
+                kind,
+                caller: self.address,
+                address: to,
+                code_address: to,
+                value,
+                data,
+                origin: self.origin,
+                is_static: self.is_static || kind == CallKind::Static,
+                depth,
+            },
+        }
+    }
+}
+
 pub(crate) struct CallResult {
     pub(crate) success: bool,
     pub(crate) output: Vec<u8>,

@@ -115,30 +115,7 @@ impl FrameHost {
     fn run_call(&self, kind: CallKind, to: Address, data: Vec<u8>, value: U256) -> u8 {
         self.world.borrow_mut().touch_account(to);
         let parent = &self.frame.message;
-        let message = match kind {
-            CallKind::Delegate => Message {
-                kind,
-                caller: parent.caller,
-                address: parent.address,
-                code_address: to,
-                value: parent.value,
-                data,
-                origin: parent.origin,
-                is_static: parent.is_static,
-                depth: parent.depth + 1,
-            },
-            CallKind::Call | CallKind::Static => Message {
-                kind,
-                caller: parent.address,
-                address: to,
-                code_address: to,
-                value,
-                data,
-                origin: parent.origin,
-                is_static: parent.is_static || kind == CallKind::Static,
-                depth: parent.depth + 1,
-            },
-        };
+        let message = parent.child(kind, to, value, data);
         let result = exec::call(&self.world, message);
         *self.frame.return_data.borrow_mut() = result.output;
         u8::from(!result.success)

@@ -9,7 +9,7 @@ use wasmi::{Caller, Error, Linker, Val};
 use super::pricing::{self, hostio as price};
 use super::program::{pop_pending, push_pending, CachedWord, Frame};
 use super::Trap;
-use crate::exec::{self, CallKind, HaltReason, Message};
+use crate::exec::{self, CallKind, HaltReason};
 use crate::outcome::Log;
 
 /// The hostios the devnet provides.
@@ -372,30 +372,7 @@ fn do_call(
         callee_gas += pricing::CALL_STIPEND;
     }
 
-    let message = match kind {
-        CallKind::Delegate => Message {
-            kind,
-            caller: parent.caller,
-            address: parent.address,
-            code_address: to,
-            value: parent.value,
-            data: input,
-            origin: parent.origin,
-            is_static: parent.is_static,
-            depth: parent.depth + 1,
-        },
-        CallKind::Call | CallKind::Static => Message {
-            kind,
-            caller: parent.address,
-            address: to,
-            code_address: to,
-            value,
-            data: input,
-            origin: parent.origin,
-            is_static: parent.is_static || kind == CallKind::Static,
-            depth: parent.depth + 1,
-        },
-    };
+    let message = parent.child(kind, to, value, input);
     let mark = world.borrow().tx_gas().entries.len();
     push_pending(&world, parent.depth + 1, callee_gas);
     let result = exec::call(&world, message);
