@@ -11,7 +11,7 @@ use alloy_sol_types::SolCall;
 use anyhow::{anyhow, Result};
 use keel_bindings::IKeelMarket;
 use keel_devnet::address_of;
-use keel_mocks::abi::{IMockAggregator, IMockErc20, IERC20};
+use keel_mocks::abi::{IMockAggregator, IERC20};
 use std::fmt::Write;
 
 /// The configuration the demo deploys.
@@ -178,26 +178,8 @@ impl Story {
     }
 
     fn fund(&mut self) -> Result<()> {
-        let base = self.m.externals.base;
-        let tokens: Vec<Address> = std::iter::once(base)
-            .chain(self.m.externals.collaterals.iter().map(|c| c.token))
-            .collect();
         for (_, who) in self.actors.clone() {
-            for &token in &tokens {
-                let amount = U256::from(10).pow(U256::from(30));
-                self.m
-                    .net
-                    .call(who, token, &IMockErc20::mintCall { to: who, amount })
-                    .map_err(|r| anyhow!("mint: {r}"))?;
-                let approve = IERC20::approveCall {
-                    spender: self.m.market,
-                    amount: U256::MAX,
-                };
-                self.m
-                    .net
-                    .call(who, token, &approve)
-                    .map_err(|r| anyhow!("approve: {r}"))?;
-            }
+            self.m.fund(who)?;
         }
         Ok(())
     }

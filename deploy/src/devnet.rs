@@ -7,7 +7,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolConstructor;
 use anyhow::{anyhow, Context, Result};
 use keel_devnet::{address_of, native, native_entry, Devnet, NativeProgram};
-use keel_mocks::abi::{AggregatorConstructor, TokenConstructor};
+use keel_mocks::abi::{AggregatorConstructor, IMockErc20, TokenConstructor, IERC20};
 use keel_mocks::{MockAggregator, MockErc20, MockSequencerUptimeFeed};
 
 /// The devnet clock when a market is deployed (as keel-tests' fixture).
@@ -59,6 +59,33 @@ impl SolConstructor for EncodedArgs {
 
     fn abi_encode(&self) -> Vec<u8> {
         self.0.clone()
+    }
+}
+
+impl DevnetMarket {
+    /// Mints `who` 10^30 units of the base token and of every collateral and
+    /// approves the market for all of them (the demo's and `keel gas`'s
+    /// actors).
+    ///
+    /// Errors: a mock call reverts.
+    pub fn fund(&mut self, who: Address) -> Result<()> {
+        let tokens: Vec<Address> = std::iter::once(self.externals.base)
+            .chain(self.externals.collaterals.iter().map(|c| c.token))
+            .collect();
+        for token in tokens {
+            let amount = U256::from(10).pow(U256::from(30));
+            self.net
+                .call(who, token, &IMockErc20::mintCall { to: who, amount })
+                .map_err(|r| anyhow!("mint: {r}"))?;
+            let approve = IERC20::approveCall {
+                spender: self.market,
+                amount: U256::MAX,
+            };
+            self.net
+                .call(who, token, &approve)
+                .map_err(|r| anyhow!("approve: {r}"))?;
+        }
+        Ok(())
     }
 }
 

@@ -49,7 +49,7 @@ use alloy_sol_types::SolCall;
 use anyhow::{anyhow, bail, Context, Result};
 use keel_bindings::IKeelMarket;
 use keel_devnet::{address_of, GasBreakdown, Receipt, WasmProgram};
-use keel_mocks::abi::{IMockAggregator, IMockErc20, IERC20};
+use keel_mocks::abi::IMockAggregator;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{parse, validate};
@@ -242,26 +242,7 @@ impl Scenario {
     }
 
     fn fund(&mut self, who: &str) -> Result<()> {
-        let who = address_of(who);
-        let tokens: Vec<Address> = std::iter::once(self.m.externals.base)
-            .chain(self.m.externals.collaterals.iter().map(|c| c.token))
-            .collect();
-        for token in tokens {
-            let amount = U256::from(10).pow(U256::from(30));
-            self.m
-                .net
-                .call(who, token, &IMockErc20::mintCall { to: who, amount })
-                .map_err(|r| anyhow!("mint: {r}"))?;
-            let approve = IERC20::approveCall {
-                spender: self.m.market,
-                amount: U256::MAX,
-            };
-            self.m
-                .net
-                .call(who, token, &approve)
-                .map_err(|r| anyhow!("approve: {r}"))?;
-        }
-        Ok(())
+        self.m.fund(address_of(who))
     }
 }
 
