@@ -46,6 +46,16 @@ pub(crate) fn transfer_accepted(return_data: &[u8]) -> bool {
     return_data.is_empty() || return_data == U256::from(1).to_be_bytes::<32>().as_slice()
 }
 
+/// `TokenTransferFailed` for a move of `amount` of `token` from `from` to `to`.
+fn transfer_failed(token: Address, from: Address, to: Address, amount: U256) -> MarketError {
+    MarketError::TokenTransferFailed(TokenTransferFailed {
+        token,
+        from,
+        to,
+        amount,
+    })
+}
+
 impl KeelMarket {
     /// Moves `amount` of `token` from `from` to the market (`from` must have
     /// approved the market) and checks that all of it arrived.
@@ -63,14 +73,7 @@ impl KeelMarket {
             return Ok(());
         }
         let to = self.vm().contract_address();
-        let failed = || {
-            MarketError::TokenTransferFailed(TokenTransferFailed {
-                token,
-                from,
-                to,
-                amount,
-            })
-        };
+        let failed = || transfer_failed(token, from, to, amount);
         let before = self.balance_of(token, to).ok_or_else(failed)?;
         let data = IErc20::transferFromCall { from, to, amount }.abi_encode();
         self.token_call(token, data, from, to, amount)?;
@@ -125,12 +128,7 @@ impl KeelMarket {
         let context = Call::new_mutating(self);
         match call(self.vm(), context, token, &data) {
             Ok(returned) if transfer_accepted(&returned) => Ok(()),
-            _ => Err(MarketError::TokenTransferFailed(TokenTransferFailed {
-                token,
-                from,
-                to,
-                amount,
-            })),
+            _ => Err(transfer_failed(token, from, to, amount)),
         }
     }
 
