@@ -11,7 +11,7 @@
 //! `InvalidCalldata(selector)` and change nothing.
 
 use alloy_json_abi::{JsonAbi, Param};
-use alloy_primitives::{Address, FixedBytes, U256};
+use alloy_primitives::{hex, Address, FixedBytes, U256};
 use alloy_sol_types::SolError;
 
 use crate::{Fixture, InvalidCalldata};
@@ -212,10 +212,15 @@ pub fn refused(fx: &mut Fixture, from: Address, value: U256, data: &[u8], expect
     let before = fx.state();
     let market = fx.market;
     let receipt = fx.net.transact(from, market, value, data);
-    assert!(!receipt.success, "{} went through", hex(data));
-    assert_eq!(receipt.output.as_ref(), expected, "calldata {}", hex(data));
+    assert!(!receipt.success, "{} went through", hex::encode(data));
+    assert_eq!(
+        receipt.output.as_ref(),
+        expected,
+        "calldata {}",
+        hex::encode(data)
+    );
     assert!(receipt.halts.is_empty(), "{:?}", receipt.halts);
-    assert_eq!(fx.state(), before, "calldata {}", hex(data));
+    assert_eq!(fx.state(), before, "calldata {}", hex::encode(data));
 }
 
 /// Sends `data` and `canonical` (the same call without trailing bytes) from
@@ -232,9 +237,9 @@ pub fn same_as_canonical(fx: &mut Fixture, from: Address, data: &[u8], canonical
         (receipt.success, &receipt.output, receipt.logs.len()),
         (expected.success, &expected.output, expected.logs.len()),
         "calldata {}",
-        hex(data)
+        hex::encode(data)
     );
-    assert_eq!(fx.state(), expected_state, "calldata {}", hex(data));
+    assert_eq!(fx.state(), expected_state, "calldata {}", hex::encode(data));
 }
 
 /// Sends `calldata` of `entry` broken by `malformation` from `from` and
@@ -256,10 +261,6 @@ pub fn check(
         _ => refused(fx, from, U256::ZERO, &data, &invalid(entry)),
     }
     true
-}
-
-fn hex(data: &[u8]) -> String {
-    data.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 pub fn invalid(entry: &EntryPoint) -> Vec<u8> {
