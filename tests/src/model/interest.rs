@@ -141,7 +141,7 @@ impl Totals {
 /// itself below the exact power).
 pub fn growth_wad_down(rate: &BigUint, elapsed: u64, cap: &BigUint) -> BigUint {
     if elapsed == 0 {
-        return BigUint::zero().min(cap.clone());
+        return BigUint::zero();
     }
     let ray_per_wad = pow10(9);
     let ray = pow10(27);
