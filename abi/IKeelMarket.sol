@@ -57,6 +57,7 @@ interface IKeelMarket {
     error InvalidAnswerBand(address feed, uint128 minAnswer, uint128 maxAnswer);
     error InvalidCalldata(bytes4 selector);
     error LiquidationArithmetic(uint8 reason);
+    error LiquidationCallbackFailed(address liquidator, bytes4 reason);
     error LiquidationFeeOutOfBounds(uint256 feeWad, uint256 maxFeeWad);
     error LiquidationLeavesDust(uint256 fullRepayAssets);
     error LiquidationPaused(bool paused, uint64 resumesAt);
@@ -136,7 +137,7 @@ interface IKeelMarket {
     function guardian() external view returns (address);
     function isOperator(address owner, address operator) external view returns (bool);
     function isPaused(uint8 action) external view returns (bool);
-    function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver) external returns (uint256 repaidAssets, uint256 seizedCollateral);
+    function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver, bytes memory data) external returns (uint256 repaidAssets, uint256 seizedCollateral);
     function liquidationResumesAt() external view returns (uint64);
     function marketSnapshot() external view returns (uint256 totalSupplyAssets, uint256 totalSupplyShares, uint256 totalBorrowAssets, uint256 totalBorrowShares, uint256 reserves, uint256 utilisation, uint256 borrowApr, uint256 supplyApr, uint64 lastAccrual);
     function owner() external view returns (address);

@@ -14,11 +14,19 @@ const path = require("path");
 const solc = require(path.resolve(process.argv[2]));
 const SOL = "abi/IKeelMarket.sol";
 const JSON_ABI = "abi/KeelMarket.json";
+// The flash liquidator's callback, written by hand: its one function must be
+// the signature the market calls (a unit test of keel-market's liquidate.rs
+// pins the same string on the Rust side).
+const CALLBACK_SOL = "abi/IKeelLiquidateCallback.sol";
+const CALLBACK_SIGNATURE = "onKeelLiquidate(uint256,bytes)";
 
 const input = {
   language: "Solidity",
-  sources: { "IKeelMarket.sol": { content: fs.readFileSync(SOL, "utf8") } },
-  settings: { outputSelection: { "*": { "*": ["abi"] } } },
+  sources: {
+    "IKeelMarket.sol": { content: fs.readFileSync(SOL, "utf8") },
+    "IKeelLiquidateCallback.sol": { content: fs.readFileSync(CALLBACK_SOL, "utf8") },
+  },
+  settings: { outputSelection: { "*": { "*": ["abi", "evm.methodIdentifiers"] } } },
 };
 const output = JSON.parse(solc.compile(JSON.stringify(input)));
 const diagnostics = output.errors || [];
@@ -30,6 +38,12 @@ if (diagnostics.some((d) => d.severity === "error")) {
   process.exit(1);
 }
 const contract = output.contracts["IKeelMarket.sol"].IKeelMarket;
+const callback = output.contracts["IKeelLiquidateCallback.sol"].IKeelLiquidateCallback;
+const callbackSignatures = Object.keys(callback.evm.methodIdentifiers);
+if (callbackSignatures.join() !== CALLBACK_SIGNATURE) {
+  console.error(`${CALLBACK_SOL} declares ${callbackSignatures}, expected ${CALLBACK_SIGNATURE}`);
+  process.exit(1);
+}
 
 // Canonical type: tuples expanded to their component types.
 function type(param) {
@@ -68,5 +82,6 @@ if (onlySolc.length || onlyJson.length) {
 const warnings = diagnostics.length;
 console.log(
   `solc ${solc.version()} compiles ${SOL}: ${fromSolc.length} items, ` +
-    `the same as ${JSON_ABI} (${warnings} warning${warnings === 1 ? "" : "s"})`
+    `the same as ${JSON_ABI}, and ${CALLBACK_SOL} ` +
+    `(${warnings} warning${warnings === 1 ? "" : "s"})`
 );

@@ -252,6 +252,7 @@ impl Story {
             token,
             maxRepayAssets: U256::MAX,
             receiver: liquidator,
+            data: Default::default(),
         };
         let done = self.send("liquidator", call)?;
         let left = view(

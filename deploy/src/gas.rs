@@ -283,6 +283,7 @@ fn liquidate(borrower: &str, token: Address) -> IKeelMarket::liquidateCall {
         token,
         maxRepayAssets: U256::MAX,
         receiver: address_of("liquidator"),
+        data: Default::default(),
     }
 }
 

@@ -84,9 +84,9 @@
 //! assert!(devnet.call(alice, token, &IERC20::transferCall { to: bob, amount: U256::from(40) }).unwrap());
 //! let receipt = devnet.last_receipt().unwrap();
 //! assert_eq!(receipt.events::<Transfer>()[0].value, U256::from(40));
-//! // Cold loads of the three test switches and both balances, a rewrite of
+//! // Cold loads of the test switches' slot and both balances, a rewrite of
 //! // alice's (warm) balance, a new slot for bob's (warm) balance, a 3-topic log.
-//! assert_eq!(receipt.gas.total(), 5 * 2_100 + 2_900 + 20_000 + (375 + 3 * 375 + 8 * 32));
+//! assert_eq!(receipt.gas.total(), 3 * 2_100 + 2_900 + 20_000 + (375 + 3 * 375 + 8 * 32));
 //!
 //! let too_much = devnet.call(bob, token, &IERC20::transferCall { to: alice, amount: U256::from(41) });
 //! let expected = ERC20InsufficientBalance { sender: bob, balance: U256::from(40), needed: U256::from(41) };

@@ -36,9 +36,10 @@ sol! {
 // The market's own errors and its events, from the contract crate itself, so
 // a signature cannot drift between the contract and its tests.
 pub use keel_market::errors::{
-    ActionPaused, CollateralAlreadyListed, InvalidCalldata, LiquidationPaused, NotAContract,
-    NotPayable, ParameterOutOfBounds, Reentrancy, TokenTransferFailed, TooManyCollaterals,
-    TransferAmountMismatch, Unauthorized, UnknownCollateral, UnknownSelector, ZeroAddress,
+    ActionPaused, CollateralAlreadyListed, InvalidCalldata, LiquidationCallbackFailed,
+    LiquidationPaused, NotAContract, NotPayable, ParameterOutOfBounds, Reentrancy,
+    TokenTransferFailed, TooManyCollaterals, TransferAmountMismatch, Unauthorized,
+    UnknownCollateral, UnknownSelector, ZeroAddress,
 };
 pub use keel_market::events::*;
 

@@ -71,6 +71,10 @@ sol! {
     /// The call sent ether; no entry point of the market is payable.
     #[derive(Debug, PartialEq, Eq)]
     error NotPayable();
+    /// The liquidator's `onKeelLiquidate` callback reverted; `reason` is the
+    /// selector of its revert data (zero when it had none).
+    #[derive(Debug, PartialEq, Eq)]
+    error LiquidationCallbackFailed(address liquidator, bytes4 reason);
 }
 
 market_errors! {
@@ -91,6 +95,7 @@ market_errors! {
     TransferAmountMismatch(TransferAmountMismatch) { token, expected, received },
     InvalidCalldata(InvalidCalldata) { selector },
     NotPayable(NotPayable) {  },
+    LiquidationCallbackFailed(LiquidationCallbackFailed) { liquidator, reason },
     ZeroAmount(keel_debt::ZeroAmount) {  },
     AmountExceedsU128(keel_debt::AmountExceedsU128) { amount },
     AmountRoundsToZero(keel_debt::AmountRoundsToZero) { amount },

@@ -87,7 +87,7 @@ mod token;
 mod views;
 
 use alloc::vec::Vec;
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Bytes, U256};
 use keel_debt::{DebtStorage, Quantity};
 use keel_oracle::SequencerUptimeFeed;
 use keel_vault::VaultStorage;
@@ -425,10 +425,17 @@ impl KeelMarket {
     /// seized collateral minus the protocol fee goes to `receiver`. Returns
     /// `(repaidAssets, seizedCollateral)`.
     ///
+    /// The collateral is sent first; when `data` is not empty the market
+    /// then calls `onKeelLiquidate(repaidAssets, data)` on the caller
+    /// (flash liquidation: the caller may sell the collateral there), and
+    /// only then takes `repaidAssets` of the base asset from the caller. The
+    /// market stays locked during the callback.
+    ///
     /// Errors: `LiquidationPaused`, `ZeroAddress`, `UnknownCollateral`,
     /// `PositionHealthy`, `CollateralNotHeld`, `ZeroRepay`,
     /// `LiquidationLeavesDust`, oracle errors (never the sequencer),
-    /// `TokenTransferFailed`, `Reentrancy`.
+    /// `LiquidationCallbackFailed`, `TokenTransferFailed`,
+    /// `TransferAmountMismatch`, `Reentrancy`.
     /// Events: `Liquidate`, `BadDebt` when the borrower is left without
     /// collateral.
     pub fn liquidate(
@@ -437,12 +444,20 @@ impl KeelMarket {
         token: Address,
         max_repay_assets: U256,
         receiver: Address,
+        data: Bytes,
     ) -> Result<(U256, U256), MarketError> {
-        self.locked(|m| m.do_liquidate(borrower, token, max_repay_assets, receiver))
+        let request = liquidate::LiquidateRequest {
+            borrower,
+            token,
+            max_repay: max_repay_assets,
+            receiver,
+            data: &data,
+        };
+        self.locked(|m| m.do_liquidate(request))
             .map(|o| (o.repaid_assets, o.seized_collateral))
     }
 
-    /// Exactly what `liquidate(borrower, token, max_repay_assets, _)` would
+    /// Exactly what `liquidate(borrower, token, max_repay_assets, _, _)` would
     /// do now: `(repaidAssets, repaidShares, seizedCollateral, protocolFee,
     /// liquidatorCollateral, badDebtAssets, healthFactorBefore,
     /// healthFactorAfter)`. Reverts with the error `liquidate` would

@@ -5,15 +5,17 @@
 //!
 //! Applying an outcome: burn the repaid borrow shares (the liquidator pays
 //! `to_assets_up` of them), seize the collateral from the borrower, keep the
-//! protocol fee as that collateral's reserves, send the rest to the
-//! receiver, and when the borrower holds no collateral any more write off
-//! the remaining debt in the same transaction: protocol reserves first, then
-//! suppliers (the supply share price falls). Self-liquidation is allowed: it
+//! protocol fee as that collateral's reserves, and when the borrower holds
+//! no collateral any more write off the remaining debt in the same
+//! transaction: protocol reserves first, then suppliers (the supply share
+//! price falls). Then the transfers: the rest of the seized collateral to
+//! the receiver, the caller's `onKeelLiquidate` callback when `data` is not
+//! empty (flash liquidation), and the repayment from the caller. Self-liquidation is allowed: it
 //! is never profitable (keel-liquidation's docs).
 
 use alloc::vec::Vec;
-use alloy_primitives::{Address, U128, U256, U64};
-use alloy_sol_types::sol;
+use alloy_primitives::{Address, Bytes, FixedBytes, U128, U256, U64};
+use alloy_sol_types::{sol, SolCall};
 use keel_debt::Quantity;
 use keel_liquidation::{
     decide_liquidation, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
@@ -21,11 +23,14 @@ use keel_liquidation::{
 };
 use keel_math::{Price, Wad};
 use keel_vault::CollateralIndex;
+use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageU128, StorageU64};
+use stylus_sdk::stylus_core::calls::Call;
 
 use crate::collaterals::wad;
-use crate::errors::{ensure_nonzero, out_of_bounds, MarketError};
+use crate::errors::{ensure_nonzero, out_of_bounds, LiquidationCallbackFailed, MarketError};
+use crate::modules::selector_of;
 use crate::KeelMarket;
 
 /// Parameter id of `minPartialLiquidationValue` and `dustThreshold` in
@@ -51,6 +56,12 @@ sol! {
     /// protocol reserves, `fromSuppliers` socialised to suppliers.
     #[derive(Debug, PartialEq, Eq)]
     event BadDebt(address indexed borrower, uint256 assets, uint256 shares, uint256 fromReserves, uint256 fromSuppliers);
+    /// What a flash liquidator implements: called by `liquidate` with
+    /// non-empty `data`, after the collateral was sent and before
+    /// `repaidAssets` of the base asset are taken from the caller.
+    interface IKeelLiquidateCallback {
+        function onKeelLiquidate(uint256 repaidAssets, bytes data) external;
+    }
     /// The liquidation parameters changed (WAD factors, base-unit values).
     #[derive(Debug, PartialEq, Eq)]
     event LiquidationParamsSet(
@@ -99,6 +110,16 @@ fn value_u128(value: U256) -> Result<u128, MarketError> {
             U256::from(u128::MAX),
         )
     })
+}
+
+/// The arguments of one `liquidate` call.
+pub(crate) struct LiquidateRequest<'a> {
+    pub(crate) borrower: Address,
+    pub(crate) token: Address,
+    pub(crate) max_repay: U256,
+    pub(crate) receiver: Address,
+    /// Passed to the caller's `onKeelLiquidate`; empty: no callback.
+    pub(crate) data: &'a [u8],
 }
 
 impl KeelMarket {
@@ -203,11 +224,15 @@ impl KeelMarket {
 
     pub(crate) fn do_liquidate(
         &mut self,
-        borrower: Address,
-        token: Address,
-        max_repay: U256,
-        receiver: Address,
+        request: LiquidateRequest<'_>,
     ) -> Result<LiquidationOutcome, MarketError> {
+        let LiquidateRequest {
+            borrower,
+            token,
+            max_repay,
+            receiver,
+            data,
+        } = request;
         self.ensure_liquidation_active()?;
         ensure_nonzero(receiver)?;
         self.accrue()?;
@@ -229,19 +254,52 @@ impl KeelMarket {
             self.write_off(borrower)?;
         }
         let liquidator = self.vm().msg_sender();
-        self.pull_tokens(self.base_asset.get(), liquidator, U256::from(step.assets))?;
+        let repaid_assets = U256::from(step.assets);
+        // Collateral out, then the callback, then the repayment in (Morpho's
+        // order): a liquidator without capital sells the collateral in the
+        // callback. Every write is done, so the callback sees the state the
+        // liquidation leaves, and the lock refuses re-entry.
         self.push_tokens(token, receiver, outcome.liquidator_collateral)?;
+        if !data.is_empty() {
+            self.call_liquidate_callback(liquidator, repaid_assets, data)?;
+        }
+        self.pull_tokens(self.base_asset.get(), liquidator, repaid_assets)?;
         self.vm().log(Liquidate {
             liquidator,
             borrower,
             collateral: token,
             receiver,
-            repaidAssets: U256::from(step.assets),
+            repaidAssets: repaid_assets,
             repaidShares: U256::from(step.shares),
             seizedCollateral: outcome.seized_collateral,
             protocolFee: outcome.protocol_fee_collateral,
         });
         Ok(outcome)
+    }
+
+    /// `liquidator.onKeelLiquidate(repaid_assets, data)`.
+    ///
+    /// Errors: `LiquidationCallbackFailed` when it reverts.
+    fn call_liquidate_callback(
+        &mut self,
+        liquidator: Address,
+        repaid_assets: U256,
+        data: &[u8],
+    ) -> Result<(), MarketError> {
+        let callback = IKeelLiquidateCallback::onKeelLiquidateCall {
+            repaidAssets: repaid_assets,
+            data: Bytes::copy_from_slice(data),
+        };
+        let context = Call::new_mutating(self);
+        call(self.vm(), context, liquidator, &callback.abi_encode())
+            .map(|_| ())
+            .map_err(|error| {
+                let revert_data = Vec::from(error);
+                MarketError::LiquidationCallbackFailed(LiquidationCallbackFailed {
+                    liquidator,
+                    reason: FixedBytes(selector_of(&revert_data)),
+                })
+            })
     }
 
     fn write_off(&mut self, borrower: Address) -> Result<(), MarketError> {
@@ -254,5 +312,21 @@ impl KeelMarket {
             fromSuppliers: U256::from(write_off.from_suppliers),
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IKeelLiquidateCallback::onKeelLiquidateCall;
+    use alloy_sol_types::SolCall;
+
+    /// abi/IKeelLiquidateCallback.sol declares the same function
+    /// (scripts/solc-check.js checks that side).
+    #[test]
+    fn the_callback_has_the_published_signature() {
+        assert_eq!(
+            onKeelLiquidateCall::SIGNATURE,
+            "onKeelLiquidate(uint256,bytes)"
+        );
     }
 }

@@ -70,7 +70,7 @@ sol! {
 
     /// Entry points of the liquidation module.
     interface IKeelLiquidation {
-        function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver)
+        function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver, bytes data)
             external returns (uint256, uint256);
     }
 

@@ -112,4 +112,49 @@ sol! {
         /// time the status began, updated now.
         function setStatus(bool isDown, uint256 startedAt) external;
     }
+
+    /// The token is neither of the pool's tokens.
+    #[derive(Debug, PartialEq, Eq)]
+    error UnknownPoolToken(address token);
+    /// A transfer or balance read of `token` by the pool failed.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolTransferFailed(address token);
+
+    /// Constructor of `MockCpmmPool`.
+    contract PoolConstructor {
+        constructor(address token0, address token1);
+    }
+
+    /// `MockCpmmPool`: a constant-product pool without fee.
+    interface IMockCpmmPool {
+        function quote(address tokenIn, uint256 amountIn) external view returns (uint256);
+        function swap(address tokenIn, uint256 amountIn, address to) external returns (uint256);
+    }
+
+    /// `onKeelLiquidate` came from another caller than the market.
+    #[derive(Debug, PartialEq, Eq)]
+    error CallbackNotFromMarket(address caller);
+    /// A call of the flash liquidator to `target` reverted.
+    #[derive(Debug, PartialEq, Eq)]
+    error FlashCallFailed(address target);
+
+    /// Constructor of `MockFlashLiquidator`.
+    contract FlashLiquidatorConstructor {
+        constructor(address market);
+    }
+
+    /// `MockFlashLiquidator`.
+    interface IMockFlashLiquidator {
+        function liquidate(address borrower, address collateral, uint256 maxRepayAssets, address pool)
+            external returns (uint256, uint256);
+        function onKeelLiquidate(uint256 repaidAssets, bytes data) external;
+    }
+
+    /// The two market entry points the flash liquidator calls (the mocks do
+    /// not depend on the market's crates).
+    interface IKeelFlashMarket {
+        function baseAsset() external view returns (address);
+        function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver, bytes data)
+            external returns (uint256, uint256);
+    }
 }

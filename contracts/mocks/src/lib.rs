@@ -7,6 +7,8 @@
 //! | [`NoReturnErc20`] | `IERC20NoReturn` (+ the views and `mint`) | USDT-style token whose `transfer`, `transferFrom` and `approve` return nothing |
 //! | [`MockAggregator`] | `AggregatorV3Interface` + `IMockAggregator`, constructor `AggregatorConstructor` | Chainlink price feed with settable rounds |
 //! | [`MockSequencerUptimeFeed`] | `AggregatorV3Interface` + `IMockSequencerUptimeFeed` | Chainlink L2 sequencer uptime feed (0 = up, 1 = down) |
+//! | [`MockCpmmPool`] | `IMockCpmmPool`, constructor `PoolConstructor` | constant-product pool of two tokens (reserves = its balances), where liquidators sell collateral |
+//! | [`MockFlashLiquidator`] | `IMockFlashLiquidator`, constructor `FlashLiquidatorConstructor` | liquidates with no capital through the market's `onKeelLiquidate` callback, selling on a pool |
 //!
 //! The controls (`mint`, `setFailureMode`, `setAnswer`, ...) are open to
 //! anyone: these contracts exist for tests and must never be deployed for real
@@ -17,7 +19,8 @@
 //! Several contracts share this crate. The native devnet calls each one's
 //! generated ABI router directly and needs no entrypoint; a wasm32 build
 //! exports the `user_entrypoint` of the contract selected by one feature
-//! (`erc20`, `erc20-no-return`, `aggregator`, `sequencer-uptime-feed`; enable
+//! (`erc20`, `erc20-no-return`, `aggregator`, `sequencer-uptime-feed`,
+//! `cpmm-pool`, `flash-liquidator`; enable
 //! exactly one). Without its feature a contract gets only the
 //! `TopLevelStorage` marker `#[entrypoint]` would otherwise provide.
 #![warn(missing_docs)]
@@ -29,16 +32,20 @@ extern crate alloc;
 pub mod abi;
 mod aggregator;
 mod feed_round;
+mod flash_liquidator;
 mod ledger;
 mod mock_erc20;
 mod no_return_erc20;
+mod pool;
 mod sequencer_feed;
 
 pub use aggregator::MockAggregator;
 pub use feed_round::{FeedError, RoundData};
+pub use flash_liquidator::{FlashLiquidatorError, MockFlashLiquidator};
 pub use ledger::{Erc20Ledger, TokenError};
 pub use mock_erc20::{FailureMode, MockErc20};
 pub use no_return_erc20::NoReturnErc20;
+pub use pool::{MockCpmmPool, PoolError};
 pub use sequencer_feed::MockSequencerUptimeFeed;
 
 /// Marks `$contract` as top-level storage when its wasm entrypoint feature is

@@ -37,6 +37,7 @@ impl Harness {
             token,
             maxRepayAssets: max_repay,
             receiver: self.chain.account(parties.receiver),
+            data: Default::default(),
         };
         let outcome = match self
             .chain

@@ -172,6 +172,7 @@ fn zero_amounts_and_addresses() {
         token: weth,
         maxRepayAssets: U256::MAX,
         receiver: nobody,
+        data: Default::default(),
     };
     rejects(&mut fx, alice, &l, ZeroAddress {});
 }
@@ -200,6 +201,7 @@ fn unknown_collateral_and_amounts_above_u128() {
             token,
             maxRepayAssets: U256::MAX,
             receiver: alice,
+            data: Default::default(),
         };
         rejects(&mut fx, alice, &l, unknown.clone());
         assert_revert(

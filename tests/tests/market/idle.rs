@@ -39,6 +39,7 @@ fn liquidate_all_of(fx: &mut Fixture, token: Address) -> IKeelMarket::previewLiq
         token,
         maxRepayAssets: U256::MAX,
         receiver: liquidator,
+        data: Default::default(),
     };
     let (repaid, seized) = fx.call(liquidator, &liquidate).unwrap().into();
     assert_eq!(

@@ -32,6 +32,7 @@ fn liquidate_as_previewed(
         token,
         maxRepayAssets: max,
         receiver: liquidator,
+        data: Default::default(),
     };
     let out = fx.call(liquidator, &call).unwrap();
     let events = fx.net.last_receipt().unwrap().events::<Liquidate>();
@@ -103,6 +104,7 @@ fn healthy_position_cannot_be_liquidated() {
         token: weth,
         maxRepayAssets: U256::MAX,
         receiver: liquidator,
+        data: Default::default(),
     };
     assert_revert(
         fx.call(liquidator, &call),
@@ -152,6 +154,7 @@ fn partial_liquidation_is_capped_by_the_close_factor() {
         token: wbtc,
         maxRepayAssets: U256::MAX,
         receiver: fx.liquidator,
+        data: Default::default(),
     };
     let before = fx.state();
     assert_revert(
@@ -276,6 +279,7 @@ fn liquidation_pause_and_grace_period() {
         token: wbtc,
         maxRepayAssets: U256::MAX,
         receiver: liquidator,
+        data: Default::default(),
     };
     let preview = IKeelMarket::previewLiquidationCall {
         borrower: carol,
@@ -375,6 +379,7 @@ fn self_liquidation_is_allowed_and_costs_the_fee() {
         token: wbtc,
         maxRepayAssets: U256::MAX,
         receiver: carol,
+        data: Default::default(),
     };
     fx.call(carol, &call).unwrap();
     assert_eq!(fx.balance(base, carol), base_before - p.repaidAssets);
@@ -401,6 +406,7 @@ fn liquidator_without_allowance_is_refused() {
         token: wbtc,
         maxRepayAssets: U256::MAX,
         receiver: stranger,
+        data: Default::default(),
     };
     assert_revert(
         fx.call(stranger, &call),

@@ -9,6 +9,7 @@
 mod bad_inputs;
 mod calldata;
 mod controls;
+mod flash;
 mod idle;
 mod lifecycle;
 mod liquidation;

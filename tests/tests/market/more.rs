@@ -59,6 +59,7 @@ fn small_debt_is_liquidated_in_full_despite_the_close_factor() {
         token: weth,
         maxRepayAssets: U256::MAX,
         receiver: liquidator,
+        data: Default::default(),
     };
     let out = fx.call(liquidator, &call).unwrap();
     assert_eq!(out.repaidAssets, usdc(80));
@@ -83,6 +84,7 @@ fn liquidating_a_collateral_not_held_is_refused() {
         token: wbtc,
         maxRepayAssets: U256::MAX,
         receiver: liquidator,
+        data: Default::default(),
     };
     assert_revert(fx.call(liquidator, &call), &CollateralNotHeld { index: 1 });
     assert_eq!(fx.state(), before);
@@ -150,6 +152,7 @@ fn suppliers_exit_in_full_after_bad_debt() {
         token: weth,
         maxRepayAssets: U256::MAX,
         receiver: liquidator,
+        data: Default::default(),
     };
     fx.call(liquidator, &call).unwrap();
     let bad = fx.net.last_receipt().unwrap().events::<BadDebt>();

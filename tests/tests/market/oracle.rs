@@ -136,6 +136,7 @@ fn sequencer_down_and_grace_block_only_borrow_and_withdraw_collateral() {
         token: weth,
         maxRepayAssets: U256::MAX,
         receiver: liquidator,
+        data: Default::default(),
     };
     fx.call(liquidator, &l).unwrap();
 

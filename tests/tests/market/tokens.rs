@@ -286,6 +286,7 @@ fn fee_on_transfer_base_is_refused_on_every_inbound_transfer() {
         token: weth,
         maxRepayAssets: usdc(1_000),
         receiver: liquidator,
+        data: Default::default(),
     };
     assert_revert(fx.call(liquidator, &liquidate), &short(1_000));
     assert_eq!(fx.state(), before);

@@ -187,6 +187,7 @@ fn play(fx: &mut Fixture) -> Played {
                     token: weth,
                     maxRepayAssets: usdc(5_000),
                     receiver: liquidator,
+                    data: Default::default(),
                 }
                 .abi_encode(),
             ),

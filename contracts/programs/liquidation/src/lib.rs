@@ -11,7 +11,7 @@
 #[macro_use]
 extern crate alloc;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Bytes, U256};
 use keel_market::{KeelMarket, MarketError};
 use stylus_sdk::prelude::*;
 
@@ -40,8 +40,9 @@ impl KeelLiquidationModule {
         token: Address,
         max_repay_assets: U256,
         receiver: Address,
+        data: Bytes,
     ) -> Result<(U256, U256), MarketError> {
         self.market
-            .liquidate(borrower, token, max_repay_assets, receiver)
+            .liquidate(borrower, token, max_repay_assets, receiver, data)
     }
 }
