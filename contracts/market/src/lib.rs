@@ -27,8 +27,8 @@
 //!
 //! | slot | fields (bytes) |
 //! |---|---|
-//! | 0 | `base_asset` (20) |
-//! | 1 | `owner` (20), `locked` (1), `paused_mask` (1), `liquidation_resumes_at` (8): the control word |
+//! | 0 | `base_asset` (20), `locked` (1), `paused_mask` (1), `liquidation_resumes_at` (8): the control word |
+//! | 1 | `owner` (20) |
 //! | 2 | `pending_owner` (20) |
 //! | 3 | `guardian` (20), `liquidation_grace_period` (4), `collateral_count` (1) |
 //! | 4 | close factor, full-liquidation HF, liquidation fee (8 each) |
@@ -43,20 +43,23 @@
 //!
 //! # Slots per operation (beyond the modules' own maps)
 //!
-//! Every state-changing call reads slot 1 and writes it twice (lock taken
+//! Every state-changing call reads slot 0 and writes it twice (lock taken
 //! and released; the release restores the value, refunded by EIP-2200);
-//! paused checks and the module-code check read the same word. A call routed
+//! paused checks, the module-code check and the base asset's address read
+//! the same word, so an operation that moves the base asset pays one cold
+//! load for all of them (the owner, read only by administration, has its
+//! own slot). A call routed
 //! to a module (every entry point but those of `keel-market-core`: supply,
 //! withdraw, withdrawShares, supplyCollateral, repay, repayShares,
 //! setOperator, accrueInterest) first reads its module's slot in 72..=76.
 //!
 //! | operation | market slots read | module slots |
 //! |---|---|---|
-//! | `supply`, `withdraw`, `repay` | 0, 1 | debt: accrual `D+0..=D+3`, the pool and account slot |
-//! | `borrow` | 72 (module), 0, 1, 6, 71 (operator), per held collateral its config and price-source slots | debt as above; vault snapshot |
-//! | `supplyCollateral` | 1, 70 | vault: account bitmap, balance pair, total |
-//! | `withdrawCollateral` | 72 (module), 0, 1, 6, 70, 71, held collaterals' configs | vault as above; debt accrual and account |
-//! | `liquidate` | 73 (module), 0, 1, 3, 4, 5, 70, held collaterals' risk slots and price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `supply`, `withdraw`, `repay` | 0 | debt: accrual `D+0..=D+3`, the pool and account slot |
+//! | `borrow` | 72 (module), 0, 6, 71 (operator, when the caller acts for another), per held collateral its config and price-source slots | debt as above; vault snapshot |
+//! | `supplyCollateral` | 0, 70 | vault: account bitmap, balance pair, total |
+//! | `withdrawCollateral` | 72 (module), 0, 6, 70, 71 (as borrow), held collaterals' configs | vault as above; debt accrual and account |
+//! | `liquidate` | 73 (module), 0, 3, 4, 5, 70, held collaterals' risk slots and price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks a module program's own storage (never set in a market's), bit 7
@@ -127,10 +130,10 @@ pub use views::{AccountSnapshot, CollateralInfo, LiquidationPreview, MarketSnaps
 #[storage]
 pub struct KeelMarket {
     base_asset: StorageAddress,
-    owner: StorageAddress,
     locked: StorageBool,
     paused_mask: StorageU8,
     liquidation_resumes_at: StorageU64,
+    owner: StorageAddress,
     pending_owner: StorageAddress,
     guardian: StorageAddress,
     liquidation_grace_period: StorageU32,
