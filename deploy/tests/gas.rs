@@ -13,7 +13,7 @@ use keel_devnet::WasmProgram;
 fn scenario_runs_and_matches_the_snapshot() {
     let (wasm_dir, snapshot_path) = gas::default_paths().unwrap();
     let (ops, _) = gas::run(&wasm_dir, false).unwrap();
-    assert_eq!(ops.len(), 13);
+    assert_eq!(ops.len(), 14);
     for op in &ops {
         let (uncached, cached) = (&op.uncached, &op.cached);
         assert!(cached.total < uncached.total, "{}", op.name);
