@@ -36,6 +36,9 @@ sol! {
     /// A round id that is not the latest round.
     #[derive(Debug, PartialEq, Eq)]
     error NoDataPresent(uint80 roundId);
+    /// A feed mock was given an answer beyond `int192` or a time beyond 64 bits.
+    #[derive(Debug, PartialEq, Eq)]
+    error RoundValueOutOfRange();
 
     /// Constructor of both token mocks.
     contract TokenConstructor {

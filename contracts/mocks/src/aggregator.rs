@@ -28,11 +28,16 @@ impl MockAggregator {
     /// Sets decimals and description; round 1 carries `answer`, started and
     /// updated at deployment.
     #[constructor]
-    pub fn constructor(&mut self, decimals: u8, description: String, answer: I256) {
+    pub fn constructor(
+        &mut self,
+        decimals: u8,
+        description: String,
+        answer: I256,
+    ) -> Result<(), FeedError> {
         self.decimals
             .set(alloy_primitives::aliases::U8::from(decimals));
         self.description.set_str(description);
-        self.set_answer(answer);
+        self.set_answer(answer)
     }
 
     /// Decimals of the answer.
@@ -61,12 +66,15 @@ impl MockAggregator {
     }
 
     /// Starts the next round with `answer`, started and updated now.
-    pub fn set_answer(&mut self, answer: I256) {
+    ///
+    /// Errors: `RoundValueOutOfRange` beyond `int192`.
+    pub fn set_answer(&mut self, answer: I256) -> Result<(), FeedError> {
         let now = U256::from(self.vm().block_timestamp());
-        self.round.start_next(answer, now, now);
+        self.round.start_next(answer, now, now)
     }
 
-    /// Overwrites the latest round with arbitrary values.
+    /// Overwrites the latest round with arbitrary values (within `int192`
+    /// and 64-bit times: `RoundValueOutOfRange` otherwise).
     pub fn set_round_data(
         &mut self,
         round_id: U80,
@@ -74,9 +82,9 @@ impl MockAggregator {
         started_at: U256,
         updated_at: U256,
         answered_in_round: U80,
-    ) {
+    ) -> Result<(), FeedError> {
         self.round
-            .set((round_id, answer, started_at, updated_at, answered_in_round));
+            .set((round_id, answer, started_at, updated_at, answered_in_round))
     }
 
     /// Changes the decimals reported (the answer is not rescaled).

@@ -51,9 +51,11 @@ impl MockSequencerUptimeFeed {
 
     /// Starts the next round: answer 1 when `is_down`, else 0; the status
     /// began at `started_at`; updated now.
-    pub fn set_status(&mut self, is_down: bool, started_at: U256) {
+    ///
+    /// Errors: `RoundValueOutOfRange` when `started_at` exceeds 64 bits.
+    pub fn set_status(&mut self, is_down: bool, started_at: U256) -> Result<(), FeedError> {
         let answer = if is_down { I256::ONE } else { I256::ZERO };
         let now = U256::from(self.vm().block_timestamp());
-        self.round.start_next(answer, started_at, now);
+        self.round.start_next(answer, started_at, now)
     }
 }
