@@ -10,10 +10,13 @@ if [ "${1:-}" = quick ]; then
   exec bash scripts/quick.sh "$@"
 fi
 
-# Contract crates: they must also compile and lint for wasm32.
-CONTRACTS=(-p keel-math -p keel-oracle -p keel-vault -p keel-debt -p keel-liquidation -p keel-market -p keel-mocks
-  -p keel-market-core -p keel-market-borrow -p keel-market-liquidation -p keel-market-collaterals
-  -p keel-market-governance -p keel-market-views)
+# Contract crates (every package under contracts/): they must also compile
+# and lint for wasm32. The market's programs are listed once, in
+# keel-registry; this list follows the directory layout.
+CONTRACTS=()
+for manifest in contracts/*/Cargo.toml contracts/programs/*/Cargo.toml; do
+  CONTRACTS+=(-p "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$manifest" | head -n 1)")
+done
 
 # Incremental caches only pay off in edit-compile loops; in a one-shot run
 # they are gigabytes of disk for nothing. Set CARGO_INCREMENTAL=1 to keep them.

@@ -68,7 +68,7 @@ pub fn program_codes() -> Result<Codes> {
             layout: build::process::code_layout(&compressed),
             wasm_bytes: u32::try_from(wasm.len())?,
         };
-        codes.insert(*program, code);
+        codes.insert(program, code);
     }
     Ok(codes)
 }

@@ -6,7 +6,7 @@ use crate::plan::{market_plan, Action, CollateralExternals, Deployed, Externals,
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolConstructor;
 use anyhow::{anyhow, Context, Result};
-use keel_devnet::{address_of, native, native_entry, Devnet, NativeProgram};
+use keel_devnet::{address_of, native, Devnet};
 use keel_mocks::abi::{AggregatorConstructor, IMockErc20, TokenConstructor, IERC20};
 use keel_mocks::{MockAggregator, MockErc20, MockSequencerUptimeFeed};
 
@@ -25,22 +25,6 @@ pub struct DevnetMarket {
     pub externals: Externals,
     /// The account that deployed and configured it.
     pub deployer: Address,
-}
-
-/// The native program behind a plan's [`Program`].
-fn native_program(program: Program) -> NativeProgram {
-    match program {
-        Program::Borrow => native_entry("KeelBorrowModule", keel_market_borrow::entry),
-        Program::Liquidation => {
-            native_entry("KeelLiquidationModule", keel_market_liquidation::entry)
-        }
-        Program::Collaterals => {
-            native_entry("KeelCollateralsModule", keel_market_collaterals::entry)
-        }
-        Program::Governance => native_entry("KeelGovernanceModule", keel_market_governance::entry),
-        Program::Views => native_entry("KeelViewsModule", keel_market_views::entry),
-        Program::Core => native_entry("KeelMarketCore", keel_market_core::entry),
-    }
 }
 
 /// Constructor arguments already ABI-encoded: the devnet's `deploy_with`
@@ -107,7 +91,7 @@ pub fn deploy(params: &MarketParams) -> Result<DevnetMarket> {
             } => {
                 let args = constructor.map_or_else(Vec::new, |args| args(&deployed));
                 let address = net
-                    .deploy_with(deployer, native_program(program), &EncodedArgs(args))
+                    .deploy_with(deployer, program.native(), &EncodedArgs(args))
                     .map_err(|r| anyhow!("{}: {r}", step.purpose))?;
                 deployed.insert(program, address);
             }

@@ -57,7 +57,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{parse, validate};
 use crate::devnet::{self, DevnetMarket};
-use crate::plan::Program;
 
 /// The scenario's market configuration.
 pub const GAS_CONFIG: &str = include_str!("../markets/gas.toml");
@@ -85,18 +84,6 @@ pub struct OpGas {
     pub programs: Vec<String>,
 }
 
-/// The package behind each program of the plan.
-fn package(program: Program) -> &'static str {
-    match program {
-        Program::Borrow => "keel-market-borrow",
-        Program::Liquidation => "keel-market-liquidation",
-        Program::Collaterals => "keel-market-collaterals",
-        Program::Governance => "keel-market-governance",
-        Program::Views => "keel-market-views",
-        Program::Core => "keel-market-core",
-    }
-}
-
 /// Deploys the scenario's market and replaces its six programs by their
 /// wasm from `wasm_dir` (the deployment itself runs natively: the state is
 /// the same, and deployment gas is not measured).
@@ -106,8 +93,8 @@ fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Re
     use_wasm_programs(&mut m, wasm_dir, cached)?;
     if profiled {
         for (program, address) in m.deployed.clone() {
-            let path = wasm_dir.join(format!("{}.wasm", package(program)));
-            let wasm = WasmProgram::from_file(&path)
+            let wasm = program
+                .wasm(wasm_dir)
                 .and_then(|p| p.profiled())
                 .map_err(|e| anyhow!(e))?;
             m.net.set_code(address, wasm.cached(cached));
@@ -153,14 +140,7 @@ pub fn use_wasm_mocks(m: &mut DevnetMarket, wasm_dir: &Path, cached: bool) -> Re
 /// `wasm_dir`, on the wasm backend (state and addresses unchanged).
 pub fn use_wasm_programs(m: &mut DevnetMarket, wasm_dir: &Path, cached: bool) -> Result<()> {
     for (program, address) in m.deployed.clone() {
-        let path = wasm_dir.join(format!("{}.wasm", package(program)));
-        if !path.exists() {
-            bail!(
-                "{} is missing: run `cargo run -p keel-cli --bin keel -- build` first",
-                path.display()
-            );
-        }
-        let wasm = WasmProgram::from_file(&path).map_err(|e| anyhow!(e))?;
+        let wasm = program.wasm(wasm_dir).map_err(|e| anyhow!(e))?;
         m.net.set_code(address, wasm.cached(cached));
     }
     Ok(())

@@ -2,12 +2,11 @@
 //! market on a chain. [`market_plan`] is the one place that knows which
 //! programs make up a market and which calls configure it; the devnet
 //! ([`crate::devnet`]), the dry run and the RPC path ([`crate::chain`]) all
-//! execute its steps. A change of the market's shape (the core/module split)
-//! changes the contracts (`keel_market::Module`, `contracts/programs/`) and,
-//! in keel-cli, this module's [`Program`] list, the devnet's native entry
-//! point per program (`devnet.rs`) and the ABI's program list
-//! (`abi::MARKET_PROGRAMS`); keel-tests' fixture registers the programs too.
-//! The dry run and the RPC path follow the plan without change.
+//! execute its steps. The programs come from keel-registry's table
+//! ([`Program`]), which the devnet, the ABI generator, `keel gas` and
+//! keel-tests read too: a change of the market's shape changes the
+//! contracts and that table. The dry run and the RPC path follow the plan
+//! without change.
 //!
 //! The owner in the constructor is the deploying account, so that it can
 //! send the configuration calls; when the configured owner is another
@@ -20,49 +19,7 @@ use alloy_sol_types::{SolCall, SolConstructor};
 use keel_bindings::{IKeelMarket, KeelMarketConstructor};
 use std::collections::BTreeMap;
 
-/// The programs behind a market's address (keel-market `modules`): five
-/// immutable modules, then the core at the market's address, whose
-/// constructor records them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub enum Program {
-    /// keel-market-borrow.
-    Borrow,
-    /// keel-market-liquidation.
-    Liquidation,
-    /// keel-market-collaterals.
-    Collaterals,
-    /// keel-market-governance.
-    Governance,
-    /// keel-market-views.
-    Views,
-    /// keel-market-core: the market's address.
-    Core,
-}
-
-impl Program {
-    /// Every program a market plan deploys, in deployment order (the
-    /// modules in `keel_market::Module` order, then the core).
-    pub const ALL: &'static [Program] = &[
-        Program::Borrow,
-        Program::Liquidation,
-        Program::Collaterals,
-        Program::Governance,
-        Program::Views,
-        Program::Core,
-    ];
-
-    /// The Cargo package that builds the program.
-    pub fn package(self) -> &'static str {
-        match self {
-            Program::Borrow => "keel-market-borrow",
-            Program::Liquidation => "keel-market-liquidation",
-            Program::Collaterals => "keel-market-collaterals",
-            Program::Governance => "keel-market-governance",
-            Program::Views => "keel-market-views",
-            Program::Core => "keel-market-core",
-        }
-    }
-}
+pub use keel_registry::Program;
 
 /// Addresses of the programs deployed so far.
 pub type Deployed = BTreeMap<Program, Address>;
@@ -123,9 +80,9 @@ pub struct CollateralExternals {
 /// The market's deployment plan for `params`, with external contracts
 /// `ext`, sent by `deployer`.
 pub fn market_plan(params: &MarketParams, ext: &Externals, deployer: Address) -> Vec<Step> {
-    let mut steps: Vec<Step> = Program::ALL[..5]
-        .iter()
-        .map(|&module| Step {
+    let mut steps: Vec<Step> = Program::MODULES
+        .into_iter()
+        .map(|module| Step {
             purpose: format!("deploy, activate and construct {}", module.package()),
             action: Action::Deploy {
                 program: module,
@@ -163,7 +120,8 @@ pub fn market_plan(params: &MarketParams, ext: &Externals, deployer: Address) ->
     };
     steps.push(Step {
         purpose: format!(
-            "deploy, activate and construct the market (keel-market-core) over {}",
+            "deploy, activate and construct the market ({}) over {}",
+            Program::Core.package(),
             params.base.symbol
         ),
         action: Action::Deploy {

@@ -145,7 +145,7 @@ fn sepolia_dry_run_lists_the_expected_transactions() {
     let mut modules = Vec::new();
     for (tx, program) in txs[..5].iter().zip(Program::ALL) {
         let call = deploy_call(tx);
-        let CodeLayout::Single(code) = &codes[program].layout else {
+        let CodeLayout::Single(code) = &codes[&program].layout else {
             panic!("modules are single-account in this fixture");
         };
         assert_eq!(call.bytecode.as_ref(), stylus::init_code(code).as_slice());
@@ -154,7 +154,7 @@ fn sepolia_dry_run_lists_the_expected_transactions() {
             4,
             "module constructors take no arguments"
         );
-        assert_eq!(tx.deploys, Some(*program));
+        assert_eq!(tx.deploys, Some(program));
         modules.push(tx.creates.unwrap());
     }
 

@@ -7,7 +7,7 @@
 
 use keel_cli::build::init_gas;
 use keel_cli::gas;
-use keel_devnet::WasmProgram;
+use keel_cli::plan::Program;
 
 #[test]
 fn scenario_runs_and_matches_the_snapshot() {
@@ -47,18 +47,11 @@ fn scenario_runs_and_matches_the_snapshot() {
 #[test]
 fn build_estimate_is_what_the_wasm_backend_charges() {
     let (wasm_dir, _) = gas::default_paths().unwrap();
-    for package in [
-        "keel-market-core",
-        "keel-market-borrow",
-        "keel-market-liquidation",
-        "keel-market-collaterals",
-        "keel-market-governance",
-        "keel-market-views",
-    ] {
-        let path = wasm_dir.join(format!("{package}.wasm"));
-        let wasm = std::fs::read(&path).unwrap();
+    for program in Program::ALL {
+        let package = program.package();
+        let wasm = std::fs::read(wasm_dir.join(format!("{package}.wasm"))).unwrap();
         let estimate = init_gas::estimate(&init_gas::measure(&wasm).unwrap());
-        let program = WasmProgram::from_file(&path).unwrap();
+        let program = program.wasm(&wasm_dir).unwrap();
         assert_eq!(
             estimate.uncached_call_gas,
             program.startup_gas(false),

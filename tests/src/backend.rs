@@ -9,8 +9,9 @@ use std::path::PathBuf;
 
 use alloy_primitives::Address;
 use keel_devnet::{Devnet, Revert, WasmProgram};
+use keel_registry::Program;
 
-use crate::{KeelMarketConstructor, KeelModuleConstructor};
+use crate::KeelMarketConstructor;
 
 /// Which engine runs the market's programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,17 +31,6 @@ pub fn backend() -> Backend {
     }
 }
 
-/// The market's programs in deployment order: the five modules in
-/// `keel_market::Module` order, then the core.
-pub const PROGRAMS: [&str; 6] = [
-    "keel-market-borrow",
-    "keel-market-liquidation",
-    "keel-market-collaterals",
-    "keel-market-governance",
-    "keel-market-views",
-    "keel-market-core",
-];
-
 /// Where `keel build` writes the programs.
 pub fn wasm_dir() -> PathBuf {
     match std::env::var_os("KEEL_WASM_DIR") {
@@ -49,16 +39,12 @@ pub fn wasm_dir() -> PathBuf {
     }
 }
 
-/// The wasm program of `package` (e.g. `keel-market-core`); panics, saying
-/// how to build it, when the file is missing.
-pub fn wasm_program(package: &str) -> WasmProgram {
-    let path = wasm_dir().join(format!("{package}.wasm"));
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo run -p keel-cli --bin keel -- build` first",
-        path.display()
-    );
-    WasmProgram::from_file(&path).unwrap_or_else(|error| panic!("{error}"))
+/// The wasm of `program` from [`wasm_dir`]; panics, saying how to build
+/// it, when the file is missing.
+pub fn wasm_program(program: Program) -> WasmProgram {
+    program
+        .wasm(&wasm_dir())
+        .unwrap_or_else(|error| panic!("{error}"))
 }
 
 /// [`crate::deploy_market`] on the wasm backend: the five modules, then the
@@ -68,17 +54,6 @@ pub fn deploy_market_wasm(
     deployer: Address,
     mut args: KeelMarketConstructor::constructorCall,
 ) -> Result<Address, Revert> {
-    let mut module = |package: &str| {
-        let no_args = KeelModuleConstructor::constructorCall {};
-        net.deploy_with(deployer, wasm_program(package), &no_args)
-            .expect("module constructors cannot fail")
-    };
-    args.modules = (
-        module(PROGRAMS[0]),
-        module(PROGRAMS[1]),
-        module(PROGRAMS[2]),
-        module(PROGRAMS[3]),
-        module(PROGRAMS[4]),
-    );
-    net.deploy_with(deployer, wasm_program(PROGRAMS[5]), &args)
+    args.modules = crate::deploy_modules(net, deployer, wasm_program);
+    net.deploy_with(deployer, wasm_program(Program::Core), &args)
 }

@@ -15,12 +15,13 @@ pub mod model;
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::{sol, SolCall};
-use keel_devnet::{address_of, native, native_entry, Devnet, NativeProgram, Revert};
+use keel_devnet::{address_of, native, Devnet, Revert};
 use keel_market::ModuleAddresses;
 use keel_mocks::abi::{
     AggregatorConstructor, IERC20NoReturn, IMockAggregator, IMockErc20, TokenConstructor, IERC20,
 };
 use keel_mocks::{MockAggregator, MockErc20, MockSequencerUptimeFeed, NoReturnErc20};
+pub use keel_registry::Program;
 
 // The market's ABI (functions, events, errors, constructor) from the
 // committed abi/KeelMarket.json, as dapps and bots see it.
@@ -521,31 +522,27 @@ pub fn deploy_market(
     if !reentrant && backend::backend() == backend::Backend::Wasm {
         return backend::deploy_market_wasm(net, deployer, args);
     }
-    let build = |program: NativeProgram| match reentrant {
-        true => program.reentrant(),
-        false => program,
+    let build = |program: Program| match reentrant {
+        true => program.native().reentrant(),
+        false => program.native(),
     };
-    let mut module = |program: NativeProgram| {
-        let no_args = KeelModuleConstructor::constructorCall {};
-        net.deploy_with(deployer, build(program), &no_args)
-            .expect("module constructors cannot fail")
-    };
-    args.modules = (
-        module(native_entry("KeelBorrowModule", keel_market_borrow::entry)),
-        module(native_entry(
-            "KeelLiquidationModule",
-            keel_market_liquidation::entry,
-        )),
-        module(native_entry(
-            "KeelCollateralsModule",
-            keel_market_collaterals::entry,
-        )),
-        module(native_entry(
-            "KeelGovernanceModule",
-            keel_market_governance::entry,
-        )),
-        module(native_entry("KeelViewsModule", keel_market_views::entry)),
-    );
-    let core = build(native_entry("KeelMarketCore", keel_market_core::entry));
+    args.modules = deploy_modules(net, deployer, build);
+    let core = build(Program::Core);
     net.deploy_with(deployer, core, &args)
+}
+
+/// Deploys the five modules (`program` gives each one's code) and returns
+/// their addresses in `keel_market::Module` order, as the core's
+/// constructor takes them.
+pub fn deploy_modules<P: keel_devnet::Program + 'static>(
+    net: &mut Devnet,
+    deployer: Address,
+    program: impl Fn(Program) -> P,
+) -> ModuleAddresses {
+    let no_args = KeelModuleConstructor::constructorCall {};
+    let [borrow, liquidation, collaterals, governance, views] = Program::MODULES.map(|module| {
+        net.deploy_with(deployer, program(module), &no_args)
+            .expect("module constructors cannot fail")
+    });
+    (borrow, liquidation, collaterals, governance, views)
 }

@@ -2,7 +2,7 @@
 //!
 //! One address, one interface: the market's ABI is the union of the
 //! export-abi output of every program behind the market's address
-//! ([`MARKET_PROGRAMS`]: the core and its five modules), deduplicated,
+//! ([`market_programs`]: the core and its five modules), deduplicated,
 //! completed with
 //!
 //! - **events**, which export-abi omits: the typed list of
@@ -31,21 +31,17 @@ pub mod source;
 pub mod structs;
 
 use crate::build::cargo::Workspace;
+use crate::plan::Program;
 use alloy_json_abi::{Constructor, Error, Event, Function, JsonAbi, Param};
 use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::Path;
 
-/// The programs whose export-abi output makes up the market's ABI, by
-/// package name; the first one's constructor is the market's.
-pub const MARKET_PROGRAMS: &[&str] = &[
-    "keel-market-core",
-    "keel-market-borrow",
-    "keel-market-liquidation",
-    "keel-market-collaterals",
-    "keel-market-governance",
-    "keel-market-views",
-];
+/// The programs whose export-abi output makes up the market's ABI: the
+/// core (whose constructor is the market's), then the modules.
+pub fn market_programs() -> impl Iterator<Item = Program> {
+    core::iter::once(Program::Core).chain(Program::MODULES)
+}
 
 /// Name of the Solidity interface.
 pub const INTERFACE_NAME: &str = "IKeelMarket";
@@ -73,13 +69,14 @@ pub struct AbiFiles {
 pub fn generate(ws: &Workspace) -> Result<JsonAbi> {
     let declarations = source::scan(&ws.root.join("contracts"))?;
     let mut abi = JsonAbi::new();
-    for (i, package) in MARKET_PROGRAMS.iter().enumerate() {
+    for program in market_programs() {
+        let (package, is_core) = (program.package(), program == Program::Core);
         let exported = export::export_abi(ws, package)?;
         // The market's address answers the core's functions and those its
         // fallback routes; a module's `initialize` runs only from the core's
         // constructor and is not part of the market's ABI.
         let reachable =
-            |f: &Function| i == 0 || keel_market::modules::module_for(f.selector().0).is_some();
+            |f: &Function| is_core || keel_market::modules::module_for(f.selector().0).is_some();
         for mut function in exported.functions.into_iter().filter(reachable) {
             camel_case_params(&mut function.inputs);
             abi.functions
@@ -94,7 +91,7 @@ pub fn generate(ws: &Workspace) -> Result<JsonAbi> {
                 .or_default()
                 .push(named);
         }
-        if i == 0 {
+        if is_core {
             abi.constructor = export::export_constructor(ws, package)?.map(camel_case_constructor);
         }
         let dir = &ws_contract(ws, package)?.dir;
@@ -122,7 +119,10 @@ pub fn render(abi: &JsonAbi) -> Result<AbiFiles> {
          // market's events and named errors. Do not edit: run\n\
          // `cargo run -p keel-cli --bin keel -- abi` after changing the contracts.\n\
          pragma solidity ^0.8.23;\n\n",
-        MARKET_PROGRAMS.join(", ")
+        market_programs()
+            .map(Program::package)
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let interface = structs::with_struct_types(abi, INTERFACE_NAME).to_sol(INTERFACE_NAME, None);
     let solidity = format!("{header}{interface}\n");

@@ -3,7 +3,7 @@
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
-use keel_devnet::{address_of, assert_revert, native_entry, Revert};
+use keel_devnet::{address_of, assert_revert, Revert};
 use keel_market::errors::{ModuleCalledDirectly, UnknownSelector};
 use keel_market::modules::{module_for, IKeelGovernance};
 use keel_tests::*;
@@ -88,19 +88,11 @@ fn modules_called_directly_refuse() {
     let no_args = KeelModuleConstructor::constructorCall {};
     let borrow_module = fx
         .net
-        .deploy_with(
-            deployer,
-            native_entry("KeelBorrowModule", keel_market_borrow::entry),
-            &no_args,
-        )
+        .deploy_with(deployer, Program::Borrow.native(), &no_args)
         .unwrap();
     let governance = fx
         .net
-        .deploy_with(
-            deployer,
-            native_entry("KeelGovernanceModule", keel_market_governance::entry),
-            &no_args,
-        )
+        .deploy_with(deployer, Program::Governance.native(), &no_args)
         .unwrap();
     let carol = fx.carol;
     let direct_borrow = fx.net.call(
@@ -146,10 +138,10 @@ fn the_core_refuses_missing_or_codeless_modules() {
     };
     let codeless = address_of("nobody");
     let zero = args((fx.market, fx.market, Address::ZERO, fx.market, fx.market));
-    let core = native_entry("KeelMarketCore", keel_market_core::entry);
+    let core = Program::Core.native();
     assert_revert(fx.net.deploy_with(deployer, core, &zero), &ZeroAddress {});
     let no_code = args((fx.market, codeless, fx.market, fx.market, fx.market));
-    let core = native_entry("KeelMarketCore", keel_market_core::entry);
+    let core = Program::Core.native();
     assert_revert(
         fx.net.deploy_with(deployer, core, &no_code),
         &NotAContract { account: codeless },

@@ -17,10 +17,10 @@ use keel_devnet::{address_of, native as native_program, Charge, Devnet, GasBreak
 use keel_market::ModuleAddresses;
 use keel_mocks::abi::TokenConstructor;
 use keel_mocks::MockErc20;
-use keel_tests::backend::{wasm_program, PROGRAMS};
+use keel_tests::backend::wasm_program;
 use keel_tests::{
-    deploy_market, units, usdc, Fixture, IKeelMarket, KeelMarketConstructor, KeelModuleConstructor,
-    RATE_MODEL, RESERVE_FACTOR,
+    deploy_market, deploy_modules, units, usdc, Fixture, IKeelMarket, KeelMarketConstructor,
+    Program, RATE_MODEL, RESERVE_FACTOR,
 };
 
 /// The addresses of the five modules and the core of the fixture's market:
@@ -37,8 +37,8 @@ fn market_programs(fx: &Fixture) -> [Address; 6] {
 /// fixture built (tokens, feeds, two listed collaterals, funded actors).
 fn wasm_fixture() -> Fixture {
     let mut fx = Fixture::new();
-    for (address, name) in market_programs(&fx).into_iter().zip(PROGRAMS) {
-        fx.net.set_code(address, wasm_program(name));
+    for (address, program) in market_programs(&fx).into_iter().zip(Program::ALL) {
+        fx.net.set_code(address, wasm_program(program));
     }
     fx
 }
@@ -321,18 +321,10 @@ fn wasm_constructors_build_the_native_state() {
         .filter_map(|entry| entry.slot)
         .collect();
 
-    let mut modules = Vec::new();
-    for name in &PROGRAMS[..5] {
-        let no_args = KeelModuleConstructor::constructorCall {};
-        modules.push(
-            wasm.deploy_with(deployer, wasm_program(name), &no_args)
-                .unwrap(),
-        );
-    }
     let mut args = args;
-    args.modules = (modules[0], modules[1], modules[2], modules[3], modules[4]);
+    args.modules = deploy_modules(&mut wasm, deployer, wasm_program);
     let market = wasm
-        .deploy_with(deployer, wasm_program(PROGRAMS[5]), &args)
+        .deploy_with(deployer, wasm_program(Program::Core), &args)
         .unwrap();
     assert_eq!(market, native_market);
     let receipt = wasm.last_receipt().unwrap();

@@ -1,0 +1,149 @@
+//! The market's programs, in one table: every tool that deploys, builds,
+//! measures or tests the market (keel-cli's plan, devnet deployment, ABI
+//! generator and `keel gas`; keel-tests' fixture and wasm backend) takes the
+//! list from [`Program::ALL`], the Cargo package from [`Program::package`]
+//! and the devnet program from [`Program::native`] or [`Program::wasm`].
+//! A change of the market's shape changes this file and the contracts
+//! (`keel_market::Module`, `contracts/programs/`), nothing else;
+//! `scripts/test.sh` finds the contract crates under `contracts/` itself.
+#![warn(missing_docs)]
+
+use std::path::Path;
+
+use keel_devnet::{native_entry, NativeProgram, WasmProgram};
+use keel_market::Module;
+
+/// A program behind a market's address: five immutable modules, then the
+/// core at the market's address, whose constructor records them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Program {
+    /// keel-market-borrow.
+    Borrow,
+    /// keel-market-liquidation.
+    Liquidation,
+    /// keel-market-collaterals.
+    Collaterals,
+    /// keel-market-governance.
+    Governance,
+    /// keel-market-views.
+    Views,
+    /// keel-market-core: the market's address.
+    Core,
+}
+
+impl Program {
+    /// Every program of a market, in deployment order: the modules in
+    /// [`Module`] order (the core's constructor takes their addresses in
+    /// that order), then the core.
+    pub const ALL: [Program; 6] = [
+        Program::Borrow,
+        Program::Liquidation,
+        Program::Collaterals,
+        Program::Governance,
+        Program::Views,
+        Program::Core,
+    ];
+
+    /// The modules, in [`Module`] order.
+    pub const MODULES: [Program; 5] = [
+        Program::Borrow,
+        Program::Liquidation,
+        Program::Collaterals,
+        Program::Governance,
+        Program::Views,
+    ];
+
+    /// The Cargo package that builds the program (and names its wasm).
+    pub fn package(self) -> &'static str {
+        match self {
+            Program::Borrow => "keel-market-borrow",
+            Program::Liquidation => "keel-market-liquidation",
+            Program::Collaterals => "keel-market-collaterals",
+            Program::Governance => "keel-market-governance",
+            Program::Views => "keel-market-views",
+            Program::Core => "keel-market-core",
+        }
+    }
+
+    /// The module the program is, or `None` for the core.
+    pub fn module(self) -> Option<Module> {
+        match self {
+            Program::Borrow => Some(Module::Borrow),
+            Program::Liquidation => Some(Module::Liquidation),
+            Program::Collaterals => Some(Module::Collaterals),
+            Program::Governance => Some(Module::Governance),
+            Program::Views => Some(Module::Views),
+            Program::Core => None,
+        }
+    }
+
+    /// The program's Rust code on the devnet's native backend.
+    pub fn native(self) -> NativeProgram {
+        match self {
+            Program::Borrow => native_entry("KeelBorrowModule", keel_market_borrow::entry),
+            Program::Liquidation => {
+                native_entry("KeelLiquidationModule", keel_market_liquidation::entry)
+            }
+            Program::Collaterals => {
+                native_entry("KeelCollateralsModule", keel_market_collaterals::entry)
+            }
+            Program::Governance => {
+                native_entry("KeelGovernanceModule", keel_market_governance::entry)
+            }
+            Program::Views => native_entry("KeelViewsModule", keel_market_views::entry),
+            Program::Core => native_entry("KeelMarketCore", keel_market_core::entry),
+        }
+    }
+
+    /// The program's deployable wasm, `<dir>/<package>.wasm` as `keel build`
+    /// writes it, for the devnet's wasm backend.
+    ///
+    /// Errors: the file is missing (the message says how to build it) or is
+    /// not a valid Stylus program.
+    pub fn wasm(self, dir: &Path) -> Result<WasmProgram, String> {
+        let path = dir.join(format!("{}.wasm", self.package()));
+        if !path.exists() {
+            return Err(format!(
+                "{} is missing: run `cargo run -p keel-cli --bin keel -- build` first",
+                path.display()
+            ));
+        }
+        WasmProgram::from_file(&path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_follow_the_module_order_and_the_core_comes_last() {
+        for (index, program) in Program::MODULES.into_iter().enumerate() {
+            assert_eq!(program.module().map(|m| m as usize), Some(index));
+            assert_eq!(Program::ALL[index], program);
+        }
+        assert_eq!(Program::ALL.len(), keel_market::MODULE_COUNT + 1);
+        assert_eq!(Program::ALL.last().unwrap().module(), None);
+    }
+
+    #[test]
+    fn every_package_is_a_workspace_program() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for program in Program::ALL {
+            let dir = program.package().trim_start_matches("keel-market-");
+            let manifest = root.join("contracts/programs").join(dir).join("Cargo.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            let name_line = format!("name = \"{}\"", program.package());
+            assert!(text.contains(&name_line), "{}", manifest.display());
+        }
+    }
+
+    #[test]
+    fn a_missing_wasm_says_how_to_build_it() {
+        let error = Program::Core.wasm(Path::new("/nonexistent")).unwrap_err();
+        assert!(
+            error.contains("keel-market-core.wasm is missing"),
+            "{error}"
+        );
+    }
+}
