@@ -5,7 +5,7 @@
 
 use keel_math::{
     checked_add, checked_sub, to_assets_down, to_assets_up, to_shares_down, to_shares_up, to_u128,
-    zero_floor_sub, U256,
+    U256,
 };
 
 use crate::error::{
@@ -216,10 +216,7 @@ pub fn repay(
     }
     let (assets, shares) = repaid(borrow_pool, account.borrow, quantity)?;
     Ok(Step {
-        pool: Pool {
-            assets: to_u128(zero_floor_sub(pool_assets(borrow_pool), assets))?,
-            shares: sub_u128(borrow_pool.shares, shares)?,
-        },
+        pool: borrow_pool.after_repay(assets, shares)?,
         account: AccountShares {
             borrow: sub_u128(account.borrow, shares)?,
             ..account

@@ -2,8 +2,8 @@
 //! shares, and the conversions and ratios read from them.
 
 use keel_math::{
-    checked_add, min, mul_div_down, to_assets_down, to_assets_up, zero_floor_sub, MathError, Wad,
-    U256, WAD,
+    checked_add, checked_sub, min, mul_div_down, to_assets_down, to_assets_up, to_u128,
+    zero_floor_sub, MathError, Wad, U256, WAD,
 };
 
 /// Assets and the shares that claim them: the supply pool or the borrow pool. One slot.
@@ -26,6 +26,29 @@ impl Pool {
             U256::from(self.assets),
             U256::from(self.shares),
         )
+    }
+
+    /// The borrow pool after `shares` worth `assets` are repaid or written off: assets fall
+    /// by `assets`, floored at 0 (`to_assets_up` can take one unit more than the pool holds),
+    /// shares by `shares`. The one rule for the borrow pool of `repay`, of the bad-debt
+    /// write-off and of keel-liquidation's outcome.
+    ///
+    /// # Errors
+    /// `MathError::Overflow` when `shares` exceed the pool's (inconsistent inputs).
+    pub fn after_repay(self, assets: U256, shares: u128) -> Result<Pool, MathError> {
+        Ok(Pool {
+            assets: to_u128(zero_floor_sub(U256::from(self.assets), assets))?,
+            shares: to_u128(checked_sub(U256::from(self.shares), U256::from(shares))?)?,
+        })
+    }
+
+    /// The debt written off for an account left with `shares` and no collateral:
+    /// `min(to_assets_up(shares), assets)` (never more than the pool owes).
+    ///
+    /// # Errors
+    /// `MathError::Overflow` only for totals beyond any real token.
+    pub fn bad_debt_assets(self, shares: u128) -> Result<U256, MathError> {
+        Ok(min(self.to_assets_up(shares)?, U256::from(self.assets)))
     }
 
     /// `shares` in assets, rounded down (a lender's balance), with the virtual offsets.

@@ -37,8 +37,7 @@ pub fn write_off_bad_debt(totals: &Totals, account: AccountShares) -> Result<Wri
     if account.borrow == 0 {
         return Err(NoDebt {}.into());
     }
-    let borrow_assets = U256::from(totals.borrow.assets);
-    let assets = min(totals.borrow.to_assets_up(account.borrow)?, borrow_assets);
+    let assets = totals.borrow.bad_debt_assets(account.borrow)?;
     let from_reserves = min(assets, U256::from(totals.reserves));
     let from_suppliers = min(
         zero_floor_sub(assets, from_reserves),
@@ -52,10 +51,7 @@ pub fn write_off_bad_debt(totals: &Totals, account: AccountShares) -> Result<Wri
             ))?,
             ..totals.supply
         },
-        borrow: Pool {
-            assets: to_u128(zero_floor_sub(borrow_assets, assets))?,
-            shares: totals.borrow.shares.saturating_sub(account.borrow),
-        },
+        borrow: totals.borrow.after_repay(assets, account.borrow)?,
         reserves: to_u128(zero_floor_sub(U256::from(totals.reserves), from_reserves))?,
         ..*totals
     };

@@ -1,9 +1,8 @@
 //! The decision function: a position snapshot, the market's parameters and a request in, the
 //! outcome out. The crate docs give the rules and formulas step by step.
 
-use keel_math::{
-    checked_add, checked_sub, min, to_assets_up, zero_floor_sub, MathError, Wad, U256,
-};
+use keel_debt::Pool;
+use keel_math::{checked_add, checked_sub, min, to_u128, zero_floor_sub, MathError, Wad, U256};
 
 use crate::errors::{
     position_healthy, CollateralNotHeld, CollateralPriceZero, LiquidationLeavesDust, ZeroRepay,
@@ -272,8 +271,8 @@ impl<'a> Liquidation<'a> {
             remaining_debt_assets: debt.remaining_assets,
             bad_debt_shares: debt.bad_shares,
             bad_debt_assets: debt.bad_assets,
-            total_borrow_assets_after: debt.total_assets,
-            total_borrow_shares_after: debt.total_shares,
+            total_borrow_assets_after: U256::from(debt.pool.assets),
+            total_borrow_shares_after: U256::from(debt.pool.shares),
         })
     }
 
@@ -300,7 +299,9 @@ impl<'a> Liquidation<'a> {
     }
 
     /// The debt side after burning `shares` for `repaid_assets`, with the write-off of what is
-    /// left when the borrower holds no collateral (as Morpho Blue realises bad debt).
+    /// left when the borrower holds no collateral (as Morpho Blue realises bad debt). The
+    /// borrow pool follows keel-debt's rules ([`Pool::after_repay`],
+    /// [`Pool::bad_debt_assets`]), the ones the market applies when it executes the outcome.
     fn debt_after(
         &self,
         shares: U256,
@@ -308,38 +309,38 @@ impl<'a> Liquidation<'a> {
         remaining_collateral: U256,
     ) -> Result<DebtAfter, MathError> {
         let debt = &self.position.debt;
-        let total_assets = zero_floor_sub(debt.total_borrow_assets, repaid_assets);
-        let total_shares = checked_sub(debt.total_borrow_shares, shares)?;
-        let remaining_shares = checked_sub(debt.borrow_shares, shares)?;
-        let remaining_assets = to_assets_up(remaining_shares, total_assets, total_shares)?;
-        if remaining_shares.is_zero() || self.holds_collateral_after(remaining_collateral) {
+        let pool = Pool {
+            assets: to_u128(debt.total_borrow_assets)?,
+            shares: to_u128(debt.total_borrow_shares)?,
+        };
+        let after = pool.after_repay(repaid_assets, to_u128(shares)?)?;
+        let remaining_shares = to_u128(checked_sub(debt.borrow_shares, shares)?)?;
+        let remaining_assets = after.to_assets_up(remaining_shares)?;
+        if remaining_shares == 0 || self.holds_collateral_after(remaining_collateral) {
             return Ok(DebtAfter {
-                remaining_shares,
+                remaining_shares: U256::from(remaining_shares),
                 remaining_assets,
                 bad_shares: U256::ZERO,
                 bad_assets: U256::ZERO,
-                total_assets,
-                total_shares,
+                pool: after,
             });
         }
-        let bad_assets = min(total_assets, remaining_assets);
+        let bad_assets = after.bad_debt_assets(remaining_shares)?;
         Ok(DebtAfter {
             remaining_shares: U256::ZERO,
             remaining_assets: U256::ZERO,
-            bad_shares: remaining_shares,
+            bad_shares: U256::from(remaining_shares),
             bad_assets,
-            total_assets: checked_sub(total_assets, bad_assets)?,
-            total_shares: checked_sub(total_shares, remaining_shares)?,
+            pool: after.after_repay(bad_assets, remaining_shares)?,
         })
     }
 }
 
-/// The borrower's debt and the market's totals after the repayment and any write-off.
+/// The borrower's debt and the market's borrow pool after the repayment and any write-off.
 struct DebtAfter {
     remaining_shares: U256,
     remaining_assets: U256,
     bad_shares: U256,
     bad_assets: U256,
-    total_assets: U256,
-    total_shares: U256,
+    pool: Pool,
 }

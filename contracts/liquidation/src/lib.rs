@@ -56,6 +56,9 @@
 //!    collateral in any asset (every balance 0) and shares remain, they are bad debt:
 //!    `bad_debt_shares = sigma - shares`, `bad_debt_assets = min(A', to_assets_up(bad shares,
 //!    A', S'))`, removed from the totals in the same outcome (docs/DESIGN.md invariant 7).
+//!    These are keel-debt's rules for the borrow pool (`Pool::after_repay`,
+//!    `Pool::bad_debt_assets`), called here: the market executes the outcome with the same
+//!    functions, so the preview and the execution cannot disagree.
 //!
 //! [`LiquidationOutcome`] also carries the health factor before and after (after the write-off;
 //! `U256::MAX` when no debt remains).
