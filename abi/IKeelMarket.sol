@@ -63,6 +63,7 @@ interface IKeelMarket {
     error LiquidationPaused(bool paused, uint64 resumesAt);
     error LtvExceeded(uint256 debtAssets, uint256 borrowPower);
     error LtvNotBelowThreshold(uint256 ltvWad, uint256 liquidationThresholdWad);
+    error MarketMathError(uint8 kind);
     error MaxBorrowRateTooHigh(uint256 maxRatePerSecond, uint256 limit);
     error ModuleCalledDirectly();
     error NoDebt();

@@ -75,6 +75,11 @@ sol! {
     /// selector of its revert data (zero when it had none).
     #[derive(Debug, PartialEq, Eq)]
     error LiquidationCallbackFailed(address liquidator, bytes4 reason);
+    /// The market's own arithmetic (outside the debt, vault and liquidation
+    /// modules: collateral fee reserves, the views' conversions) did not fit;
+    /// `kind` is keel-math's reason code (as in `DebtMathError`).
+    #[derive(Debug, PartialEq, Eq)]
+    error MarketMathError(uint8 kind);
 }
 
 market_errors! {
@@ -96,6 +101,7 @@ market_errors! {
     InvalidCalldata(InvalidCalldata) { selector },
     NotPayable(NotPayable) {  },
     LiquidationCallbackFailed(LiquidationCallbackFailed) { liquidator, reason },
+    MarketMathError(MarketMathError) { kind },
     ZeroAmount(keel_debt::ZeroAmount) {  },
     AmountExceedsU128(keel_debt::AmountExceedsU128) { amount },
     AmountRoundsToZero(keel_debt::AmountRoundsToZero) { amount },
@@ -224,13 +230,11 @@ forward_errors!(keel_liquidation::LiquidationError {
 });
 
 /// The market's own keel-math arithmetic (share conversions and rates in the
-/// views, and elsewhere in keel-market) that does not fit is
-/// reported as `DebtMathError(kind)` too, like keel-debt's: one error, and one
-/// encoder, for every base-asset-side overflow, with keel-math's reason code.
-/// So `DebtMathError` names the kind of failure, not the crate that hit it.
+/// views, collateral fee reserves) that does not fit is `MarketMathError`:
+/// each module's error names the module that hit the limit.
 impl From<keel_math::MathError> for MarketError {
     fn from(error: keel_math::MathError) -> Self {
-        keel_debt::DebtError::from(error).into()
+        MarketError::MarketMathError(MarketMathError { kind: error.code() })
     }
 }
 
@@ -255,4 +259,23 @@ pub(crate) fn ensure_nonzero(account: alloy_primitives::Address) -> Result<(), M
         return Err(zero_address());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_math::MathError;
+
+    #[test]
+    fn the_markets_own_arithmetic_is_named_for_the_market() {
+        assert_eq!(
+            MarketError::from(MathError::DivisionByZero),
+            MarketError::MarketMathError(MarketMathError { kind: 2 })
+        );
+        // A module's arithmetic keeps its module's name.
+        assert_eq!(
+            MarketError::from(keel_debt::DebtError::from(MathError::Overflow)),
+            MarketError::DebtMathError(keel_debt::DebtMathError { kind: 1 })
+        );
+    }
 }
