@@ -52,11 +52,15 @@ pub type RiskInput = (u64, u64, u64);
 /// One collateral's configuration (slot map in the crate docs).
 #[storage]
 pub struct CollateralConfig {
-    token: StorageAddress,
+    // Slot 0: what valuing a position reads (borrow and withdrawCollateral
+    // read this slot and the price source only) and the fee reserves a
+    // liquidation adds to, so that write is to a slot already non-zero.
+    // Slot 1: the bonus (liquidation) and the token (views, reserves).
     ltv: StorageU64,
     liquidation_threshold: StorageU64,
-    bonus: StorageU64,
     reserves: StorageU128,
+    bonus: StorageU64,
+    token: StorageAddress,
     price_source: PriceSource,
 }
 
@@ -112,7 +116,7 @@ impl KeelMarket {
         index: CollateralIndex,
     ) -> Result<CollateralRisk, MarketError> {
         let price = self.price_of(index)?;
-        let (ltv, liquidation_threshold, _) = self.stored_risk(index);
+        let (ltv, liquidation_threshold) = self.stored_factors(index);
         Ok(CollateralRisk {
             price,
             ltv,
@@ -120,16 +124,23 @@ impl KeelMarket {
         })
     }
 
-    /// `(ltv, liquidation threshold, bonus)` of collateral `index`.
-    pub(crate) fn stored_risk(&self, index: CollateralIndex) -> (Wad, Wad, Wad) {
+    /// `(ltv, liquidation threshold)` of collateral `index`: its first slot.
+    pub(crate) fn stored_factors(&self, index: CollateralIndex) -> (Wad, Wad) {
         match self.collaterals.getter(usize::from(index.get())) {
             Some(c) => (
                 wad(c.ltv.get().to::<u64>()),
                 wad(c.liquidation_threshold.get().to::<u64>()),
-                wad(c.bonus.get().to::<u64>()),
             ),
-            None => (Wad::ZERO, Wad::ZERO, Wad::ZERO),
+            None => (Wad::ZERO, Wad::ZERO),
         }
+    }
+
+    /// The liquidation bonus of collateral `index` (its second slot, which
+    /// only liquidation and the views read).
+    pub(crate) fn stored_bonus(&self, index: CollateralIndex) -> Wad {
+        self.collaterals
+            .getter(usize::from(index.get()))
+            .map_or(Wad::ZERO, |c| wad(c.bonus.get().to::<u64>()))
     }
 
     /// Adds `amount` of liquidation fees to the reserves of collateral `index`.

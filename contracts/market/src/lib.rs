@@ -36,7 +36,7 @@
 //! | 6 | sequencer uptime feed (20), grace period (4) |
 //! | 7..=12 | keel-debt `DebtStorage` (`D = 7`; its docs map `D + 0..=D + 5` and the account slots) |
 //! | 13..=21 | keel-vault `VaultStorage` (`V = 13`; its docs map `V + 0..=V + 8` and the account slots) |
-//! | 22..=69 | 8 collaterals x 6 slots: token (20) + LTV (8); LT (8) + bonus (8) + fee reserves (16); keel-oracle `PriceSource` (4) |
+//! | 22..=69 | 8 collaterals x 6 slots: LTV (8) + LT (8) + fee reserves (16); bonus (8) + token (20); keel-oracle `PriceSource` (4) |
 //! | 70 | root of `token -> index + 1` |
 //! | 71 | root of `owner -> operator -> approved` |
 //! | 72..=76 | module addresses, one per slot, in [`Module`] order (written once by the core's constructor) |
@@ -56,10 +56,10 @@
 //! | operation | market slots read | module slots |
 //! |---|---|---|
 //! | `supply`, `withdraw`, `repay` | 0 | debt: accrual `D+0..=D+3`, the pool and account slot |
-//! | `borrow` | 72 (module), 0, 6, 71 (operator, when the caller acts for another), per held collateral its config and price-source slots | debt as above; vault snapshot |
+//! | `borrow` | 72 (module), 0, 6, 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
 //! | `supplyCollateral` | 0, 70 | vault: account bitmap, balance pair, total |
-//! | `withdrawCollateral` | 72 (module), 0, 6, 70, 71 (as borrow), held collaterals' configs | vault as above; debt accrual and account |
-//! | `liquidate` | 73 (module), 0, 3, 4, 5, 70, held collaterals' risk slots and price sources | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `withdrawCollateral` | 72 (module), 0, 6, 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
+//! | `liquidate` | 73 (module), 0, 3, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks a module program's own storage (never set in a market's), bit 7
@@ -509,7 +509,7 @@ impl KeelMarket {
     /// of collateral `token`.
     pub fn collateral_info(&self, token: Address) -> Result<CollateralInfo, MarketError> {
         let index = self.collateral_index(token)?;
-        let (ltv, lt, bonus) = self.stored_risk(index);
+        let ((ltv, lt), bonus) = (self.stored_factors(index), self.stored_bonus(index));
         Ok((
             index.get(),
             ltv.0,

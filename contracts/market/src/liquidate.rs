@@ -179,7 +179,8 @@ impl KeelMarket {
                     bonus: Wad::ZERO,
                 }
             } else {
-                let (_, liquidation_threshold, bonus) = self.stored_risk(index);
+                let (_, liquidation_threshold) = self.stored_factors(index);
+                let bonus = self.stored_bonus(index);
                 CollateralSnapshot {
                     balance: U256::from(balance),
                     price: self.price_of(index)?,
