@@ -27,10 +27,10 @@
 //!
 //! | slot | fields (bytes) |
 //! |---|---|
-//! | 0 | `base_asset` (20), `locked` (1), `paused_mask` (1), `liquidation_resumes_at` (8): the control word |
+//! | 0 | `base_asset` (20), `locked` (1), `paused_mask` (1), `liquidation_resumes_at` (8), `collateral_count` (1): the control word |
 //! | 1 | `owner` (20) |
 //! | 2 | `pending_owner` (20) |
-//! | 3 | `guardian` (20), `liquidation_grace_period` (4), `collateral_count` (1) |
+//! | 3 | `guardian` (20), `liquidation_grace_period` (4) |
 //! | 4 | close factor, full-liquidation HF, liquidation fee (8 each) |
 //! | 5 | min partial liquidation value (16), dust threshold (16) |
 //! | 6 | sequencer uptime feed (20), grace period (4) |
@@ -59,7 +59,7 @@
 //! | `borrow` | 72 (module), 0, 6, 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
 //! | `supplyCollateral` | 0, 70 | vault: account bitmap, balance pair, total |
 //! | `withdrawCollateral` | 72 (module), 0, 6, 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
-//! | `liquidate` | 73 (module), 0, 3, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `liquidate` | 73 (module), 0, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks a module program's own storage (never set in a market's), bit 7
@@ -133,11 +133,11 @@ pub struct KeelMarket {
     locked: StorageBool,
     paused_mask: StorageU8,
     liquidation_resumes_at: StorageU64,
+    collateral_count: StorageU8,
     owner: StorageAddress,
     pending_owner: StorageAddress,
     guardian: StorageAddress,
     liquidation_grace_period: StorageU32,
-    collateral_count: StorageU8,
     liquidation_config: LiquidationConfig,
     sequencer: SequencerUptimeFeed,
     debt: DebtStorage,
