@@ -245,11 +245,9 @@ impl KeelMarket {
         // A tiny repayment against a valuable collateral unit can seize
         // nothing (rounded down): the ledger then stays as it is.
         let no_collateral_left = !outcome.seized_collateral.is_zero()
-            && self
+            && !self
                 .vault
-                .withdraw(borrower, index, outcome.seized_collateral)?
-                .held
-                .is_empty();
+                .withdraw(borrower, index, outcome.seized_collateral)?;
         self.add_collateral_reserves(index, outcome.protocol_fee_collateral)?;
         if no_collateral_left && step.account.borrow != 0 {
             self.write_off(borrower)?;

@@ -33,15 +33,16 @@
 //!
 //! | operation | reads | writes |
 //! |---|---|---|
-//! | [`VaultStorage::deposit`] (`supplyCollateral`) of `i` | `A`, `A + 1 + i/2`, `V + i` | `A + 1 + i/2`, `V + i`; `A` only when `i` was not held |
-//! | [`VaultStorage::withdraw`] (`withdrawCollateral`, seizure) of `i` | `A`, `A + 1 + i/2`, `V + i` | `A + 1 + i/2`, `V + i`; `A` only when the balance reaches 0 |
+//! | [`VaultStorage::deposit`] (`supplyCollateral`) of `i` | `A + 1 + i/2`, `V + i`; `A` only when `i` was not held | `A + 1 + i/2`, `V + i`; `A` only when `i` was not held |
+//! | [`VaultStorage::withdraw`] (`withdrawCollateral`, seizure) of `i` | `A + 1 + i/2`, `V + i`; `A` only when the balance reaches 0 | `A + 1 + i/2`, `V + i`; `A` only when the balance reaches 0 |
 //! | [`VaultStorage::snapshot`] (valuation, liquidation, views) | `A`, and `A + 1 + k` for each pair `k` holding a collateral | none |
 //! | [`VaultStorage::balance`], [`VaultStorage::held`] | `A + 1 + i/2`; `A` | none |
 //! | [`VaultStorage::total`], [`VaultStorage::cap_total`] | `V + i` | none |
 //! | [`VaultStorage::set_cap_total`] | `V + i` | `V + i` |
 //!
 //! So a borrower with collaterals 0 and 1 is valued from 2 slots, and `supplyCollateral`
-//! into an already held collateral touches 3 slots (the bitmap is read but not written). A
+//! into an already held collateral touches 2 slots (the bitmap is not read: only the bit of
+//! the collateral can change, and only when its balance crosses zero). A
 //! Stylus program caches storage within a call, so the snapshot that follows a withdrawal
 //! costs no further cold reads.
 //!
@@ -57,9 +58,8 @@
 //! /// and the event.
 //! fn supply_collateral(vault: &mut VaultStorage, on_behalf: Address, index: u8, amount: U256)
 //!     -> Result<(), VaultError> {
-//!     let entry = vault.deposit(on_behalf, CollateralIndex::new(index)?, amount)?;
-//!     let _ = (entry.balance, entry.total);
-//!     Ok(())
+//!     vault.deposit(on_behalf, CollateralIndex::new(index)?, amount)
+//!     // then transferFrom (checked by balance delta) and the event
 //! }
 //!
 //! /// `withdrawCollateral(token, amount, onBehalf, receiver)`: write, then check the new
@@ -87,7 +87,7 @@
 //! /// (keel-debt's `write_off_bad_debt`).
 //! fn seize(vault: &mut VaultStorage, borrower: Address, index: CollateralIndex, seized: U256)
 //!     -> Result<bool, VaultError> {
-//!     Ok(!seized.is_zero() && vault.withdraw(borrower, index, seized)?.held.is_empty())
+//!     Ok(!seized.is_zero() && !vault.withdraw(borrower, index, seized)?)
 //! }
 //! ```
 //!

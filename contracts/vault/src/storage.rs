@@ -94,8 +94,6 @@ impl VaultStorage {
 
     /// `supplyCollateral`: [`ledger::deposit`] against the stored cap, then stored.
     ///
-    /// Returns the entry after the deposit (for the event).
-    ///
     /// # Errors
     /// Those of [`ledger::deposit`]; nothing is written on error.
     pub fn deposit(
@@ -103,19 +101,20 @@ impl VaultStorage {
         account: Address,
         index: CollateralIndex,
         amount: U256,
-    ) -> Result<LedgerEntry, VaultError> {
+    ) -> Result<(), VaultError> {
         let cap_total = self.cap_total(index);
         self.update(account, index, |entry| {
             ledger::deposit(entry, index, amount, cap_total)
         })
+        .map(|_| ())
     }
 
     /// `withdrawCollateral` and liquidation seizure: [`ledger::withdraw`], then stored.
     ///
     /// No LTV check: for `withdrawCollateral` the market checks the position afterwards (an
     /// error reverts the writes); a seizure is checked by the liquidation rules instead.
-    /// Returns the entry after the withdrawal; `held.is_empty()` tells a liquidation that the
-    /// account has no collateral left (bad debt).
+    /// Returns whether the account still holds any collateral: `false` tells a liquidation
+    /// that the account has none left (bad debt).
     ///
     /// # Errors
     /// Those of [`ledger::withdraw`]; nothing is written on error.
@@ -124,28 +123,41 @@ impl VaultStorage {
         account: Address,
         index: CollateralIndex,
         amount: U256,
-    ) -> Result<LedgerEntry, VaultError> {
+    ) -> Result<bool, VaultError> {
         self.update(account, index, |entry| {
             ledger::withdraw(entry, index, amount)
         })
     }
 
-    /// Loads the entry of `account` and `index`, applies `change`, stores what changed.
+    /// Loads the entry of `account` and `index`, applies `change`, stores what changed, and
+    /// returns whether the account holds any collateral afterwards.
+    ///
+    /// The held set has a slot of its own, and an operation on collateral `index` changes only
+    /// bit `index` of it, when the balance crosses zero. So `change` sees the set with that
+    /// bit alone (all a ledger operation looks at), and the set's slot is read and written
+    /// only when the bit changes: a deposit into a held collateral or a withdrawal that leaves
+    /// some reads two slots, not three.
     fn update(
         &mut self,
         account: Address,
         index: CollateralIndex,
         change: impl FnOnce(LedgerEntry) -> Result<LedgerEntry, VaultError>,
-    ) -> Result<LedgerEntry, VaultError> {
+    ) -> Result<bool, VaultError> {
+        let balance = self.balance(account, index);
+        let own_bit = HeldSet::EMPTY.with_balance(index, balance);
         let before = LedgerEntry {
-            held: self.held(account),
-            balance: self.balance(account, index),
+            held: own_bit,
+            balance,
             total: self.total(index),
         };
         let after = change(before)?;
+        let held_after = match after.held == own_bit {
+            true => None,
+            false => Some(self.held(account).with_balance(index, after.balance)),
+        };
         let mut slots = self.accounts.setter(account);
-        if after.held != before.held {
-            slots.held.set(U8::saturating_from(after.held.bits()));
+        if let Some(held) = held_after {
+            slots.held.set(U8::saturating_from(held.bits()));
         }
         if let Some(mut balance) = slots.balances.setter(index.position()) {
             balance.set(U128::saturating_from(after.balance));
@@ -153,7 +165,7 @@ impl VaultStorage {
         if let Some(mut slot) = self.collaterals.setter(index.position()) {
             slot.total.set(U128::saturating_from(after.total));
         }
-        Ok(after)
+        Ok(held_after.map_or(after.balance != 0, |held| !held.is_empty()))
     }
 }
 
@@ -244,8 +256,8 @@ mod tests {
         );
 
         let before = vm.snapshot().storage;
-        let entry = vault.withdraw(ALICE, index(5), U256::from(5)).unwrap();
-        assert!(entry.held.is_empty());
+        let holds_collateral = vault.withdraw(ALICE, index(5), U256::from(5)).unwrap();
+        assert!(!holds_collateral);
         assert_eq!(
             changed_slots(&before, &vm),
             sorted(vec![U256::from(5), alice, pair_of_5])
