@@ -107,6 +107,7 @@ fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Re
             let wasm = WasmProgram::from_file(&path)
                 .and_then(|p| p.profiled())
                 .map_err(|e| anyhow!(e))?;
+            let wasm = with_names(wasm, wasm_dir, package(program))?;
             m.net.set_code(address, wasm.cached(cached));
         }
     }
@@ -114,6 +115,40 @@ fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Re
         use_wasm_mocks(&mut m, wasm_dir, cached)?;
     }
     Ok(m)
+}
+
+/// `program` with its functions named from the linker's map that `keel
+/// build` keeps next to the linker's output
+/// (`target/keel/wasm/wasm32-unknown-unknown/release/<lib>.map`): the
+/// processed program has the same function bodies in the same order.
+fn with_names(program: WasmProgram, wasm_dir: &Path, package: &str) -> Result<WasmProgram> {
+    let path = wasm_dir
+        .join("wasm")
+        .join(crate::build::cargo::WASM_TARGET)
+        .join("release")
+        .join(format!("{}.map", package.replace('-', "_")));
+    let map = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {} (run keel build)", path.display()))?;
+    program
+        .with_body_names(link_map_functions(&map))
+        .map_err(|e| anyhow!("{e} ({})", path.display()))
+}
+
+/// The functions of a `wasm-ld --Map` link map's CODE section, in order,
+/// demangled without their hashes. Each function body is one input-section
+/// line ending in `:(symbol)`; the lines under it repeat its symbols.
+pub fn link_map_functions(map: &str) -> Vec<String> {
+    let is_section = |line: &str| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.len() == 4 && fields[0] == "-" && fields[3].chars().all(|c| c.is_ascii_uppercase())
+    };
+    map.lines()
+        .skip_while(|line| !(is_section(line) && line.ends_with(" CODE")))
+        .skip(1)
+        .take_while(|line| !is_section(line))
+        .filter_map(|line| line.rsplit_once(":(")?.1.strip_suffix(')'))
+        .map(|symbol| format!("{:#}", rustc_demangle::demangle(symbol)))
+        .collect()
 }
 
 /// Replaces the mock tokens and feeds of a devnet market by their wasm
@@ -457,10 +492,8 @@ pub fn run(wasm_dir: &Path, wasm_mocks: bool) -> Result<(Vec<OpGas>, Duration)> 
 
 /// The profile of one operation of the scenario (programs uncached, mocks
 /// native): its split, the programs entered, the 20 functions with the most
-/// ink (by index: the deployable build keeps no names, and a build that
-/// keeps them links a different set of functions, so its names would not
-/// match), the hostios' ink, and each storage slot read and written with
-/// its price.
+/// ink (named from the linker's output, see [`with_names`]), the hostios'
+/// ink, and each storage slot read and written with its price.
 pub fn profile(wasm_dir: &Path, operation: &str) -> Result<String> {
     let (receipts, _) = play(wasm_dir, false, false, true)?;
     let Some((name, receipt)) = receipts.iter().find(|(name, _)| *name == operation) else {
@@ -693,6 +726,26 @@ mod tests {
                 programs: Vec::new(),
             })
             .collect()
+    }
+
+    #[test]
+    fn link_map_functions_in_code_order() {
+        let map = "    Addr      Off     Size Out     In      Symbol
+       -        8      10d TYPE
+       -      4b9        a GLOBAL
+       0        0        0         __stack_pointer
+       -      4e1       40 CODE
+       -      4e3       17         /t/a.o:(_RNvCs1234_9keel_math7div_rem)
+       -      4e3       17                 _RNvCs1234_9keel_math7div_rem
+       -      4fa       17         <internal>:(__wasm_call_ctors)
+       -      4fa       17                 __wasm_call_ctors
+       -      520        9 DATA
+       -      521        5         /t/a.o:(.rodata.x)
+";
+        assert_eq!(
+            link_map_functions(map),
+            ["keel_math::div_rem", "__wasm_call_ctors"]
+        );
     }
 
     #[test]

@@ -65,10 +65,14 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         wasm_mocks: bool,
         /// Profile one operation (e.g. "borrow"): ink per function (top 20,
-        /// by function index), the hostios' ink, and every storage slot read
+        /// by function name), the hostios' ink, and every storage slot read
         /// and written with its price.
         #[arg(long, value_name = "OPERATION", conflicts_with_all = ["check", "wasm_mocks"])]
         profile: Option<String>,
+        /// Run the programs of DIR instead of target/keel (e.g. another
+        /// commit's keel build, for a comparison); prints only.
+        #[arg(long, value_name = "DIR", conflicts_with = "check")]
+        programs: Option<std::path::PathBuf>,
     },
     /// Deploy the market described by a configuration file (see
     /// deploy/markets/example.toml). Every parameter is validated first and
@@ -151,8 +155,10 @@ fn main() -> Result<()> {
             check,
             wasm_mocks,
             profile,
+            programs,
         } => {
-            let (wasm_dir, snapshot_path) = keel_cli::gas::default_paths()?;
+            let (default_dir, snapshot_path) = keel_cli::gas::default_paths()?;
+            let wasm_dir = programs.clone().unwrap_or(default_dir);
             if let Some(operation) = profile {
                 print!("{}", keel_cli::gas::profile(&wasm_dir, &operation)?);
                 return Ok(());
@@ -166,7 +172,12 @@ fn main() -> Result<()> {
                 micros / 1_000,
                 count * 1_000_000 / micros
             );
-            if wasm_mocks {
+            if let Some(dir) = programs {
+                println!(
+                    "programs of {}: not compared with the snapshot",
+                    dir.display()
+                );
+            } else if wasm_mocks {
                 println!("mock tokens and feeds as wasm: not compared with the snapshot");
             } else if check {
                 let committed = keel_cli::gas::read_snapshot(&snapshot_path)?;

@@ -114,6 +114,23 @@ fn profile_shows_functions_hostios_and_slots() {
     assert!(text.contains("ink by function (top 20 of"));
     assert!(text.contains("(hostios)"));
     assert!(text.contains("Load { cold: true } 2100"));
+    // Functions are named (Rust paths from the linker's name section), and
+    // the accrual's arithmetic is among the top 20.
+    let functions: Vec<&str> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("ink by function"))
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        .collect();
+    assert!(functions.len() > 10, "{text}");
+    assert!(
+        !functions.iter().any(|line| line.contains("function ")),
+        "{text}"
+    );
+    assert!(
+        functions.iter().any(|line| line.contains("keel_math::")),
+        "{text}"
+    );
     let error = gas::profile(&wasm_dir, "nothing").unwrap_err().to_string();
     assert!(error.contains("no operation"), "{error}");
 }
