@@ -73,6 +73,10 @@ enum Command {
         /// commit's keel build, for a comparison); prints only.
         #[arg(long, value_name = "DIR", conflicts_with = "check")]
         programs: Option<std::path::PathBuf>,
+        /// Seconds between the measured operations (default 300); any other
+        /// value prints only.
+        #[arg(long, value_name = "SECONDS", conflicts_with_all = ["check", "profile"])]
+        step: Option<u64>,
     },
     /// Deploy the market described by a configuration file (see
     /// deploy/markets/example.toml). Every parameter is validated first and
@@ -156,6 +160,7 @@ fn main() -> Result<()> {
             wasm_mocks,
             profile,
             programs,
+            step,
         } => {
             let (default_dir, snapshot_path) = keel_cli::gas::default_paths()?;
             let wasm_dir = programs.clone().unwrap_or(default_dir);
@@ -163,7 +168,8 @@ fn main() -> Result<()> {
                 print!("{}", keel_cli::gas::profile(&wasm_dir, &operation)?);
                 return Ok(());
             }
-            let (ops, elapsed) = keel_cli::gas::run(&wasm_dir, wasm_mocks)?;
+            let seconds = step.unwrap_or(keel_cli::gas::STEP_SECONDS);
+            let (ops, elapsed) = keel_cli::gas::run_stepped(&wasm_dir, wasm_mocks, seconds)?;
             print!("{}", keel_cli::gas::render(&ops));
             let count = 2 * ops.len() as u128;
             let micros = elapsed.as_micros().max(1);
@@ -172,11 +178,8 @@ fn main() -> Result<()> {
                 micros / 1_000,
                 count * 1_000_000 / micros
             );
-            if let Some(dir) = programs {
-                println!(
-                    "programs of {}: not compared with the snapshot",
-                    dir.display()
-                );
+            if programs.is_some() || step.is_some() {
+                println!("other programs or another step: not compared with the snapshot");
             } else if wasm_mocks {
                 println!("mock tokens and feeds as wasm: not compared with the snapshot");
             } else if check {

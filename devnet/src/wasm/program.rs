@@ -389,11 +389,8 @@ impl Program for WasmProgram {
                 (Status::Revert, gas_left)
             }
         };
-        let mut used = budget - gas_left.min(budget);
-        let output_len = host.result_len();
-        if output_len > 0 {
-            used = used.max(pricing::evm_memory_cost(output_len).min(budget));
-        }
+        let used = budget - gas_left.min(budget);
+        let (used, status) = charge_return_data(host, budget, used, status);
         let mut state = world.borrow_mut();
         state.tx_gas_mut().execution.ink +=
             used.saturating_sub(call_cost).saturating_sub(frame_evm_gas);
@@ -511,6 +508,23 @@ fn read_ink(store: &Store<Frame>) -> u64 {
         (Val::I64(ink), Val::I32(0)) => ink as u64,
         _ => 0,
     }
+}
+
+/// A frame returning data uses at least the EVM's memory cost of it; when
+/// its whole budget does not cover that, the call fails out of gas with no
+/// data and uses all of it (`programs.go`, `CallProgram`, since ArbOS's
+/// `StylusFixes`). Returns the gas used and the status.
+fn charge_return_data(host: &FrameHost, budget: u64, used: u64, status: Status) -> (u64, Status) {
+    let len = host.result_len();
+    if len == 0 {
+        return (used, status);
+    }
+    let cost = pricing::evm_memory_cost(len);
+    if cost > budget {
+        host.write_result_bytes(&[]);
+        return (budget, Status::Revert);
+    }
+    (used.max(cost), status)
 }
 
 /// Whether a trap consumes the frame's gas. Nitro maps out of ink (and

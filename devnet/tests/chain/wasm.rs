@@ -466,3 +466,40 @@ fn invalid_programs_are_refused() {
         .unwrap_err()
         .contains("not provided"));
 }
+
+#[test]
+fn return_data_costs_at_least_its_evm_memory() {
+    // Returns 64 KiB: 2,048 words, 3 x 2,048 + 2,048² / 512 = 14,336 gas of
+    // EVM memory, far more than the ink of copying it out (about 724 gas).
+    let text = format!(
+        r#"(module {HOOKS} (memory (export "memory") 1)
+        (func (export "user_entrypoint") (param i32) (result i32)
+          (call $write_result (i32.const 0) (i32.const 65536)) i32.const 0))"#
+    );
+    let returning = program("returning", &text);
+    let startup = returning.startup_gas(false);
+    assert_eq!(pricing::evm_memory_cost(65_536), 14_336);
+    for (room, success) in [(20_000, true), (3_000, false)] {
+        let mut devnet = Devnet::new();
+        let gas_limit = 21_000 + startup + room;
+        devnet.set_block_env(BlockEnv {
+            gas_limit,
+            ..BlockEnv::default()
+        });
+        let address = devnet.deploy(alice(), returning.clone());
+        let receipt = devnet.transact(alice(), address, U256::ZERO, &[]);
+        assert_eq!(receipt.success, success);
+        let total = receipt.gas.breakdown().total;
+        if success {
+            assert_eq!(receipt.output.len(), 65_536);
+            // The floor counts from the frame's starting gas: start-up and
+            // ink (about 10,000 together) are within it.
+            assert!(startup + 1_000 < 14_336);
+            assert_eq!(total, 21_000 + 14_336);
+        } else {
+            // Out of gas: no data, the whole budget used.
+            assert!(receipt.output.is_empty());
+            assert_eq!(total, gas_limit);
+        }
+    }
+}
