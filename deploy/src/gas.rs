@@ -16,11 +16,13 @@
 //! or feed call then pays that program's start-up and ink. Bob
 //! supplies 600,000 USDC; Dave, Erin and Frank each post 10 WETH (2,000
 //! USDC) and borrow 15,000 USDC (75% LTV); Wendy posts 1,000 of each of the
-//! seven other collaterals (100 USDC each) and 10 WETH. Then every measured
+//! seven other collaterals (100 USDC each) and 10 WETH; Zoe posts 400 WETH
+//! and borrows 255,000 USDC, which brings the market to 50% utilisation
+//! (49-56% through the measured operations). Then every measured
 //! operation is its own transaction (cold accounts and slots), five minutes
 //! apart with fresh feed rounds, so interest accrues before each:
 //!
-//! 1. `supply` (first for the account): Alice supplies 400,000 USDC;
+//! 1. `supply` (first for the account): Alice supplies 4,000 USDC;
 //! 2. `supply` (recurrent): Alice supplies 1,000 more;
 //! 3. `supplyCollateral`: Carol posts 10 WETH;
 //! 4. `borrow`: Carol borrows 10,000 USDC;
@@ -29,8 +31,7 @@
 //! 7. `repay` (all): Carol repays `type(uint256).max`;
 //! 8. `withdraw`: Alice withdraws 1,000;
 //! 9. `accrueInterest`: a keeper;
-//! 10. `borrow` with 8 collaterals: Wendy borrows 400,000 (utilisation about
-//!     46% after it);
+//! 10. `borrow` with 8 collaterals: Wendy borrows 40,000;
 //! 11. `liquidate` (partial): ETH at 1,712, Dave's health factor about 0.97;
 //! 12. `liquidate` (full): ETH at 1,600, Erin's about 0.91;
 //! 13. `liquidate` with bad debt: ETH at 1,000, Frank's WETH is worth less
@@ -350,6 +351,7 @@ fn play(
         "erin",
         "frank",
         "wendy",
+        "zoe",
         "liquidator",
     ] {
         s.fund(who)?;
@@ -365,9 +367,12 @@ fn play(
         s.setup("wendy", post(token, ether(1_000), "wendy"))?;
     }
     s.setup("wendy", post(weth, ether(10), "wendy"))?;
+    // Zoe's loan brings the market to about 50% utilisation, where it stays.
+    s.setup("zoe", post(weth, ether(400), "zoe"))?;
+    s.setup("zoe", borrow(usdc(255_000), "zoe"))?;
 
     s.step()?;
-    s.measure("supply (first)", "alice", supply(usdc(400_000), "alice"))?;
+    s.measure("supply (first)", "alice", supply(usdc(4_000), "alice"))?;
     s.step()?;
     s.measure("supply (recurrent)", "alice", supply(usdc(1_000), "alice"))?;
     s.step()?;
@@ -411,7 +416,7 @@ fn play(
     s.measure(
         "borrow (8 collaterals)",
         "wendy",
-        borrow(usdc(400_000), "wendy"),
+        borrow(usdc(40_000), "wendy"),
     )?;
     s.step()?;
     s.set_eth(1_712)?;
