@@ -513,7 +513,7 @@ pub fn run_stepped(wasm_dir: &Path, wasm_mocks: bool, step: u64) -> Result<(Vec<
 
 /// The profile of one operation of the scenario (programs uncached, mocks
 /// native): its split, the programs entered, the 20 functions with the most
-/// ink (named from the linker's output, see [`with_names`]), the hostios'
+/// ink (named from the linker's map, see `with_names`), the hostios'
 /// ink, and each storage slot read and written with its price.
 pub fn profile(wasm_dir: &Path, operation: &str) -> Result<String> {
     let (receipts, _) = play(wasm_dir, false, false, true, STEP_SECONDS)?;

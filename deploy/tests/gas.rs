@@ -134,3 +134,19 @@ fn profile_shows_functions_hostios_and_slots() {
     let error = gas::profile(&wasm_dir, "nothing").unwrap_err().to_string();
     assert!(error.contains("no operation"), "{error}");
 }
+
+#[test]
+fn a_shorter_step_compounds_less_and_changes_nothing_else() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    let (default, _) = gas::run(&wasm_dir, false).unwrap();
+    let (short, _) = gas::run_stepped(&wasm_dir, false, 60).unwrap();
+    for (default, short) in default.iter().zip(&short) {
+        let (a, b) = (&default.uncached, &short.uncached);
+        assert_eq!(a.startup, b.startup, "{}", default.name);
+        assert_eq!(a.storage, b.storage, "{}", default.name);
+        // Compounding squares once per bit of the elapsed time.
+        if default.name != "supplyCollateral" {
+            assert!(b.ink < a.ink, "{}: {} !< {}", default.name, b.ink, a.ink);
+        }
+    }
+}

@@ -13,6 +13,19 @@
 //! [`crate::Receipt::halts`] as [`crate::HaltReason::Trap`]; the host never
 //! panics on it.
 //!
+//! # Engine
+//!
+//! wasmi `=2.0.0`, chosen by measurement against wasmtime `=48.0.8`
+//! (Cranelift) on a keel-math kernel compiled to wasm32 (a scratch crate
+//! outside the workspace; README, "The wasm backend", has the method):
+//! cold builds 31 s dev / 84 s release against 99 s / 571 s; the kernel
+//! compiled in 0.3-0.6 ms against 18-47 ms (release) and 180-530 ms (dev);
+//! 1,000-1,350 calls per second against 7,500-14,000 (release) and
+//! 4,800-5,700 (dev). The devnet's transactions take a few milliseconds
+//! (`keel gas`: 440-580 per second) and the test command is dominated by
+//! building, so the interpreter's short build and absence of run-time code
+//! generation outweigh wasmtime's 7-10x faster arithmetic.
+//!
 //! # Metering (ArbOS Stylus version 2 defaults)
 //!
 //! Before execution the program is instrumented as Nitro instruments it at
@@ -63,6 +76,16 @@
 //! | the program's own account | a top-level call's target is warm (EIP-2929 access list: sender, recipient, coinbase); a call or `delegatecall` into a program pays `WasmCallCost` like any call; reading ArbOS's program and parameter records is charged to the system, not the caller | go-ethereum `core/state_transition.go` (`Prepare`); `arbos/tx_processor.go` (`NewTxProcessor` opens ArbOS with the system burner), `programs.go` `CallProgram` |
 //! | intrinsic | 21,000 + 16 per non-zero and 4 per zero calldata byte (no access list); the EIP-7623 floor (21,000 + 10 per token) applies only with ArbOS's calldata-price increase and never binds here | go-ethereum `core/state_transition.go`, `IntrinsicGas`, `FloorDataGas` |
 //! | refund cap | a fifth of the gas used (gas used includes the intrinsic gas; Nitro's non-refundable part is the L1 poster gas, excluded here) | go-ethereum `core/state_transition.go`, `calcRefund` (`RefundQuotientEIP3529`) |
+//!
+//! ## Calibration
+//!
+//! Issue 15's figures, measured in Nitro's own Stylus runtime for the
+//! programs of commit ea4398d, against the same programs on this backend
+//! (`keel gas --programs DIR --step 60`; README, "Gas"): the start-up part
+//! (uncached minus cached: 28,707 for one program, 57,846 and 59,702 for
+//! two) is equal to the gas, accrual's ink is 43,238 against "about
+//! 43,000", and whole operations are 3.8-5.3% above, the scenario's
+//! mock contracts and amounts accounting for the rest.
 //!
 //! ## Known differences from Nitro
 //!
