@@ -13,7 +13,7 @@ use keel_devnet::WasmProgram;
 fn scenario_runs_and_matches_the_snapshot() {
     let (wasm_dir, snapshot_path) = gas::default_paths().unwrap();
     let (ops, _) = gas::run(&wasm_dir, false).unwrap();
-    assert_eq!(ops.len(), 13);
+    assert_eq!(ops.len(), 15);
     for op in &ops {
         let (uncached, cached) = (&op.uncached, &op.cached);
         assert!(cached.total < uncached.total, "{}", op.name);
@@ -145,7 +145,7 @@ fn a_shorter_step_compounds_less_and_changes_nothing_else() {
         assert_eq!(a.startup, b.startup, "{}", default.name);
         assert_eq!(a.storage, b.storage, "{}", default.name);
         // Compounding squares once per bit of the elapsed time.
-        if default.name != "supplyCollateral" {
+        if !default.name.starts_with("supplyCollateral") {
             assert!(b.ink < a.ink, "{}: {} !< {}", default.name, b.ink, a.ink);
         }
     }

@@ -21,8 +21,8 @@
 //! cold builds 31 s dev / 84 s release against 99 s / 571 s; the kernel
 //! compiled in 0.3-0.6 ms against 18-47 ms (release) and 180-530 ms (dev);
 //! 1,000-1,350 calls per second against 7,500-14,000 (release) and
-//! 4,800-5,700 (dev). The devnet's transactions take a few milliseconds
-//! (`keel gas`: 440-580 per second) and the test command is dominated by
+//! 4,800-5,700 (dev). The devnet's transactions take one to two milliseconds
+//! (`keel gas`: about 730 per second) and the test command is dominated by
 //! building, so the interpreter's short build and absence of run-time code
 //! generation outweigh wasmtime's 7-10x faster arithmetic.
 //!
@@ -83,9 +83,10 @@
 //! programs of commit ea4398d, against the same programs on this backend
 //! (`keel gas --programs DIR --step 60`; README, "Gas"): the start-up part
 //! (uncached minus cached: 28,707 for one program, 57,846 and 59,702 for
-//! two) is equal to the gas, accrual's ink is 43,238 against "about
-//! 43,000", and whole operations are 3.8-5.3% above, the scenario's
-//! mock contracts and amounts accounting for the rest.
+//! two) is equal to the gas, accrual's ink is 43,230 against "about
+//! 43,000", and whole operations are 2.4-5.6% above: 5,400-5,900 gas per
+//! ERC-20 transfer, the three switch slots our mock ERC-20 reads (6,300 of
+//! cold loads) less the EVM opcode gas native mocks do not pay.
 //!
 //! ## Known differences from Nitro
 //!
