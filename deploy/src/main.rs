@@ -65,10 +65,18 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         wasm_mocks: bool,
         /// Profile one operation (e.g. "borrow"): ink per function (top 20,
-        /// by function index), the hostios' ink, and every storage slot read
+        /// by function name), the hostios' ink, and every storage slot read
         /// and written with its price.
         #[arg(long, value_name = "OPERATION", conflicts_with_all = ["check", "wasm_mocks"])]
         profile: Option<String>,
+        /// Run the programs of DIR instead of target/keel (e.g. another
+        /// commit's keel build, for a comparison); prints only.
+        #[arg(long, value_name = "DIR", conflicts_with = "check")]
+        programs: Option<std::path::PathBuf>,
+        /// Seconds between the measured operations (default 300); any other
+        /// value prints only.
+        #[arg(long, value_name = "SECONDS", conflicts_with_all = ["check", "profile"])]
+        step: Option<u64>,
     },
     /// Deploy the market described by a configuration file (see
     /// deploy/markets/example.toml). Every parameter is validated first and
@@ -151,13 +159,17 @@ fn main() -> Result<()> {
             check,
             wasm_mocks,
             profile,
+            programs,
+            step,
         } => {
-            let (wasm_dir, snapshot_path) = keel_cli::gas::default_paths()?;
+            let (default_dir, snapshot_path) = keel_cli::gas::default_paths()?;
+            let wasm_dir = programs.clone().unwrap_or(default_dir);
             if let Some(operation) = profile {
                 print!("{}", keel_cli::gas::profile(&wasm_dir, &operation)?);
                 return Ok(());
             }
-            let (ops, elapsed) = keel_cli::gas::run(&wasm_dir, wasm_mocks)?;
+            let seconds = step.unwrap_or(keel_cli::gas::STEP_SECONDS);
+            let (ops, elapsed) = keel_cli::gas::run_stepped(&wasm_dir, wasm_mocks, seconds)?;
             print!("{}", keel_cli::gas::render(&ops));
             let count = 2 * ops.len() as u128;
             let micros = elapsed.as_micros().max(1);
@@ -166,7 +178,9 @@ fn main() -> Result<()> {
                 micros / 1_000,
                 count * 1_000_000 / micros
             );
-            if wasm_mocks {
+            if programs.is_some() || step.is_some() {
+                println!("other programs or another step: not compared with the snapshot");
+            } else if wasm_mocks {
                 println!("mock tokens and feeds as wasm: not compared with the snapshot");
             } else if check {
                 let committed = keel_cli::gas::read_snapshot(&snapshot_path)?;

@@ -13,7 +13,7 @@ use keel_cli::plan::Program;
 fn scenario_runs_and_matches_the_snapshot() {
     let (wasm_dir, snapshot_path) = gas::default_paths().unwrap();
     let (ops, _) = gas::run(&wasm_dir, false).unwrap();
-    assert_eq!(ops.len(), 14);
+    assert_eq!(ops.len(), 15);
     for op in &ops {
         let (uncached, cached) = (&op.uncached, &op.cached);
         assert!(cached.total < uncached.total, "{}", op.name);
@@ -107,6 +107,39 @@ fn profile_shows_functions_hostios_and_slots() {
     assert!(text.contains("ink by function (top 20 of"));
     assert!(text.contains("(hostios)"));
     assert!(text.contains("Load { cold: true } 2100"));
+    // Functions are named (Rust paths from the linker's name section), and
+    // the accrual's arithmetic is among the top 20.
+    let functions: Vec<&str> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("ink by function"))
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        .collect();
+    assert!(functions.len() > 10, "{text}");
+    assert!(
+        !functions.iter().any(|line| line.contains("function ")),
+        "{text}"
+    );
+    assert!(
+        functions.iter().any(|line| line.contains("keel_math::")),
+        "{text}"
+    );
     let error = gas::profile(&wasm_dir, "nothing").unwrap_err().to_string();
     assert!(error.contains("no operation"), "{error}");
+}
+
+#[test]
+fn a_shorter_step_compounds_less_and_changes_nothing_else() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    let (default, _) = gas::run(&wasm_dir, false).unwrap();
+    let (short, _) = gas::run_stepped(&wasm_dir, false, 60).unwrap();
+    for (default, short) in default.iter().zip(&short) {
+        let (a, b) = (&default.uncached, &short.uncached);
+        assert_eq!(a.startup, b.startup, "{}", default.name);
+        assert_eq!(a.storage, b.storage, "{}", default.name);
+        // Compounding squares once per bit of the elapsed time.
+        if !default.name.starts_with("supplyCollateral") {
+            assert!(b.ink < a.ink, "{}: {} !< {}", default.name, b.ink, a.ink);
+        }
+    }
 }

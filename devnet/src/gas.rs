@@ -67,6 +67,11 @@ pub enum Charge {
         /// First access to the account in the transaction.
         cold: bool,
     },
+    /// A transient storage load or store (EIP-1153): 100.
+    Transient {
+        /// A store (TSTORE) rather than a load.
+        store: bool,
+    },
     /// A log: 375 + 375 per topic + 8 per data byte.
     Log {
         /// Number of topics.
@@ -104,6 +109,7 @@ impl Charge {
                     WARM_ACCESS
                 }
             }
+            Charge::Transient { .. } => WARM_ACCESS,
             Charge::Log { topics, data_len } => {
                 LOG + LOG_TOPIC * topics as u64 + LOG_DATA_BYTE * data_len as u64
             }

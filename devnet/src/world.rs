@@ -73,6 +73,11 @@ enum Change {
     WarmAccount(Address),
     WarmSlot(Address, U256),
     Refund(i64),
+    Transient {
+        address: Address,
+        slot: U256,
+        previous: B256,
+    },
 }
 
 /// State that lives for one transaction only (EIP-2929 access sets,
@@ -83,6 +88,8 @@ pub(crate) struct TxState {
     warm_slots: HashSet<(Address, U256)>,
     originals: HashMap<(Address, U256), B256>,
     refund: i64,
+    /// EIP-1153 transient storage: cleared with the transaction.
+    transient: HashMap<(Address, U256), B256>,
     pub(crate) logs: Vec<Log>,
     pub(crate) gas: GasReport,
     pub(crate) halts: Vec<Halt>,
@@ -157,6 +164,13 @@ impl World {
                 self.tx.warm_slots.remove(&(address, slot));
             }
             Change::Refund(previous) => self.tx.refund = previous,
+            Change::Transient {
+                address,
+                slot,
+                previous,
+            } => {
+                self.tx.transient.insert((address, slot), previous);
+            }
         }
     }
 
@@ -329,6 +343,29 @@ impl World {
             previous: current,
         });
         self.write_slot(address, slot, value);
+    }
+
+    /// TLOAD (EIP-1153): 100 gas, no access list.
+    pub(crate) fn transient_load(&mut self, address: Address, slot: U256) -> B256 {
+        let charge = Charge::Transient { store: false };
+        self.tx.gas.record(address, Some(slot), charge);
+        self.tx
+            .transient
+            .get(&(address, slot))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// TSTORE (EIP-1153): 100 gas; undone with the frame that made it.
+    pub(crate) fn transient_store(&mut self, address: Address, slot: U256, value: B256) {
+        let charge = Charge::Transient { store: true };
+        self.tx.gas.record(address, Some(slot), charge);
+        let previous = self.tx.transient.insert((address, slot), value);
+        self.journal.push(Change::Transient {
+            address,
+            slot,
+            previous: previous.unwrap_or_default(),
+        });
     }
 
     /// Records a storage load served by a program's storage cache.

@@ -158,7 +158,7 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
         .args(["-Zpanic-immediate-abort", "--config"])
         .arg("profile.release.panic=\"immediate-abort\"")
         .arg("--config")
-        .arg(remapped_paths(ws))
+        .arg(wasm_rustflags(ws, &target_dir.join(LINK_MAP)))
         .arg("-p")
         .arg(&contract.package)
         .arg("--target-dir")
@@ -175,6 +175,9 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
     if let Some(level) = opt_level {
         command.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", level);
     }
+    // A stale map must not be taken for this contract's when cargo finds
+    // it up to date and does not link.
+    let _ = std::fs::remove_file(target_dir.join(LINK_MAP));
     let status = command
         .status()
         .context("running rustup (scripts/setup.sh installs the wasm toolchain)")?;
@@ -185,8 +188,17 @@ pub fn build(ws: &Workspace, contract: &Contract, opt_level: Option<&str>) -> Re
             ws.wasm_toolchain
         );
     }
-    Ok(wasm_path(&target_dir, contract))
+    let wasm = wasm_path(&target_dir, contract);
+    let _ = std::fs::rename(target_dir.join(LINK_MAP), wasm.with_extension("map"));
+    Ok(wasm)
 }
+
+/// The linker's map of the last link (`wasm-ld --Map`), moved next to each
+/// contract's `.wasm` as `<lib_name>.map`: which function each body of the
+/// code section is, for `keel gas --profile`. The deployable bytes are the
+/// same with or without it (one fixed path, so the flags, and so cargo's
+/// fingerprints, do not change from contract to contract).
+const LINK_MAP: &str = "link.map";
 
 /// The machine's paths a build could embed in the wasm (the checkout and
 /// cargo's home, where dependencies' sources are), for the remapping and
@@ -205,13 +217,14 @@ pub fn local_paths(ws: &Workspace) -> Vec<PathBuf> {
 /// [`local_paths`] to the wasm target's rustflags (cargo appends it to those
 /// of `.cargo/config.toml`): the deployable bytes must not depend on where
 /// the repository or cargo's home are, so that anyone can rebuild a deployed
-/// program and compare.
-fn remapped_paths(ws: &Workspace) -> String {
-    let flags: Vec<String> = local_paths(ws)
+/// program and compare. Also asks the linker for its map at `link_map`.
+fn wasm_rustflags(ws: &Workspace, link_map: &Path) -> String {
+    let mut flags: Vec<String> = local_paths(ws)
         .iter()
         .zip(["/keel", "/cargo"])
         .map(|(path, neutral)| format!("\"--remap-path-prefix={}={neutral}\"", path.display()))
         .collect();
+    flags.push(format!("\"-Clink-arg=--Map={}\"", link_map.display()));
     format!("target.{WASM_TARGET}.rustflags=[{}]", flags.join(", "))
 }
 

@@ -20,6 +20,8 @@ pub(crate) const NAMES: &[&str] = &[
     "storage_load_bytes32",
     "storage_cache_bytes32",
     "storage_flush_cache",
+    "transient_load_bytes32",
+    "transient_store_bytes32",
     "call_contract",
     "delegate_call_contract",
     "static_call_contract",
@@ -317,6 +319,29 @@ fn storage_flush_cache(mut ctx: Ctx, clear: u32) -> HostResult<()> {
     buy_gas(&mut ctx, cost)
 }
 
+fn transient_load_bytes32(mut ctx: Ctx, key: u32, dest: u32) -> HostResult<()> {
+    buy_ink(&mut ctx, price::TRANSIENT_LOAD)?;
+    buy_gas(&mut ctx, crate::gas::WARM_ACCESS)?;
+    let key = U256::from_be_bytes(read32(&ctx, key)?);
+    let address = ctx.data().message.address;
+    let value = ctx.data().world.borrow_mut().transient_load(address, key);
+    write(&mut ctx, dest, value.as_slice())
+}
+
+fn transient_store_bytes32(mut ctx: Ctx, key: u32, value: u32) -> HostResult<()> {
+    buy_ink(&mut ctx, price::TRANSIENT_STORE)?;
+    buy_gas(&mut ctx, crate::gas::WARM_ACCESS)?;
+    let key = U256::from_be_bytes(read32(&ctx, key)?);
+    let value = B256::from(read32(&ctx, value)?);
+    if ctx.data().message.is_static {
+        return Err(halt(HaltReason::StateChangeInStaticContext));
+    }
+    let address = ctx.data().message.address;
+    let world = ctx.data().world.clone();
+    world.borrow_mut().transient_store(address, key, value);
+    Ok(())
+}
+
 /// The shared body of the three call hostios (`user-host-trait`'s
 /// `call_contract` and `api.go`'s `doCall`).
 #[allow(clippy::too_many_arguments)]
@@ -550,12 +575,27 @@ fn account_balance(mut ctx: Ctx, address: u32, dest: u32) -> HostResult<()> {
     write(&mut ctx, dest, &balance.to_be_bytes::<32>())
 }
 
+/// The code of `address` for `account_code` and `account_code_size`: the
+/// EVM API charges `WasmAccountTouchCost` with code unless the frame's last
+/// code read was of the same account; only a non-empty code is remembered
+/// (ArbOS 40's fix; `evm/req.rs`, `account_code`).
+fn code_of(ctx: &mut Ctx, address: Address) -> HostResult<alloy_primitives::Bytes> {
+    if ctx.data().last_code == Some(address) {
+        return Ok(ctx.data().world.borrow().code(address));
+    }
+    touch(ctx, address, true)?;
+    let code = ctx.data().world.borrow().code(address);
+    if !code.is_empty() {
+        ctx.data_mut().last_code = Some(address);
+    }
+    Ok(code)
+}
+
 fn account_code(mut ctx: Ctx, address: u32, offset: u32, size: u32, dest: u32) -> HostResult<u32> {
     buy_ink(&mut ctx, price::ACCOUNT_CODE)?;
     require_gas(&mut ctx, crate::gas::COLD_ACCOUNT_ACCESS)?;
     let address = read_address(&ctx, address)?;
-    touch(&mut ctx, address, true)?;
-    let code = ctx.data().world.borrow().code(address);
+    let code = code_of(&mut ctx, address)?;
     buy_ink(&mut ctx, pricing::write_price(code.len() as u32))?;
     let start = (offset as usize).min(code.len());
     let end = (offset.saturating_add(size) as usize).min(code.len());
@@ -568,8 +608,7 @@ fn account_code_size(mut ctx: Ctx, address: u32) -> HostResult<u32> {
     buy_ink(&mut ctx, price::ACCOUNT_CODE_SIZE)?;
     require_gas(&mut ctx, crate::gas::COLD_ACCOUNT_ACCESS)?;
     let address = read_address(&ctx, address)?;
-    touch(&mut ctx, address, true)?;
-    Ok(ctx.data().world.borrow().code(address).len() as u32)
+    Ok(code_of(&mut ctx, address)?.len() as u32)
 }
 
 fn account_codehash(mut ctx: Ctx, address: u32, dest: u32) -> HostResult<()> {
@@ -756,6 +795,8 @@ pub(crate) fn define(linker: &mut Linker<Frame>) -> Result<(), Error> {
     linker.func_wrap(M, "storage_load_bytes32", storage_load_bytes32)?;
     linker.func_wrap(M, "storage_cache_bytes32", storage_cache_bytes32)?;
     linker.func_wrap(M, "storage_flush_cache", storage_flush_cache)?;
+    linker.func_wrap(M, "transient_load_bytes32", transient_load_bytes32)?;
+    linker.func_wrap(M, "transient_store_bytes32", transient_store_bytes32)?;
     linker.func_wrap(M, "call_contract", call_contract)?;
     linker.func_wrap(M, "delegate_call_contract", delegate_call_contract)?;
     linker.func_wrap(M, "static_call_contract", static_call_contract)?;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 
-use alloy_primitives::{keccak256, Bytes, B256, U256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use wasmi::{Config, Engine, Global, Linker, Memory, Module, Store, Val};
 
 use super::depth;
@@ -141,26 +141,38 @@ impl WasmProgram {
     }
 
     /// Names the program's functions from the `name` section of `wasm`, a
-    /// build of the same code that keeps names (same function indices).
-    pub fn with_names(mut self, wasm: &[u8]) -> Self {
-        let mut names = BTreeMap::new();
-        for payload in wasmparser::Parser::new(0).parse_all(wasm).flatten() {
-            let wasmparser::Payload::CustomSection(section) = payload else {
-                continue;
-            };
-            let wasmparser::KnownCustom::Name(reader) = section.as_known() else {
-                continue;
-            };
-            for name in reader.flatten() {
-                if let wasmparser::Name::Function(map) = name {
-                    for naming in map.into_iter().flatten() {
-                        names.insert(naming.index, naming.name.to_string());
-                    }
-                }
-            }
+    /// module with the same functions in the same order. Rust symbol hashes
+    /// (`::h` and 16 hex digits) are dropped. Fails when `wasm` has another
+    /// number of functions or no function names.
+    pub fn with_names(self, wasm: &[u8]) -> Result<Self, String> {
+        let (functions, names) = function_names(wasm)?;
+        self.named(functions, names)
+    }
+
+    /// Names the program's defined functions, `names[i]` being the `i`-th
+    /// body of the code section (e.g. from the linker's map of the build
+    /// whose custom sections `keel build` stripped). Fails when the count
+    /// differs from the program's.
+    pub fn with_body_names(self, names: Vec<String>) -> Result<Self, String> {
+        let imported = self.compiled.imported_funcs;
+        let functions = imported as usize + names.len();
+        let names = (imported..).zip(names).collect();
+        self.named(functions, names)
+    }
+
+    fn named(mut self, functions: usize, names: BTreeMap<u32, String>) -> Result<Self, String> {
+        let ours = self.compiled.imported_funcs as usize + self.compiled.frame_sizes.len();
+        if functions != ours {
+            return Err(format!(
+                "{}: the names are of {functions} functions, the program has {ours}",
+                self.compiled.name
+            ));
+        }
+        if names.is_empty() {
+            return Err(format!("{}: no function names", self.compiled.name));
         }
         self.names = Some(Rc::new(names));
-        self
+        Ok(self)
     }
 
     /// What activation would store for the program.
@@ -183,6 +195,54 @@ impl WasmProgram {
             pricing::init_gas(costs.init_cost)
         };
         pricing::cached_gas(costs.cached_init_cost) + uncached
+    }
+}
+
+/// The function count (imports included) and the function names of the
+/// `name` section of `wasm`, without Rust's symbol hashes.
+fn function_names(wasm: &[u8]) -> Result<(usize, BTreeMap<u32, String>), String> {
+    let mut functions = 0;
+    let mut names = BTreeMap::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.map_err(|error| error.to_string())? {
+            wasmparser::Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import.map_err(|error| error.to_string())?;
+                    if matches!(import.ty, wasmparser::TypeRef::Func(_)) {
+                        functions += 1;
+                    }
+                }
+            }
+            wasmparser::Payload::FunctionSection(reader) => functions += reader.count() as usize,
+            wasmparser::Payload::CustomSection(section) => {
+                let wasmparser::KnownCustom::Name(reader) = section.as_known() else {
+                    continue;
+                };
+                for name in reader.flatten() {
+                    let wasmparser::Name::Function(map) = name else {
+                        continue;
+                    };
+                    for naming in map.into_iter().flatten() {
+                        names.insert(naming.index, without_hash(naming.name).to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((functions, names))
+}
+
+/// `path::to::f::h0123456789abcdef` without its `::h` hash suffix (the
+/// legacy Rust mangling's disambiguator, meaningless to a reader).
+fn without_hash(name: &str) -> &str {
+    match name.rsplit_once("::h") {
+        Some((path, hash))
+            if hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()) =>
+        {
+            path
+        }
+        _ => name,
     }
 }
 
@@ -211,6 +271,9 @@ pub(crate) struct Frame {
     /// Ink bought by hostios for themselves (not for EVM gas).
     pub(crate) hostio_ink: u64,
     pub(crate) return_data: Vec<u8>,
+    /// The account whose code the frame last read: Nitro's EVM API keeps
+    /// it, and reading it again costs no EVM gas (`evm/req.rs`, `account_code`).
+    pub(crate) last_code: Option<Address>,
     pub(crate) instance: Option<wasmi::Instance>,
 }
 
@@ -292,6 +355,7 @@ impl Program for WasmProgram {
             evm_gas: 0,
             hostio_ink: 0,
             return_data: Vec::new(),
+            last_code: None,
             instance: None,
         };
         let mut store = Store::new(&self.compiled.engine, frame);
@@ -312,19 +376,21 @@ impl Program for WasmProgram {
                 (status, ink_left / pricing::INK_PER_GAS)
             }
             Ending::Trapped(reason) => {
+                let gas_left = if burns_all_gas(&reason) {
+                    0
+                } else {
+                    ink_left / pricing::INK_PER_GAS
+                };
                 world.borrow_mut().note_halt(Halt {
                     address: message.address,
                     reason,
                 });
                 host.write_result_bytes(&[]);
-                (Status::Revert, 0)
+                (Status::Revert, gas_left)
             }
         };
-        let mut used = budget - gas_left.min(budget);
-        let output_len = host.result_len();
-        if output_len > 0 {
-            used = used.max(pricing::evm_memory_cost(output_len).min(budget));
-        }
+        let used = budget - gas_left.min(budget);
+        let (used, status) = charge_return_data(host, budget, used, status);
         let mut state = world.borrow_mut();
         state.tx_gas_mut().execution.ink +=
             used.saturating_sub(call_cost).saturating_sub(frame_evm_gas);
@@ -444,6 +510,40 @@ fn read_ink(store: &Store<Frame>) -> u64 {
     }
 }
 
+/// A frame returning data uses at least the EVM's memory cost of it; when
+/// its whole budget does not cover that, the call fails out of gas with no
+/// data and uses all of it (`programs.go`, `CallProgram`, since ArbOS's
+/// `StylusFixes`). Returns the gas used and the status.
+fn charge_return_data(host: &FrameHost, budget: u64, used: u64, status: Status) -> (u64, Status) {
+    let len = host.result_len();
+    if len == 0 {
+        return (used, status);
+    }
+    let cost = pricing::evm_memory_cost(len);
+    if cost > budget {
+        host.write_result_bytes(&[]);
+        return (budget, Status::Revert);
+    }
+    (used.max(cost), status)
+}
+
+/// Whether a trap consumes the frame's gas. Nitro maps out of ink (and
+/// memory beyond its limit, priced at `u64::MAX`) to `ErrOutOfGas` and out
+/// of stack to `ErrDepth`, errors after which the EVM keeps no gas; any
+/// other failure (an `unreachable`, a bad memory access, a hostio error such
+/// as a write in a static frame) is `userFailure`, which `toResult` turns
+/// into `ErrExecutionReverted`: the ink left goes back to the caller
+/// (`arbos/programs/programs.go`, `userStatus.toResult`;
+/// `crates/stylus/src/lib.rs`, `stylus_call`).
+fn burns_all_gas(reason: &HaltReason) -> bool {
+    matches!(
+        reason,
+        HaltReason::Trap(
+            Trap::OutOfInk | Trap::MemoryLimit | Trap::StackOverflow | Trap::OutOfGasAtStartUp
+        )
+    )
+}
+
 /// Why a frame stopped, from the interpreter's error and the ink status.
 fn classify(error: &wasmi::Error, ink_status: i32) -> HaltReason {
     if let Some(stop) = error.downcast_ref::<HostStop>() {
@@ -510,4 +610,21 @@ pub(crate) fn push_pending(world: &Rc<RefCell<World>>, depth: usize, gas: u64) {
 /// Removes the innermost pending call; returns it.
 pub(crate) fn pop_pending(world: &Rc<RefCell<World>>) -> Option<PendingCall> {
     world.borrow_mut().tx_wasm().pending.pop()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_hash;
+
+    #[test]
+    fn symbol_hashes_are_dropped() {
+        assert_eq!(
+            without_hash("keel_math::wide::div_rem::h0123456789abcdef"),
+            "keel_math::wide::div_rem"
+        );
+        // Not a hash: too short, or not hex.
+        assert_eq!(without_hash("a::hash"), "a::hash");
+        assert_eq!(without_hash("a::h0123456789abcdeg"), "a::h0123456789abcdeg");
+        assert_eq!(without_hash("user_entrypoint"), "user_entrypoint");
+    }
 }

@@ -134,7 +134,7 @@ fn a_profile_attributes_ink_to_functions_by_name() {
     );
     let wasm = wat::parse_str(&text).unwrap();
     let plain = WasmProgram::new("spin", &wasm).unwrap();
-    let profiled = plain.profiled().unwrap().with_names(&wasm);
+    let profiled = plain.profiled().unwrap().with_names(&wasm).unwrap();
     let mut devnet = Devnet::new();
     let address = devnet.deploy(alice(), plain);
     let unprofiled = devnet.transact(alice(), address, U256::ZERO, &[]);
@@ -159,6 +159,30 @@ fn a_profile_attributes_ink_to_functions_by_name() {
     );
     assert_eq!(ink_of("(hostios)"), Some(8_400 + 5_040));
     assert_eq!(profile[0].function, Some(9), "after the nine imports");
+    // Names of another module (one function fewer) are refused.
+    let fewer = wat::parse_str(format!(
+        r#"(module {HOOKS} (memory (export "memory") 1)
+        (func $main (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#
+    ))
+    .unwrap();
+    let refused = WasmProgram::new("spin", &wasm).unwrap().with_names(&fewer);
+    assert!(refused
+        .unwrap_err()
+        .contains("of 10 functions, the program has 11"));
+    // By body: the two defined functions, in code order.
+    let by_body = WasmProgram::new("spin", &wasm)
+        .unwrap()
+        .with_body_names(vec!["a".into()]);
+    assert!(by_body.is_err());
+    let by_body = WasmProgram::new("spin", &wasm)
+        .unwrap()
+        .profiled()
+        .unwrap()
+        .with_body_names(vec!["spin".into(), "main".into()])
+        .unwrap();
+    devnet.set_code(address, by_body);
+    let again = devnet.transact(alice(), address, U256::ZERO, &[]);
+    assert_eq!(again.gas.execution.profile, receipt.gas.execution.profile);
 }
 
 #[test]
@@ -265,8 +289,52 @@ fn unreachable_is_a_trap() {
     let receipt = run(r#"(module (memory (export "memory") 1)
         (func (export "user_entrypoint") (param i32) (result i32) unreachable))"#);
     assert_eq!(halt_of(&receipt), HaltReason::Trap(Trap::Unreachable));
-    // A trap uses all the frame's gas.
-    assert_eq!(receipt.gas.breakdown().total, 1_000_000);
+    // Nitro's `userFailure` reverts: the ink left goes back. One block,
+    // `unreachable` (1 ink) + the header: 2,451 ink, one gas.
+    let gas = receipt.gas.breakdown();
+    assert_eq!(gas.ink, 1);
+    assert_eq!(gas.total, 21_000 + gas.startup + 1);
+}
+
+/// Reads its own code size twice, loads transient slot 1, stores 7 there,
+/// loads it again and returns both loads (after, before).
+const CODE_AND_TRANSIENT: &str = r#"(module
+    (import "vm_hooks" "contract_address" (func $address (param i32)))
+    (import "vm_hooks" "account_code_size" (func $code_size (param i32) (result i32)))
+    (import "vm_hooks" "transient_load_bytes32" (func $tload (param i32 i32)))
+    (import "vm_hooks" "transient_store_bytes32" (func $tstore (param i32 i32)))
+    (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+    (memory (export "memory") 1)
+    (func (export "user_entrypoint") (param i32) (result i32)
+      (call $address (i32.const 0))
+      (drop (call $code_size (i32.const 0)))
+      (drop (call $code_size (i32.const 0)))
+      (i32.store8 (i32.const 63) (i32.const 1))
+      (i32.store8 (i32.const 95) (i32.const 7))
+      (call $tload (i32.const 32) (i32.const 128))
+      (call $tstore (i32.const 32) (i32.const 64))
+      (call $tload (i32.const 32) (i32.const 96))
+      (call $write_result (i32.const 96) (i32.const 64))
+      (i32.const 0)))"#;
+
+#[test]
+fn code_reads_are_remembered_and_transient_storage_lasts_one_transaction() {
+    let mut devnet = Devnet::new();
+    let address = devnet.deploy(alice(), program("code", CODE_AND_TRANSIENT));
+    for _ in 0..2 {
+        let receipt = devnet.transact(alice(), address, U256::ZERO, &[]);
+        assert!(receipt.success);
+        // The stored 7 comes back in the same transaction; the load before
+        // the store sees zero in the second transaction too.
+        let expected = [word(7).as_slice(), B256::ZERO.as_slice()].concat();
+        assert_eq!(receipt.output.as_ref(), expected.as_slice());
+        let gas = receipt.gas.breakdown();
+        // Its own (warm) account once: 100 + 700 for the code; the second
+        // read is answered by the EVM API's last code (no gas).
+        assert_eq!(gas.calls, 100 + pricing::ACCOUNT_CODE_GAS);
+        // One TSTORE and two TLOADs, 100 each.
+        assert_eq!(gas.storage, 300);
+    }
 }
 
 #[test]
@@ -397,4 +465,41 @@ fn invalid_programs_are_refused() {
     assert!(WasmProgram::new("unknown", &unknown)
         .unwrap_err()
         .contains("not provided"));
+}
+
+#[test]
+fn return_data_costs_at_least_its_evm_memory() {
+    // Returns 64 KiB: 2,048 words, 3 x 2,048 + 2,048² / 512 = 14,336 gas of
+    // EVM memory, far more than the ink of copying it out (about 724 gas).
+    let text = format!(
+        r#"(module {HOOKS} (memory (export "memory") 1)
+        (func (export "user_entrypoint") (param i32) (result i32)
+          (call $write_result (i32.const 0) (i32.const 65536)) i32.const 0))"#
+    );
+    let returning = program("returning", &text);
+    let startup = returning.startup_gas(false);
+    assert_eq!(pricing::evm_memory_cost(65_536), 14_336);
+    for (room, success) in [(20_000, true), (3_000, false)] {
+        let mut devnet = Devnet::new();
+        let gas_limit = 21_000 + startup + room;
+        devnet.set_block_env(BlockEnv {
+            gas_limit,
+            ..BlockEnv::default()
+        });
+        let address = devnet.deploy(alice(), returning.clone());
+        let receipt = devnet.transact(alice(), address, U256::ZERO, &[]);
+        assert_eq!(receipt.success, success);
+        let total = receipt.gas.breakdown().total;
+        if success {
+            assert_eq!(receipt.output.len(), 65_536);
+            // The floor counts from the frame's starting gas: start-up and
+            // ink (about 10,000 together) are within it.
+            assert!(startup + 1_000 < 14_336);
+            assert_eq!(total, 21_000 + 14_336);
+        } else {
+            // Out of gas: no data, the whole budget used.
+            assert!(receipt.output.is_empty());
+            assert_eq!(total, gas_limit);
+        }
+    }
 }
