@@ -206,27 +206,40 @@ fn high_digit(value: u64) -> i64 {
     i64::from((value >> DIGIT_BITS) as u32)
 }
 
+// The three conversions below are plain index loops: with iterator adapters
+// (`zip`, `chunks_exact`, `rposition`) the size-optimised wasm kept the
+// adapters as calls, which made them a third of a mul_div's ink
+// (`keel gas --profile`).
+
 /// Number of digits up to the most significant non-zero one (0 for zero).
 fn significant_digits(digits: &[u32]) -> usize {
-    digits
-        .iter()
-        .rposition(|&digit| digit != 0)
-        .map_or(0, |top| top.wrapping_add(1))
+    let mut count = digits.len();
+    while count > 0 && digits[count.wrapping_sub(1)] == 0 {
+        count = count.wrapping_sub(1);
+    }
+    count
 }
 
-/// The eight base-`2^32` digits of `value`, least significant first, into `out`.
+/// The eight base-`2^32` digits of `value`, least significant first, into `out[..8]`.
 fn to_digits(value: U256, out: &mut [u32]) {
-    for (pair, limb) in out.chunks_exact_mut(2).zip(value.as_limbs()) {
-        pair[0] = *limb as u32;
-        pair[1] = (*limb >> DIGIT_BITS) as u32;
+    let limbs = value.as_limbs();
+    let mut index: usize = 0;
+    while index < 4 {
+        let limb = limbs[index];
+        out[index.wrapping_mul(2)] = limb as u32;
+        out[index.wrapping_mul(2).wrapping_add(1)] = (limb >> DIGIT_BITS) as u32;
+        index = index.wrapping_add(1);
     }
 }
 
 /// The `U256` of the low eight digits (a quotient that fits 256 bits: `hi < d`).
 fn from_digits(digits: &[u32; 16]) -> U256 {
     let mut limbs = [0u64; 4];
-    for (limb, pair) in limbs.iter_mut().zip(digits.chunks_exact(2)) {
-        *limb = two_digits(pair[1], pair[0]);
+    let mut index: usize = 0;
+    while index < 4 {
+        let low = digits[index.wrapping_mul(2)];
+        limbs[index] = two_digits(digits[index.wrapping_mul(2).wrapping_add(1)], low);
+        index = index.wrapping_add(1);
     }
     U256::from_limbs(limbs)
 }
