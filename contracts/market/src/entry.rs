@@ -77,10 +77,13 @@ fn unnamed_revert(vm: &VM, selector: [u8; 4]) -> MarketError {
 /// ```
 ///
 /// The program crate then exports `entry`, the function the devnet's native
-/// backend runs (`keel_devnet::native_entry`).
+/// backend runs (`keel_devnet::native_entry`). `keel_program!(Program,
+/// dispatcher)` first offers the calldata to `dispatcher(&vm, &calldata) ->
+/// Option<ArbResult>` (the hand-written decoding of [`crate::dispatch`]) and
+/// gives the router what it declines.
 #[macro_export]
 macro_rules! keel_program {
-    ($program:ident) => {
+    ($program:ident $(, $dispatch:path)?) => {
         // SAFETY: the struct is the program's entire storage, laid out from
         // slot 0; nothing else aliases it (what `#[entrypoint]` on a struct
         // asserts the same way).
@@ -108,6 +111,11 @@ macro_rules! keel_program {
                 input: alloc::vec::Vec<u8>,
                 vm: stylus_sdk::host::VM,
             ) -> stylus_sdk::ArbResult {
+                $(
+                    if let Some(result) = $dispatch(&vm, &input) {
+                        return result;
+                    }
+                )?
                 $crate::entry::run::<super::$program>(input, vm)
             }
         }

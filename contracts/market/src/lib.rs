@@ -77,6 +77,7 @@ extern crate alloc;
 
 mod admin;
 mod collaterals;
+pub mod dispatch;
 pub mod entry;
 mod error_abi;
 pub mod errors;

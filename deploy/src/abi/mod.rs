@@ -43,6 +43,10 @@ pub fn market_programs() -> impl Iterator<Item = Program> {
     core::iter::once(Program::Core).chain(Program::MODULES)
 }
 
+/// The `sol!` interface of the operations `keel-market-core` decodes by hand
+/// (`keel_market::dispatch`).
+const HAND_DISPATCHED: &str = "IKeelCoreOperations";
+
 /// Name of the Solidity interface.
 pub const INTERFACE_NAME: &str = "IKeelMarket";
 
@@ -96,6 +100,16 @@ pub fn generate(ws: &Workspace) -> Result<JsonAbi> {
         }
         let dir = &ws_contract(ws, package)?.dir;
         declarations.check_events_listed(&dir.join("src"), &events::market_events())?;
+    }
+    // The operations keel-market-core decodes by hand: their `sol!`
+    // interface is the declaration (the program declares them to the SDK's
+    // router only in its export-abi build, which prints them too).
+    let compiled = keel_market::dispatch::IKeelCoreOperations::IKeelCoreOperationsCalls::SELECTORS;
+    for function in declarations.interface_functions(HAND_DISPATCHED, compiled)? {
+        abi.functions
+            .entry(function.name.clone())
+            .or_default()
+            .push(function);
     }
     for typed in events::market_events() {
         let event: Event = declarations.event_like(&typed)?;

@@ -5,7 +5,7 @@
 //! declaration fails instead of drifting.
 
 use super::events::TypedEvent;
-use alloy_json_abi::{Error, Event};
+use alloy_json_abi::{Error, Event, Function};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::fs;
@@ -28,6 +28,8 @@ pub struct Declarations {
     pub events: BTreeMap<String, Vec<Declared<Event>>>,
     /// Errors by name.
     pub errors: BTreeMap<String, Vec<Declared<Error>>>,
+    /// The functions of each `interface`, by interface name.
+    pub interfaces: BTreeMap<String, Vec<Function>>,
 }
 
 /// Parses every `.rs` file under `dir` and collects its `sol!` events and
@@ -73,11 +75,52 @@ impl Declarations {
                         file: file.to_path_buf(),
                     });
                 }
-                syn_solidity::Item::Contract(contract) => self.add_items(&contract.body, file)?,
+                syn_solidity::Item::Contract(contract) => {
+                    if contract.kind.is_interface() {
+                        self.add_interface(contract)?;
+                    }
+                    self.add_items(&contract.body, file)?;
+                }
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    fn add_interface(&mut self, contract: &syn_solidity::ItemContract) -> Result<()> {
+        let mut functions = Vec::new();
+        for item in &contract.body {
+            if let syn_solidity::Item::Function(function) = item {
+                let text = function.to_string().trim_end_matches(";").to_owned();
+                functions
+                    .push(Function::parse(&text).with_context(|| format!("parsing `{text}`"))?);
+            }
+        }
+        self.interfaces.insert(contract.name.to_string(), functions);
+        Ok(())
+    }
+
+    /// The functions of `interface`, checked against the compiled selectors
+    /// of the same `sol!` interface.
+    ///
+    /// Errors: no such interface, or its parsed functions do not have
+    /// exactly the compiled selectors.
+    pub fn interface_functions(
+        &self,
+        interface: &str,
+        compiled: &[[u8; 4]],
+    ) -> Result<Vec<Function>> {
+        let functions = self.interfaces.get(interface).with_context(|| {
+            format!("interface {interface} has no sol! declaration under contracts/")
+        })?;
+        let mut parsed: Vec<[u8; 4]> = functions.iter().map(|f| f.selector().0).collect();
+        let mut expected = compiled.to_vec();
+        parsed.sort_unstable();
+        expected.sort_unstable();
+        if parsed != expected {
+            bail!("interface {interface}: the parsed declaration's selectors differ from the compiled ones");
+        }
+        Ok(functions.clone())
     }
 
     /// The declaration of the error `unnamed` (as export-abi prints it),

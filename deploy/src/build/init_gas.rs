@@ -63,6 +63,20 @@ pub struct ModuleMetrics {
     pub footprint: u64,
 }
 
+/// One term of the activation cost formulas: a module measurement and what
+/// it adds to each stored cost (gas per call, the cost scalars being 100%).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Term {
+    /// The measurement (a field of [`ModuleMetrics`]).
+    pub name: &'static str,
+    /// Its value.
+    pub count: u64,
+    /// Its part of `init_cost` (paid uncached only).
+    pub init_cost: u64,
+    /// Its part of `cached_init_cost` (paid on every call).
+    pub cached_init_cost: u64,
+}
+
 /// Per-call program start-up gas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct InitGas {
@@ -74,6 +88,8 @@ pub struct InitGas {
     pub uncached_call_gas: u64,
     /// Gas for a call when the program is cached.
     pub cached_call_gas: u64,
+    /// The formulas' terms, whose sums are the two costs.
+    pub terms: [Term; 6],
 }
 
 /// Reads the measurements of a processed module.
@@ -123,26 +139,48 @@ pub fn measure(wasm: &[u8]) -> Result<ModuleMetrics> {
     Ok(metrics)
 }
 
+/// The terms of the activation cost formulas (module documentation), each
+/// rounded down on its own as Nitro rounds them.
+pub fn terms(m: &ModuleMetrics) -> [Term; 6] {
+    // (numerator, denominator) of each term's price in `init_cost` and in
+    // `cached_init_cost`.
+    let term = |name, count: u64, init: (u64, u64), cached: (u64, u64)| Term {
+        name,
+        count,
+        init_cost: count * init.0 / init.1,
+        cached_init_cost: count * cached.0 / cached.1,
+    };
+    [
+        term("funcs", m.funcs, (8_252, 1_000), (13_420, 100_000)),
+        term("type_len", m.type_len, (1_059, 1_000), (89, 100_000)),
+        term("wasm_len", m.wasm_len, (1_286, 10_000), (122, 100_000)),
+        term("globals", m.globals, (0, 1), (1_628, 1_000)),
+        term("data_len", m.data_len, (0, 1), (75_244, 100_000)),
+        term("footprint", m.footprint, (0, 1), (5, 1)),
+    ]
+}
+
+/// The fixed part of an uncached call (`69 * 128`).
+pub const MIN_UNCACHED_CALL_GAS: u64 = MIN_INIT_GAS_UNITS * MIN_INIT_GAS_UNIT;
+
+/// The fixed part of every call (`11 * 32`).
+pub const MIN_CACHED_CALL_GAS: u64 = MIN_CACHED_GAS_UNITS * MIN_CACHED_GAS_UNIT;
+
 /// Applies the activation cost formulas of the module documentation.
 pub fn estimate(m: &ModuleMetrics) -> InitGas {
-    let cached_init_cost = m.funcs * 13_420 / 100_000
-        + m.type_len * 89 / 100_000
-        + m.wasm_len * 122 / 100_000
-        + m.globals * 1_628 / 1_000
-        + m.data_len * 75_244 / 100_000
-        + m.footprint * 5;
-    let init_cost =
-        m.funcs * 8_252 / 1_000 + m.type_len * 1_059 / 1_000 + m.wasm_len * 1_286 / 10_000;
-    let cached_call_gas = MIN_CACHED_GAS_UNITS * MIN_CACHED_GAS_UNIT
-        + (cached_init_cost * COST_SCALAR_PERCENT).div_ceil(100);
-    let uncached_call_gas = MIN_INIT_GAS_UNITS * MIN_INIT_GAS_UNIT
-        + (init_cost * COST_SCALAR_PERCENT).div_ceil(100)
-        + cached_call_gas;
+    let terms = terms(m);
+    let init_cost = terms.iter().map(|t| t.init_cost).sum::<u64>();
+    let cached_init_cost = terms.iter().map(|t| t.cached_init_cost).sum::<u64>();
+    let cached_call_gas =
+        MIN_CACHED_CALL_GAS + (cached_init_cost * COST_SCALAR_PERCENT).div_ceil(100);
+    let uncached_call_gas =
+        MIN_UNCACHED_CALL_GAS + (init_cost * COST_SCALAR_PERCENT).div_ceil(100) + cached_call_gas;
     InitGas {
         init_cost,
         cached_init_cost,
         uncached_call_gas,
         cached_call_gas,
+        terms,
     }
 }
 
@@ -194,6 +232,9 @@ mod tests {
         let gas = estimate(&m);
         assert_eq!(gas.cached_init_cost, 844);
         assert_eq!(gas.init_cost, 7_572);
+        let parts = |pick: fn(&Term) -> u64| gas.terms.map(|t| pick(&t));
+        assert_eq!(parts(|t| t.init_cost), [825, 317, 6_430, 0, 0, 0]);
+        assert_eq!(parts(|t| t.cached_init_cost), [13, 0, 61, 8, 752, 10]);
         assert_eq!(gas.cached_call_gas, 352 + 844);
         assert_eq!(gas.uncached_call_gas, 8_832 + 7_572 + 352 + 844);
     }

@@ -1,6 +1,6 @@
 //! What `keel build` tells about each contract: a table and a JSON report.
 
-use super::init_gas::InitGas;
+use super::init_gas::{self, InitGas};
 use super::process::MAX_WASM_BYTES;
 use serde::Serialize;
 use std::fmt::Write;
@@ -77,5 +77,34 @@ pub fn table(reports: &[ContractReport]) -> String {
          compressed wasm over `frags` accounts of at most 24576 bytes (more than 1 needs \
          ArbOS 60+, at most 2); gas = estimated program start-up per call (uncached / cached)\n",
     );
+    out.push_str(&start_up_terms(reports));
+    out
+}
+
+/// The start-up formulas' terms per contract: each module measurement with
+/// what it adds to an uncached call (`init_cost`) and to every call
+/// (`cached_init_cost`), so a change's start-up delta shows where it comes
+/// from.
+fn start_up_terms(reports: &[ContractReport]) -> String {
+    let mut out = format!(
+        "start-up per call = {} (uncached only) + {} + the terms below, \
+         as measurement: uncached part / part paid on every call\n",
+        init_gas::MIN_UNCACHED_CALL_GAS,
+        init_gas::MIN_CACHED_CALL_GAS
+    );
+    for r in reports {
+        let Some(gas) = &r.init_gas else { continue };
+        let terms: Vec<String> = gas
+            .terms
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {}: {}/{}",
+                    t.name, t.count, t.init_cost, t.cached_init_cost
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "  {:<24} {}", r.contract, terms.join(", "));
+    }
     out
 }

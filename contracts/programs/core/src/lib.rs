@@ -3,6 +3,10 @@
 //! `delegatecall`s every other entry point to its module (see
 //! [`keel_market::modules`]).
 //!
+//! The operations are decoded by hand ([`keel_market::dispatch`], whose
+//! `sol!` interface `keel abi` reads for the ABI); the SDK's router serves
+//! the constructor and the fallback.
+//!
 //! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
 //! shares (slot map in the keel-market docs).
 // Not with `export-abi`: `#[public]` then adds an undocumented ABI printer.
@@ -16,7 +20,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
-use keel_market::{KeelMarket, LiquidationInput, MarketError, ModuleAddresses, RateModelInput};
+use keel_market::{KeelMarket, LiquidationInput, ModuleAddresses, RateModelInput};
 use stylus_sdk::prelude::*;
 use stylus_sdk::ArbResult;
 
@@ -26,7 +30,7 @@ pub struct KeelMarketCore {
     market: KeelMarket,
 }
 
-keel_market::keel_program!(KeelMarketCore);
+keel_market::keel_program!(KeelMarketCore, keel_market::dispatch::dispatch);
 
 #[public]
 impl KeelMarketCore {
@@ -69,60 +73,5 @@ impl KeelMarketCore {
     #[fallback]
     pub fn route(&mut self, calldata: &[u8]) -> ArbResult {
         self.market.route_to_module(calldata)
-    }
-
-    /// See [`KeelMarket::supply`].
-    pub fn supply(&mut self, assets: U256, on_behalf: Address) -> Result<U256, MarketError> {
-        self.market.supply(assets, on_behalf)
-    }
-
-    /// See [`KeelMarket::withdraw`].
-    pub fn withdraw(
-        &mut self,
-        assets: U256,
-        on_behalf: Address,
-        receiver: Address,
-    ) -> Result<U256, MarketError> {
-        self.market.withdraw(assets, on_behalf, receiver)
-    }
-
-    /// See [`KeelMarket::withdraw_shares`].
-    pub fn withdraw_shares(
-        &mut self,
-        shares: U256,
-        on_behalf: Address,
-        receiver: Address,
-    ) -> Result<U256, MarketError> {
-        self.market.withdraw_shares(shares, on_behalf, receiver)
-    }
-
-    /// See [`KeelMarket::supply_collateral`].
-    pub fn supply_collateral(
-        &mut self,
-        token: Address,
-        amount: U256,
-        on_behalf: Address,
-    ) -> Result<(), MarketError> {
-        self.market.supply_collateral(token, amount, on_behalf)
-    }
-
-    /// See [`KeelMarket::repay`].
-    pub fn repay(&mut self, assets: U256, on_behalf: Address) -> Result<U256, MarketError> {
-        self.market.repay(assets, on_behalf)
-    }
-
-    /// See [`KeelMarket::repay_shares`].
-    pub fn repay_shares(&mut self, shares: U256, on_behalf: Address) -> Result<U256, MarketError> {
-        self.market.repay_shares(shares, on_behalf)
-    }
-
-    /// See [`KeelMarket::set_operator`].
-    pub fn set_operator(&mut self, operator: Address, approved: bool) -> Result<(), MarketError> {
-        self.market.set_operator(operator, approved)
-    }
-
-    /// See [`KeelMarket::accrue_interest`].
-    pub fn accrue_interest(&mut self) -> Result<(), MarketError> {
-        self.market.accrue_interest()
     }
 }

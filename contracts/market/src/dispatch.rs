@@ -1,0 +1,214 @@
+//! The hand-written dispatcher of `keel-market-core`'s user operations:
+//! selector, fixed-offset argument decoding, the call, the return words.
+//!
+//! The SDK's `#[public]` router decodes through alloy, whose type-check
+//! errors keep each signature as a zero-padded constant in the program's
+//! static data (about 250 bytes per entry point, and static data costs 0.75
+//! gas per byte on every call, cached or not); it also reverts with no data
+//! when arguments do not decode. These operations take only static
+//! arguments (`uint256`, `address`, `bool`), so each argument is one 32-byte
+//! word at `4 + 32 * i`: this module reads them in place and names every
+//! rejection. Calldata is decoded as solc-compiled contracts decode it:
+//! short calldata, an address with dirty high bytes or a `bool` above 1 is
+//! `InvalidCalldata(selector)`; bytes after the last argument are ignored;
+//! ether sent is `NotPayable()` (no operation is payable). Any other
+//! selector is not decoded here ([`dispatch`] returns `None`) and goes to
+//! the program's router: the constructor, and the fallback to the modules.
+//!
+//! The program's `#[public]` impl still declares these operations, for its
+//! export-abi build only (the ABI's source, `keel abi`); the market suites
+//! and the calldata tests call every one of them through this dispatcher.
+
+use alloc::vec::Vec;
+use alloy_primitives::{Address, FixedBytes, U256};
+use alloy_sol_types::{sol, SolCall};
+use stylus_sdk::host::VM;
+use stylus_sdk::prelude::*;
+use stylus_sdk::storage::StorageType;
+use stylus_sdk::stylus_core::MessageAccess;
+
+use crate::errors::{InvalidCalldata, MarketError, NotPayable};
+use crate::modules::selector_of;
+use crate::KeelMarket;
+
+sol! {
+    /// The operations of `keel-market-core` that [`dispatch`] serves (their
+    /// selectors).
+    interface IKeelCoreOperations {
+        function supply(uint256 assets, address onBehalf) external returns (uint256);
+        function withdraw(uint256 assets, address onBehalf, address receiver) external returns (uint256);
+        function withdrawShares(uint256 shares, address onBehalf, address receiver) external returns (uint256);
+        function supplyCollateral(address token, uint256 amount, address onBehalf) external;
+        function repay(uint256 assets, address onBehalf) external returns (uint256);
+        function repayShares(uint256 shares, address onBehalf) external returns (uint256);
+        function accrueInterest() external;
+        function setOperator(address operator, bool approved) external;
+    }
+}
+
+use IKeelCoreOperations as ops;
+
+/// Runs the core operation `calldata` selects on the market's storage, or
+/// returns `None` when its selector is not one of them.
+///
+/// Errors (as revert data): `NotPayable`, `InvalidCalldata`, and the
+/// operation's own.
+pub fn dispatch(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+    let selector = selector_of(calldata);
+    if !ops::IKeelCoreOperationsCalls::SELECTORS.contains(&selector) {
+        return None;
+    }
+    let args = Args {
+        selector,
+        words: calldata.get(4..).unwrap_or_default(),
+    };
+    // SAFETY: the market's storage laid out from slot 0, as every Keel
+    // program's `#[storage]` struct lays it out (`KeelMarket` is their only
+    // field); this is the call's only storage handle.
+    #[allow(unsafe_code)]
+    let mut market = unsafe { <KeelMarket as StorageType>::new(U256::ZERO, 0, vm.clone()) };
+    Some(run(&mut market, &args).map_err(Vec::from))
+}
+
+fn run(market: &mut KeelMarket, args: &Args) -> Result<Vec<u8>, MarketError> {
+    if !market.vm().msg_value().is_zero() {
+        return Err(MarketError::NotPayable(NotPayable {}));
+    }
+    let out = match args.selector {
+        ops::supplyCall::SELECTOR => words(&[market.supply(args.uint(0)?, args.address(1)?)?]),
+        ops::withdrawCall::SELECTOR => {
+            let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
+            words(&[market.withdraw(assets, on_behalf, receiver)?])
+        }
+        ops::withdrawSharesCall::SELECTOR => {
+            let (shares, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
+            words(&[market.withdraw_shares(shares, on_behalf, receiver)?])
+        }
+        ops::supplyCollateralCall::SELECTOR => {
+            let (token, amount, on_behalf) = (args.address(0)?, args.uint(1)?, args.address(2)?);
+            market.supply_collateral(token, amount, on_behalf)?;
+            Vec::new()
+        }
+        ops::repayCall::SELECTOR => words(&[market.repay(args.uint(0)?, args.address(1)?)?]),
+        ops::repaySharesCall::SELECTOR => {
+            words(&[market.repay_shares(args.uint(0)?, args.address(1)?)?])
+        }
+        ops::accrueInterestCall::SELECTOR => {
+            market.accrue_interest()?;
+            Vec::new()
+        }
+        _ => {
+            let (operator, approved) = (args.address(0)?, args.boolean(1)?);
+            market.set_operator(operator, approved)?;
+            Vec::new()
+        }
+    };
+    Ok(out)
+}
+
+/// The arguments of one call: 32-byte words after the selector.
+struct Args<'a> {
+    selector: [u8; 4],
+    words: &'a [u8],
+}
+
+impl Args<'_> {
+    /// Word `index`, or `InvalidCalldata` when the calldata is too short.
+    fn word(&self, index: usize) -> Result<&[u8; 32], MarketError> {
+        // Argument indices are constants below 4: no overflow.
+        let start = index.wrapping_mul(32);
+        self.words
+            .get(start..start.wrapping_add(32))
+            .and_then(|word| word.try_into().ok())
+            .ok_or_else(|| self.invalid())
+    }
+
+    fn uint(&self, index: usize) -> Result<U256, MarketError> {
+        Ok(U256::from_be_bytes(*self.word(index)?))
+    }
+
+    /// An `address`: its 12 high bytes must be zero.
+    fn address(&self, index: usize) -> Result<Address, MarketError> {
+        let word = self.word(index)?;
+        match word[..12].iter().all(|byte| *byte == 0) {
+            true => Ok(Address::from_slice(&word[12..])),
+            false => Err(self.invalid()),
+        }
+    }
+
+    /// A `bool`: 0 or 1.
+    fn boolean(&self, index: usize) -> Result<bool, MarketError> {
+        match self.uint(index)? {
+            value if value == U256::ZERO => Ok(false),
+            value if value == U256::from(1) => Ok(true),
+            _ => Err(self.invalid()),
+        }
+    }
+
+    fn invalid(&self) -> MarketError {
+        MarketError::InvalidCalldata(InvalidCalldata {
+            selector: FixedBytes(self.selector),
+        })
+    }
+}
+
+/// The ABI encoding of static return values: one word each.
+fn words(values: &[U256]) -> Vec<u8> {
+    values
+        .iter()
+        .flat_map(|value| value.to_be_bytes::<32>())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(words: &[u8]) -> Args<'_> {
+        Args {
+            selector: [1, 2, 3, 4],
+            words,
+        }
+    }
+
+    fn invalid() -> MarketError {
+        MarketError::InvalidCalldata(InvalidCalldata {
+            selector: FixedBytes([1, 2, 3, 4]),
+        })
+    }
+
+    #[test]
+    fn words_decode_in_place_and_short_calldata_is_named() {
+        let mut calldata = [0u8; 64];
+        calldata[31] = 7;
+        calldata[63] = 0xaa;
+        let decoded = args(&calldata);
+        assert_eq!(decoded.uint(0), Ok(U256::from(7)));
+        assert_eq!(
+            decoded.address(1),
+            Ok(Address::from_slice(&calldata[44..64]))
+        );
+        assert_eq!(args(&calldata[..63]).address(1), Err(invalid()));
+        assert_eq!(decoded.uint(2), Err(invalid()));
+    }
+
+    #[test]
+    fn dirty_address_bits_and_bools_above_one_are_refused() {
+        let mut calldata = [0u8; 32];
+        calldata[11] = 1;
+        assert_eq!(args(&calldata).address(0), Err(invalid()));
+        let mut flag = [0u8; 32];
+        for (value, expected) in [(0u8, Ok(false)), (1, Ok(true)), (2, Err(invalid()))] {
+            flag[31] = value;
+            assert_eq!(args(&flag).boolean(0), expected);
+        }
+    }
+
+    #[test]
+    fn returns_are_one_word_each() {
+        let encoded = words(&[U256::from(1), U256::MAX]);
+        assert_eq!(encoded.len(), 64);
+        assert_eq!(encoded[31], 1);
+        assert!(encoded[32..].iter().all(|byte| *byte == 0xff));
+    }
+}
