@@ -1,34 +1,36 @@
-//! The hand-written dispatcher of `keel-market-core`'s user operations:
-//! selector, fixed-offset argument decoding, the call, the return words.
+//! The hand-written dispatchers of the user operations of `keel-market-core`
+//! ([`core`]), the borrow module ([`borrow_module`]) and the liquidation
+//! module ([`liquidation_module`]): selector, fixed-offset argument decoding,
+//! the call, the return words.
 //!
 //! The SDK's `#[public]` router decodes through alloy, whose type-check
 //! errors keep each signature as a zero-padded constant in the program's
 //! static data (about 250 bytes per entry point, and static data costs 0.75
 //! gas per byte on every call, cached or not); it also reverts with no data
-//! when arguments do not decode. These operations take only static
-//! arguments (`uint256`, `address`, `bool`), so each argument is one 32-byte
-//! word at `4 + 32 * i`: this module reads them in place and names every
-//! rejection. Calldata is decoded as solc-compiled contracts decode it:
+//! when arguments do not decode. These operations take static arguments
+//! (`uint256`, `address`, `bool`), each one 32-byte word at `4 + 32 * i`,
+//! and `liquidate` one `bytes` (an offset word to a length word and the
+//! bytes): this module reads them in place and names every rejection. Calldata is decoded as solc-compiled contracts decode it:
 //! short calldata, an address with dirty high bytes or a `bool` above 1 is
 //! `InvalidCalldata(selector)`; bytes after the last argument are ignored;
 //! ether sent is `NotPayable()` (no operation is payable). Any other
 //! selector is not decoded here ([`dispatch`] returns `None`) and goes to
 //! the program's router: the constructor, and the fallback to the modules.
 //!
-//! The program's `#[public]` impl still declares these operations, for its
-//! export-abi build only (the ABI's source, `keel abi`); the market suites
-//! and the calldata tests call every one of them through this dispatcher.
+//! `keel abi` takes these operations from the `sol!` interfaces below
+//! ([`IKeelCoreOperations`], and `modules`' [`IKeelBorrow`] and
+//! [`IKeelLiquidation`], by which the core also routes); the market suites
+//! and the calldata tests call every one of them through these dispatchers.
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall};
 use stylus_sdk::host::VM;
-use stylus_sdk::prelude::*;
 use stylus_sdk::storage::StorageType;
 use stylus_sdk::stylus_core::MessageAccess;
 
 use crate::errors::{InvalidCalldata, MarketError, NotPayable};
-use crate::modules::selector_of;
+use crate::modules::{selector_of, IKeelBorrow, IKeelLiquidation};
 use crate::KeelMarket;
 
 sol! {
@@ -46,17 +48,52 @@ sol! {
     }
 }
 
+use IKeelBorrow as borrow_ops;
 use IKeelCoreOperations as ops;
+use IKeelLiquidation as liquidation_ops;
 
-/// Runs the core operation `calldata` selects on the market's storage, or
-/// returns `None` when its selector is not one of them.
+/// An operation's return data, or the error it reverts with.
+type Outcome = Result<Vec<u8>, MarketError>;
+
+/// `keel-market-core`: runs the operation `calldata` selects, or returns
+/// `None` when its selector is not one of [`IKeelCoreOperations`].
 ///
 /// Errors (as revert data): `NotPayable`, `InvalidCalldata`, and the
 /// operation's own.
-pub fn dispatch(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+pub fn core(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+    let selectors = ops::IKeelCoreOperationsCalls::SELECTORS;
+    dispatch(vm, calldata, selectors, run_core)
+}
+
+/// `keel-market-borrow`: `borrow` and `withdrawCollateral` (the
+/// [`IKeelBorrow`] interface the core routes to it); `None` otherwise. Errors
+/// as [`core`].
+pub fn borrow_module(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+    let selectors = borrow_ops::IKeelBorrowCalls::SELECTORS;
+    dispatch(vm, calldata, selectors, run_borrow)
+}
+
+/// `keel-market-liquidation`: `liquidate` (the [`IKeelLiquidation`]
+/// interface the core routes to it); `None` otherwise. Errors as [`core`].
+pub fn liquidation_module(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+    let selectors = liquidation_ops::IKeelLiquidationCalls::SELECTORS;
+    dispatch(vm, calldata, selectors, run_liquidation)
+}
+
+/// Runs `run` on the market's storage when `calldata`'s selector is one of
+/// `selectors`, after refusing ether.
+fn dispatch(
+    vm: &VM,
+    calldata: &[u8],
+    selectors: &[[u8; 4]],
+    run: fn(&mut KeelMarket, &Args) -> Outcome,
+) -> Option<Result<Vec<u8>, Vec<u8>>> {
     let selector = selector_of(calldata);
-    if !ops::IKeelCoreOperationsCalls::SELECTORS.contains(&selector) {
+    if !selectors.contains(&selector) {
         return None;
+    }
+    if !vm.msg_value().is_zero() {
+        return Some(Err(Vec::from(MarketError::NotPayable(NotPayable {}))));
     }
     let args = Args {
         selector,
@@ -70,10 +107,29 @@ pub fn dispatch(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
     Some(run(&mut market, &args).map_err(Vec::from))
 }
 
-fn run(market: &mut KeelMarket, args: &Args) -> Result<Vec<u8>, MarketError> {
-    if !market.vm().msg_value().is_zero() {
-        return Err(MarketError::NotPayable(NotPayable {}));
+fn run_borrow(market: &mut KeelMarket, args: &Args) -> Outcome {
+    match args.selector {
+        borrow_ops::borrowCall::SELECTOR => {
+            let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
+            Ok(words(&[market.borrow(assets, on_behalf, receiver)?]))
+        }
+        _ => {
+            let (token, amount) = (args.address(0)?, args.uint(1)?);
+            let (on_behalf, receiver) = (args.address(2)?, args.address(3)?);
+            market.withdraw_collateral(token, amount, on_behalf, receiver)?;
+            Ok(Vec::new())
+        }
     }
+}
+
+fn run_liquidation(market: &mut KeelMarket, args: &Args) -> Outcome {
+    let (borrower, token) = (args.address(0)?, args.address(1)?);
+    let (max_repay, receiver, data) = (args.uint(2)?, args.address(3)?, args.bytes(4)?);
+    let (repaid, seized) = market.liquidate(borrower, token, max_repay, receiver, data)?;
+    Ok(words(&[repaid, seized]))
+}
+
+fn run_core(market: &mut KeelMarket, args: &Args) -> Outcome {
     let out = match args.selector {
         ops::supplyCall::SELECTOR => words(&[market.supply(args.uint(0)?, args.address(1)?)?]),
         ops::withdrawCall::SELECTOR => {
@@ -134,6 +190,30 @@ impl Args<'_> {
             true => Ok(Address::from_slice(&word[12..])),
             false => Err(self.invalid()),
         }
+    }
+
+    /// A `bytes` argument: word `index` holds its offset from the first
+    /// argument, where its length word is, then its bytes (their padding is
+    /// not checked, as solc does not).
+    fn bytes(&self, index: usize) -> Result<&[u8], MarketError> {
+        let offset = self.small(self.uint(index)?)?;
+        let length_end = offset.checked_add(32).ok_or_else(|| self.invalid())?;
+        let length_word = self
+            .words
+            .get(offset..length_end)
+            .ok_or_else(|| self.invalid())?;
+        let length = self.small(U256::from_be_slice(length_word))?;
+        let end = length_end
+            .checked_add(length)
+            .ok_or_else(|| self.invalid())?;
+        self.words
+            .get(length_end..end)
+            .ok_or_else(|| self.invalid())
+    }
+
+    /// `value` as an in-memory offset or length (calldata is far smaller).
+    fn small(&self, value: U256) -> Result<usize, MarketError> {
+        usize::try_from(value).map_err(|_| self.invalid())
     }
 
     /// A `bool`: 0 or 1.
@@ -202,6 +282,30 @@ mod tests {
             flag[31] = value;
             assert_eq!(args(&flag).boolean(0), expected);
         }
+    }
+
+    /// A `bytes` argument at word 0: offset 32, then `length`, then `body`.
+    fn with_bytes(length: u8, body: &[u8]) -> alloc::vec::Vec<u8> {
+        let mut calldata = alloc::vec![0u8; 64];
+        calldata[31] = 32;
+        calldata[63] = length;
+        calldata.extend_from_slice(body);
+        calldata
+    }
+
+    #[test]
+    fn bytes_follow_their_offset_and_length_and_stay_within_the_calldata() {
+        let calldata = with_bytes(3, &[9, 8, 7, 0, 0]);
+        assert_eq!(args(&calldata).bytes(0), Ok(&[9u8, 8, 7][..]));
+        assert_eq!(args(&with_bytes(0, &[])).bytes(0), Ok(&[][..]));
+        // Longer than the calldata, an offset past it, an offset beyond usize.
+        assert_eq!(args(&with_bytes(6, &[1, 2, 3])).bytes(0), Err(invalid()));
+        let mut past = with_bytes(0, &[]);
+        past[31] = 64;
+        assert_eq!(args(&past).bytes(0), Err(invalid()));
+        let mut huge = with_bytes(0, &[]);
+        huge[0] = 1;
+        assert_eq!(args(&huge).bytes(0), Err(invalid()));
     }
 
     #[test]

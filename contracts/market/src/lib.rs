@@ -91,7 +91,7 @@ mod token;
 mod views;
 
 use alloc::vec::Vec;
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, U256};
 use keel_debt::{DebtStorage, Quantity};
 use keel_oracle::SequencerUptimeFeed;
 use keel_vault::VaultStorage;
@@ -448,14 +448,14 @@ impl KeelMarket {
         token: Address,
         max_repay_assets: U256,
         receiver: Address,
-        data: Bytes,
+        data: &[u8],
     ) -> Result<(U256, U256), MarketError> {
         let request = liquidate::LiquidateRequest {
             borrower,
             token,
             max_repay: max_repay_assets,
             receiver,
-            data: &data,
+            data,
         };
         self.locked(|m| m.do_liquidate(request))
             .map(|o| (o.repaid_assets, o.seized_collateral))

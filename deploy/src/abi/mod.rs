@@ -43,9 +43,18 @@ pub fn market_programs() -> impl Iterator<Item = Program> {
     core::iter::once(Program::Core).chain(Program::MODULES)
 }
 
-/// The `sol!` interface of the operations `keel-market-core` decodes by hand
-/// (`keel_market::dispatch`).
-const HAND_DISPATCHED: &str = "IKeelCoreOperations";
+/// The `sol!` interfaces of the operations the programs decode by hand
+/// (`keel_market::dispatch`), with their compiled selectors.
+fn hand_dispatched() -> [(&'static str, &'static [[u8; 4]]); 3] {
+    use keel_market::dispatch::IKeelCoreOperations::IKeelCoreOperationsCalls;
+    use keel_market::modules::IKeelBorrow::IKeelBorrowCalls;
+    use keel_market::modules::IKeelLiquidation::IKeelLiquidationCalls;
+    [
+        ("IKeelCoreOperations", IKeelCoreOperationsCalls::SELECTORS),
+        ("IKeelBorrow", IKeelBorrowCalls::SELECTORS),
+        ("IKeelLiquidation", IKeelLiquidationCalls::SELECTORS),
+    ]
+}
 
 /// Name of the Solidity interface.
 pub const INTERFACE_NAME: &str = "IKeelMarket";
@@ -101,15 +110,16 @@ pub fn generate(ws: &Workspace) -> Result<JsonAbi> {
         let dir = &ws_contract(ws, package)?.dir;
         declarations.check_events_listed(&dir.join("src"), &events::market_events())?;
     }
-    // The operations keel-market-core decodes by hand: their `sol!`
-    // interface is the declaration (the program declares them to the SDK's
-    // router only in its export-abi build, which prints them too).
-    let compiled = keel_market::dispatch::IKeelCoreOperations::IKeelCoreOperationsCalls::SELECTORS;
-    for function in declarations.interface_functions(HAND_DISPATCHED, compiled)? {
-        abi.functions
-            .entry(function.name.clone())
-            .or_default()
-            .push(function);
+    // The operations decoded by hand (`keel_market::dispatch`), which the
+    // SDK router and export-abi do not see: their `sol!` interfaces are the
+    // declarations.
+    for (interface, compiled) in hand_dispatched() {
+        for function in declarations.interface_functions(interface, compiled)? {
+            abi.functions
+                .entry(function.name.clone())
+                .or_default()
+                .push(function);
+        }
     }
     for typed in events::market_events() {
         let event: Event = declarations.event_like(&typed)?;

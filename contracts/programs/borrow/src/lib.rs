@@ -1,4 +1,7 @@
-//! Market module: the position-valuing borrower operations.
+//! Market module: the position-valuing borrower operations, `borrow` and
+//! `withdrawCollateral`, decoded by hand
+//! ([`keel_market::dispatch::borrow_module`]); the SDK's router serves the
+//! constructor.
 //!
 //! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
 //! shares (slot map in the keel-market docs).
@@ -11,8 +14,7 @@
 #[macro_use]
 extern crate alloc;
 
-use alloy_primitives::{Address, U256};
-use keel_market::{KeelMarket, MarketError};
+use keel_market::KeelMarket;
 use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
@@ -21,7 +23,7 @@ pub struct KeelBorrowModule {
     market: KeelMarket,
 }
 
-keel_market::keel_program!(KeelBorrowModule);
+keel_market::keel_program!(KeelBorrowModule, keel_market::dispatch::borrow_module);
 
 #[public]
 impl KeelBorrowModule {
@@ -31,27 +33,5 @@ impl KeelBorrowModule {
     #[constructor]
     pub fn constructor(&mut self) {
         self.market.mark_as_module_code();
-    }
-
-    /// See [`KeelMarket::borrow`].
-    pub fn borrow(
-        &mut self,
-        assets: U256,
-        on_behalf: Address,
-        receiver: Address,
-    ) -> Result<U256, MarketError> {
-        self.market.borrow(assets, on_behalf, receiver)
-    }
-
-    /// See [`KeelMarket::withdraw_collateral`].
-    pub fn withdraw_collateral(
-        &mut self,
-        token: Address,
-        amount: U256,
-        on_behalf: Address,
-        receiver: Address,
-    ) -> Result<(), MarketError> {
-        self.market
-            .withdraw_collateral(token, amount, on_behalf, receiver)
     }
 }

@@ -30,7 +30,7 @@ pub struct KeelMarketCore {
     market: KeelMarket,
 }
 
-keel_market::keel_program!(KeelMarketCore, keel_market::dispatch::dispatch);
+keel_market::keel_program!(KeelMarketCore, keel_market::dispatch::core);
 
 #[public]
 impl KeelMarketCore {

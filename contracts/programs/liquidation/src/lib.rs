@@ -1,4 +1,6 @@
-//! Market module: liquidation (its exact preview is in the views module).
+//! Market module: liquidation (its exact preview is in the views module),
+//! decoded by hand ([`keel_market::dispatch::liquidation_module`]); the
+//! SDK's router serves the constructor.
 //!
 //! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
 //! shares (slot map in the keel-market docs).
@@ -11,8 +13,7 @@
 #[macro_use]
 extern crate alloc;
 
-use alloy_primitives::{Address, Bytes, U256};
-use keel_market::{KeelMarket, MarketError};
+use keel_market::KeelMarket;
 use stylus_sdk::prelude::*;
 
 /// The program's storage: the market's.
@@ -21,7 +22,10 @@ pub struct KeelLiquidationModule {
     market: KeelMarket,
 }
 
-keel_market::keel_program!(KeelLiquidationModule);
+keel_market::keel_program!(
+    KeelLiquidationModule,
+    keel_market::dispatch::liquidation_module
+);
 
 #[public]
 impl KeelLiquidationModule {
@@ -31,18 +35,5 @@ impl KeelLiquidationModule {
     #[constructor]
     pub fn constructor(&mut self) {
         self.market.mark_as_module_code();
-    }
-
-    /// See [`KeelMarket::liquidate`].
-    pub fn liquidate(
-        &mut self,
-        borrower: Address,
-        token: Address,
-        max_repay_assets: U256,
-        receiver: Address,
-        data: Bytes,
-    ) -> Result<(U256, U256), MarketError> {
-        self.market
-            .liquidate(borrower, token, max_repay_assets, receiver, data)
     }
 }
