@@ -187,7 +187,11 @@ impl Args<'_> {
     fn address(&self, index: usize) -> Result<Address, MarketError> {
         let word = self.word(index)?;
         match word[..12].iter().all(|byte| *byte == 0) {
-            true => Ok(Address::from_slice(&word[12..])),
+            // `try_into`, not `Address::from_slice`: a function that cannot
+            // panic keeps its caller's location out of the static data.
+            true => <[u8; 20]>::try_from(&word[12..])
+                .map(Address::from)
+                .map_err(|_| self.invalid()),
             false => Err(self.invalid()),
         }
     }

@@ -35,10 +35,14 @@ impl AbiWord for Address {
 }
 
 impl AbiWord for FixedBytes<4> {
-    /// `bytesN` is left-aligned.
+    /// `bytesN` is left-aligned. (A copy that cannot panic: a panicking
+    /// `copy_from_slice` would put this file's path in every program's
+    /// static data, paid for on every call.)
     fn word(&self) -> [u8; 32] {
         let mut word = [0u8; 32];
-        word[..4].copy_from_slice(self.as_slice());
+        for (slot, byte) in word.iter_mut().zip(self.0) {
+            *slot = byte;
+        }
         word
     }
 }
