@@ -1,6 +1,6 @@
 //! The hand-written dispatchers of the user operations of `keel-market-core`
-//! ([`core`]), the borrow module ([`borrow_module`]) and the liquidation
-//! module ([`liquidation_module`]): selector, fixed-offset argument decoding,
+//! ([`core_operations`]), the borrow module ([`borrow_operations`]) and the
+//! liquidation module ([`liquidation_operations`]): selector, fixed-offset argument decoding,
 //! the call, the return words.
 //!
 //! The SDK's `#[public]` router decodes through alloy, whose type-check
@@ -14,7 +14,7 @@
 //! short calldata, an address with dirty high bytes or a `bool` above 1 is
 //! `InvalidCalldata(selector)`; bytes after the last argument are ignored;
 //! ether sent is `NotPayable()` (no operation is payable). Any other
-//! selector is not decoded here ([`dispatch`] returns `None`) and goes to
+//! selector is not decoded here (the dispatchers return `None`) and goes to
 //! the program's router: the constructor, and the fallback to the modules.
 //!
 //! `keel abi` takes these operations from the `sol!` interfaces below
@@ -34,7 +34,7 @@ use crate::modules::{selector_of, IKeelBorrow, IKeelLiquidation};
 use crate::KeelMarket;
 
 sol! {
-    /// The operations of `keel-market-core` that [`dispatch`] serves (their
+    /// The operations of `keel-market-core` that [`core_operations`] serves (their
     /// selectors).
     interface IKeelCoreOperations {
         function supply(uint256 assets, address onBehalf) external returns (uint256);
@@ -60,22 +60,22 @@ type Outcome = Result<Vec<u8>, MarketError>;
 ///
 /// Errors (as revert data): `NotPayable`, `InvalidCalldata`, and the
 /// operation's own.
-pub fn core(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+pub fn core_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
     let selectors = ops::IKeelCoreOperationsCalls::SELECTORS;
     dispatch(vm, calldata, selectors, run_core)
 }
 
 /// `keel-market-borrow`: `borrow` and `withdrawCollateral` (the
 /// [`IKeelBorrow`] interface the core routes to it); `None` otherwise. Errors
-/// as [`core`].
-pub fn borrow_module(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+/// as [`core_operations`].
+pub fn borrow_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
     let selectors = borrow_ops::IKeelBorrowCalls::SELECTORS;
     dispatch(vm, calldata, selectors, run_borrow)
 }
 
 /// `keel-market-liquidation`: `liquidate` (the [`IKeelLiquidation`]
-/// interface the core routes to it); `None` otherwise. Errors as [`core`].
-pub fn liquidation_module(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
+/// interface the core routes to it); `None` otherwise. Errors as [`core_operations`].
+pub fn liquidation_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
     let selectors = liquidation_ops::IKeelLiquidationCalls::SELECTORS;
     dispatch(vm, calldata, selectors, run_liquidation)
 }

@@ -1,6 +1,6 @@
 //! Market module: the position-valuing borrower operations, `borrow` and
 //! `withdrawCollateral`, decoded by hand
-//! ([`keel_market::dispatch::borrow_module`]); the SDK's router serves the
+//! ([`keel_market::dispatch::borrow_operations`]); the SDK's router serves the
 //! constructor.
 //!
 //! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
@@ -23,7 +23,7 @@ pub struct KeelBorrowModule {
     market: KeelMarket,
 }
 
-keel_market::keel_program!(KeelBorrowModule, keel_market::dispatch::borrow_module);
+keel_market::keel_program!(KeelBorrowModule, keel_market::dispatch::borrow_operations);
 
 #[public]
 impl KeelBorrowModule {

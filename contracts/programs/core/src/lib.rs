@@ -30,7 +30,7 @@ pub struct KeelMarketCore {
     market: KeelMarket,
 }
 
-keel_market::keel_program!(KeelMarketCore, keel_market::dispatch::core);
+keel_market::keel_program!(KeelMarketCore, keel_market::dispatch::core_operations);
 
 #[public]
 impl KeelMarketCore {

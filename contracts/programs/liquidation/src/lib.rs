@@ -1,5 +1,5 @@
 //! Market module: liquidation (its exact preview is in the views module),
-//! decoded by hand ([`keel_market::dispatch::liquidation_module`]); the
+//! decoded by hand ([`keel_market::dispatch::liquidation_operations`]); the
 //! SDK's router serves the constructor.
 //!
 //! Storage: one [`KeelMarket`] at slot 0, the layout every Keel program
@@ -24,7 +24,7 @@ pub struct KeelLiquidationModule {
 
 keel_market::keel_program!(
     KeelLiquidationModule,
-    keel_market::dispatch::liquidation_module
+    keel_market::dispatch::liquidation_operations
 );
 
 #[public]
