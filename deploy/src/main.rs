@@ -112,10 +112,118 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Risk lab: run a scenario (deploy/scenarios/*.toml) on the real market
+    /// on the devnet, block by block, and write its per-block series (CSV,
+    /// JSON), summary and SVG plots; with --sweep, run it once per value of
+    /// a parameter and plot bad debt and liquidation volume against it.
+    Sim {
+        /// The scenario.
+        scenario: PathBuf,
+        /// NAME=FROM..TO:STEP, NAME one of lt, bonus, close_factor, full_hf,
+        /// pool_depth, heartbeat, deviation, delay.
+        #[arg(long)]
+        sweep: Option<keel_sim::sweep::Sweep>,
+        /// Output directory (default target/sim/<scenario file name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        run: SimRun,
+    },
+    /// Liquidation keeper on the devnet: runs a scenario with its liquidators
+    /// as keepers and prints every decision as a JSON line.
+    Keeper {
+        /// The scenario.
+        scenario: PathBuf,
+        /// Blocks to run (default: the scenario's).
+        #[arg(long)]
+        blocks: Option<u64>,
+        #[command(flatten)]
+        run: SimRun,
+    },
+    /// Position monitor on the devnet: runs a scenario and alerts on
+    /// positions crossing HF thresholds (with liquidation prices), high
+    /// utilisation and old oracle answers; exits with 2 when any alert fired.
+    Watch {
+        /// The scenario.
+        scenario: PathBuf,
+        /// Health-factor thresholds.
+        #[arg(long, value_delimiter = ',', default_value = "1.10,1.02")]
+        hf: Vec<f64>,
+        /// Utilisation above which to alert.
+        #[arg(long, default_value_t = 0.95)]
+        max_utilisation: f64,
+        /// Alert when a feed's age passes this share of the market's bound.
+        #[arg(long, default_value_t = 0.8)]
+        oracle_age_share: f64,
+        /// JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Blocks to run (default: the scenario's).
+        #[arg(long)]
+        blocks: Option<u64>,
+        #[command(flatten)]
+        run: SimRun,
+    },
+}
+
+/// How the risk-lab commands run the market.
+#[derive(clap::Args)]
+struct SimRun {
+    /// `wasm`: the market's programs run as the wasm `keel build` wrote.
+    #[arg(long, default_value = "native", value_parser = ["native", "wasm"])]
+    backend: String,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+impl SimRun {
+    fn options(&self) -> keel_sim::engine::Options {
+        keel_sim::engine::Options {
+            backend: match self.backend.as_str() {
+                "wasm" => keel_sim::market::Backend::Wasm,
+                _ => keel_sim::market::Backend::Native,
+            },
+            progress: !self.quiet,
+        }
+    }
 }
 
 fn main() -> Result<()> {
+    let deployer = &keel_cli::sim::deploy;
     match Cli::parse().command {
+        Command::Sim {
+            scenario,
+            sweep,
+            out,
+            run,
+        } => keel_sim::cli::sim(&scenario, sweep, out, deployer, run.options()),
+        Command::Keeper {
+            scenario,
+            blocks,
+            run,
+        } => keel_sim::cli::keeper(&scenario, blocks, deployer, run.options()),
+        Command::Watch {
+            scenario,
+            hf,
+            max_utilisation,
+            oracle_age_share,
+            json,
+            blocks,
+            run,
+        } => {
+            let args = keel_sim::cli::WatchArgs {
+                alert_hf: hf,
+                max_utilisation,
+                oracle_age_share,
+                json,
+                blocks,
+            };
+            if keel_sim::cli::watch(&scenario, &args, deployer, run.options())? > 0 {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
         Command::Build {
             packages,
             measure_opt_levels,

@@ -37,6 +37,19 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error NoDataPresent(uint80 roundId);
 
+    /// The pool was asked about a token it does not hold.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolUnknownToken(address token);
+    /// A swap would pay less than the caller's minimum.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolInsufficientOutput(uint256 amountOut, uint256 minAmountOut);
+    /// A token transfer into or out of the pool failed.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolTransferFailed(address token);
+    /// Pool arithmetic overflowed 256 bits.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolMathOverflow();
+
     /// Constructor of both token mocks.
     contract TokenConstructor {
         constructor(string name, string symbol, uint8 decimals);
@@ -111,5 +124,18 @@ sol! {
         /// Starts the next round: answer 1 if `isDown` else 0, `startedAt` as the
         /// time the status began, updated now.
         function setStatus(bool isDown, uint256 startedAt) external;
+    }
+
+    /// Constructor of `MockConstantProductPool`.
+    contract PoolConstructor {
+        constructor(address token0, address token1, uint256 feeBps);
+    }
+
+    /// `MockConstantProductPool`: an `x * y = k` pool with a fee in basis points.
+    interface IConstantProductPool {
+        function getReserves() external view returns (uint256, uint256);
+        function getAmountOut(address tokenIn, uint256 amountIn) external view returns (uint256);
+        function addLiquidity(uint256 amount0, uint256 amount1) external;
+        function swap(address tokenIn, uint256 amountIn, uint256 minAmountOut, address to) external returns (uint256);
     }
 }

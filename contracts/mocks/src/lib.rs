@@ -7,6 +7,7 @@
 //! | [`NoReturnErc20`] | `IERC20NoReturn` (+ the views and `mint`) | USDT-style token whose `transfer`, `transferFrom` and `approve` return nothing |
 //! | [`MockAggregator`] | `AggregatorV3Interface` + `IMockAggregator`, constructor `AggregatorConstructor` | Chainlink price feed with settable rounds |
 //! | [`MockSequencerUptimeFeed`] | `AggregatorV3Interface` + `IMockSequencerUptimeFeed` | Chainlink L2 sequencer uptime feed (0 = up, 1 = down) |
+//! | [`MockConstantProductPool`] | `IConstantProductPool`, constructor `PoolConstructor` | `x * y = k` pool with a fee, where keel-sim's liquidators sell seized collateral |
 //!
 //! The controls (`mint`, `setFailureMode`, `setAnswer`, ...) are open to
 //! anyone: these contracts exist for tests and must never be deployed for real
@@ -17,7 +18,8 @@
 //! Several contracts share this crate. The native devnet calls each one's
 //! generated ABI router directly and needs no entrypoint; a wasm32 build
 //! exports the `user_entrypoint` of the contract selected by one feature
-//! (`erc20`, `erc20-no-return`, `aggregator`, `sequencer-uptime-feed`; enable
+//! (`erc20`, `erc20-no-return`, `aggregator`, `sequencer-uptime-feed`,
+//! `constant-product-pool`; enable
 //! exactly one). Without its feature a contract gets only the
 //! `TopLevelStorage` marker `#[entrypoint]` would otherwise provide.
 #![warn(missing_docs)]
@@ -28,6 +30,7 @@ extern crate alloc;
 
 pub mod abi;
 mod aggregator;
+mod constant_product_pool;
 mod feed_round;
 mod ledger;
 mod mock_erc20;
@@ -35,6 +38,7 @@ mod no_return_erc20;
 mod sequencer_feed;
 
 pub use aggregator::MockAggregator;
+pub use constant_product_pool::{amount_out, MockConstantProductPool};
 pub use feed_round::{FeedError, RoundData};
 pub use ledger::{Erc20Ledger, TokenError};
 pub use mock_erc20::{FailureMode, MockErc20};
