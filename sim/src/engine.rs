@@ -74,6 +74,7 @@ pub struct Sim<'s> {
     sequencer_down: bool,
     positions_opened: u32,
     totals: Totals,
+    liquidatable_before_keepers: Vec<Address>,
 }
 
 /// Called after every block with the simulation, the block's record and
@@ -178,6 +179,7 @@ impl<'s> Sim<'s> {
             sequencer_down: false,
             positions_opened: 0,
             totals: Totals::default(),
+            liquidatable_before_keepers: Vec::new(),
         };
         sim.open_suppliers()?;
         sim.open_borrowers(&start_prices)?;
@@ -239,6 +241,12 @@ impl<'s> Sim<'s> {
         Ok(())
     }
 
+    /// The positions below HF 1 when the keepers' turn began in the last
+    /// live block (empty while the sequencer is down).
+    pub fn liquidatable_before_keepers(&self) -> &[Address] {
+        &self.liquidatable_before_keepers
+    }
+
     /// Advances one block and records it.
     pub fn step(&mut self, block: u64) -> Result<(BlockRecord, Vec<Decision>)> {
         let seconds = self.scenario.seconds_at(block);
@@ -256,6 +264,7 @@ impl<'s> Sim<'s> {
             self.book.refresh_all(&mut self.chain)?;
             self.last_refresh_seconds = seconds;
         }
+        self.liquidatable_before_keepers.clear();
         let decisions = match self.sequencer_down {
             true => Vec::new(), // nothing reaches the chain
             false => self.act(block)?,
@@ -313,6 +322,7 @@ impl<'s> Sim<'s> {
         for account in borrowers::manage(&mut self.chain, &self.book, &self.borrowers)? {
             self.book.refresh(&mut self.chain, account)?;
         }
+        self.liquidatable_before_keepers = self.book.below(1.0).map(|v| v.account).collect();
         let mut decisions = Vec::new();
         let n = self.keepers.len();
         for turn in 0..n {

@@ -51,7 +51,8 @@ impl Feeds {
             let last = self.last_price[index];
             let due = now.saturating_sub(self.last_update_seconds[index])
                 >= self.params.heartbeat_seconds;
-            let moved = !((source / last - 1.0).abs() < self.params.deviation);
+            // The first round (no last answer: NaN) always counts as moved.
+            let moved = last.is_nan() || (source / last - 1.0).abs() >= self.params.deviation;
             if due || moved {
                 self.push(m, index, source, now)?;
                 changed = true;

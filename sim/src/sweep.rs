@@ -57,7 +57,7 @@ impl std::str::FromStr for Sweep {
                 known.join(", ")
             );
         }
-        if !(step > 0.0) || to < from || (to - from) / step > 1_000.0 {
+        if step.is_nan() || step <= 0.0 || to < from || (to - from) / step > 1_000.0 {
             bail!("need FROM <= TO and a positive STEP giving at most 1,000 values");
         }
         let count = ((to - from) / step + 0.5).floor() as usize + 1;

@@ -22,19 +22,23 @@ pub fn to_units_up(amount_whole: f64, decimals: u8) -> U256 {
     U256::from(scaled.ceil() as u128)
 }
 
-/// Smallest units as whole tokens (saturating above `u128::MAX`).
+/// Smallest units as whole tokens .
 pub fn to_whole(amount_units: U256, decimals: u8) -> f64 {
-    saturating_f64(amount_units) / 10f64.powi(i32::from(decimals))
+    u256_to_f64(amount_units) / 10f64.powi(i32::from(decimals))
 }
 
-/// A U256 as f64, saturating at `u128::MAX` (infinite health factors).
-pub fn saturating_f64(value: U256) -> f64 {
-    u128::try_from(value).unwrap_or(u128::MAX) as f64
+/// A U256 as the nearest f64 (to 53 bits; `U256::MAX`, an infinite health
+/// factor, is about 1.2e77). Prices in 1e36 exceed `u128` for collaterals
+/// with fewer decimals than the base, so no shortcut through `u128`.
+pub fn u256_to_f64(value: U256) -> f64 {
+    value.as_limbs().iter().rev().fold(0.0, |acc, limb| {
+        acc * 18_446_744_073_709_551_616.0 + *limb as f64
+    })
 }
 
 /// A WAD factor (health factor, utilisation, APR) as a float.
 pub fn wad_to_f64(value_wad: U256) -> f64 {
-    saturating_f64(value_wad) / WAD_F64
+    u256_to_f64(value_wad) / WAD_F64
 }
 
 /// A decimal price as a feed answer with `decimals` decimals.
@@ -45,7 +49,7 @@ pub fn feed_answer(price: f64, decimals: u8) -> I256 {
 /// The market's 1e36 price (base smallest units per collateral smallest
 /// unit, scaled by 1e36) as base whole tokens per collateral whole token.
 pub fn price36_to_f64(price_36: U256, base_decimals: u8, collateral_decimals: u8) -> f64 {
-    let raw = saturating_f64(price_36) / 1e36;
+    let raw = u256_to_f64(price_36) / 1e36;
     raw * 10f64.powi(i32::from(collateral_decimals) - i32::from(base_decimals))
 }
 
@@ -72,7 +76,10 @@ mod tests {
     }
 
     #[test]
-    fn infinite_health_saturates() {
-        assert!(wad_to_f64(U256::MAX) > 1e20);
+    fn converts_beyond_u128() {
+        assert!(wad_to_f64(U256::MAX) > 1e58);
+        let big = U256::from(6u64) * U256::from(10u64).pow(U256::from(38u64));
+        assert!((u256_to_f64(big) / 6e38 - 1.0).abs() < 1e-15);
+        assert_eq!(u256_to_f64(U256::from(12_345u64)), 12_345.0);
     }
 }
