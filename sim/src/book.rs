@@ -29,20 +29,40 @@ impl PositionBook {
         Ok(())
     }
 
-    /// Re-reads one account.
+    /// Re-reads one account. While the market refuses to price it (stale
+    /// feed) the last snapshot stays: what an indexer would still show.
     pub fn refresh(&mut self, chain: &mut dyn Chain, account: Address) -> Result<()> {
-        let view = chain.account(account)?;
-        self.positions.insert(account, view);
+        if let Some(view) = chain.account(account)? {
+            self.positions.insert(account, view);
+        }
         Ok(())
     }
 
     /// Re-reads every account with debt (accounts without debt only change
     /// by their own transactions, which refresh them).
     pub fn refresh_all(&mut self, chain: &mut dyn Chain) -> Result<()> {
+        self.refresh_where(chain, |_| true)
+    }
+
+    /// Re-reads the indebted accounts holding any of the collaterals at
+    /// `indices` (listing order): those a new price of theirs moves.
+    pub fn refresh_holders(&mut self, chain: &mut dyn Chain, indices: &[usize]) -> Result<()> {
+        self.refresh_where(chain, |v| {
+            indices
+                .iter()
+                .any(|i| v.collateral_balances.get(*i).is_some_and(|b| !b.is_zero()))
+        })
+    }
+
+    fn refresh_where(
+        &mut self,
+        chain: &mut dyn Chain,
+        keep: impl Fn(&AccountView) -> bool,
+    ) -> Result<()> {
         let indebted: Vec<Address> = self
             .positions
             .values()
-            .filter(|v| !v.debt_assets.is_zero())
+            .filter(|v| !v.debt_assets.is_zero() && keep(v))
             .map(|v| v.account)
             .collect();
         for account in indebted {

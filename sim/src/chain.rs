@@ -124,8 +124,9 @@ pub trait Chain {
     fn collaterals(&mut self) -> Result<Vec<Address>>;
     /// Accounts that borrowed (`Borrow` events) since the previous call.
     fn new_borrowers(&mut self) -> Result<Vec<Address>>;
-    /// `accountSnapshot(account)`.
-    fn account(&mut self, account: Address) -> Result<AccountView>;
+    /// `accountSnapshot(account)`; `None` when the market refuses to price
+    /// the position (a stale or invalid feed: the view reverts).
+    fn account(&mut self, account: Address) -> Result<Option<AccountView>>;
     /// `marketSnapshot()`.
     fn market(&mut self) -> Result<MarketView>;
     /// `previewLiquidation(borrower, token, max_repay_assets)`; `None` when

@@ -125,9 +125,10 @@ impl Chain for DevnetChain {
         Ok(std::mem::take(&mut self.unseen_borrowers))
     }
 
-    fn account(&mut self, account: Address) -> Result<AccountView> {
-        let snapshot = self.market_view(&IKeelMarket::accountSnapshotCall { account })?;
-        Ok((account, snapshot).into())
+    fn account(&mut self, account: Address) -> Result<Option<AccountView>> {
+        let call = IKeelMarket::accountSnapshotCall { account };
+        let snapshot = self.m.net.view(self.m.market, &call).ok();
+        Ok(snapshot.map(|s| (account, s).into()))
     }
 
     fn market(&mut self) -> Result<MarketView> {

@@ -254,15 +254,16 @@ impl<'s> Sim<'s> {
         self.chain.m.net.set_timestamp(now);
         self.chain.m.net.advance_blocks(1);
         self.set_sequencer(self.scenario.sequencer_down_at(seconds), now)?;
-        let mut oracle_moved = false;
+        let mut repriced = Vec::new();
         if !self.sequencer_down {
-            oracle_moved = self.move_markets(block, now)?;
+            repriced = self.move_markets(block, now)?;
         }
-        if oracle_moved
-            || seconds.saturating_sub(self.last_refresh_seconds) >= self.scenario.refresh_seconds
-        {
+        // Interest moves every position slowly: all of them now and then.
+        if seconds.saturating_sub(self.last_refresh_seconds) >= self.scenario.refresh_seconds {
             self.book.refresh_all(&mut self.chain)?;
             self.last_refresh_seconds = seconds;
+        } else if !repriced.is_empty() {
+            self.book.refresh_holders(&mut self.chain, &repriced)?;
         }
         self.liquidatable_before_keepers.clear();
         let decisions = match self.sequencer_down {
@@ -297,8 +298,8 @@ impl<'s> Sim<'s> {
         Ok(())
     }
 
-    /// Arbitrage, then oracle rounds; returns whether a feed moved.
-    fn move_markets(&mut self, block: u64, now: u64) -> Result<bool> {
+    /// Arbitrage, then oracle rounds; returns the collaterals repriced.
+    fn move_markets(&mut self, block: u64, now: u64) -> Result<Vec<usize>> {
         let mut sources = Vec::new();
         for index in 0..self.reference.len() {
             let reference = self.reference[index][block as usize];

@@ -44,9 +44,10 @@ impl Feeds {
     }
 
     /// Sends a round for every feed whose heartbeat passed or whose source
-    /// moved past the deviation; returns whether any feed changed.
-    pub fn update(&mut self, m: &mut SimMarket, now: u64, sources: &[f64]) -> Result<bool> {
-        let mut changed = false;
+    /// moved past the deviation; returns the indices of the collaterals
+    /// whose feed got a round.
+    pub fn update(&mut self, m: &mut SimMarket, now: u64, sources: &[f64]) -> Result<Vec<usize>> {
+        let mut changed = Vec::new();
         for (index, &source) in sources.iter().enumerate() {
             let last = self.last_price[index];
             let due = now.saturating_sub(self.last_update_seconds[index])
@@ -55,7 +56,7 @@ impl Feeds {
             let moved = last.is_nan() || (source / last - 1.0).abs() >= self.params.deviation;
             if due || moved {
                 self.push(m, index, source, now)?;
-                changed = true;
+                changed.push(index);
             }
         }
         Ok(changed)
