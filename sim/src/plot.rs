@@ -115,75 +115,84 @@ pub fn run_plots(
     records: &[BlockRecord],
     symbols: &[String],
 ) -> Result<()> {
+    let charts = [
+        (
+            "prices.svg",
+            "prices relative to the start",
+            "price / start price",
+            price_lines(records, symbols),
+        ),
+        (
+            "health.svg",
+            "positions below each health factor",
+            "positions",
+            health_lines(records),
+        ),
+        (
+            "liquidations.svg",
+            "liquidations and bad debt",
+            "base tokens",
+            money_lines(records),
+        ),
+    ];
+    for (file, what, y, lines) in charts {
+        let caption = format!("{title}: {what}");
+        let labels = Labels {
+            title: &caption,
+            x: "hours",
+            y,
+        };
+        line_chart(&dir.join(file), &labels, &lines)?;
+    }
+    Ok(())
+}
+
+/// Reference, pool and oracle price of each collateral over its start.
+fn price_lines(records: &[BlockRecord], symbols: &[String]) -> Vec<Line> {
     let Some(first) = records.first() else {
-        return Ok(());
+        return Vec::new();
     };
-    let mut prices = Vec::new();
+    let mut lines = Vec::new();
     for (i, symbol) in symbols.iter().enumerate() {
         let start = first.reference[i];
-        prices.push(series(records, format!("{symbol} reference"), |r| {
+        lines.push(series(records, format!("{symbol} reference"), |r| {
             r.reference[i] / start
         }));
-        prices.push(series(records, format!("{symbol} pool"), |r| {
+        lines.push(series(records, format!("{symbol} pool"), |r| {
             r.pool[i] / start
         }));
-        prices.push(series(records, format!("{symbol} oracle"), |r| {
+        lines.push(series(records, format!("{symbol} oracle"), |r| {
             r.oracle[i] / start
         }));
     }
-    let labels = |t: &'static str, y: &'static str| (format!("{title}: {t}"), y);
-    let (t, y) = labels("prices relative to the start", "price / start price");
-    line_chart(
-        &dir.join("prices.svg"),
-        &Labels {
-            title: &t,
-            x: "hours",
-            y,
-        },
-        &prices,
-    )?;
-    let health: Vec<Line> = HF_THRESHOLDS
+    lines
+}
+
+/// Positions below each of [`HF_THRESHOLDS`]: the HF distribution over time.
+fn health_lines(records: &[BlockRecord]) -> Vec<Line> {
+    HF_THRESHOLDS
         .iter()
         .enumerate()
         .map(|(i, hf)| series(records, format!("HF < {hf}"), |r| f64::from(r.hf_below[i])))
-        .collect();
-    let (t, y) = labels("positions below each health factor", "positions");
-    line_chart(
-        &dir.join("health.svg"),
-        &Labels {
-            title: &t,
-            x: "hours",
-            y,
-        },
-        &health,
-    )?;
-    let money = vec![
-        series(records, "liquidated debt (cumulative)".into(), |r| {
-            r.cum_liquidated_debt
+        .collect()
+}
+
+fn money_lines(records: &[BlockRecord]) -> Vec<Line> {
+    let named: [(&str, fn(&BlockRecord) -> f64); 5] = [
+        ("liquidated debt (cumulative)", |r| r.cum_liquidated_debt),
+        ("bad debt written off (cumulative)", |r| r.cum_bad_debt),
+        ("underwater debt (not yet written off)", |r| {
+            r.underwater_debt
         }),
-        series(records, "bad debt written off (cumulative)".into(), |r| {
-            r.cum_bad_debt
-        }),
-        series(
-            records,
-            "underwater debt (not yet written off)".into(),
-            |r| r.underwater_debt,
-        ),
-        series(records, "liquidator profit (cumulative)".into(), |r| {
+        ("liquidator profit (cumulative)", |r| {
             r.cum_liquidator_profit
         }),
-        series(records, "protocol fees held".into(), |r| r.protocol_fees),
+        ("protocol fees held", |r| r.protocol_fees),
     ];
-    let (t, y) = labels("liquidations and bad debt", "base tokens");
-    line_chart(
-        &dir.join("liquidations.svg"),
-        &Labels {
-            title: &t,
-            x: "hours",
-            y,
-        },
-        &money,
-    )
+    named
+        .into_iter()
+        .map(|(name, y)| series(records, name.into(), y))
+        .collect()
 }
 
 #[cfg(test)]
