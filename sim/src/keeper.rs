@@ -285,3 +285,154 @@ fn skip_reason(had_preview: bool, capital_units: U256) -> String {
         (false, false) => "no liquidation possible (market refused every preview)".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::{AccountView, LiquidationDone, MarketView};
+    use alloy_primitives::address;
+
+    const BORROWER: Address = address!("00000000000000000000000000000000000000b0");
+    const WETH: Address = address!("00000000000000000000000000000000000000e1");
+    const WBTC: Address = address!("00000000000000000000000000000000000000e2");
+
+    /// A chain with one underwater borrower holding both collaterals:
+    /// every preview repays 1,000 base units (decimals 0) and gives 10
+    /// collateral units; the pool pays `quotes[token]` for them.
+    struct FakeChain {
+        quotes: BTreeMap<Address, u64>,
+        liquidations: Vec<Address>,
+    }
+
+    impl Chain for FakeChain {
+        fn now(&mut self) -> Result<u64> {
+            Ok(0)
+        }
+        fn block_number(&mut self) -> Result<u64> {
+            Ok(0)
+        }
+        fn collaterals(&mut self) -> Result<Vec<Address>> {
+            Ok(vec![WETH, WBTC])
+        }
+        fn new_borrowers(&mut self) -> Result<Vec<Address>> {
+            Ok(vec![BORROWER])
+        }
+        fn account(&mut self, account: Address) -> Result<Option<AccountView>> {
+            let liquidated = !self.liquidations.is_empty();
+            Ok(Some(AccountView {
+                account,
+                debt_assets: U256::from(if liquidated { 0 } else { 2_000 }),
+                collateral_balances: vec![U256::from(20); 2],
+                collateral_value: U256::from(1_900),
+                liquidation_value: U256::from(1_500),
+                health_factor_wad: U256::from(750_000_000_000_000_000u64),
+                liquidation_prices_36: vec![U256::ZERO; 2],
+            }))
+        }
+        fn market(&mut self) -> Result<MarketView> {
+            unreachable!("the keeper does not read the market's totals")
+        }
+        fn preview_liquidation(
+            &mut self,
+            _: Address,
+            _: Address,
+            _: U256,
+        ) -> Result<Option<LiquidationPreview>> {
+            Ok(Some(LiquidationPreview {
+                repaid_assets: U256::from(1_000),
+                seized_collateral: U256::from(11),
+                protocol_fee: U256::from(1),
+                liquidator_collateral: U256::from(10),
+                bad_debt_assets: U256::ZERO,
+            }))
+        }
+        fn feed_updated_at(&mut self, _: Address) -> Result<u64> {
+            Ok(0)
+        }
+        fn base_balance(&mut self, _: Address) -> Result<U256> {
+            Ok(U256::from(1_000_000))
+        }
+        fn quote_sale(&mut self, token: Address, _: U256) -> Result<U256> {
+            Ok(U256::from(self.quotes[&token]))
+        }
+        fn liquidate(
+            &mut self,
+            _: Address,
+            _: Address,
+            token: Address,
+            max: U256,
+        ) -> Result<std::result::Result<LiquidationDone, String>> {
+            self.liquidations.push(token);
+            Ok(Ok(LiquidationDone {
+                repaid_assets: max,
+                seized_collateral: U256::from(11),
+                bad_debt_assets: U256::ZERO,
+            }))
+        }
+        fn sell(&mut self, _: Address, token: Address, _: U256, min_out: U256) -> Result<U256> {
+            let out = U256::from(self.quotes[&token]);
+            anyhow::ensure!(out >= min_out, "below minimum");
+            Ok(out)
+        }
+    }
+
+    fn keeper(gas_cost: f64, min_profit: f64, delay_blocks: u64) -> Keeper {
+        let params = LiquidatorParams {
+            capital: 0.0,
+            gas_cost,
+            min_profit,
+            delay_blocks,
+        };
+        Keeper::new(
+            address!("00000000000000000000000000000000000000c0"),
+            params,
+            0,
+        )
+    }
+
+    fn run(keeper: &mut Keeper, chain: &mut FakeChain, block: u64) -> Vec<Decision> {
+        let mut book = PositionBook::new();
+        book.discover(chain).unwrap();
+        keeper.step(chain, &mut book, &[WETH, WBTC], block).unwrap()
+    }
+
+    #[test]
+    fn picks_the_most_profitable_collateral_after_gas() {
+        let mut chain = FakeChain {
+            quotes: [(WETH, 1_040), (WBTC, 1_070)].into(),
+            liquidations: vec![],
+        };
+        let decisions = run(&mut keeper(20.0, 10.0, 0), &mut chain, 1);
+        assert_eq!(chain.liquidations, vec![WBTC]);
+        assert_eq!(decisions[0].action, Action::Liquidated);
+        assert_eq!(decisions[0].realised_profit, 1_070.0 - 1_000.0 - 20.0);
+    }
+
+    #[test]
+    fn sends_nothing_when_the_sale_would_not_cover_repayment_gas_and_minimum() {
+        // 1,030 - 1,000 - 20 = 10 < 11: one unit short of the minimum.
+        let mut chain = FakeChain {
+            quotes: [(WETH, 1_030), (WBTC, 900)].into(),
+            liquidations: vec![],
+        };
+        let mut k = keeper(20.0, 11.0, 0);
+        let decisions = run(&mut k, &mut chain, 1);
+        assert!(chain.liquidations.is_empty());
+        assert_eq!(decisions[0].action, Action::Skipped);
+        // The skip is logged once, not every block.
+        assert!(run(&mut k, &mut chain, 2).is_empty());
+    }
+
+    #[test]
+    fn waits_its_reaction_delay() {
+        let mut chain = FakeChain {
+            quotes: [(WETH, 2_000), (WBTC, 2_000)].into(),
+            liquidations: vec![],
+        };
+        let mut k = keeper(0.0, 0.0, 3);
+        assert!(run(&mut k, &mut chain, 10).is_empty());
+        assert!(run(&mut k, &mut chain, 12).is_empty());
+        assert_eq!(run(&mut k, &mut chain, 13).len(), 1);
+        assert_eq!(chain.liquidations.len(), 1);
+    }
+}
