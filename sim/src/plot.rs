@@ -81,7 +81,9 @@ fn ranges(lines: &[Line]) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
         return (0.0..1.0, 0.0..1.0);
     }
     let pad = ((y1 - y0) * 0.05).max(if y1 == y0 { 0.5 } else { 0.0 });
-    (x0..x1.max(x0 + 1e-9), (y0 - pad)..(y1 + pad))
+    // Headroom for the legend in the upper right corner.
+    let legend_room = (y1 - y0) * 0.35;
+    (x0..x1.max(x0 + 1e-9), (y0 - pad)..(y1 + pad + legend_room))
 }
 
 /// Every n-th point (and the last), at most [`MAX_POINTS`].
