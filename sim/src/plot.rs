@@ -179,8 +179,12 @@ fn health_lines(records: &[BlockRecord]) -> Vec<Line> {
         .collect()
 }
 
+/// A figure of a block's record.
+type Field = fn(&BlockRecord) -> f64;
+
+/// The money series: liquidations, bad debt, profit, fees.
 fn money_lines(records: &[BlockRecord]) -> Vec<Line> {
-    let named: [(&str, fn(&BlockRecord) -> f64); 5] = [
+    let named: [(&str, Field); 5] = [
         ("liquidated debt (cumulative)", |r| r.cum_liquidated_debt),
         ("bad debt written off (cumulative)", |r| r.cum_bad_debt),
         ("underwater debt (not yet written off)", |r| {
