@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use alloy_primitives::Address;
-use keel_sim::engine::{run_observed, Options};
+use keel_sim::engine::run_observed;
 use keel_sim::keeper::Action;
 
 #[test]
@@ -19,7 +19,7 @@ fn keeper_liquidates_every_liquidatable_account_and_never_loses() {
     let run = run_observed(
         &scenario,
         common::DEPLOYER,
-        Options::default(),
+        common::options(),
         &mut |sim, record, _| {
             ever_liquidatable.extend(sim.liquidatable_before_keepers());
             if record.sequencer_up {

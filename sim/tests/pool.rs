@@ -6,13 +6,12 @@ mod common;
 use alloy_primitives::U256;
 use keel_sim::chain::Chain;
 use keel_sim::engine::Sim;
-use keel_sim::market::Backend;
 use keel_sim::pool::{arbitrage, arbitrageur, spot_price};
 
 #[test]
 fn pools_start_at_the_reference_follow_arbitrage_and_move_on_sales() {
     let scenario = common::scenario("calm-small.toml");
-    let mut sim = Sim::setup(&scenario, common::DEPLOYER, Backend::Native).unwrap();
+    let mut sim = Sim::setup(&scenario, common::DEPLOYER, common::options().backend).unwrap();
     let chain = &mut sim.chain;
     assert!((spot_price(chain, 0).unwrap() / 2_000.0 - 1.0).abs() < 1e-9);
     // All the way to -10%: the pool lands within its 0.3% fee of the target.

@@ -5,7 +5,7 @@
 mod common;
 
 use keel_sim::cli::{watch, WatchArgs};
-use keel_sim::engine::{run_observed, Options};
+use keel_sim::engine::run_observed;
 use keel_sim::watch::{Alert, WatchConfig, Watcher};
 
 #[test]
@@ -16,7 +16,7 @@ fn watcher_raises_hf_utilisation_and_oracle_alerts() {
     run_observed(
         &scenario,
         common::DEPLOYER,
-        Options::default(),
+        common::options(),
         &mut |sim, record, _| {
             let w = watcher.get_or_insert_with(|| {
                 Watcher::new(WatchConfig::for_market(
@@ -95,24 +95,9 @@ fn watch_command_counts_alerts_and_stays_quiet_on_a_calm_start() {
     let path = common::scenario_path("crash-small.toml");
     // Five blocks before the crash: no position below 0.5, nothing to say.
     assert_eq!(
-        watch(
-            &path,
-            &args(vec![0.5]),
-            common::DEPLOYER,
-            Options::default()
-        )
-        .unwrap(),
+        watch(&path, &args(vec![0.5]), common::DEPLOYER, common::options()).unwrap(),
         0
     );
     // Above 3.0 every indebted position alerts (exit code 2 for the command).
-    assert!(
-        watch(
-            &path,
-            &args(vec![3.0]),
-            common::DEPLOYER,
-            Options::default()
-        )
-        .unwrap()
-            > 0
-    );
+    assert!(watch(&path, &args(vec![3.0]), common::DEPLOYER, common::options()).unwrap() > 0);
 }

@@ -23,3 +23,17 @@ pub fn scenario_path(name: &str) -> PathBuf {
 
 /// keel-cli's deployer, as `keel sim` passes it.
 pub const DEPLOYER: keel_sim::market::Deployer = &keel_cli::sim::deploy;
+
+/// The backend of `KEEL_BACKEND` (`wasm`: the programs `keel build` wrote to
+/// target/keel; unset or `native`: the native backend), as in keel-tests.
+pub fn options() -> keel_sim::engine::Options {
+    let backend = match std::env::var("KEEL_BACKEND").as_deref() {
+        Ok("wasm") => keel_sim::market::Backend::Wasm,
+        Ok("native") | Err(_) => keel_sim::market::Backend::Native,
+        Ok(other) => panic!("KEEL_BACKEND={other}: expected `native` or `wasm`"),
+    };
+    keel_sim::engine::Options {
+        backend,
+        progress: false,
+    }
+}
