@@ -123,7 +123,7 @@ enum Command {
         /// pool_depth, heartbeat, deviation, delay.
         #[arg(long)]
         sweep: Option<keel_sim::sweep::Sweep>,
-        /// Output directory (default target/sim/<scenario file name>).
+        /// Output directory (default `target/sim/<scenario file name>`).
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]

@@ -15,7 +15,7 @@ use crate::sweep::{self, Sweep};
 use crate::watch::{describe, WatchConfig, Watcher};
 
 /// `keel sim`: runs the scenario (or sweeps it) and writes the series, the
-/// summary and the plots into `out` (default `target/sim/<scenario name>`).
+/// summary and the plots into `out` (default `target/sim/<scenario file stem>`).
 pub fn sim(
     scenario_path: &Path,
     sweep: Option<Sweep>,
