@@ -1,12 +1,12 @@
 //! What the keeper and the watcher need from a chain, as a trait: the
 //! market's public ABI (`IKeelMarket`), one collateral pool per token to
 //! sell seized collateral into, and the feeds' latest rounds. [`DevnetChain`]
-//! implements it on the in-process devnet; an RPC implementation (a later
-//! issue's node) implements the same methods with alloy.
+//! implements it on the in-process devnet, [`RpcChain`] over JSON-RPC.
 //!
 //! Every liquidation anywhere in this crate is built by [`liquidate_call`].
 //!
 //! [`DevnetChain`]: crate::devnet_chain::DevnetChain
+//! [`RpcChain`]: crate::rpc_chain::RpcChain
 
 use alloy_primitives::{Address, U256};
 use anyhow::Result;

@@ -10,7 +10,9 @@
 //!   [`sweep`] repeats a run over a parameter's values.
 //! - [`keeper::Keeper`] and [`watch::Watcher`] use only the [`chain::Chain`]
 //!   trait: the market's public ABI (`IKeelMarket`), a pool quote and the
-//!   feeds' rounds. [`devnet_chain::DevnetChain`] implements it on the devnet.
+//!   feeds' rounds. [`devnet_chain::DevnetChain`] implements it on the devnet,
+//!   [`rpc_chain::RpcChain`] over JSON-RPC with alloy (unit-tested on a
+//!   mocked transport; no command uses it yet).
 //! - Deployment is not this crate's: a [`market::Deployer`] (keel-cli's,
 //!   from a market configuration) deploys the market.
 //!
@@ -33,6 +35,7 @@ pub mod prices;
 pub mod progress;
 pub mod record;
 pub mod rng;
+pub mod rpc_chain;
 pub mod scenario;
 pub mod sweep;
 pub mod units;
