@@ -129,16 +129,20 @@ enum Command {
         #[command(flatten)]
         run: SimRun,
     },
-    /// Liquidation keeper on the devnet: runs a scenario with its liquidators
-    /// as keepers and prints every decision as a JSON line.
+    /// Liquidation keeper: on the devnet, runs a scenario with its
+    /// liquidators as keepers; with --rpc, polls a market on a node with the
+    /// key of --key-env. Prints every decision as a JSON line.
     Keeper {
-        /// The scenario.
-        scenario: PathBuf,
+        /// The scenario (devnet).
+        #[arg(required_unless_present = "rpc")]
+        scenario: Option<PathBuf>,
         /// Blocks to run (default: the scenario's).
         #[arg(long)]
         blocks: Option<u64>,
         #[command(flatten)]
         run: SimRun,
+        #[command(flatten)]
+        rpc: RpcKeeperArgs,
     },
     /// Position monitor on the devnet: runs a scenario and alerts on
     /// positions crossing HF thresholds (with liquidation prices), high
@@ -164,6 +168,74 @@ enum Command {
         #[command(flatten)]
         run: SimRun,
     },
+}
+
+/// `keel keeper --rpc`: the market on a node.
+#[derive(clap::Args)]
+struct RpcKeeperArgs {
+    /// JSON-RPC endpoint: run against that chain instead of a scenario.
+    #[arg(long, value_name = "URL", requires_all = ["market", "base"])]
+    rpc: Option<String>,
+    /// The market's address.
+    #[arg(long)]
+    market: Option<Address>,
+    /// The market's base asset.
+    #[arg(long)]
+    base: Option<Address>,
+    /// TOKEN=POOL: the constant-product pool a collateral is sold into (repeat).
+    #[arg(long = "pool", value_parser = parse_pool)]
+    pools: Vec<(Address, Address)>,
+    /// First block whose Borrow logs are read.
+    #[arg(long, default_value_t = 0)]
+    from_block: u64,
+    /// Cost of a liquidation, base tokens.
+    #[arg(long, default_value_t = 1.0)]
+    gas_cost: f64,
+    /// Smallest profit after gas to act for, base tokens.
+    #[arg(long, default_value_t = 1.0)]
+    min_profit: f64,
+    /// Polls before stopping (default: forever).
+    #[arg(long)]
+    polls: Option<u64>,
+    /// Seconds between polls.
+    #[arg(long, default_value_t = 5)]
+    interval_seconds: u64,
+    /// Environment variable holding the keeper's hex private key.
+    #[arg(long, default_value = "KEEL_KEEPER_KEY", value_name = "VAR")]
+    key_env: String,
+}
+
+fn parse_pool(text: &str) -> Result<(Address, Address)> {
+    let (token, pool) = text
+        .split_once('=')
+        .ok_or_else(|| anyhow::anyhow!("expected TOKEN=POOL"))?;
+    Ok((token.parse()?, pool.parse()?))
+}
+
+impl RpcKeeperArgs {
+    /// Runs the keeper against the node.
+    fn run(self, url: String) -> Result<()> {
+        let Some(signer) = KeySource::Env(self.key_env.clone()).signer()? else {
+            bail!("no keeper key: set the environment variable named by --key-env");
+        };
+        let params = keel_sim::scenario::LiquidatorParams {
+            capital: 0.0, // unused: the wallet's balance is the capital
+            gas_cost: self.gas_cost,
+            min_profit: self.min_profit,
+            delay_blocks: 0,
+        };
+        let target = keel_sim::keeper_loop::RpcKeeper {
+            url,
+            market: self.market.unwrap_or_default(),
+            base: self.base.unwrap_or_default(),
+            pools: self.pools.into_iter().collect(),
+            from_block: self.from_block,
+            params,
+            polls: self.polls,
+            interval: std::time::Duration::from_secs(self.interval_seconds),
+        };
+        keel_sim::keeper_loop::run_rpc(target, signer)
+    }
 }
 
 /// How the risk-lab commands run the market.
@@ -202,7 +274,14 @@ fn main() -> Result<()> {
             scenario,
             blocks,
             run,
-        } => keel_sim::cli::keeper(&scenario, blocks, deployer, run.options()),
+            rpc,
+        } => match (rpc.rpc.clone(), scenario) {
+            (Some(url), _) => rpc.run(url),
+            (None, Some(scenario)) => {
+                keel_sim::cli::keeper(&scenario, blocks, deployer, run.options())
+            }
+            (None, None) => bail!("give a scenario or --rpc"),
+        },
         Command::Watch {
             scenario,
             hf,

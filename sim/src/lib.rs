@@ -12,7 +12,7 @@
 //!   trait: the market's public ABI (`IKeelMarket`), a pool quote and the
 //!   feeds' rounds. [`devnet_chain::DevnetChain`] implements it on the devnet,
 //!   [`rpc_chain::RpcChain`] over JSON-RPC with alloy (unit-tested on a
-//!   mocked transport; no command uses it yet).
+//!   mocked transport), which [`keeper_loop`] polls for `keel keeper --rpc`.
 //! - Deployment is not this crate's: a [`market::Deployer`] (keel-cli's,
 //!   from a market configuration) deploys the market.
 //!
@@ -27,6 +27,7 @@ pub mod cli;
 pub mod devnet_chain;
 pub mod engine;
 pub mod keeper;
+pub mod keeper_loop;
 pub mod market;
 pub mod oracle;
 pub mod plot;

@@ -63,6 +63,13 @@ impl<P: Provider> RpcChain<P> {
         })
     }
 
+    /// `decimals()` of the base asset.
+    ///
+    /// Errors: the call fails.
+    pub fn base_decimals(&self) -> Result<u8> {
+        self.view(self.base, &IERC20::decimalsCall {})
+    }
+
     /// `eth_call` of `call` on `to` from `from`: transport failures are
     /// errors, reverts are [`Simulated::Reverted`].
     fn simulate<C: SolCall>(&self, from: Address, to: Address, call: &C) -> Result<Simulated> {
