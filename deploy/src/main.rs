@@ -127,7 +127,7 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
         #[command(flatten)]
-        run: SimRun,
+        run: keel_cli::sim::SimRun,
     },
     /// Liquidation keeper: on the devnet, runs a scenario with its
     /// liquidators as keepers; with --rpc, polls a market on a node with the
@@ -140,9 +140,9 @@ enum Command {
         #[arg(long)]
         blocks: Option<u64>,
         #[command(flatten)]
-        run: SimRun,
+        run: keel_cli::sim::SimRun,
         #[command(flatten)]
-        rpc: RpcKeeperArgs,
+        rpc: keel_cli::sim::RpcKeeperArgs,
     },
     /// Position monitor on the devnet: runs a scenario and alerts on
     /// positions crossing HF thresholds (with liquidation prices), high
@@ -166,99 +166,8 @@ enum Command {
         #[arg(long)]
         blocks: Option<u64>,
         #[command(flatten)]
-        run: SimRun,
+        run: keel_cli::sim::SimRun,
     },
-}
-
-/// `keel keeper --rpc`: the market on a node.
-#[derive(clap::Args)]
-struct RpcKeeperArgs {
-    /// JSON-RPC endpoint: run against that chain instead of a scenario.
-    #[arg(long, value_name = "URL", requires_all = ["market", "base"])]
-    rpc: Option<String>,
-    /// The market's address.
-    #[arg(long)]
-    market: Option<Address>,
-    /// The market's base asset.
-    #[arg(long)]
-    base: Option<Address>,
-    /// TOKEN=POOL: the constant-product pool a collateral is sold into (repeat).
-    #[arg(long = "pool", value_parser = parse_pool)]
-    pools: Vec<(Address, Address)>,
-    /// First block whose Borrow logs are read.
-    #[arg(long, default_value_t = 0)]
-    from_block: u64,
-    /// Cost of a liquidation, base tokens.
-    #[arg(long, default_value_t = 1.0)]
-    gas_cost: f64,
-    /// Smallest profit after gas to act for, base tokens.
-    #[arg(long, default_value_t = 1.0)]
-    min_profit: f64,
-    /// Polls before stopping (default: forever).
-    #[arg(long)]
-    polls: Option<u64>,
-    /// Seconds between polls.
-    #[arg(long, default_value_t = 5)]
-    interval_seconds: u64,
-    /// Environment variable holding the keeper's hex private key.
-    #[arg(long, default_value = "KEEL_KEEPER_KEY", value_name = "VAR")]
-    key_env: String,
-}
-
-fn parse_pool(text: &str) -> Result<(Address, Address)> {
-    let (token, pool) = text
-        .split_once('=')
-        .ok_or_else(|| anyhow::anyhow!("expected TOKEN=POOL"))?;
-    Ok((token.parse()?, pool.parse()?))
-}
-
-impl RpcKeeperArgs {
-    /// Runs the keeper against the node.
-    fn run(self, url: String) -> Result<()> {
-        let Some(signer) = KeySource::Env(self.key_env.clone()).signer()? else {
-            bail!("no keeper key: set the environment variable named by --key-env");
-        };
-        let params = keel_sim::scenario::LiquidatorParams {
-            capital: 0.0, // unused: the wallet's balance is the capital
-            gas_cost: self.gas_cost,
-            min_profit: self.min_profit,
-            delay_blocks: 0,
-        };
-        let target = keel_sim::keeper_loop::RpcKeeper {
-            url,
-            market: self.market.unwrap_or_default(),
-            base: self.base.unwrap_or_default(),
-            pools: self.pools.into_iter().collect(),
-            from_block: self.from_block,
-            params,
-            polls: self.polls,
-            interval: std::time::Duration::from_secs(self.interval_seconds),
-        };
-        keel_sim::keeper_loop::run_rpc(target, signer)
-    }
-}
-
-/// How the risk-lab commands run the market.
-#[derive(clap::Args)]
-struct SimRun {
-    /// `wasm`: the market's programs run as the wasm `keel build` wrote.
-    #[arg(long, default_value = "native", value_parser = ["native", "wasm"])]
-    backend: String,
-    /// No progress bar.
-    #[arg(long)]
-    quiet: bool,
-}
-
-impl SimRun {
-    fn options(&self) -> keel_sim::engine::Options {
-        keel_sim::engine::Options {
-            backend: match self.backend.as_str() {
-                "wasm" => keel_sim::market::Backend::Wasm,
-                _ => keel_sim::market::Backend::Native,
-            },
-            progress: !self.quiet,
-        }
-    }
 }
 
 fn main() -> Result<()> {
@@ -275,7 +184,7 @@ fn main() -> Result<()> {
             blocks,
             run,
             rpc,
-        } => match (rpc.rpc.clone(), scenario) {
+        } => match (rpc.url(), scenario) {
             (Some(url), _) => rpc.run(url),
             (None, Some(scenario)) => {
                 keel_sim::cli::keeper(&scenario, blocks, deployer, run.options())
