@@ -8,9 +8,11 @@
 //! [`DevnetChain`]: crate::devnet_chain::DevnetChain
 //! [`RpcChain`]: crate::rpc_chain::RpcChain
 
-use alloy_primitives::{Address, U256};
-use anyhow::Result;
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::SolCall;
+use anyhow::{bail, Result};
 use keel_bindings::IKeelMarket;
+use keel_mocks::abi::{AggregatorV3Interface, IConstantProductPool, IERC20};
 
 /// A position as `accountSnapshot` reports it (the fields the bots use).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,36 +116,29 @@ impl From<IKeelMarket::marketSnapshotReturn> for MarketView {
     }
 }
 
-/// The market, its collateral pools and its feeds, as seen by a bot.
+/// What a static call gave: its return data, or the revert as text (the
+/// market's named error when it is one).
+pub type CallOutcome = std::result::Result<Bytes, String>;
+
+/// The market, its collateral pools and its feeds, as seen by a bot. An
+/// implementation gives the chain's primitives (time, logs, static calls,
+/// transactions); the market's views are provided on top of them.
 pub trait Chain {
     /// The latest block's timestamp, seconds.
     fn now(&mut self) -> Result<u64>;
     /// The latest block's number.
     fn block_number(&mut self) -> Result<u64>;
-    /// The market's collaterals in listing order.
-    fn collaterals(&mut self) -> Result<Vec<Address>>;
     /// Accounts that borrowed (`Borrow` events) since the previous call.
     fn new_borrowers(&mut self) -> Result<Vec<Address>>;
-    /// `accountSnapshot(account)`; `None` when the market refuses to price
-    /// the position (a stale or invalid feed: the view reverts).
-    fn account(&mut self, account: Address) -> Result<Option<AccountView>>;
-    /// `marketSnapshot()`.
-    fn market(&mut self) -> Result<MarketView>;
-    /// `previewLiquidation(borrower, token, max_repay_assets)`; `None` when
-    /// the market refuses (healthy position, paused liquidation, stale price).
-    fn preview_liquidation(
-        &mut self,
-        borrower: Address,
-        token: Address,
-        max_repay_assets: U256,
-    ) -> Result<Option<LiquidationPreview>>;
-    /// The `updatedAt` of a feed's latest round, seconds.
-    fn feed_updated_at(&mut self, feed: Address) -> Result<u64>;
-    /// The base-asset balance of `holder`.
-    fn base_balance(&mut self, holder: Address) -> Result<U256>;
-    /// What selling `amount` of collateral `token` into its pool pays now,
-    /// base units.
-    fn quote_sale(&mut self, token: Address, amount: U256) -> Result<U256>;
+    /// The market's address.
+    fn market_address(&self) -> Address;
+    /// The market's base asset.
+    fn base_asset(&self) -> Address;
+    /// The pool collateral `token` is sold into.
+    fn pool_of(&self, token: Address) -> Result<Address>;
+    /// A static call (`eth_call`) of `data` on `to`: a transport failure is
+    /// an error, a revert is `Ok(Err(reason))`.
+    fn static_call(&mut self, to: Address, data: Vec<u8>) -> Result<CallOutcome>;
     /// Sends `liquidate` from `liquidator` (the call is [`liquidate_call`]);
     /// `Err` carries the revert, decoded when the market names it.
     fn liquidate(
@@ -162,6 +157,94 @@ pub trait Chain {
         amount: U256,
         min_out: U256,
     ) -> Result<U256>;
+
+    /// The market's collaterals in listing order.
+    fn collaterals(&mut self) -> Result<Vec<Address>> {
+        let market = self.market_address();
+        view(self, market, &IKeelMarket::collateralsCall {})
+    }
+
+    /// `accountSnapshot(account)`; `None` when the market refuses to price
+    /// the position (a stale or invalid feed: the view reverts).
+    fn account(&mut self, account: Address) -> Result<Option<AccountView>> {
+        let market = self.market_address();
+        let call = IKeelMarket::accountSnapshotCall { account };
+        Ok(try_view(self, market, &call)?.map(|s| (account, s).into()))
+    }
+
+    /// `marketSnapshot()`.
+    fn market(&mut self) -> Result<MarketView> {
+        let market = self.market_address();
+        Ok(view(self, market, &IKeelMarket::marketSnapshotCall {})?.into())
+    }
+
+    /// `previewLiquidation(borrower, token, max_repay_assets)`; `None` when
+    /// the market refuses (healthy position, paused liquidation, stale price).
+    fn preview_liquidation(
+        &mut self,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+    ) -> Result<Option<LiquidationPreview>> {
+        let market = self.market_address();
+        let call = IKeelMarket::previewLiquidationCall {
+            borrower,
+            token,
+            maxRepayAssets: max_repay_assets,
+        };
+        Ok(try_view(self, market, &call)?.map(Into::into))
+    }
+
+    /// The `updatedAt` of a feed's latest round, seconds.
+    fn feed_updated_at(&mut self, feed: Address) -> Result<u64> {
+        let round = view(self, feed, &AggregatorV3Interface::latestRoundDataCall {})?;
+        Ok(u64::try_from(round.updatedAt).unwrap_or(u64::MAX))
+    }
+
+    /// The base-asset balance of `holder`.
+    fn base_balance(&mut self, holder: Address) -> Result<U256> {
+        let base = self.base_asset();
+        view(self, base, &IERC20::balanceOfCall { account: holder })
+    }
+
+    /// What selling `amount` of collateral `token` into its pool pays now,
+    /// base units.
+    fn quote_sale(&mut self, token: Address, amount: U256) -> Result<U256> {
+        let pool = self.pool_of(token)?;
+        let call = IConstantProductPool::getAmountOutCall {
+            tokenIn: token,
+            amountIn: amount,
+        };
+        view(self, pool, &call)
+    }
+}
+
+/// A view of `to` that must not revert, decoded.
+///
+/// Errors: a transport failure, a revert (named), undecodable return data.
+pub fn view<C: SolCall, T: Chain + ?Sized>(
+    chain: &mut T,
+    to: Address,
+    call: &C,
+) -> Result<C::Return> {
+    match chain.static_call(to, call.abi_encode())? {
+        Ok(data) => Ok(C::abi_decode_returns(&data)?),
+        Err(reason) => bail!("{}: {reason}", C::SIGNATURE),
+    }
+}
+
+/// A view of `to` that may revert (`None`), decoded.
+///
+/// Errors: a transport failure, undecodable return data.
+pub fn try_view<C: SolCall, T: Chain + ?Sized>(
+    chain: &mut T,
+    to: Address,
+    call: &C,
+) -> Result<Option<C::Return>> {
+    match chain.static_call(to, call.abi_encode())? {
+        Ok(data) => Ok(Some(C::abi_decode_returns(&data)?)),
+        Err(_) => Ok(None),
+    }
 }
 
 /// The one place a `liquidate` call is built: capital-based, the

@@ -9,11 +9,9 @@ use alloy_sol_types::{SolCall, SolInterface};
 use anyhow::{anyhow, Context, Result};
 use keel_bindings::IKeelMarket;
 use keel_devnet::Revert;
-use keel_mocks::abi::{AggregatorV3Interface, IConstantProductPool, IERC20};
+use keel_mocks::abi::{IConstantProductPool, IERC20};
 
-use crate::chain::{
-    liquidate_call, AccountView, Chain, LiquidationDone, LiquidationPreview, MarketView,
-};
+use crate::chain::{liquidate_call, CallOutcome, Chain, LiquidationDone};
 use crate::market::SimMarket;
 
 /// The devnet market plus one pool per collateral (same order).
@@ -79,25 +77,6 @@ impl DevnetChain {
             .map_err(|r| anyhow!("{}: {}", C::SIGNATURE, revert_reason(&r)))
     }
 
-    /// The pool of collateral `token`.
-    pub fn pool_of(&self, token: Address) -> Result<Address> {
-        let index = self
-            .m
-            .collaterals
-            .iter()
-            .position(|c| c.token == token)
-            .context("not a collateral of the market")?;
-        Ok(self.pools[index])
-    }
-
-    /// ERC-20 balance of `holder` in `token`.
-    pub fn token_balance(&mut self, token: Address, holder: Address) -> Result<U256> {
-        self.m
-            .net
-            .view(token, &IERC20::balanceOfCall { account: holder })
-            .map_err(|r| anyhow!("balanceOf: {r}"))
-    }
-
     fn bad_debt_in_last_receipt(&self) -> U256 {
         self.m.net.last_receipt().map_or(U256::ZERO, |receipt| {
             receipt
@@ -117,63 +96,36 @@ impl Chain for DevnetChain {
         Ok(self.m.net.block_env().number)
     }
 
-    fn collaterals(&mut self) -> Result<Vec<Address>> {
-        self.market_view(&IKeelMarket::collateralsCall {})
-    }
-
     fn new_borrowers(&mut self) -> Result<Vec<Address>> {
         Ok(std::mem::take(&mut self.unseen_borrowers))
     }
 
-    fn account(&mut self, account: Address) -> Result<Option<AccountView>> {
-        let call = IKeelMarket::accountSnapshotCall { account };
-        let snapshot = self.m.net.view(self.m.market, &call).ok();
-        Ok(snapshot.map(|s| (account, s).into()))
+    fn market_address(&self) -> Address {
+        self.m.market
     }
 
-    fn market(&mut self) -> Result<MarketView> {
-        Ok(self
-            .market_view(&IKeelMarket::marketSnapshotCall {})?
-            .into())
+    fn base_asset(&self) -> Address {
+        self.m.base
     }
 
-    fn preview_liquidation(
-        &mut self,
-        borrower: Address,
-        token: Address,
-        max_repay_assets: U256,
-    ) -> Result<Option<LiquidationPreview>> {
-        let call = IKeelMarket::previewLiquidationCall {
-            borrower,
-            token,
-            maxRepayAssets: max_repay_assets,
-        };
-        Ok(self.m.net.view(self.m.market, &call).ok().map(Into::into))
-    }
-
-    fn feed_updated_at(&mut self, feed: Address) -> Result<u64> {
-        let round = self
+    fn pool_of(&self, token: Address) -> Result<Address> {
+        let index = self
             .m
-            .net
-            .view(feed, &AggregatorV3Interface::latestRoundDataCall {})
-            .map_err(|r| anyhow!("latestRoundData: {r}"))?;
-        Ok(u64::try_from(round.updatedAt).unwrap_or(u64::MAX))
+            .collaterals
+            .iter()
+            .position(|c| c.token == token)
+            .context("not a collateral of the market")?;
+        Ok(self.pools[index])
     }
 
-    fn base_balance(&mut self, holder: Address) -> Result<U256> {
-        self.token_balance(self.m.base, holder)
-    }
-
-    fn quote_sale(&mut self, token: Address, amount: U256) -> Result<U256> {
-        let pool = self.pool_of(token)?;
-        let call = IConstantProductPool::getAmountOutCall {
-            tokenIn: token,
-            amountIn: amount,
-        };
-        self.m
-            .net
-            .view(pool, &call)
-            .map_err(|r| anyhow!("getAmountOut: {r}"))
+    fn static_call(&mut self, to: Address, data: Vec<u8>) -> Result<CallOutcome> {
+        let receipt = self.m.net.static_call(Address::ZERO, to, &data);
+        Ok(match receipt.success {
+            true => Ok(receipt.output),
+            false => Err(revert_reason(&Revert {
+                data: receipt.output,
+            })),
+        })
     }
 
     fn liquidate(

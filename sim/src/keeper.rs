@@ -305,6 +305,20 @@ mod tests {
     }
 
     impl Chain for FakeChain {
+        // The keeper reads through the views, overridden below: the raw
+        // static call and the addresses behind them are never needed.
+        fn market_address(&self) -> Address {
+            Address::ZERO
+        }
+        fn base_asset(&self) -> Address {
+            Address::ZERO
+        }
+        fn pool_of(&self, _: Address) -> Result<Address> {
+            Ok(Address::ZERO)
+        }
+        fn static_call(&mut self, to: Address, _: Vec<u8>) -> Result<crate::chain::CallOutcome> {
+            anyhow::bail!("unexpected static call to {to}")
+        }
         fn now(&mut self) -> Result<u64> {
             Ok(0)
         }

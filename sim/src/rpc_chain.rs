@@ -13,11 +13,9 @@ use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionReceipt, Transact
 use alloy_sol_types::{SolCall, SolEvent, SolInterface};
 use anyhow::{anyhow, bail, Context, Result};
 use keel_bindings::IKeelMarket;
-use keel_mocks::abi::{AggregatorV3Interface, IConstantProductPool, IERC20};
+use keel_mocks::abi::{IConstantProductPool, IERC20};
 
-use crate::chain::{
-    liquidate_call, AccountView, Chain, LiquidationDone, LiquidationPreview, MarketView,
-};
+use crate::chain::{liquidate_call, CallOutcome, Chain, LiquidationDone};
 
 /// A market, its base asset and a pool per collateral, over a provider.
 pub struct RpcChain<P> {
@@ -66,14 +64,15 @@ impl<P: Provider> RpcChain<P> {
     /// `decimals()` of the base asset.
     ///
     /// Errors: the call fails.
-    pub fn base_decimals(&self) -> Result<u8> {
-        self.view(self.base, &IERC20::decimalsCall {})
+    pub fn base_decimals(&mut self) -> Result<u8> {
+        let base = self.base;
+        crate::chain::view(self, base, &IERC20::decimalsCall {})
     }
 
-    /// `eth_call` of `call` on `to` from `from`: transport failures are
+    /// `eth_call` of `data` on `to` from `from`: transport failures are
     /// errors, reverts are [`Simulated::Reverted`].
-    fn simulate<C: SolCall>(&self, from: Address, to: Address, call: &C) -> Result<Simulated> {
-        let request = request(from, to, call);
+    fn simulate_raw(&self, from: Address, to: Address, data: Vec<u8>) -> Result<Simulated> {
+        let request = request(from, to, data);
         let outcome = self
             .runtime
             .block_on(async { self.provider.call(request).await });
@@ -84,24 +83,8 @@ impl<P: Provider> RpcChain<P> {
                 None if error.as_error_resp().is_some() => {
                     Ok(Simulated::Reverted(error.to_string()))
                 }
-                None => Err(anyhow!(error)).context(C::SIGNATURE),
+                None => Err(anyhow!(error)).context("eth_call"),
             },
-        }
-    }
-
-    /// A view that must not revert, decoded.
-    fn view<C: SolCall>(&self, to: Address, call: &C) -> Result<C::Return> {
-        match self.simulate(Address::ZERO, to, call)? {
-            Simulated::Returned(data) => Ok(C::abi_decode_returns(&data)?),
-            Simulated::Reverted(reason) => bail!("{}: {reason}", C::SIGNATURE),
-        }
-    }
-
-    /// A view that may revert (`None`).
-    fn try_view<C: SolCall>(&self, to: Address, call: &C) -> Result<Option<C::Return>> {
-        match self.simulate(Address::ZERO, to, call)? {
-            Simulated::Returned(data) => Ok(Some(C::abi_decode_returns(&data)?)),
-            Simulated::Reverted(_) => Ok(None),
         }
     }
 
@@ -113,14 +96,14 @@ impl<P: Provider> RpcChain<P> {
         to: Address,
         call: &C,
     ) -> Result<std::result::Result<(C::Return, TransactionReceipt), String>> {
-        let returned = match self.simulate(from, to, call)? {
+        let returned = match self.simulate_raw(from, to, call.abi_encode())? {
             Simulated::Returned(data) => C::abi_decode_returns(&data)?,
             Simulated::Reverted(reason) => return Ok(Err(reason)),
         };
         let receipt = self.runtime.block_on(async {
             let pending = self
                 .provider
-                .send_transaction(request(from, to, call))
+                .send_transaction(request(from, to, call.abi_encode()))
                 .await?;
             anyhow::Ok(pending.get_receipt().await?)
         })?;
@@ -135,11 +118,11 @@ impl<P: Provider> RpcChain<P> {
     }
 }
 
-fn request<C: SolCall>(from: Address, to: Address, call: &C) -> TransactionRequest {
+fn request(from: Address, to: Address, data: Vec<u8>) -> TransactionRequest {
     TransactionRequest::default()
         .with_from(from)
         .with_to(to)
-        .with_input(call.abi_encode())
+        .with_input(data)
 }
 
 /// Revert data as the market's named error when it is one.
@@ -176,10 +159,6 @@ impl<P: Provider> Chain for RpcChain<P> {
             .block_on(async { self.provider.get_block_number().await })?)
     }
 
-    fn collaterals(&mut self) -> Result<Vec<Address>> {
-        self.view(self.market, &IKeelMarket::collateralsCall {})
-    }
-
     fn new_borrowers(&mut self) -> Result<Vec<Address>> {
         let latest = self.block_number()?;
         if latest < self.next_log_block {
@@ -204,52 +183,26 @@ impl<P: Provider> Chain for RpcChain<P> {
         Ok(new)
     }
 
-    fn account(&mut self, account: Address) -> Result<Option<AccountView>> {
-        let call = IKeelMarket::accountSnapshotCall { account };
-        Ok(self
-            .try_view(self.market, &call)?
-            .map(|s| (account, s).into()))
+    fn market_address(&self) -> Address {
+        self.market
     }
 
-    fn market(&mut self) -> Result<MarketView> {
-        Ok(self
-            .view(self.market, &IKeelMarket::marketSnapshotCall {})?
-            .into())
+    fn base_asset(&self) -> Address {
+        self.base
     }
 
-    fn preview_liquidation(
-        &mut self,
-        borrower: Address,
-        token: Address,
-        max_repay_assets: U256,
-    ) -> Result<Option<LiquidationPreview>> {
-        let call = IKeelMarket::previewLiquidationCall {
-            borrower,
-            token,
-            maxRepayAssets: max_repay_assets,
-        };
-        Ok(self.try_view(self.market, &call)?.map(Into::into))
-    }
-
-    fn feed_updated_at(&mut self, feed: Address) -> Result<u64> {
-        let round = self.view(feed, &AggregatorV3Interface::latestRoundDataCall {})?;
-        Ok(u64::try_from(round.updatedAt).unwrap_or(u64::MAX))
-    }
-
-    fn base_balance(&mut self, holder: Address) -> Result<U256> {
-        self.view(self.base, &IERC20::balanceOfCall { account: holder })
-    }
-
-    fn quote_sale(&mut self, token: Address, amount: U256) -> Result<U256> {
-        let pool = *self
-            .pools
+    fn pool_of(&self, token: Address) -> Result<Address> {
+        self.pools
             .get(&token)
-            .context("no pool configured for the collateral")?;
-        let call = IConstantProductPool::getAmountOutCall {
-            tokenIn: token,
-            amountIn: amount,
-        };
-        self.view(pool, &call)
+            .copied()
+            .context("no pool configured for the collateral")
+    }
+
+    fn static_call(&mut self, to: Address, data: Vec<u8>) -> Result<CallOutcome> {
+        Ok(match self.simulate_raw(Address::ZERO, to, data)? {
+            Simulated::Returned(data) => Ok(data),
+            Simulated::Reverted(reason) => Err(reason),
+        })
     }
 
     fn liquidate(
@@ -285,10 +238,7 @@ impl<P: Provider> Chain for RpcChain<P> {
         amount: U256,
         min_out: U256,
     ) -> Result<U256> {
-        let pool = *self
-            .pools
-            .get(&token)
-            .context("no pool configured for the collateral")?;
+        let pool = self.pool_of(token)?;
         let approve = IERC20::approveCall {
             spender: pool,
             amount,
