@@ -56,6 +56,7 @@ cargo test --locked --workspace
 step "market suites on the wasm backend"
 KEEL_BACKEND=wasm cargo test --locked -p keel-tests --test market
 KEEL_BACKEND=wasm KEEL_INVARIANT_CASES=16 cargo test --locked -p keel-tests --test invariants
+KEEL_BACKEND=wasm cargo test --locked -p keel-sim --tests
 
 # The cargo-fuzz targets are their own workspace; CI type-checks and lints
 # them on the pinned stable toolchain (running them needs nightly and

@@ -12,3 +12,4 @@ pub mod devnet;
 pub mod gas;
 pub mod plan;
 pub mod report;
+pub mod sim;

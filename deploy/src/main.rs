@@ -120,10 +120,106 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Risk lab: run a scenario (deploy/scenarios/*.toml) on the real market
+    /// on the devnet, block by block, and write its per-block series (CSV,
+    /// JSON), summary and SVG plots; with --sweep, run it once per value of
+    /// a parameter and plot bad debt and liquidation volume against it.
+    Sim {
+        /// The scenario.
+        scenario: PathBuf,
+        /// NAME=FROM..TO:STEP, NAME one of lt, bonus, close_factor, full_hf,
+        /// pool_depth, heartbeat, deviation, delay.
+        #[arg(long)]
+        sweep: Option<keel_sim::sweep::Sweep>,
+        /// Output directory (default `target/sim/<scenario file name>`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        run: keel_cli::sim::SimRun,
+    },
+    /// Liquidation keeper: on the devnet, runs a scenario with its
+    /// liquidators as keepers; with --rpc, polls a market on a node with the
+    /// key of --key-env. Prints every decision as a JSON line.
+    Keeper {
+        /// The scenario (devnet).
+        #[arg(required_unless_present = "rpc")]
+        scenario: Option<PathBuf>,
+        /// Blocks to run (default: the scenario's).
+        #[arg(long)]
+        blocks: Option<u64>,
+        #[command(flatten)]
+        run: keel_cli::sim::SimRun,
+        #[command(flatten)]
+        rpc: keel_cli::sim::RpcKeeperArgs,
+    },
+    /// Position monitor on the devnet: runs a scenario and alerts on
+    /// positions crossing HF thresholds (with liquidation prices), high
+    /// utilisation and old oracle answers; exits with 2 when any alert fired.
+    Watch {
+        /// The scenario.
+        scenario: PathBuf,
+        /// Health-factor thresholds.
+        #[arg(long, value_delimiter = ',', default_value = "1.10,1.02")]
+        hf: Vec<f64>,
+        /// Utilisation above which to alert.
+        #[arg(long, default_value_t = 0.95)]
+        max_utilisation: f64,
+        /// Alert when a feed's age passes this share of the market's bound.
+        #[arg(long, default_value_t = 0.8)]
+        oracle_age_share: f64,
+        /// JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Blocks to run (default: the scenario's).
+        #[arg(long)]
+        blocks: Option<u64>,
+        #[command(flatten)]
+        run: keel_cli::sim::SimRun,
+    },
 }
 
 fn main() -> Result<()> {
+    let deployer = &keel_cli::sim::deploy;
     match Cli::parse().command {
+        Command::Sim {
+            scenario,
+            sweep,
+            out,
+            run,
+        } => keel_sim::cli::sim(&scenario, sweep, out, deployer, run.options()),
+        Command::Keeper {
+            scenario,
+            blocks,
+            run,
+            rpc,
+        } => match (rpc.url(), scenario) {
+            (Some(url), _) => rpc.run(url),
+            (None, Some(scenario)) => {
+                keel_sim::cli::keeper(&scenario, blocks, deployer, run.options())
+            }
+            (None, None) => bail!("give a scenario or --rpc"),
+        },
+        Command::Watch {
+            scenario,
+            hf,
+            max_utilisation,
+            oracle_age_share,
+            json,
+            blocks,
+            run,
+        } => {
+            let args = keel_sim::cli::WatchArgs {
+                alert_hf: hf,
+                max_utilisation,
+                oracle_age_share,
+                json,
+                blocks,
+            };
+            if keel_sim::cli::watch(&scenario, &args, deployer, run.options())? > 0 {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
         Command::Build {
             packages,
             measure_opt_levels,

@@ -40,6 +40,19 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error RoundValueOutOfRange();
 
+    /// The pool was asked about a token it does not hold.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolUnknownToken(address token);
+    /// A swap would pay less than the caller's minimum.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolInsufficientOutput(uint256 amountOut, uint256 minAmountOut);
+    /// A token transfer into or out of the pool failed.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolTransferFailed(address token);
+    /// Pool arithmetic overflowed 256 bits.
+    #[derive(Debug, PartialEq, Eq)]
+    error PoolMathOverflow();
+
     /// Constructor of both token mocks.
     contract TokenConstructor {
         constructor(string name, string symbol, uint8 decimals);
@@ -116,22 +129,17 @@ sol! {
         function setStatus(bool isDown, uint256 startedAt) external;
     }
 
-    /// The token is neither of the pool's tokens.
-    #[derive(Debug, PartialEq, Eq)]
-    error UnknownPoolToken(address token);
-    /// A transfer or balance read of `token` by the pool failed.
-    #[derive(Debug, PartialEq, Eq)]
-    error PoolTransferFailed(address token);
-
-    /// Constructor of `MockCpmmPool`.
+    /// Constructor of `MockConstantProductPool`.
     contract PoolConstructor {
-        constructor(address token0, address token1);
+        constructor(address token0, address token1, uint256 feeBps);
     }
 
-    /// `MockCpmmPool`: a constant-product pool without fee.
-    interface IMockCpmmPool {
-        function quote(address tokenIn, uint256 amountIn) external view returns (uint256);
-        function swap(address tokenIn, uint256 amountIn, address to) external returns (uint256);
+    /// `MockConstantProductPool`: an `x * y = k` pool with a fee in basis points.
+    interface IConstantProductPool {
+        function getReserves() external view returns (uint256, uint256);
+        function getAmountOut(address tokenIn, uint256 amountIn) external view returns (uint256);
+        function addLiquidity(uint256 amount0, uint256 amount1) external;
+        function swap(address tokenIn, uint256 amountIn, uint256 minAmountOut, address to) external returns (uint256);
     }
 
     /// `onKeelLiquidate` came from another caller than the market.

@@ -1,7 +1,8 @@
 //! `MockFlashLiquidator`: liquidates on a Keel market with no capital of its
 //! own. It calls `liquidate` with non-empty `data`; in the market's
 //! `onKeelLiquidate` callback it sells the seized collateral on a
-//! [`MockCpmmPool`](crate::MockCpmmPool) and approves the repayment, which
+//! [`MockConstantProductPool`](crate::MockConstantProductPool) and approves
+//! the repayment, which
 //! the market then takes. What the sale yields above the repayment stays
 //! here as profit.
 //!
@@ -17,7 +18,9 @@ use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::StorageAddress;
 
-use crate::abi::{CallbackNotFromMarket, FlashCallFailed, IKeelFlashMarket, IMockCpmmPool, IERC20};
+use crate::abi::{
+    CallbackNotFromMarket, FlashCallFailed, IConstantProductPool, IKeelFlashMarket, IERC20,
+};
 
 /// The market it liquidates on.
 #[storage]
@@ -96,9 +99,12 @@ impl MockFlashLiquidator {
         )?;
         let amount = U256::abi_decode(&held).map_err(|_| call_failed(collateral))?;
         self.approve(collateral, pool, amount)?;
-        let swap = IMockCpmmPool::swapCall {
+        // No minimum: the market's repayment pull is the check that the
+        // sale covered the debt.
+        let swap = IConstantProductPool::swapCall {
             tokenIn: collateral,
             amountIn: amount,
+            minAmountOut: U256::ZERO,
             to: me,
         };
         self.call_out(pool, swap.abi_encode())?;

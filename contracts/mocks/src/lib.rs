@@ -7,8 +7,8 @@
 //! | [`NoReturnErc20`] | `IERC20NoReturn` (+ the views and `mint`) | USDT-style token whose `transfer`, `transferFrom` and `approve` return nothing |
 //! | [`MockAggregator`] | `AggregatorV3Interface` + `IMockAggregator`, constructor `AggregatorConstructor` | Chainlink price feed with settable rounds |
 //! | [`MockSequencerUptimeFeed`] | `AggregatorV3Interface` + `IMockSequencerUptimeFeed` | Chainlink L2 sequencer uptime feed (0 = up, 1 = down) |
-//! | [`MockCpmmPool`] | `IMockCpmmPool`, constructor `PoolConstructor` | constant-product pool of two tokens (reserves = its balances), where liquidators sell collateral |
-//! | [`MockFlashLiquidator`] | `IMockFlashLiquidator`, constructor `FlashLiquidatorConstructor` | liquidates with no capital through the market's `onKeelLiquidate` callback, selling on a pool |
+//! | [`MockConstantProductPool`] | `IConstantProductPool`, constructor `PoolConstructor` | `x * y = k` pool with a fee, where keel-sim's liquidators sell seized collateral |
+//! | [`MockFlashLiquidator`] | `IMockFlashLiquidator`, constructor `FlashLiquidatorConstructor` | liquidates with no capital through the market's `onKeelLiquidate` callback, selling on a `MockConstantProductPool` |
 //!
 //! The controls (`mint`, `setFailureMode`, `setAnswer`, ...) are open to
 //! anyone: these contracts exist for tests and must never be deployed for real
@@ -20,7 +20,7 @@
 //! generated ABI router directly and needs no entrypoint; a wasm32 build
 //! exports the `user_entrypoint` of the contract selected by one feature
 //! (`erc20`, `erc20-no-return`, `aggregator`, `sequencer-uptime-feed`,
-//! `cpmm-pool`, `flash-liquidator`; enable
+//! `constant-product-pool`, `flash-liquidator`; enable
 //! exactly one). Without its feature a contract gets only the
 //! `TopLevelStorage` marker `#[entrypoint]` would otherwise provide.
 #![warn(missing_docs)]
@@ -31,21 +31,21 @@ extern crate alloc;
 
 pub mod abi;
 mod aggregator;
+mod constant_product_pool;
 mod feed_round;
 mod flash_liquidator;
 mod ledger;
 mod mock_erc20;
 mod no_return_erc20;
-mod pool;
 mod sequencer_feed;
 
 pub use aggregator::MockAggregator;
+pub use constant_product_pool::{amount_out, MockConstantProductPool};
 pub use feed_round::{FeedError, RoundData};
 pub use flash_liquidator::{FlashLiquidatorError, MockFlashLiquidator};
 pub use ledger::{Erc20Ledger, TokenError};
 pub use mock_erc20::{FailureMode, MockErc20};
 pub use no_return_erc20::NoReturnErc20;
-pub use pool::{MockCpmmPool, PoolError};
 pub use sequencer_feed::MockSequencerUptimeFeed;
 
 /// Marks `$contract` as top-level storage when its wasm entrypoint feature is

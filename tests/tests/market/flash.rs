@@ -1,12 +1,14 @@
 //! Flash liquidation: `liquidate` with non-empty `data` sends the collateral,
 //! calls the caller's `onKeelLiquidate`, then takes the repayment, so a
 //! liquidator with no capital can sell the collateral in between
-//! (`keel_mocks::MockFlashLiquidator` selling on a `MockCpmmPool`).
+//! (`keel_mocks::MockFlashLiquidator` selling on a `MockConstantProductPool`).
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use keel_devnet::{address_of, assert_revert, native};
-use keel_mocks::abi::{FlashLiquidatorConstructor, IMockFlashLiquidator, PoolConstructor};
-use keel_mocks::{MockCpmmPool, MockFlashLiquidator};
+use keel_mocks::abi::{
+    FlashLiquidatorConstructor, IConstantProductPool, IMockFlashLiquidator, PoolConstructor,
+};
+use keel_mocks::{MockConstantProductPool, MockFlashLiquidator};
 use keel_tests::*;
 
 /// Carol (10 WETH + 1 WBTC, 50,000 borrowed) at BTC 42,000: HF 0.97.
@@ -19,21 +21,33 @@ fn carol_liquidatable() -> Fixture {
     fx
 }
 
-/// A WBTC/USDC pool holding `wbtc` WBTC and `usdc_units` USDC, and a flash
-/// liquidator on the market with no tokens of its own.
+/// A WBTC/USDC pool (no fee) holding `wbtc` WBTC and `usdc_units` USDC, and
+/// a flash liquidator on the market with no tokens of its own.
 fn pool_and_liquidator(fx: &mut Fixture, wbtc: U256, usdc_units: U256) -> (Address, Address) {
     let deployer = address_of("keeper");
     let pair = PoolConstructor::constructorCall {
         token0: fx.wbtc,
         token1: fx.base,
+        feeBps: U256::ZERO,
     };
     let pool = fx
         .net
-        .deploy_with(deployer, native::<MockCpmmPool>(), &pair)
+        .deploy_with(deployer, native::<MockConstantProductPool>(), &pair)
         .unwrap();
     let (wbtc_token, base) = (fx.wbtc, fx.base);
-    fx.mint(wbtc_token, pool, wbtc);
-    fx.mint(base, pool, usdc_units);
+    for (token, amount) in [(wbtc_token, wbtc), (base, usdc_units)] {
+        fx.mint(token, deployer, amount);
+        let approve = keel_mocks::abi::IERC20::approveCall {
+            spender: pool,
+            amount,
+        };
+        fx.net.call(deployer, token, &approve).unwrap();
+    }
+    let liquidity = IConstantProductPool::addLiquidityCall {
+        amount0: wbtc,
+        amount1: usdc_units,
+    };
+    fx.net.call(deployer, pool, &liquidity).unwrap();
     let args = FlashLiquidatorConstructor::constructorCall { market: fx.market };
     // The market calls back into the liquidator during its own call.
     let program = native::<MockFlashLiquidator>().reentrant();

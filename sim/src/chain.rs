@@ -1,0 +1,267 @@
+//! What the keeper and the watcher need from a chain, as a trait: the
+//! market's public ABI (`IKeelMarket`), one collateral pool per token to
+//! sell seized collateral into, and the feeds' latest rounds. [`DevnetChain`]
+//! implements it on the in-process devnet, [`RpcChain`] over JSON-RPC.
+//!
+//! Every liquidation anywhere in this crate is built by [`liquidate_call`].
+//!
+//! [`DevnetChain`]: crate::devnet_chain::DevnetChain
+//! [`RpcChain`]: crate::rpc_chain::RpcChain
+
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::SolCall;
+use anyhow::{bail, Result};
+use keel_bindings::IKeelMarket;
+use keel_mocks::abi::{AggregatorV3Interface, IConstantProductPool, IERC20};
+
+/// A position as `accountSnapshot` reports it (the fields the bots use).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    /// The borrower.
+    pub account: Address,
+    /// Debt, base smallest units (rounded up).
+    pub debt_assets: U256,
+    /// Balance per collateral, in listing order.
+    pub collateral_balances: Vec<U256>,
+    /// Collateral value in base units (rounded down).
+    pub collateral_value: U256,
+    /// LT-weighted collateral value in base units.
+    pub liquidation_value: U256,
+    /// Health factor, WAD (`U256::MAX` without debt).
+    pub health_factor_wad: U256,
+    /// Per collateral, the 1e36 price at which the position reaches HF 1
+    /// (other prices unchanged); zero when not held.
+    pub liquidation_prices_36: Vec<U256>,
+}
+
+impl From<(Address, IKeelMarket::accountSnapshotReturn)> for AccountView {
+    fn from((account, s): (Address, IKeelMarket::accountSnapshotReturn)) -> Self {
+        Self {
+            account,
+            debt_assets: s.debtAssets,
+            collateral_balances: s.collateralBalances,
+            collateral_value: s.collateralValue,
+            liquidation_value: s.liquidationValue,
+            health_factor_wad: s.healthFactor,
+            liquidation_prices_36: s.liquidationPrices,
+        }
+    }
+}
+
+/// What `previewLiquidation` says a liquidation would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LiquidationPreview {
+    /// Debt repaid by the liquidator, base units.
+    pub repaid_assets: U256,
+    /// Collateral leaving the borrower (liquidator's part plus the fee).
+    pub seized_collateral: U256,
+    /// The protocol's fee, collateral units.
+    pub protocol_fee: U256,
+    /// Collateral the liquidator receives.
+    pub liquidator_collateral: U256,
+    /// Debt written off by this liquidation, base units.
+    pub bad_debt_assets: U256,
+}
+
+impl From<IKeelMarket::previewLiquidationReturn> for LiquidationPreview {
+    fn from(p: IKeelMarket::previewLiquidationReturn) -> Self {
+        Self {
+            repaid_assets: p.repaidAssets,
+            seized_collateral: p.seizedCollateral,
+            protocol_fee: p.protocolFee,
+            liquidator_collateral: p.liquidatorCollateral,
+            bad_debt_assets: p.badDebtAssets,
+        }
+    }
+}
+
+/// What an executed liquidation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiquidationDone {
+    /// Debt repaid, base units.
+    pub repaid_assets: U256,
+    /// Collateral seized from the borrower (the liquidator's part plus the fee).
+    pub seized_collateral: U256,
+    /// Debt written off in the same transaction (`BadDebt` event), base units.
+    pub bad_debt_assets: U256,
+}
+
+/// The market's totals as `marketSnapshot` reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarketView {
+    /// Supplied base assets, with interest.
+    pub total_supply_assets: U256,
+    /// Borrowed base assets, with interest.
+    pub total_borrow_assets: U256,
+    /// Protocol reserves of the base asset.
+    pub reserves: U256,
+    /// Borrow / (supply + reserves), WAD.
+    pub utilisation_wad: U256,
+    /// Borrow APR, WAD.
+    pub borrow_apr_wad: U256,
+    /// Supply APR, WAD.
+    pub supply_apr_wad: U256,
+}
+
+impl From<IKeelMarket::marketSnapshotReturn> for MarketView {
+    fn from(m: IKeelMarket::marketSnapshotReturn) -> Self {
+        Self {
+            total_supply_assets: m.totalSupplyAssets,
+            total_borrow_assets: m.totalBorrowAssets,
+            reserves: m.reserves,
+            utilisation_wad: m.utilisation,
+            borrow_apr_wad: m.borrowApr,
+            supply_apr_wad: m.supplyApr,
+        }
+    }
+}
+
+/// What a static call gave: its return data, or the revert as text (the
+/// market's named error when it is one).
+pub type CallOutcome = std::result::Result<Bytes, String>;
+
+/// The market, its collateral pools and its feeds, as seen by a bot. An
+/// implementation gives the chain's primitives (time, logs, static calls,
+/// transactions); the market's views are provided on top of them.
+pub trait Chain {
+    /// The latest block's timestamp, seconds.
+    fn now(&mut self) -> Result<u64>;
+    /// The latest block's number.
+    fn block_number(&mut self) -> Result<u64>;
+    /// Accounts that borrowed (`Borrow` events) since the previous call.
+    fn new_borrowers(&mut self) -> Result<Vec<Address>>;
+    /// The market's address.
+    fn market_address(&self) -> Address;
+    /// The market's base asset.
+    fn base_asset(&self) -> Address;
+    /// The pool collateral `token` is sold into.
+    fn pool_of(&self, token: Address) -> Result<Address>;
+    /// A static call (`eth_call`) of `data` on `to`: a transport failure is
+    /// an error, a revert is `Ok(Err(reason))`.
+    fn static_call(&mut self, to: Address, data: Vec<u8>) -> Result<CallOutcome>;
+    /// Sends `liquidate` from `liquidator` (the call is [`liquidate_call`]);
+    /// `Err` carries the revert, decoded when the market names it.
+    fn liquidate(
+        &mut self,
+        liquidator: Address,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+    ) -> Result<std::result::Result<LiquidationDone, String>>;
+    /// Sells `amount` of `token` from `seller` into its pool for at least
+    /// `min_out` base units; returns what arrived.
+    fn sell(
+        &mut self,
+        seller: Address,
+        token: Address,
+        amount: U256,
+        min_out: U256,
+    ) -> Result<U256>;
+
+    /// The market's collaterals in listing order.
+    fn collaterals(&mut self) -> Result<Vec<Address>> {
+        let market = self.market_address();
+        view(self, market, &IKeelMarket::collateralsCall {})
+    }
+
+    /// `accountSnapshot(account)`; `None` when the market refuses to price
+    /// the position (a stale or invalid feed: the view reverts).
+    fn account(&mut self, account: Address) -> Result<Option<AccountView>> {
+        let market = self.market_address();
+        let call = IKeelMarket::accountSnapshotCall { account };
+        Ok(try_view(self, market, &call)?.map(|s| (account, s).into()))
+    }
+
+    /// `marketSnapshot()`.
+    fn market(&mut self) -> Result<MarketView> {
+        let market = self.market_address();
+        Ok(view(self, market, &IKeelMarket::marketSnapshotCall {})?.into())
+    }
+
+    /// `previewLiquidation(borrower, token, max_repay_assets)`; `None` when
+    /// the market refuses (healthy position, paused liquidation, stale price).
+    fn preview_liquidation(
+        &mut self,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+    ) -> Result<Option<LiquidationPreview>> {
+        let market = self.market_address();
+        let call = IKeelMarket::previewLiquidationCall {
+            borrower,
+            token,
+            maxRepayAssets: max_repay_assets,
+        };
+        Ok(try_view(self, market, &call)?.map(Into::into))
+    }
+
+    /// The `updatedAt` of a feed's latest round, seconds.
+    fn feed_updated_at(&mut self, feed: Address) -> Result<u64> {
+        let round = view(self, feed, &AggregatorV3Interface::latestRoundDataCall {})?;
+        Ok(u64::try_from(round.updatedAt).unwrap_or(u64::MAX))
+    }
+
+    /// The base-asset balance of `holder`.
+    fn base_balance(&mut self, holder: Address) -> Result<U256> {
+        let base = self.base_asset();
+        view(self, base, &IERC20::balanceOfCall { account: holder })
+    }
+
+    /// What selling `amount` of collateral `token` into its pool pays now,
+    /// base units.
+    fn quote_sale(&mut self, token: Address, amount: U256) -> Result<U256> {
+        let pool = self.pool_of(token)?;
+        let call = IConstantProductPool::getAmountOutCall {
+            tokenIn: token,
+            amountIn: amount,
+        };
+        view(self, pool, &call)
+    }
+}
+
+/// A view of `to` that must not revert, decoded.
+///
+/// Errors: a transport failure, a revert (named), undecodable return data.
+pub fn view<C: SolCall, T: Chain + ?Sized>(
+    chain: &mut T,
+    to: Address,
+    call: &C,
+) -> Result<C::Return> {
+    match chain.static_call(to, call.abi_encode())? {
+        Ok(data) => Ok(C::abi_decode_returns(&data)?),
+        Err(reason) => bail!("{}: {reason}", C::SIGNATURE),
+    }
+}
+
+/// A view of `to` that may revert (`None`), decoded.
+///
+/// Errors: a transport failure, undecodable return data.
+pub fn try_view<C: SolCall, T: Chain + ?Sized>(
+    chain: &mut T,
+    to: Address,
+    call: &C,
+) -> Result<Option<C::Return>> {
+    match chain.static_call(to, call.abi_encode())? {
+        Ok(data) => Ok(Some(C::abi_decode_returns(&data)?)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The one place a `liquidate` call is built: capital-based, the
+/// liquidator pays the repaid debt from its balance and receives the
+/// collateral at `receiver`. `data` is empty: no `onKeelLiquidate` callback
+/// (flash liquidation, DESIGN section 6, would pass the encoded sale here).
+pub fn liquidate_call(
+    borrower: Address,
+    token: Address,
+    max_repay_assets: U256,
+    receiver: Address,
+) -> IKeelMarket::liquidateCall {
+    IKeelMarket::liquidateCall {
+        borrower,
+        token,
+        maxRepayAssets: max_repay_assets,
+        receiver,
+        data: Default::default(),
+    }
+}
