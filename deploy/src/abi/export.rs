@@ -56,11 +56,19 @@ pub fn parse_interface(text: &str) -> Result<Exported> {
     Ok(exported)
 }
 
+/// Runs `package`'s export-abi binary.
+///
+/// In its own target directory: a program is a `cdylib`, whose rlib Cargo
+/// names without a hash, so an export-abi build in `target/debug` would
+/// overwrite the rlib the workspace's tests and doctests were built against
+/// (rustdoc then cannot load the crates that depend on it).
 fn run(ws: &Workspace, package: &str, args: &[&str]) -> Result<String> {
     let output = cargo()
         .current_dir(&ws.root)
         .args(["run", "--locked", "-q", "--features", "export-abi", "-p"])
         .arg(package)
+        .arg("--target-dir")
+        .arg(ws.target_dir.join("keel").join("export-abi"))
         .args(["--bin", package, "--"])
         .args(args)
         .output()
