@@ -368,6 +368,22 @@ impl Fixture {
             .unwrap()
     }
 
+    /// `previewLiquidation(borrower, token, max_repay_assets)`, which must
+    /// succeed.
+    pub fn preview_liquidation(
+        &mut self,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+    ) -> IKeelMarket::previewLiquidationReturn {
+        let call = IKeelMarket::previewLiquidationCall {
+            borrower,
+            token,
+            maxRepayAssets: max_repay_assets,
+        };
+        self.view(&call).unwrap()
+    }
+
     /// `collateralInfo(token)`.
     pub fn collateral_info(&mut self, token: Address) -> IKeelMarket::collateralInfoReturn {
         self.view(&IKeelMarket::collateralInfoCall { token })

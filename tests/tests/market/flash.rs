@@ -76,13 +76,7 @@ fn a_liquidator_without_capital_repays_from_the_sale_of_the_collateral() {
     // the seized collateral above the repayment.
     let (pool, liquidator) = pool_and_liquidator(&mut fx, units(100, 8), usdc(4_200_000));
     let (carol, wbtc, base) = (fx.carol, fx.wbtc, fx.base);
-    let preview = fx
-        .view(&IKeelMarket::previewLiquidationCall {
-            borrower: carol,
-            token: wbtc,
-            maxRepayAssets: U256::MAX,
-        })
-        .unwrap();
+    let preview = fx.preview_liquidation(carol, wbtc, U256::MAX);
     assert!(preview.repaidAssets > U256::ZERO);
     assert_eq!(fx.balance(base, liquidator), U256::ZERO);
     let debt_before = fx.account(carol).debtAssets;
@@ -124,13 +118,7 @@ fn a_callback_that_cannot_pay_reverts_the_whole_liquidation() {
     let (pool, liquidator) = pool_and_liquidator(&mut fx, units(100, 8), usdc(1_000));
     let before = fx.state();
     let (base, market) = (fx.base, fx.market);
-    let preview = fx
-        .view(&IKeelMarket::previewLiquidationCall {
-            borrower: fx.carol,
-            token: fx.wbtc,
-            maxRepayAssets: U256::MAX,
-        })
-        .unwrap();
+    let preview = fx.preview_liquidation(fx.carol, fx.wbtc, U256::MAX);
     assert_revert(
         flash_liquidate(&mut fx, liquidator, pool),
         &TokenTransferFailed {

@@ -366,13 +366,7 @@ fn self_liquidation_is_allowed_and_costs_the_fee() {
     let mut fx = carol_borrowing(BaseKind::Standard);
     let (carol, wbtc, base) = (fx.carol, fx.wbtc, fx.base);
     fx.set_btc_price(42_000);
-    let p = fx
-        .view(&IKeelMarket::previewLiquidationCall {
-            borrower: carol,
-            token: wbtc,
-            maxRepayAssets: U256::MAX,
-        })
-        .unwrap();
+    let p = fx.preview_liquidation(carol, wbtc, U256::MAX);
     let (base_before, btc_before) = (fx.balance(base, carol), fx.balance(wbtc, carol));
     let call = IKeelMarket::liquidateCall {
         borrower: carol,
