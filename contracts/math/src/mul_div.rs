@@ -32,21 +32,44 @@ pub fn mul_div_up(x: U256, y: U256, d: U256) -> Result<U256, MathError> {
 
 /// `floor(x * y / d)` and whether the division left a non-zero remainder.
 ///
-/// One division routine serves every width (code size: ruint's `div_rem` is instantiated per
-/// limb count, several KB of wasm each).
+/// Everything happens on base-`2^32` digits: the operands are split once, multiplied digit
+/// by digit (only their significant digits: amounts and WAD factors are about four digits
+/// each, so a product is about 16 native 64-bit multiplications) and divided by
+/// [`long_division`]. One non-generic routine on fixed arrays serves every width and both
+/// rounding directions: no heap, one copy of the code in every program (ruint's `div_rem` is
+/// instantiated per limb count, several KB of wasm each, and its 256-bit multiplication
+/// costs more ink than the digit products it replaces).
 fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool), MathError> {
-    let (lo, hi) = match x.checked_mul(y) {
-        Some(product) => (product, U256::ZERO),
-        None => {
-            let product = x.widening_mul::<256, 4, 512, 8>(y);
-            let limbs = product.as_limbs();
-            (
-                U256::from_limbs([limbs[0], limbs[1], limbs[2], limbs[3]]),
-                U256::from_limbs([limbs[4], limbs[5], limbs[6], limbs[7]]),
-            )
-        }
-    };
-    div_wide(hi, lo, d)
+    let n = digit_count(d);
+    if n == 0 {
+        return Err(MathError::DivisionByZero);
+    }
+    let mut v = [0u32; 8];
+    to_digits(d, &mut v);
+    let mut x_digits = [0u32; 8];
+    to_digits(x, &mut x_digits);
+    let mut y_digits = [0u32; 8];
+    to_digits(y, &mut y_digits);
+    // The product, with one spare digit for the division's normalisation.
+    let mut u = [0u32; 17];
+    let m = multiply(
+        &x_digits[..digit_count(x)],
+        &y_digits[..digit_count(y)],
+        &mut u,
+    );
+    let mut q = [0u32; 16];
+    let has_remainder = long_division(&mut u, m, &mut v[..n], &mut q);
+    // The quotient has at most `m - n + 1` digits; more than eight do not fit 256 bits.
+    let quotient_digits = m.saturating_sub(n).wrapping_add(1).min(16);
+    if quotient_digits > 8 && significant_digits(&q[8..quotient_digits]) > 0 {
+        return Err(MathError::Overflow);
+    }
+    Ok((from_digits(&q), has_remainder))
+}
+
+/// Number of base-`2^32` digits of `value` up to its most significant non-zero one.
+fn digit_count(value: U256) -> usize {
+    value.bit_len().div_ceil(DIGIT_BITS as usize)
 }
 
 /// `floor(x / d)`.
@@ -54,7 +77,7 @@ fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool
 /// # Errors
 /// [`MathError::DivisionByZero`] if `d == 0`.
 pub fn div_down(x: U256, d: U256) -> Result<U256, MathError> {
-    div_wide(U256::ZERO, x, d).map(|(quotient, _)| quotient)
+    mul_div_down(x, U256::from(1), d)
 }
 
 /// Digits of the long division: 32 bits, so that every digit product and every two-digit
@@ -62,7 +85,40 @@ pub fn div_down(x: U256, d: U256) -> Result<U256, MathError> {
 /// `i64.div_u`; a 128-bit division would call a software routine).
 const DIGIT_BITS: u32 = 32;
 
-/// `floor((hi * 2^256 + lo) / d)` and whether the remainder is non-zero, by schoolbook long
+/// `x * y` into `product` (zeroed, at least `x.len() + y.len()` digits; `x` and `y` without
+/// leading zero digits); returns the number of significant digits of the
+/// product. Each step `x_i * y_j + product + carry` is at most `(2^32 - 1)^2 + 2 (2^32 - 1) =
+/// 2^64 - 1`: no overflow.
+fn multiply(x: &[u32], y: &[u32], product: &mut [u32]) -> usize {
+    if x.is_empty() || y.is_empty() {
+        return 0;
+    }
+    let mut i: usize = 0;
+    while i < x.len() {
+        let mut carry = 0u64;
+        let mut j: usize = 0;
+        while j < y.len() {
+            let k = i.wrapping_add(j);
+            let t = u64::from(x[i])
+                .wrapping_mul(u64::from(y[j]))
+                .wrapping_add(u64::from(product[k]))
+                .wrapping_add(carry);
+            product[k] = t as u32;
+            carry = t.wrapping_shr(DIGIT_BITS);
+            j = j.wrapping_add(1);
+        }
+        product[i.wrapping_add(y.len())] = carry as u32;
+        i = i.wrapping_add(1);
+    }
+    // Non-zero factors of `a` and `b` digits make a product of `a + b - 1` or `a + b`.
+    let mut digits = x.len().wrapping_add(y.len());
+    if product[digits.wrapping_sub(1)] == 0 {
+        digits = digits.wrapping_sub(1);
+    }
+    digits
+}
+
+/// `floor(u / v)` into `q` and whether the remainder is non-zero, by schoolbook long
 /// division in base `2^32` (Knuth, TAOCP vol. 2, 4.3.1, algorithm D): one quotient digit per
 /// step, estimated from the top two digits of the partial remainder and the top digit of the
 /// normalised divisor, corrected with the next divisor digit (then at most one too large),
@@ -70,44 +126,30 @@ const DIGIT_BITS: u32 = 32;
 /// at most 9 steps of 8 digit products, instead of 256 shift-and-subtract steps of 256-bit
 /// values; a divisor of one digit takes the short path.
 ///
-/// One non-generic routine on fixed arrays: no heap, one copy of the code in every program.
-fn div_wide(hi: U256, lo: U256, d: U256) -> Result<(U256, bool), MathError> {
-    if d.is_zero() {
-        return Err(MathError::DivisionByZero);
-    }
-    if hi >= d {
-        return Err(MathError::Overflow);
-    }
-    // The dividend, with one spare digit for normalisation; the divisor.
-    let mut u = [0u32; 17];
-    to_digits(lo, &mut u[..8]);
-    to_digits(hi, &mut u[8..16]);
-    let mut v = [0u32; 8];
-    to_digits(d, &mut v);
-    let n = significant_digits(&v);
-    let m = significant_digits(&u[..16]);
-    let mut q = [0u32; 16];
+/// `u` holds the `m` significant digits of the dividend and a spare digit above them; `v`
+/// is the divisor's significant digits (at least one; `u` and `v` are overwritten).
+fn long_division(u: &mut [u32; 17], m: usize, v: &mut [u32], q: &mut [u32; 16]) -> bool {
+    let n = v.len();
     if m < n {
         // The dividend is below the divisor.
-        return Ok((U256::ZERO, m > 0));
+        return m > 0;
     }
-    // The top digit of the divisor is non-zero by the definition of `n >= 1`.
-    let top_divisor =
-        NonZeroU64::new(u64::from(v[n.wrapping_sub(1)])).ok_or(MathError::DivisionByZero)?;
+    // The top digit of the divisor is non-zero (`v` holds its significant digits).
+    let top_divisor = NonZeroU64::new(u64::from(v[n.wrapping_sub(1)])).unwrap_or(NonZeroU64::MIN);
     if n == 1 {
-        let remainder = short_division(&u[..m], top_divisor, &mut q);
-        return Ok((from_digits(&q), remainder != 0));
+        return short_division(&u[..m], top_divisor, q) != 0;
     }
     // Normalise: the divisor's top digit gets its top bit set, which bounds the estimate's
     // error; the dividend is shifted alike into its spare digit.
     let shift = top_divisor.leading_zeros().wrapping_sub(DIGIT_BITS);
-    shift_left(&mut v[..n], shift);
+    shift_left(v, shift);
     u[m] = shift_left(&mut u[..m], shift);
-    for j in (0..=m.wrapping_sub(n)).rev() {
-        q[j] = quotient_digit(&mut u[j..=j.wrapping_add(n)], &v[..n]);
+    let mut j = m.wrapping_sub(n).wrapping_add(1);
+    while j > 0 {
+        j = j.wrapping_sub(1);
+        q[j] = quotient_digit(&mut u[j..=j.wrapping_add(n)], v);
     }
-    let has_remainder = u[..n].iter().any(|&digit| digit != 0);
-    Ok((from_digits(&q), has_remainder))
+    significant_digits(&u[..n]) != 0
 }
 
 /// One step of algorithm D: the quotient digit of the `n + 1`-digit partial remainder `u` by
@@ -318,6 +360,14 @@ mod tests {
         let d = U256::from(1) << 128;
         assert_eq!(mul_div_down(x, y, d), Ok(U256::MAX));
         assert_eq!(mul_div_up(x, y, d), Err(MathError::Overflow));
+    }
+
+    #[test]
+    fn a_zero_factor_gives_zero_without_remainder() {
+        for d in [U256::from(1), U256::from(7), U256::MAX] {
+            assert_eq!(mul_div_down(U256::ZERO, U256::MAX, d), Ok(U256::ZERO));
+            assert_eq!(mul_div_up(U256::MAX, U256::ZERO, d), Ok(U256::ZERO));
+        }
     }
 
     #[test]
