@@ -50,7 +50,7 @@ cargo run --locked -q -p keel-cli --bin keel -- gas --check
 step "tests (unit, integration, property, doctests)"
 cargo test --locked --workspace
 
-# The same market suites with the six programs run as their wasm on the
+# The same market suites with the market programs run as their wasm on the
 # devnet's wasm backend (keel-tests' `backend` module), and the invariant
 # test at a small size.
 step "market suites on the wasm backend"

@@ -84,7 +84,7 @@ pub struct OpGas {
     pub programs: Vec<String>,
 }
 
-/// Deploys the scenario's market and replaces its six programs by their
+/// Deploys the scenario's market and replaces its programs by their
 /// wasm from `wasm_dir` (the deployment itself runs natively: the state is
 /// the same, and deployment gas is not measured).
 fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Result<DevnetMarket> {
@@ -171,7 +171,7 @@ pub fn use_wasm_mocks(m: &mut DevnetMarket, wasm_dir: &Path, cached: bool) -> Re
     Ok(())
 }
 
-/// Replaces the six programs of a devnet market by their wasm from
+/// Replaces the programs of a devnet market by their wasm from
 /// `wasm_dir`, on the wasm backend (state and addresses unchanged).
 pub fn use_wasm_programs(m: &mut DevnetMarket, wasm_dir: &Path, cached: bool) -> Result<()> {
     for (program, address) in m.deployed.clone() {

@@ -12,7 +12,7 @@ use crate::deploy::KeySource;
 use crate::devnet::{self, DevnetMarket};
 
 /// Validates and deploys the market configuration `config_toml` on a fresh
-/// devnet; on [`Backend::Wasm`] the market's six programs then run as the
+/// devnet; on [`Backend::Wasm`] the market's programs then run as the
 /// wasm `keel build` wrote (the deployment itself runs natively: same state).
 ///
 /// Errors: an invalid configuration (every field problem), a reverted step,

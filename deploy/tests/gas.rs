@@ -33,7 +33,8 @@ fn scenario_runs_and_matches_the_snapshot() {
             .programs
             .len()
     };
-    assert_eq!(routed("borrow"), 2);
+    assert_eq!(routed("borrow"), 1);
+    assert_eq!(routed("withdrawCollateral (with debt)"), 1);
     assert_eq!(routed("liquidate (bad debt)"), 2);
     assert_eq!(routed("supply (first)"), 1);
     let table = gas::render(&ops);
@@ -101,9 +102,9 @@ fn wasm_mocks_add_their_start_up_and_ink() {
 #[test]
 fn profile_shows_functions_hostios_and_slots() {
     let (wasm_dir, _) = gas::default_paths().unwrap();
-    let text = gas::profile(&wasm_dir, "borrow").unwrap();
-    assert!(text.starts_with("borrow: "), "{text}");
-    assert!(text.contains("keel-market-core") && text.contains("keel-market-borrow"));
+    let text = gas::profile(&wasm_dir, "liquidate (partial, HF 0.97)").unwrap();
+    assert!(text.starts_with("liquidate (partial, HF 0.97): "), "{text}");
+    assert!(text.contains("keel-market-core") && text.contains("keel-market-liquidation"));
     assert!(text.contains("ink by function (top 20 of"));
     assert!(text.contains("(hostios)"));
     assert!(text.contains("Load { cold: true } 2100"));

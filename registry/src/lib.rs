@@ -13,12 +13,10 @@ use std::path::Path;
 use keel_devnet::{native_entry, NativeProgram, WasmProgram};
 use keel_market::Module;
 
-/// A program behind a market's address: five immutable modules, then the
+/// A program behind a market's address: four immutable modules, then the
 /// core at the market's address, whose constructor records them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Program {
-    /// keel-market-borrow.
-    Borrow,
     /// keel-market-liquidation.
     Liquidation,
     /// keel-market-collaterals.
@@ -35,8 +33,7 @@ impl Program {
     /// Every program of a market, in deployment order: the modules in
     /// [`Module`] order (the core's constructor takes their addresses in
     /// that order), then the core.
-    pub const ALL: [Program; 6] = [
-        Program::Borrow,
+    pub const ALL: [Program; 5] = [
         Program::Liquidation,
         Program::Collaterals,
         Program::Governance,
@@ -45,8 +42,7 @@ impl Program {
     ];
 
     /// The modules, in [`Module`] order.
-    pub const MODULES: [Program; 5] = [
-        Program::Borrow,
+    pub const MODULES: [Program; 4] = [
         Program::Liquidation,
         Program::Collaterals,
         Program::Governance,
@@ -56,7 +52,6 @@ impl Program {
     /// The Cargo package that builds the program (and names its wasm).
     pub fn package(self) -> &'static str {
         match self {
-            Program::Borrow => "keel-market-borrow",
             Program::Liquidation => "keel-market-liquidation",
             Program::Collaterals => "keel-market-collaterals",
             Program::Governance => "keel-market-governance",
@@ -68,7 +63,6 @@ impl Program {
     /// The module the program is, or `None` for the core.
     pub fn module(self) -> Option<Module> {
         match self {
-            Program::Borrow => Some(Module::Borrow),
             Program::Liquidation => Some(Module::Liquidation),
             Program::Collaterals => Some(Module::Collaterals),
             Program::Governance => Some(Module::Governance),
@@ -80,7 +74,6 @@ impl Program {
     /// The program's Rust code on the devnet's native backend.
     pub fn native(self) -> NativeProgram {
         match self {
-            Program::Borrow => native_entry("KeelBorrowModule", keel_market_borrow::entry),
             Program::Liquidation => {
                 native_entry("KeelLiquidationModule", keel_market_liquidation::entry)
             }

@@ -1,6 +1,6 @@
 //! The hand-written dispatchers of the user operations of `keel-market-core`
-//! ([`core_operations`]), the borrow module ([`borrow_operations`]) and the
-//! liquidation module ([`liquidation_operations`]): selector, fixed-offset argument decoding,
+//! ([`core_operations`]) and the liquidation module
+//! ([`liquidation_operations`]): selector, fixed-offset argument decoding,
 //! the call, the return words.
 //!
 //! The SDK's `#[public]` router decodes through alloy, whose type-check
@@ -18,8 +18,8 @@
 //! the program's router: the constructor, and the fallback to the modules.
 //!
 //! `keel abi` takes these operations from the `sol!` interfaces below
-//! ([`IKeelCoreOperations`], and `modules`' [`IKeelBorrow`] and
-//! [`IKeelLiquidation`], by which the core also routes); the market suites
+//! ([`IKeelCoreOperations`], and `modules`' [`IKeelLiquidation`], by which
+//! the core also routes); the market suites
 //! and the calldata tests call every one of them through these dispatchers.
 
 use alloc::vec::Vec;
@@ -30,7 +30,7 @@ use stylus_sdk::storage::StorageType;
 use stylus_sdk::stylus_core::MessageAccess;
 
 use crate::errors::{InvalidCalldata, MarketError, NotPayable};
-use crate::modules::{selector_of, IKeelBorrow, IKeelLiquidation};
+use crate::modules::{selector_of, IKeelLiquidation};
 use crate::KeelMarket;
 
 sol! {
@@ -45,10 +45,11 @@ sol! {
         function repayShares(uint256 shares, address onBehalf) external returns (uint256);
         function accrueInterest() external;
         function setOperator(address operator, bool approved) external;
+        function borrow(uint256 assets, address onBehalf, address receiver) external returns (uint256);
+        function withdrawCollateral(address token, uint256 amount, address onBehalf, address receiver) external;
     }
 }
 
-use IKeelBorrow as borrow_ops;
 use IKeelCoreOperations as ops;
 use IKeelLiquidation as liquidation_ops;
 
@@ -63,14 +64,6 @@ type Outcome = Result<Vec<u8>, MarketError>;
 pub fn core_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
     let selectors = ops::IKeelCoreOperationsCalls::SELECTORS;
     dispatch(vm, calldata, selectors, run_core)
-}
-
-/// `keel-market-borrow`: `borrow` and `withdrawCollateral` (the
-/// [`IKeelBorrow`] interface the core routes to it); `None` otherwise. Errors
-/// as [`core_operations`].
-pub fn borrow_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
-    let selectors = borrow_ops::IKeelBorrowCalls::SELECTORS;
-    dispatch(vm, calldata, selectors, run_borrow)
 }
 
 /// `keel-market-liquidation`: `liquidate` (the [`IKeelLiquidation`]
@@ -107,21 +100,6 @@ fn dispatch(
     Some(run(&mut market, &args).map_err(Vec::from))
 }
 
-fn run_borrow(market: &mut KeelMarket, args: &Args) -> Outcome {
-    match args.selector {
-        borrow_ops::borrowCall::SELECTOR => {
-            let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
-            Ok(words(&[market.borrow(assets, on_behalf, receiver)?]))
-        }
-        _ => {
-            let (token, amount) = (args.address(0)?, args.uint(1)?);
-            let (on_behalf, receiver) = (args.address(2)?, args.address(3)?);
-            market.withdraw_collateral(token, amount, on_behalf, receiver)?;
-            Ok(Vec::new())
-        }
-    }
-}
-
 fn run_liquidation(market: &mut KeelMarket, args: &Args) -> Outcome {
     let (borrower, token) = (args.address(0)?, args.address(1)?);
     let (max_repay, receiver, data) = (args.uint(2)?, args.address(3)?, args.bytes(4)?);
@@ -151,6 +129,16 @@ fn run_core(market: &mut KeelMarket, args: &Args) -> Outcome {
         }
         ops::accrueInterestCall::SELECTOR => {
             market.accrue_interest()?;
+            Vec::new()
+        }
+        ops::borrowCall::SELECTOR => {
+            let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
+            words(&[market.borrow(assets, on_behalf, receiver)?])
+        }
+        ops::withdrawCollateralCall::SELECTOR => {
+            let (token, amount) = (args.address(0)?, args.uint(1)?);
+            let (on_behalf, receiver) = (args.address(2)?, args.address(3)?);
+            market.withdraw_collateral(token, amount, on_behalf, receiver)?;
             Vec::new()
         }
         _ => {

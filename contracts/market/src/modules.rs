@@ -3,12 +3,12 @@
 //! The whole market is about 225 KB of processed wasm; Nitro activates at
 //! most 128 KiB (decompressed) per program, and each code account holds at
 //! most 24,576 bytes. So the market is one program at the market's address,
-//! `keel-market-core` (the lender and repay operations, which need no
-//! prices), plus five immutable **modules**, each its own program:
+//! `keel-market-core` (every user operation but `liquidate`: supply,
+//! withdraw, collateral, borrow, repay), plus four immutable **modules**,
+//! each its own program:
 //!
 //! | module | entry points |
 //! |---|---|
-//! | [`Module::Borrow`] | `borrow`, `withdrawCollateral` |
 //! | [`Module::Liquidation`] | `liquidate` |
 //! | [`Module::Collaterals`] | `addCollateral`, `setCollateralRisk`, `setCollateralCap`, `setCollateralPriceSource` |
 //! | [`Module::Governance`] | `initialize` (constructor only), ownership, guardian, pauses, rate model, reserve factor, caps, liquidation parameters, sequencer feed, `withdrawReserves` |
@@ -40,34 +40,26 @@ use crate::errors::{ensure_nonzero, MarketError, UnknownSelector};
 use crate::{KeelMarket, LiquidationInput, RateModelInput};
 
 /// Number of modules.
-pub const MODULE_COUNT: usize = 5;
+pub const MODULE_COUNT: usize = 4;
 
 /// The market's modules, with their index in the core's module table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Module {
-    /// Position-valuing borrower operations.
-    Borrow = 0,
     /// Liquidation.
-    Liquidation = 1,
+    Liquidation = 0,
     /// Collateral listing and per-collateral parameters.
-    Collaterals = 2,
+    Collaterals = 1,
     /// Market-wide administration and initialisation.
-    Governance = 3,
+    Governance = 2,
     /// Read-only views.
-    Views = 4,
+    Views = 3,
 }
 
 /// Module addresses in [`Module`] order, as the core's constructor takes them.
-pub type ModuleAddresses = (Address, Address, Address, Address, Address);
+pub type ModuleAddresses = (Address, Address, Address, Address);
 
 sol! {
-    /// Entry points of the borrow module.
-    interface IKeelBorrow {
-        function borrow(uint256 assets, address onBehalf, address receiver) external returns (uint256);
-        function withdrawCollateral(address token, uint256 amount, address onBehalf, address receiver) external;
-    }
-
     /// Entry points of the liquidation module.
     interface IKeelLiquidation {
         function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver, bytes data)
@@ -148,9 +140,7 @@ sol! {
 /// routed: it runs once, from the core's constructor.
 pub fn module_for(selector: [u8; 4]) -> Option<Module> {
     let known = |selectors: &[[u8; 4]]| selectors.contains(&selector);
-    if known(IKeelBorrow::IKeelBorrowCalls::SELECTORS) {
-        Some(Module::Borrow)
-    } else if known(IKeelLiquidation::IKeelLiquidationCalls::SELECTORS) {
+    if known(IKeelLiquidation::IKeelLiquidationCalls::SELECTORS) {
         Some(Module::Liquidation)
     } else if known(IKeelCollaterals::IKeelCollateralsCalls::SELECTORS) {
         Some(Module::Collaterals)
@@ -180,8 +170,8 @@ impl KeelMarket {
     ///
     /// Errors: `ZeroAddress`, `NotAContract`.
     pub fn set_modules(&mut self, modules: ModuleAddresses) -> Result<(), MarketError> {
-        let (borrow, liquidation, collaterals, governance, views) = modules;
-        for (index, module) in [borrow, liquidation, collaterals, governance, views]
+        let (liquidation, collaterals, governance, views) = modules;
+        for (index, module) in [liquidation, collaterals, governance, views]
             .into_iter()
             .enumerate()
         {
@@ -303,8 +293,7 @@ mod tests {
 
     #[test]
     fn every_module_selector_routes_to_its_module() {
-        let cases: [(&[[u8; 4]], Module); 4] = [
-            (IKeelBorrow::IKeelBorrowCalls::SELECTORS, Module::Borrow),
+        let cases: [(&[[u8; 4]], Module); 3] = [
             (
                 IKeelLiquidation::IKeelLiquidationCalls::SELECTORS,
                 Module::Liquidation,

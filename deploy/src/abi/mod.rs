@@ -2,7 +2,7 @@
 //!
 //! One address, one interface: the market's ABI is the union of the
 //! export-abi output of every program behind the market's address
-//! ([`market_programs`]: the core and its five modules), deduplicated,
+//! ([`market_programs`]: the core and its modules), deduplicated,
 //! completed with
 //!
 //! - **events**, which export-abi omits: the typed list of
@@ -45,13 +45,11 @@ pub fn market_programs() -> impl Iterator<Item = Program> {
 
 /// The `sol!` interfaces of the operations the programs decode by hand
 /// (`keel_market::dispatch`), with their compiled selectors.
-fn hand_dispatched() -> [(&'static str, &'static [[u8; 4]]); 3] {
+fn hand_dispatched() -> [(&'static str, &'static [[u8; 4]]); 2] {
     use keel_market::dispatch::IKeelCoreOperations::IKeelCoreOperationsCalls;
-    use keel_market::modules::IKeelBorrow::IKeelBorrowCalls;
     use keel_market::modules::IKeelLiquidation::IKeelLiquidationCalls;
     [
         ("IKeelCoreOperations", IKeelCoreOperationsCalls::SELECTORS),
-        ("IKeelBorrow", IKeelBorrowCalls::SELECTORS),
         ("IKeelLiquidation", IKeelLiquidationCalls::SELECTORS),
     ]
 }

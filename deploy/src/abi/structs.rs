@@ -70,7 +70,6 @@ const LIQUIDATION: StructDef = StructDef {
 const MODULES: StructDef = StructDef {
     name: "ModuleAddresses",
     fields: &[
-        ("borrow", "address"),
         ("liquidation", "address"),
         ("collaterals", "address"),
         ("governance", "address"),

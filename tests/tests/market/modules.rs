@@ -1,24 +1,16 @@
-//! The market as six programs: routing through the core, module addresses
+//! The market as several programs: routing through the core, module addresses
 //! fixed at deployment, and modules that refuse direct calls.
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
 use keel_devnet::{address_of, assert_revert, Revert};
+use keel_market::dispatch::IKeelCoreOperations;
 use keel_market::errors::{ModuleCalledDirectly, UnknownSelector};
 use keel_market::modules::{module_for, IKeelGovernance};
 use keel_tests::*;
 
 /// The entry points `keel-market-core` implements itself.
-const CORE_ENTRY_POINTS: [[u8; 4]; 8] = [
-    IKeelMarket::supplyCall::SELECTOR,
-    IKeelMarket::withdrawCall::SELECTOR,
-    IKeelMarket::withdrawSharesCall::SELECTOR,
-    IKeelMarket::supplyCollateralCall::SELECTOR,
-    IKeelMarket::repayCall::SELECTOR,
-    IKeelMarket::repaySharesCall::SELECTOR,
-    IKeelMarket::setOperatorCall::SELECTOR,
-    IKeelMarket::accrueInterestCall::SELECTOR,
-];
+const CORE_ENTRY_POINTS: &[[u8; 4]] = IKeelCoreOperations::IKeelCoreOperationsCalls::SELECTORS;
 
 fn revert_of(receipt: keel_devnet::Receipt) -> Result<(), Revert> {
     match receipt.success {
@@ -86,25 +78,27 @@ fn modules_called_directly_refuse() {
     let mut fx = Fixture::new();
     let deployer = address_of("deployer");
     let no_args = KeelModuleConstructor::constructorCall {};
-    let borrow_module = fx
+    let liquidation_module = fx
         .net
-        .deploy_with(deployer, Program::Borrow.native(), &no_args)
+        .deploy_with(deployer, Program::Liquidation.native(), &no_args)
         .unwrap();
     let governance = fx
         .net
         .deploy_with(deployer, Program::Governance.native(), &no_args)
         .unwrap();
     let carol = fx.carol;
-    let direct_borrow = fx.net.call(
+    let direct_liquidate = fx.net.call(
         carol,
-        borrow_module,
-        &IKeelMarket::borrowCall {
-            assets: usdc(1),
-            onBehalf: carol,
+        liquidation_module,
+        &IKeelMarket::liquidateCall {
+            borrower: fx.bob,
+            token: fx.weth,
+            maxRepayAssets: usdc(1),
             receiver: carol,
+            data: Default::default(),
         },
     );
-    assert_revert(direct_borrow, &ModuleCalledDirectly {});
+    assert_revert(direct_liquidate, &ModuleCalledDirectly {});
     let init = IKeelGovernance::initializeCall {
         baseAsset: fx.base,
         owner: carol,
@@ -137,10 +131,10 @@ fn the_core_refuses_missing_or_codeless_modules() {
         borrowCap: U256::MAX,
     };
     let codeless = address_of("nobody");
-    let zero = args((fx.market, fx.market, Address::ZERO, fx.market, fx.market));
+    let zero = args((fx.market, Address::ZERO, fx.market, fx.market));
     let core = Program::Core.native();
     assert_revert(fx.net.deploy_with(deployer, core, &zero), &ZeroAddress {});
-    let no_code = args((fx.market, codeless, fx.market, fx.market, fx.market));
+    let no_code = args((codeless, fx.market, fx.market, fx.market));
     let core = Program::Core.native();
     assert_revert(
         fx.net.deploy_with(deployer, core, &no_code),

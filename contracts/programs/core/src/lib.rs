@@ -1,7 +1,7 @@
-//! The program at the market's address: storage owner, the lender, repay and
-//! collateral-deposit operations (no prices needed), and the `fallback` that
-//! `delegatecall`s every other entry point to its module (see
-//! [`keel_market::modules`]).
+//! The program at the market's address: storage owner, every user operation
+//! but `liquidate` (supply, withdraw, collateral, borrow, repay: the hot path
+//! starts one program), and the `fallback` that `delegatecall`s every other
+//! entry point to its module (see [`keel_market::modules`]).
 //!
 //! The operations are decoded by hand ([`keel_market::dispatch`], whose
 //! `sol!` interface `keel abi` reads for the ABI); the SDK's router serves
@@ -34,7 +34,7 @@ keel_market::keel_program!(KeelMarketCore, keel_market::dispatch::core_operation
 
 #[public]
 impl KeelMarketCore {
-    /// Deploys the market: records the five module addresses (in
+    /// Deploys the market: records the four module addresses (in
     /// [`keel_market::Module`] order), then initialises the market through
     /// the governance module; the other arguments are those of
     /// [`KeelMarket::initialize`].
