@@ -13,6 +13,7 @@ pub struct CollateralSnapshot {
     /// Liquidation threshold (LT) of this collateral, WAD.
     pub liquidation_threshold: Wad,
     /// Liquidation bonus of this collateral, WAD (0.05e18 = the liquidator gets 5% more value).
+    /// Only the chosen collateral's is read, so a caller may leave the others' at 0.
     pub bonus: Wad,
 }
 

@@ -19,7 +19,7 @@ use keel_oracle::{
 };
 use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageAddress, StorageU128, StorageU64};
+use stylus_sdk::storage::{StorageAddress, StorageGuard, StorageU128, StorageU64};
 
 use crate::errors::{
     ensure_nonzero, CollateralAlreadyListed, MarketError, TooManyCollaterals, UnknownCollateral,
@@ -64,6 +64,27 @@ pub struct CollateralConfig {
     price_source: PriceSource,
 }
 
+impl CollateralConfig {
+    /// `(ltv, liquidation threshold)`: the first slot.
+    pub(crate) fn factors(&self) -> (Wad, Wad) {
+        (
+            wad(self.ltv.get().to::<u64>()),
+            wad(self.liquidation_threshold.get().to::<u64>()),
+        )
+    }
+
+    /// The liquidation bonus (the second slot, which only liquidation and
+    /// the views read).
+    pub(crate) fn bonus(&self) -> Wad {
+        wad(self.bonus.get().to::<u64>())
+    }
+
+    /// The validated oracle price at `now_seconds`.
+    pub(crate) fn price(&self, now_seconds: u64) -> Result<Price, MarketError> {
+        Ok(self.price_source.price(now_seconds)?)
+    }
+}
+
 /// A WAD factor stored as `u64` (every factor of the market is at most a
 /// few WAD, far below `u64::MAX`).
 pub(crate) fn wad(value: u64) -> Wad {
@@ -100,14 +121,26 @@ impl KeelMarket {
             .map_or(Address::ZERO, |c| c.token.get())
     }
 
+    /// The storage handle of collateral `index`'s configuration. Built
+    /// once per use: each handle runs the nested `StorageType::new` of the
+    /// configuration and its price source.
+    ///
+    /// Errors: `UnknownCollateral` for an index past the array (callers
+    /// pass listed indices).
+    pub(crate) fn config(
+        &self,
+        index: CollateralIndex,
+    ) -> Result<StorageGuard<'_, CollateralConfig>, MarketError> {
+        self.collaterals
+            .getter(usize::from(index.get()))
+            .ok_or(MarketError::UnknownCollateral(UnknownCollateral {
+                token: Address::ZERO,
+            }))
+    }
+
     /// The validated oracle price of collateral `index` now.
     pub(crate) fn price_of(&self, index: CollateralIndex) -> Result<Price, MarketError> {
-        let now = self.vm().block_timestamp();
-        let config = self.collaterals.getter(usize::from(index.get()));
-        let config = config.ok_or(MarketError::UnknownCollateral(UnknownCollateral {
-            token: Address::ZERO,
-        }))?;
-        Ok(config.price_source.price(now)?)
+        self.config(index)?.price(self.vm().block_timestamp())
     }
 
     /// Price, LTV and LT of collateral `index` (reads its oracle).
@@ -115,32 +148,13 @@ impl KeelMarket {
         &self,
         index: CollateralIndex,
     ) -> Result<CollateralRisk, MarketError> {
-        let price = self.price_of(index)?;
-        let (ltv, liquidation_threshold) = self.stored_factors(index);
+        let config = self.config(index)?;
+        let (ltv, liquidation_threshold) = config.factors();
         Ok(CollateralRisk {
-            price,
+            price: config.price(self.vm().block_timestamp())?,
             ltv,
             liquidation_threshold,
         })
-    }
-
-    /// `(ltv, liquidation threshold)` of collateral `index`: its first slot.
-    pub(crate) fn stored_factors(&self, index: CollateralIndex) -> (Wad, Wad) {
-        match self.collaterals.getter(usize::from(index.get())) {
-            Some(c) => (
-                wad(c.ltv.get().to::<u64>()),
-                wad(c.liquidation_threshold.get().to::<u64>()),
-            ),
-            None => (Wad::ZERO, Wad::ZERO),
-        }
-    }
-
-    /// The liquidation bonus of collateral `index` (its second slot, which
-    /// only liquidation and the views read).
-    pub(crate) fn stored_bonus(&self, index: CollateralIndex) -> Wad {
-        self.collaterals
-            .getter(usize::from(index.get()))
-            .map_or(Wad::ZERO, |c| wad(c.bonus.get().to::<u64>()))
     }
 
     /// Adds `amount` of liquidation fees to the reserves of collateral `index`.

@@ -512,7 +512,8 @@ impl KeelMarket {
     /// of collateral `token`.
     pub fn collateral_info(&self, token: Address) -> Result<CollateralInfo, MarketError> {
         let index = self.collateral_index(token)?;
-        let ((ltv, lt), bonus) = (self.stored_factors(index), self.stored_bonus(index));
+        let config = self.config(index)?;
+        let ((ltv, lt), bonus) = (config.factors(), config.bonus());
         Ok((
             index.get(),
             ltv.0,

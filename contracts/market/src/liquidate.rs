@@ -157,10 +157,12 @@ impl KeelMarket {
     }
 
     /// One snapshot entry per listed collateral; prices are read only for
-    /// the collaterals the borrower holds.
+    /// the collaterals the borrower holds, the bonus (a config's second
+    /// slot) only for the `chosen` one, the only bonus the decision uses.
     fn collateral_snapshots(
         &self,
         borrower: Address,
+        chosen: CollateralIndex,
     ) -> Result<Vec<CollateralSnapshot>, MarketError> {
         let balances = self.vault.snapshot(borrower);
         let count = self.collateral_count.get().to::<u8>();
@@ -179,13 +181,16 @@ impl KeelMarket {
                     bonus: Wad::ZERO,
                 }
             } else {
-                let (_, liquidation_threshold) = self.stored_factors(index);
-                let bonus = self.stored_bonus(index);
+                let config = self.config(index)?;
+                let (_, liquidation_threshold) = config.factors();
                 CollateralSnapshot {
                     balance: U256::from(balance),
-                    price: self.price_of(index)?,
+                    price: config.price(self.vm().block_timestamp())?,
                     liquidation_threshold,
-                    bonus,
+                    bonus: match index == chosen {
+                        true => config.bonus(),
+                        false => Wad::ZERO,
+                    },
                 }
             };
             snapshots.push(snapshot);
@@ -206,7 +211,7 @@ impl KeelMarket {
             .debt
             .preview_accrual(self.vm().block_timestamp())?
             .totals;
-        let collaterals = self.collateral_snapshots(borrower)?;
+        let collaterals = self.collateral_snapshots(borrower, index)?;
         let position = PositionSnapshot {
             collaterals: &collaterals,
             debt: DebtSnapshot {
