@@ -1,5 +1,6 @@
-//! The keeper's polling loop (what `keel keeper --rpc` runs) on the devnet:
-//! after an oracle crash it liquidates and prints JSON lines.
+//! The bots' polling loop (what `keel keeper --rpc` and `keel watch --rpc`
+//! run) on the devnet: after an oracle crash the keeper liquidates and
+//! prints JSON lines.
 
 mod common;
 
@@ -7,9 +8,9 @@ use std::time::Duration;
 
 use keel_devnet::address_of;
 use keel_mocks::abi::{IMockAggregator, IMockErc20};
+use keel_sim::bot_loop::{keep, poll_book};
 use keel_sim::engine::Sim;
 use keel_sim::keeper::Keeper;
-use keel_sim::keeper_loop::poll;
 use keel_sim::units::{feed_answer, to_units};
 
 #[test]
@@ -50,13 +51,12 @@ fn polling_keeper_liquidates_after_a_crash_and_prints_json_lines() {
         m.base_decimals,
     );
     let mut out = Vec::new();
-    poll(
+    poll_book(
         &mut sim.chain,
         &mut sim.book,
-        &mut keeper,
         Some(3),
         Duration::ZERO,
-        &mut out,
+        &mut |chain, book| keep(chain, book, &mut keeper, &mut out),
     )
     .unwrap();
     let lines: Vec<serde_json::Value> = String::from_utf8(out)
