@@ -178,10 +178,7 @@ pub trait Chain {
     ) -> Result<LiquidationOutcome> {
         let market = self.market_address();
         let call = liquidate_call(borrower, token, max_repay_assets, liquidator);
-        match self.transact(liquidator, market, call.abi_encode())? {
-            Ok(sent) => liquidation_done(market, &sent.logs).map(Ok),
-            Err(reason) => Ok(Err(reason)),
-        }
+        send_liquidation(self, liquidator, market, call.abi_encode())
     }
 
     /// Liquidates through `flash_liquidator` (a `MockFlashLiquidator`
@@ -207,11 +204,7 @@ pub trait Chain {
             pool: self.pool_of(token)?,
             minSaleAssets: min_sale_assets,
         };
-        let market = self.market_address();
-        match self.transact(keeper, flash_liquidator, call.abi_encode())? {
-            Ok(sent) => liquidation_done(market, &sent.logs).map(Ok),
-            Err(reason) => Ok(Err(reason)),
-        }
+        send_liquidation(self, keeper, flash_liquidator, call.abi_encode())
     }
 
     /// Sells `amount` of `token` from `seller` into its pool for at least
@@ -340,6 +333,21 @@ pub fn events_from<E: SolEvent>(emitter: Address, logs: &[Log]) -> Vec<E> {
         .filter(|log| log.address == emitter)
         .filter_map(|log| E::decode_raw_log(log.topics().iter().copied(), &log.data.data).ok())
         .collect()
+}
+
+/// Sends `data` from `from` to `to`, a transaction that liquidates on the
+/// market (directly or through a flash liquidator), and reads what it did.
+fn send_liquidation<T: Chain + ?Sized>(
+    chain: &mut T,
+    from: Address,
+    to: Address,
+    data: Vec<u8>,
+) -> Result<LiquidationOutcome> {
+    let market = chain.market_address();
+    match chain.transact(from, to, data)? {
+        Ok(sent) => liquidation_done(market, &sent.logs).map(Ok),
+        Err(reason) => Ok(Err(reason)),
+    }
 }
 
 /// What a liquidation did, from the market's `Liquidate` and `BadDebt`

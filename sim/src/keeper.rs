@@ -21,7 +21,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::book::PositionBook;
-use crate::chain::{Chain, LiquidationPreview};
+use crate::chain::{Chain, LiquidationDone, LiquidationOutcome, LiquidationPreview};
 use crate::scenario::LiquidatorParams;
 use crate::units::{to_units_up, to_whole};
 
@@ -192,10 +192,7 @@ impl Keeper {
             _ => return Ok(None),
         };
         self.skipped.remove(&borrower);
-        let executed = match self.flash_liquidator {
-            Some(contract) => self.execute_flash(chain, contract, borrower, &plan, decision)?,
-            None => self.execute(chain, borrower, &plan, decision)?,
-        };
+        let executed = self.execute(chain, borrower, &plan, decision)?;
         book.refresh(chain, borrower)?;
         Ok(Some(executed))
     }
@@ -259,8 +256,11 @@ impl Keeper {
         }))
     }
 
-    /// Liquidates at most the previewed repayment, then sells for at least
-    /// the repayment plus gas plus the minimum profit.
+    /// Liquidates at most the previewed repayment. With capital it then
+    /// sells for at least the repayment plus gas plus the minimum profit;
+    /// through the flash liquidator the sale happens inside the liquidation
+    /// with that floor (or the whole liquidation reverts), and the profit is
+    /// what the contract's balance gained.
     fn execute(
         &self,
         chain: &mut dyn Chain,
@@ -273,72 +273,7 @@ impl Keeper {
             expected_profit: plan.profit,
             ..decision
         };
-        let done = match chain.liquidate(
-            self.address,
-            borrower,
-            plan.token,
-            plan.preview.repaid_assets,
-        )? {
-            Ok(done) => done,
-            Err(reason) => {
-                return Ok(Decision {
-                    action: Action::Failed,
-                    reason,
-                    ..decision
-                })
-            }
-        };
-        let repaid = self.base(done.repaid_assets);
-        // Never sell below repayment + gas + minimum profit: a refused sale
-        // keeps the collateral rather than locking in a loss.
-        let min_out = self.sale_floor_units(done.repaid_assets);
-        let decision = Decision {
-            repaid,
-            bad_debt: self.base(done.bad_debt_assets),
-            ..decision
-        };
-        let received = plan.preview.liquidator_collateral;
-        match chain.sell(self.address, plan.token, received, min_out) {
-            Ok(proceeds) => Ok(Decision {
-                action: Action::Liquidated,
-                realised_profit: self.base(proceeds) - repaid - self.params.gas_cost,
-                ..decision
-            }),
-            Err(error) => Ok(Decision {
-                action: Action::LiquidatedHeld,
-                reason: format!("sale refused: {error:#}"),
-                ..decision
-            }),
-        }
-    }
-
-    /// Liquidates through the flash liquidator, whose sale must pay at
-    /// least the repayment plus gas plus the minimum profit or the whole
-    /// liquidation reverts; the profit is what its balance gained.
-    fn execute_flash(
-        &self,
-        chain: &mut dyn Chain,
-        contract: Address,
-        borrower: Address,
-        plan: &Plan,
-        decision: Decision,
-    ) -> Result<Decision> {
-        let decision = Decision {
-            collateral: plan.token,
-            expected_profit: plan.profit,
-            ..decision
-        };
-        let max_repay_assets = plan.preview.repaid_assets;
-        let floor_units = self.sale_floor_units(max_repay_assets);
-        let before_units = chain.base_balance(contract)?;
-        let outcome = chain.flash_liquidate(
-            self.address,
-            contract,
-            borrower,
-            plan.token,
-            max_repay_assets,
-            floor_units,
-        )?;
+        let (outcome, flash_before_units) = self.send(chain, borrower, plan)?;
         let done = match outcome {
             Ok(done) => done,
             Err(reason) => {
@@ -349,14 +284,73 @@ impl Keeper {
                 })
             }
         };
-        let gained_units = chain.base_balance(contract)?.saturating_sub(before_units);
-        Ok(Decision {
-            action: Action::Liquidated,
+        let decision = Decision {
             repaid: self.base(done.repaid_assets),
             bad_debt: self.base(done.bad_debt_assets),
-            realised_profit: self.base(gained_units) - self.params.gas_cost,
             ..decision
-        })
+        };
+        match flash_before_units {
+            Some((contract, before_units)) => {
+                let gained_units = chain.base_balance(contract)?.saturating_sub(before_units);
+                Ok(Decision {
+                    action: Action::Liquidated,
+                    realised_profit: self.base(gained_units) - self.params.gas_cost,
+                    ..decision
+                })
+            }
+            None => self.sell_seized(chain, plan, &done, decision),
+        }
+    }
+
+    /// Sends the plan's liquidation, capital-based or through the flash
+    /// liquidator (then also its base balance before, to measure the gain).
+    fn send(
+        &self,
+        chain: &mut dyn Chain,
+        borrower: Address,
+        plan: &Plan,
+    ) -> Result<(LiquidationOutcome, Option<(Address, U256)>)> {
+        let max_repay_assets = plan.preview.repaid_assets;
+        let Some(contract) = self.flash_liquidator else {
+            let outcome = chain.liquidate(self.address, borrower, plan.token, max_repay_assets)?;
+            return Ok((outcome, None));
+        };
+        let before_units = chain.base_balance(contract)?;
+        let outcome = chain.flash_liquidate(
+            self.address,
+            contract,
+            borrower,
+            plan.token,
+            max_repay_assets,
+            self.sale_floor_units(max_repay_assets),
+        )?;
+        Ok((outcome, Some((contract, before_units))))
+    }
+
+    /// Sells what a capital-based liquidation gave, never below repayment +
+    /// gas + minimum profit: a refused sale keeps the collateral rather
+    /// than locking in a loss.
+    fn sell_seized(
+        &self,
+        chain: &mut dyn Chain,
+        plan: &Plan,
+        done: &LiquidationDone,
+        decision: Decision,
+    ) -> Result<Decision> {
+        let min_out = self.sale_floor_units(done.repaid_assets);
+        let received = plan.preview.liquidator_collateral;
+        match chain.sell(self.address, plan.token, received, min_out) {
+            Ok(proceeds) => Ok(Decision {
+                action: Action::Liquidated,
+                realised_profit: self.base(proceeds) - decision.repaid - self.params.gas_cost,
+                ..decision
+            }),
+            Err(error) => Ok(Decision {
+                action: Action::LiquidatedHeld,
+                reason: format!("sale refused: {error:#}"),
+                ..decision
+            }),
+        }
     }
 
     /// What a sale must pay for a liquidation repaying `repaid_units` to
@@ -616,13 +610,19 @@ mod tests {
         assert_eq!(chain.liquidations.len(), 1);
     }
 
-    #[test]
-    fn a_flash_keeper_without_capital_sizes_the_sale_for_the_pools_price_impact() {
-        // Per 100 repaid the pool pays 130 for one unit, less 4 x units^2:
-        // repaying 1,000 sells 10 units for 900 (a loss), 500 sells 5 for
-        // 550 (+50), 250 sells 2 for 244 (-6): the keeper repays 500.
+    /// Per 100 repaid the WETH pool pays 130 for one unit, less 4 x
+    /// units^2 (its price impact); WBTC is worth nothing.
+    fn thin_pool() -> FakeChain {
         let mut chain = FakeChain::new([(WETH, 1_300), (WBTC, 0)]);
         chain.impact = 4;
+        chain
+    }
+
+    #[test]
+    fn a_flash_keeper_without_capital_sizes_the_sale_for_the_pools_price_impact() {
+        // Repaying 1,000 sells 10 units for 900 (a loss), 500 sells 5 for
+        // 550 (+50), 250 sells 2 for 244 (-6): the keeper repays 500.
+        let mut chain = thin_pool();
         let mut k = keeper(10.0, 10.0, 0).with_flash_liquidator(FLASH);
         let decisions = run(&mut k, &mut chain, 1);
         // Nothing capital-based: no liquidate or sell from the keeper itself.
@@ -641,8 +641,7 @@ mod tests {
     #[test]
     fn a_flash_keeper_sends_nothing_when_no_size_covers_its_costs() {
         // 1,000 -> 900, 500 -> 550, 250 -> 244, 125 -> 1 unit -> 126, 62 -> 0 units.
-        let mut chain = FakeChain::new([(WETH, 1_300), (WBTC, 0)]);
-        chain.impact = 4;
+        let mut chain = thin_pool();
         // 550 - 500 - 30 = 20 < 21: one unit short at the best size.
         let mut k = keeper(30.0, 21.0, 0).with_flash_liquidator(FLASH);
         let decisions = run(&mut k, &mut chain, 1);

@@ -311,6 +311,38 @@ mod tests {
     }
 
     #[test]
+    fn a_flash_liquidation_below_its_floor_is_not_sent() {
+        let asserter = Asserter::new();
+        // The market wraps the pool's refusal inside the callback.
+        let refused = IKeelMarket::LiquidationCallbackFailed {
+            liquidator: ALICE,
+            reason: alloy_primitives::FixedBytes([0x01, 0x02, 0x03, 0x04]),
+        };
+        asserter.push_failure(revert(&alloy_sol_types::SolError::abi_encode(&refused)));
+        let pool = address!("00000000000000000000000000000000000000c5");
+        let provider =
+            alloy_provider::ProviderBuilder::new().connect_mocked_client(asserter.clone());
+        let mut chain =
+            RpcChain::new(provider, MARKET, BASE, BTreeMap::from([(BASE, pool)]), 5).unwrap();
+        let floor = U256::from(1_000);
+        let outcome = chain.flash_liquidate(ALICE, ALICE, ALICE, BASE, U256::MAX, floor);
+        assert!(outcome
+            .unwrap()
+            .unwrap_err()
+            .contains("LiquidationCallbackFailed"));
+        // Only the simulation was asked for: no transaction was sent.
+        assert!(asserter.read_q().is_empty());
+    }
+
+    #[test]
+    fn a_flash_liquidation_needs_the_collaterals_pool() {
+        let asserter = Asserter::new();
+        let mut chain = chain(&asserter);
+        let outcome = chain.flash_liquidate(ALICE, ALICE, ALICE, BASE, U256::MAX, U256::ZERO);
+        assert!(outcome.unwrap_err().to_string().contains("no pool"));
+    }
+
+    #[test]
     fn borrowers_come_from_borrow_logs_once_each() {
         let asserter = Asserter::new();
         let borrow = borrow_log;

@@ -334,42 +334,25 @@ mod tests {
         lab
     }
 
-    /// Runs `step` on the `PriceSource` in the probe's storage, in a call
-    /// frame on the lab's devnet.
-    fn source<R: 'static>(
-        lab: &mut OracleLab,
-        step: impl FnOnce(&mut PriceSource) -> R + 'static,
-    ) -> R {
-        lab.run(move |host| step(&mut PriceSource::from(host)))
-    }
-
     fn configure(
         lab: &mut OracleLab,
         config: &PriceSourceConfig,
         now: u64,
     ) -> Result<Price, OracleError> {
-        let config = config.clone();
-        source(lab, move |s| s.configure(&config, now))
+        let config = *config;
+        lab.stored(move |s: &mut PriceSource| s.configure(&config, now))
     }
 
     fn price_at(lab: &mut OracleLab, now: u64) -> Result<Price, OracleError> {
-        source(lab, move |s| s.price(now))
+        lab.stored(move |s: &mut PriceSource| s.price(now))
     }
 
     fn stored_config(lab: &mut OracleLab) -> PriceSourceConfig {
-        source(lab, |s| s.config())
+        lab.stored(|s: &mut PriceSource| s.config())
     }
 
     fn is_configured(lab: &mut OracleLab) -> bool {
-        source(lab, |s| s.is_configured())
-    }
-
-    /// Runs `step` on the `SequencerUptimeFeed` in the probe's storage.
-    fn sequencer<R: 'static>(
-        lab: &mut OracleLab,
-        step: impl FnOnce(&mut SequencerUptimeFeed) -> R + 'static,
-    ) -> R {
-        lab.run(move |host| step(&mut SequencerUptimeFeed::from(host)))
+        lab.stored(|s: &mut PriceSource| s.is_configured())
     }
 
     fn configure_sequencer(
@@ -377,11 +360,11 @@ mod tests {
         feed: Address,
         grace_period_seconds: u32,
     ) -> Result<(), OracleError> {
-        sequencer(lab, move |q| q.configure(feed, grace_period_seconds))
+        lab.stored(move |q: &mut SequencerUptimeFeed| q.configure(feed, grace_period_seconds))
     }
 
     fn borrow_allowed(lab: &mut OracleLab, now: u64) -> Result<(), OracleError> {
-        sequencer(lab, move |q| q.check_borrow_allowed(now))
+        lab.stored(move |q: &mut SequencerUptimeFeed| q.check_borrow_allowed(now))
     }
 
     /// 2000 USDC (2000e6) per WETH (1e18), scaled by 1e36.
@@ -595,7 +578,10 @@ mod tests {
         let mut lab = OracleLab::new();
         assert_eq!(borrow_allowed(&mut lab, NOW), Ok(()));
         configure_sequencer(&mut lab, Address::ZERO, 12).unwrap();
-        assert_eq!(sequencer(&mut lab, |q| q.grace_period_seconds()), 0);
+        assert_eq!(
+            lab.stored(|q: &mut SequencerUptimeFeed| q.grace_period_seconds()),
+            0
+        );
         assert_eq!(borrow_allowed(&mut lab, NOW), Ok(()));
     }
 
@@ -603,8 +589,11 @@ mod tests {
     fn uptime_feed_gates_borrows_through_down_grace_and_recovery() {
         let mut lab = uptime_lab(1, NOW - 10);
         configure_sequencer(&mut lab, UPTIME, 3_600).unwrap();
-        assert_eq!(sequencer(&mut lab, |q| q.feed()), UPTIME);
-        assert_eq!(sequencer(&mut lab, |q| q.grace_period_seconds()), 3_600);
+        assert_eq!(lab.stored(|q: &mut SequencerUptimeFeed| q.feed()), UPTIME);
+        assert_eq!(
+            lab.stored(|q: &mut SequencerUptimeFeed| q.grace_period_seconds()),
+            3_600
+        );
         let mut word = [0u8; 32];
         word[12..].copy_from_slice(UPTIME.as_slice());
         word[8..12].copy_from_slice(&3_600_u32.to_be_bytes());

@@ -106,6 +106,15 @@ impl OracleLab {
         out.take().expect("the probe ran its step")
     }
 
+    /// Runs `step` on the storage struct `S` at the start of the probe's
+    /// storage, in a call frame of the probe.
+    pub(crate) fn stored<S, R: 'static>(&mut self, step: impl FnOnce(&mut S) -> R + 'static) -> R
+    where
+        S: for<'h> From<&'h FrameHost>,
+    {
+        self.run(move |host| step(&mut S::from(host)))
+    }
+
     /// Word `index` of the probe's storage.
     pub(crate) fn slot(&self, index: u8) -> B256 {
         self.net.storage_at(PROBE, U256::from(index))
