@@ -233,3 +233,25 @@ impl SimRun {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_feed_argument_is_token_feed_and_seconds() {
+        let token = "0x00000000000000000000000000000000000000e1";
+        let feed = "0x00000000000000000000000000000000000000f1";
+        let (parsed_token, bound) = parse_feed(&format!("{token}={feed}:3600")).unwrap();
+        assert_eq!(parsed_token, token.parse::<Address>().unwrap());
+        assert_eq!(bound.feed, feed.parse::<Address>().unwrap());
+        assert_eq!(bound.max_age_seconds, 3_600);
+        for bad in [
+            format!("{token}={feed}"),
+            format!("{token}:{feed}=1"),
+            format!("{token}={feed}:-1"),
+        ] {
+            assert!(parse_feed(&bad).is_err(), "{bad}");
+        }
+    }
+}
