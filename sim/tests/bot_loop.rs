@@ -17,6 +17,15 @@ use keel_sim::scenario::Scenario;
 use keel_sim::units::{feed_answer, to_units};
 use keel_sim::watch::{FeedBound, WatchConfig, Watcher};
 
+/// Each line a bot printed, parsed.
+fn json_lines(out: Vec<u8>) -> Vec<serde_json::Value> {
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// The test crash's market with every collateral's feed 40% down at once.
 fn crashed(scenario: &Scenario) -> Sim<'_> {
     let mut sim = Sim::setup(scenario, common::DEPLOYER, common::options().backend).unwrap();
@@ -70,11 +79,7 @@ fn polling_keeper_liquidates_after_a_crash_and_prints_json_lines() {
         &mut |chain, book| keep(chain, book, &mut keeper, &mut out),
     )
     .unwrap();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(out);
     let liquidated = lines.iter().filter(|d| d["action"] == "liquidated").count();
     assert!(liquidated >= 5, "{lines:?}");
     assert!(lines
@@ -123,11 +128,7 @@ fn polling_watcher_alerts_once_after_a_crash_with_its_configuration_read_from_th
         },
     )
     .unwrap();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(out);
     let below_one = lines
         .iter()
         .filter(|a| a["alert"] == "position" && a["threshold"] == 1.0)
