@@ -152,12 +152,14 @@ enum Command {
         #[command(flatten)]
         rpc: keel_cli::sim::RpcKeeperArgs,
     },
-    /// Position monitor on the devnet: runs a scenario and alerts on
-    /// positions crossing HF thresholds (with liquidation prices), high
-    /// utilisation and old oracle answers; exits with 2 when any alert fired.
+    /// Position monitor: on the devnet, runs a scenario; with --rpc, polls a
+    /// market on a node (read only). Alerts on positions crossing HF
+    /// thresholds (with liquidation prices), high utilisation and old oracle
+    /// answers; exits with 2 when any alert fired.
     Watch {
-        /// The scenario.
-        scenario: PathBuf,
+        /// The scenario (devnet).
+        #[arg(required_unless_present = "rpc")]
+        scenario: Option<PathBuf>,
         /// Health-factor thresholds.
         #[arg(long, value_delimiter = ',', default_value = "1.10,1.02")]
         hf: Vec<f64>,
@@ -175,6 +177,8 @@ enum Command {
         blocks: Option<u64>,
         #[command(flatten)]
         run: keel_cli::sim::SimRun,
+        #[command(flatten)]
+        rpc: keel_cli::sim::RpcWatchArgs,
     },
 }
 
@@ -207,6 +211,7 @@ fn main() -> Result<()> {
             json,
             blocks,
             run,
+            rpc,
         } => {
             let args = keel_sim::cli::WatchArgs {
                 alert_hf: hf,
@@ -215,7 +220,14 @@ fn main() -> Result<()> {
                 json,
                 blocks,
             };
-            if keel_sim::cli::watch(&scenario, &args, deployer, run.options())? > 0 {
+            let fired = match (rpc.url(), scenario) {
+                (Some(url), _) => rpc.run(url, &args)?,
+                (None, Some(scenario)) => {
+                    keel_sim::cli::watch(&scenario, &args, deployer, run.options())?
+                }
+                (None, None) => bail!("give a scenario or --rpc"),
+            };
+            if fired > 0 {
                 std::process::exit(2);
             }
             Ok(())

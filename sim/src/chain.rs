@@ -3,16 +3,21 @@
 //! sell seized collateral into, and the feeds' latest rounds. [`DevnetChain`]
 //! implements it on the in-process devnet, [`RpcChain`] over JSON-RPC.
 //!
-//! Every liquidation anywhere in this crate is built by [`liquidate_call`].
+//! An implementation gives the chain's primitives (time, logs, static calls,
+//! transactions); the views, the liquidations and the pool sales are built
+//! on them here, once. Every capital-based liquidation anywhere in this
+//! crate is built by [`liquidate_call`]; a flash liquidation goes through
+//! the keeper's flash-liquidator contract ([`Chain::flash_liquidate`]),
+//! which builds the callback data on chain.
 //!
 //! [`DevnetChain`]: crate::devnet_chain::DevnetChain
 //! [`RpcChain`]: crate::rpc_chain::RpcChain
 
-use alloy_primitives::{Address, Bytes, U256};
-use alloy_sol_types::SolCall;
-use anyhow::{bail, Result};
+use alloy_primitives::{Address, Bytes, Log, U256};
+use alloy_sol_types::{SolCall, SolEvent};
+use anyhow::{anyhow, bail, Context, Result};
 use keel_bindings::IKeelMarket;
-use keel_mocks::abi::{AggregatorV3Interface, IConstantProductPool, IERC20};
+use keel_mocks::abi::{AggregatorV3Interface, IConstantProductPool, IMockFlashLiquidator, IERC20};
 
 /// A position as `accountSnapshot` reports it (the fields the bots use).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,9 +125,26 @@ impl From<IKeelMarket::marketSnapshotReturn> for MarketView {
 /// market's named error when it is one).
 pub type CallOutcome = std::result::Result<Bytes, String>;
 
+/// A transaction that went through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// What the call returned (over RPC: its simulation just before sending).
+    pub output: Bytes,
+    /// The logs it emitted, in order.
+    pub logs: Vec<Log>,
+}
+
+/// A sent transaction, or its revert as text (then nothing was changed,
+/// and over RPC nothing was sent).
+pub type SendOutcome = std::result::Result<Sent, String>;
+
+/// A liquidation's outcome: done, or the revert as text.
+pub type LiquidationOutcome = std::result::Result<LiquidationDone, String>;
+
 /// The market, its collateral pools and its feeds, as seen by a bot. An
 /// implementation gives the chain's primitives (time, logs, static calls,
-/// transactions); the market's views are provided on top of them.
+/// transactions); the market's views, liquidations and sales are provided
+/// on top of them.
 pub trait Chain {
     /// The latest block's timestamp, seconds.
     fn now(&mut self) -> Result<u64>;
@@ -139,24 +161,82 @@ pub trait Chain {
     /// A static call (`eth_call`) of `data` on `to`: a transport failure is
     /// an error, a revert is `Ok(Err(reason))`.
     fn static_call(&mut self, to: Address, data: Vec<u8>) -> Result<CallOutcome>;
-    /// Sends `liquidate` from `liquidator` (the call is [`liquidate_call`]);
-    /// `Err` carries the revert, decoded when the market names it.
+    /// Sends a transaction of `data` from `from` to `to`; a revert is
+    /// `Ok(Err(reason))`, named when it is the market's error.
+    fn transact(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<SendOutcome>;
+
+    /// Sends `liquidate` from `liquidator` with its own capital (the call is
+    /// [`liquidate_call`]); `Err` carries the revert.
+    ///
+    /// Errors: a transport failure, a success without a `Liquidate` event.
     fn liquidate(
         &mut self,
         liquidator: Address,
         borrower: Address,
         token: Address,
         max_repay_assets: U256,
-    ) -> Result<std::result::Result<LiquidationDone, String>>;
+    ) -> Result<LiquidationOutcome> {
+        let market = self.market_address();
+        let call = liquidate_call(borrower, token, max_repay_assets, liquidator);
+        send_liquidation(self, liquidator, market, call.abi_encode())
+    }
+
+    /// Liquidates through `flash_liquidator` (a `MockFlashLiquidator`
+    /// `keeper` deployed): the market sends it the collateral, it sells all
+    /// of it into `token`'s pool for at least `min_sale_assets` inside the
+    /// market's callback and repays from the sale; `Err` carries the revert.
+    ///
+    /// Errors: a transport failure, no pool for `token`, a success without
+    /// a `Liquidate` event.
+    fn flash_liquidate(
+        &mut self,
+        keeper: Address,
+        flash_liquidator: Address,
+        borrower: Address,
+        token: Address,
+        max_repay_assets: U256,
+        min_sale_assets: U256,
+    ) -> Result<LiquidationOutcome> {
+        let call = IMockFlashLiquidator::liquidateCall {
+            borrower,
+            collateral: token,
+            maxRepayAssets: max_repay_assets,
+            pool: self.pool_of(token)?,
+            minSaleAssets: min_sale_assets,
+        };
+        send_liquidation(self, keeper, flash_liquidator, call.abi_encode())
+    }
+
     /// Sells `amount` of `token` from `seller` into its pool for at least
-    /// `min_out` base units; returns what arrived.
+    /// `min_out` base units; returns what arrived (the balance's change,
+    /// not what the pool said).
+    ///
+    /// Errors: no pool, a refused approval or swap, a transport failure.
     fn sell(
         &mut self,
         seller: Address,
         token: Address,
         amount: U256,
         min_out: U256,
-    ) -> Result<U256>;
+    ) -> Result<U256> {
+        let pool = self.pool_of(token)?;
+        let approve = IERC20::approveCall {
+            spender: pool,
+            amount,
+        };
+        self.transact(seller, token, approve.abi_encode())?
+            .map_err(|r| anyhow!("approve: {r}"))?;
+        let before = self.base_balance(seller)?;
+        let swap = IConstantProductPool::swapCall {
+            tokenIn: token,
+            amountIn: amount,
+            minAmountOut: min_out,
+            to: seller,
+        };
+        self.transact(seller, pool, swap.abi_encode())?
+            .map_err(|r| anyhow!("swap: {r}"))?;
+        Ok(self.base_balance(seller)?.saturating_sub(before))
+    }
 
     /// The market's collaterals in listing order.
     fn collaterals(&mut self) -> Result<Vec<Address>> {
@@ -247,10 +327,52 @@ pub fn try_view<C: SolCall, T: Chain + ?Sized>(
     }
 }
 
-/// The one place a `liquidate` call is built: capital-based, the
-/// liquidator pays the repaid debt from its balance and receives the
-/// collateral at `receiver`. `data` is empty: no `onKeelLiquidate` callback
-/// (flash liquidation, DESIGN section 6, would pass the encoded sale here).
+/// The events `E` that `emitter` logged.
+pub fn events_from<E: SolEvent>(emitter: Address, logs: &[Log]) -> Vec<E> {
+    logs.iter()
+        .filter(|log| log.address == emitter)
+        .filter_map(|log| E::decode_raw_log(log.topics().iter().copied(), &log.data.data).ok())
+        .collect()
+}
+
+/// Sends `data` from `from` to `to`, a transaction that liquidates on the
+/// market (directly or through a flash liquidator), and reads what it did.
+fn send_liquidation<T: Chain + ?Sized>(
+    chain: &mut T,
+    from: Address,
+    to: Address,
+    data: Vec<u8>,
+) -> Result<LiquidationOutcome> {
+    let market = chain.market_address();
+    match chain.transact(from, to, data)? {
+        Ok(sent) => liquidation_done(market, &sent.logs).map(Ok),
+        Err(reason) => Ok(Err(reason)),
+    }
+}
+
+/// What a liquidation did, from the market's `Liquidate` and `BadDebt`
+/// events (not from a simulation: the state may have moved since).
+///
+/// Errors: no `Liquidate` event of `market` in `logs`.
+pub fn liquidation_done(market: Address, logs: &[Log]) -> Result<LiquidationDone> {
+    let done = events_from::<IKeelMarket::Liquidate>(market, logs)
+        .pop()
+        .context("the liquidation succeeded without a Liquidate event")?;
+    let bad_debt_assets = events_from::<IKeelMarket::BadDebt>(market, logs)
+        .iter()
+        .fold(U256::ZERO, |sum, e| sum.saturating_add(e.assets));
+    Ok(LiquidationDone {
+        repaid_assets: done.repaidAssets,
+        seized_collateral: done.seizedCollateral,
+        bad_debt_assets,
+    })
+}
+
+/// The one place a capital-based `liquidate` call is built: the liquidator
+/// pays the repaid debt from its balance and receives the collateral at
+/// `receiver`. `data` is empty: no `onKeelLiquidate` callback (a flash
+/// liquidation is sent to the keeper's flash-liquidator contract instead,
+/// which calls `liquidate` with its callback data: [`Chain::flash_liquidate`]).
 pub fn liquidate_call(
     borrower: Address,
     token: Address,

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::bot_loop::check;
 use crate::engine::{self, Options, Run};
 use crate::market::Deployer;
 use crate::plot::run_plots;
 use crate::record::write_all;
 use crate::scenario::Scenario;
 use crate::sweep::{self, Sweep};
-use crate::watch::{describe, WatchConfig, Watcher};
+use crate::watch::{WatchConfig, Watcher};
 
 /// `keel sim`: runs the scenario (or sweeps it) and writes the series, the
 /// summary and the plots into `out` (default `target/sim/<scenario file stem>`).
@@ -112,6 +113,8 @@ pub fn watch(
     scenario.blocks = args.blocks.unwrap_or(scenario.blocks);
     let mut watcher: Option<Watcher> = None;
     let mut fired = 0;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     engine::run_observed(&scenario, deployer, options, &mut |sim, _, _| {
         let w = watcher.get_or_insert_with(|| {
             Watcher::new(WatchConfig::for_market(
@@ -121,13 +124,7 @@ pub fn watch(
                 args.oracle_age_share,
             ))
         });
-        for alert in w.check(&mut sim.chain, &sim.book)? {
-            fired += 1;
-            match args.json {
-                true => println!("{}", serde_json::to_string(&alert)?),
-                false => println!("{}", describe(&alert)),
-            }
-        }
+        fired += check(&mut sim.chain, &sim.book, w, args.json, &mut out)?;
         Ok(())
     })?;
     Ok(fired)

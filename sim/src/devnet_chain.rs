@@ -1,17 +1,16 @@
 //! [`Chain`] on the in-process devnet: every transaction goes through
-//! [`DevnetChain::send`], which indexes the market's `Borrow` events the way
-//! a bot's event subscription would.
+//! [`DevnetChain::send`] or [`Chain::transact`], which index the market's
+//! `Borrow` events the way a bot's event subscription would.
 
 use std::collections::BTreeSet;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Log, U256};
 use alloy_sol_types::{SolCall, SolInterface};
 use anyhow::{anyhow, Context, Result};
 use keel_bindings::IKeelMarket;
 use keel_devnet::Revert;
-use keel_mocks::abi::{IConstantProductPool, IERC20};
 
-use crate::chain::{liquidate_call, CallOutcome, Chain, LiquidationDone};
+use crate::chain::{CallOutcome, Chain, SendOutcome, Sent};
 use crate::market::SimMarket;
 
 /// The devnet market plus one pool per collateral (same order).
@@ -76,15 +75,6 @@ impl DevnetChain {
             .view(market, call)
             .map_err(|r| anyhow!("{}: {}", C::SIGNATURE, revert_reason(&r)))
     }
-
-    fn bad_debt_in_last_receipt(&self) -> U256 {
-        self.m.net.last_receipt().map_or(U256::ZERO, |receipt| {
-            receipt
-                .events::<IKeelMarket::BadDebt>()
-                .iter()
-                .fold(U256::ZERO, |sum, e| sum.saturating_add(e.assets))
-        })
-    }
 }
 
 impl Chain for DevnetChain {
@@ -128,46 +118,23 @@ impl Chain for DevnetChain {
         })
     }
 
-    fn liquidate(
-        &mut self,
-        liquidator: Address,
-        borrower: Address,
-        token: Address,
-        max_repay_assets: U256,
-    ) -> Result<std::result::Result<LiquidationDone, String>> {
-        let call = liquidate_call(borrower, token, max_repay_assets, liquidator);
-        let market = self.m.market;
-        Ok(match self.send(liquidator, market, &call) {
-            Ok(done) => Ok(LiquidationDone {
-                repaid_assets: done.repaidAssets,
-                seized_collateral: done.seizedCollateral,
-                bad_debt_assets: self.bad_debt_in_last_receipt(),
-            }),
-            Err(revert) => Err(revert_reason(&revert)),
-        })
-    }
-
-    fn sell(
-        &mut self,
-        seller: Address,
-        token: Address,
-        amount: U256,
-        min_out: U256,
-    ) -> Result<U256> {
-        let pool = self.pool_of(token)?;
-        let approve = IERC20::approveCall {
-            spender: pool,
-            amount,
-        };
-        self.send(seller, token, &approve)
-            .map_err(|r| anyhow!("approve: {r}"))?;
-        let swap = IConstantProductPool::swapCall {
-            tokenIn: token,
-            amountIn: amount,
-            minAmountOut: min_out,
-            to: seller,
-        };
-        self.send(seller, pool, &swap)
-            .map_err(|r| anyhow!("swap: {r}"))
+    fn transact(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<SendOutcome> {
+        let receipt = self.m.net.transact(from, to, U256::ZERO, &data);
+        if !receipt.success {
+            let revert = Revert {
+                data: receipt.output,
+            };
+            return Ok(Err(revert_reason(&revert)));
+        }
+        self.index_borrowers();
+        let logs = receipt
+            .logs
+            .into_iter()
+            .map(|log| Log::new_unchecked(log.address, log.topics, log.data))
+            .collect();
+        Ok(Ok(Sent {
+            output: receipt.output,
+            logs,
+        }))
     }
 }

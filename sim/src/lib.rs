@@ -12,7 +12,8 @@
 //!   trait: the market's public ABI (`IKeelMarket`), a pool quote and the
 //!   feeds' rounds. [`devnet_chain::DevnetChain`] implements it on the devnet,
 //!   [`rpc_chain::RpcChain`] over JSON-RPC with alloy (unit-tested on a
-//!   mocked transport), which [`keeper_loop`] polls for `keel keeper --rpc`.
+//!   mocked transport), which [`bot_loop`] polls for `keel keeper --rpc` and
+//!   `keel watch --rpc`.
 //! - Deployment is not this crate's: a [`market::Deployer`] (keel-cli's,
 //!   from a market configuration) deploys the market.
 //!
@@ -22,12 +23,12 @@
 
 pub mod book;
 pub mod borrowers;
+pub mod bot_loop;
 pub mod chain;
 pub mod cli;
 pub mod devnet_chain;
 pub mod engine;
 pub mod keeper;
-pub mod keeper_loop;
 pub mod market;
 pub mod oracle;
 pub mod plot;

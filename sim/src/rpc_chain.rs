@@ -7,15 +7,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_network::TransactionBuilder;
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes};
 use alloy_provider::Provider;
 use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionReceipt, TransactionRequest};
-use alloy_sol_types::{SolCall, SolEvent, SolInterface};
+use alloy_sol_types::{SolEvent, SolInterface};
 use anyhow::{anyhow, bail, Context, Result};
 use keel_bindings::IKeelMarket;
-use keel_mocks::abi::{IConstantProductPool, IERC20};
+use keel_mocks::abi::IERC20;
 
-use crate::chain::{liquidate_call, CallOutcome, Chain, LiquidationDone};
+use crate::chain::{CallOutcome, Chain, SendOutcome, Sent};
 
 /// A market, its base asset and a pool per collateral, over a provider.
 pub struct RpcChain<P> {
@@ -90,27 +90,26 @@ impl<P: Provider> RpcChain<P> {
 
     /// Simulates, then sends from `from` and waits for a successful receipt;
     /// `Ok(Err(reason))` when the simulation reverts (nothing is sent).
-    fn send<C: SolCall>(
+    fn send(
         &self,
         from: Address,
         to: Address,
-        call: &C,
-    ) -> Result<std::result::Result<(C::Return, TransactionReceipt), String>> {
-        let returned = match self.simulate_raw(from, to, call.abi_encode())? {
-            Simulated::Returned(data) => C::abi_decode_returns(&data)?,
+        data: Vec<u8>,
+    ) -> Result<std::result::Result<(Bytes, TransactionReceipt), String>> {
+        let returned = match self.simulate_raw(from, to, data.clone())? {
+            Simulated::Returned(returned) => returned,
             Simulated::Reverted(reason) => return Ok(Err(reason)),
         };
         let receipt = self.runtime.block_on(async {
             let pending = self
                 .provider
-                .send_transaction(request(from, to, call.abi_encode()))
+                .send_transaction(request(from, to, data))
                 .await?;
             anyhow::Ok(pending.get_receipt().await?)
         })?;
         if !receipt.status() {
             bail!(
-                "{} reverted on chain in {}",
-                C::SIGNATURE,
+                "transaction to {to} reverted on chain in {}",
                 receipt.transaction_hash
             );
         }
@@ -131,16 +130,6 @@ fn revert_text(data: &[u8]) -> String {
         Ok(error) => format!("{error:?}"),
         Err(_) => format!("reverted with 0x{}", alloy_primitives::hex::encode(data)),
     }
-}
-
-/// The events `E` a receipt's logs hold.
-fn events<E: SolEvent>(receipt: &TransactionReceipt) -> Vec<E> {
-    receipt
-        .inner
-        .logs()
-        .iter()
-        .filter_map(|log| log.log_decode::<E>().ok().map(|l| l.inner.data))
-        .collect()
 }
 
 impl<P: Provider> Chain for RpcChain<P> {
@@ -205,79 +194,43 @@ impl<P: Provider> Chain for RpcChain<P> {
         })
     }
 
-    fn liquidate(
-        &mut self,
-        liquidator: Address,
-        borrower: Address,
-        token: Address,
-        max_repay_assets: U256,
-    ) -> Result<std::result::Result<LiquidationDone, String>> {
-        let call = liquidate_call(borrower, token, max_repay_assets, liquidator);
-        let (_, receipt) = match self.send(liquidator, self.market, &call)? {
-            Ok(sent) => sent,
-            Err(reason) => return Ok(Err(reason)),
-        };
-        // The receipt's event, not the simulation: the state may have moved.
-        let done = events::<IKeelMarket::Liquidate>(&receipt)
-            .pop()
-            .context("liquidate succeeded without a Liquidate event")?;
-        let bad_debt = events::<IKeelMarket::BadDebt>(&receipt)
-            .iter()
-            .fold(U256::ZERO, |sum, e| sum.saturating_add(e.assets));
-        Ok(Ok(LiquidationDone {
-            repaid_assets: done.repaidAssets,
-            seized_collateral: done.seizedCollateral,
-            bad_debt_assets: bad_debt,
+    fn transact(&mut self, from: Address, to: Address, data: Vec<u8>) -> Result<SendOutcome> {
+        Ok(self.send(from, to, data)?.map(|(output, receipt)| Sent {
+            output,
+            logs: receipt
+                .inner
+                .logs()
+                .iter()
+                .map(|l| l.inner.clone())
+                .collect(),
         }))
-    }
-
-    fn sell(
-        &mut self,
-        seller: Address,
-        token: Address,
-        amount: U256,
-        min_out: U256,
-    ) -> Result<U256> {
-        let pool = self.pool_of(token)?;
-        let approve = IERC20::approveCall {
-            spender: pool,
-            amount,
-        };
-        self.send(seller, token, &approve)?
-            .map_err(|r| anyhow!("approve: {r}"))?;
-        let before = self.base_balance(seller)?;
-        let swap = IConstantProductPool::swapCall {
-            tokenIn: token,
-            amountIn: amount,
-            minAmountOut: min_out,
-            to: seller,
-        };
-        self.send(seller, pool, &swap)?
-            .map_err(|r| anyhow!("swap: {r}"))?;
-        // What arrived, not what the simulation said.
-        Ok(self.base_balance(seller)?.saturating_sub(before))
     }
 }
 
+/// A chain on alloy's mocked transport, for the tests of this crate: the
+/// answers are queued on the [`Asserter`] in the order the calls are made.
+///
+/// [`Asserter`]: alloy_provider::mock::Asserter
 #[cfg(test)]
-mod tests {
+pub(crate) mod mocked {
     use super::*;
     use alloy_json_rpc::ErrorPayload;
-    use alloy_primitives::{address, U64};
+    use alloy_primitives::{address, U256};
     use alloy_provider::mock::Asserter;
     use alloy_provider::ProviderBuilder;
 
-    const MARKET: Address = address!("00000000000000000000000000000000000000aa");
-    const BASE: Address = address!("00000000000000000000000000000000000000ba");
-    const ALICE: Address = address!("00000000000000000000000000000000000000a1");
+    pub(crate) const MARKET: Address = address!("00000000000000000000000000000000000000aa");
+    pub(crate) const BASE: Address = address!("00000000000000000000000000000000000000ba");
+    pub(crate) const ALICE: Address = address!("00000000000000000000000000000000000000a1");
 
-    fn chain(asserter: &Asserter) -> RpcChain<impl Provider> {
+    /// The market at [`MARKET`] over `asserter`, reading logs from block 5.
+    pub(crate) fn chain(asserter: &Asserter) -> RpcChain<impl Provider> {
         let provider = ProviderBuilder::new().connect_mocked_client(asserter.clone());
         RpcChain::new(provider, MARKET, BASE, BTreeMap::new(), 5).unwrap()
     }
 
     /// What a node answers for a reverted `eth_call`.
-    fn revert(data: &[u8]) -> ErrorPayload {
+    pub(crate) fn revert(data: &[u8]) -> ErrorPayload {
         let hex = format!("0x{}", alloy_primitives::hex::encode(data));
         ErrorPayload {
             code: 3,
@@ -285,6 +238,33 @@ mod tests {
             data: Some(serde_json::value::to_raw_value(&hex).unwrap()),
         }
     }
+
+    /// A `Borrow` log of the market for `on_behalf`.
+    pub(crate) fn borrow_log(on_behalf: Address) -> alloy_rpc_types_eth::Log {
+        let event = IKeelMarket::Borrow {
+            caller: on_behalf,
+            onBehalf: on_behalf,
+            receiver: on_behalf,
+            assets: U256::from(10),
+            shares: U256::from(10),
+        };
+        alloy_rpc_types_eth::Log {
+            inner: alloy_primitives::Log {
+                address: MARKET,
+                data: event.encode_log_data(),
+            },
+            ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mocked::*;
+    use super::*;
+    use alloy_primitives::{address, U256, U64};
+    use alloy_provider::mock::Asserter;
+    use alloy_sol_types::SolCall;
 
     #[test]
     fn account_snapshot_decodes_and_a_revert_is_no_snapshot() {
@@ -331,24 +311,41 @@ mod tests {
     }
 
     #[test]
+    fn a_flash_liquidation_below_its_floor_is_not_sent() {
+        let asserter = Asserter::new();
+        // The market wraps the pool's refusal inside the callback.
+        let refused = IKeelMarket::LiquidationCallbackFailed {
+            liquidator: ALICE,
+            reason: alloy_primitives::FixedBytes([0x01, 0x02, 0x03, 0x04]),
+        };
+        asserter.push_failure(revert(&alloy_sol_types::SolError::abi_encode(&refused)));
+        let pool = address!("00000000000000000000000000000000000000c5");
+        let provider =
+            alloy_provider::ProviderBuilder::new().connect_mocked_client(asserter.clone());
+        let mut chain =
+            RpcChain::new(provider, MARKET, BASE, BTreeMap::from([(BASE, pool)]), 5).unwrap();
+        let floor = U256::from(1_000);
+        let outcome = chain.flash_liquidate(ALICE, ALICE, ALICE, BASE, U256::MAX, floor);
+        assert!(outcome
+            .unwrap()
+            .unwrap_err()
+            .contains("LiquidationCallbackFailed"));
+        // Only the simulation was asked for: no transaction was sent.
+        assert!(asserter.read_q().is_empty());
+    }
+
+    #[test]
+    fn a_flash_liquidation_needs_the_collaterals_pool() {
+        let asserter = Asserter::new();
+        let mut chain = chain(&asserter);
+        let outcome = chain.flash_liquidate(ALICE, ALICE, ALICE, BASE, U256::MAX, U256::ZERO);
+        assert!(outcome.unwrap_err().to_string().contains("no pool"));
+    }
+
+    #[test]
     fn borrowers_come_from_borrow_logs_once_each() {
         let asserter = Asserter::new();
-        let borrow = |on_behalf: Address| {
-            let event = IKeelMarket::Borrow {
-                caller: on_behalf,
-                onBehalf: on_behalf,
-                receiver: on_behalf,
-                assets: U256::from(10),
-                shares: U256::from(10),
-            };
-            alloy_rpc_types_eth::Log {
-                inner: alloy_primitives::Log {
-                    address: MARKET,
-                    data: event.encode_log_data(),
-                },
-                ..Default::default()
-            }
-        };
+        let borrow = borrow_log;
         let bob = address!("00000000000000000000000000000000000000b2");
         asserter.push_success(&U64::from(9));
         asserter.push_success(&vec![borrow(ALICE), borrow(bob), borrow(ALICE)]);

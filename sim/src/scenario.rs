@@ -98,6 +98,11 @@ pub struct LiquidatorParams {
     /// Blocks it waits after first seeing a position liquidatable.
     #[serde(default)]
     pub delay_blocks: u64,
+    /// Liquidates through a flash-liquidator contract of its own (the sale
+    /// of the collateral repays inside the market's callback), so it needs
+    /// no capital; on the devnet the simulation deploys that contract.
+    #[serde(default)]
+    pub flash: bool,
 }
 
 /// Per-collateral simulation settings.

@@ -6,11 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::Address;
-use anyhow::Result;
+use anyhow::{Context, Result};
+use keel_mocks::abi::IERC20;
 use serde::Serialize;
 
 use crate::book::PositionBook;
-use crate::chain::{AccountView, Chain};
+use crate::chain::{view, AccountView, Chain};
 use crate::market::SimMarket;
 use crate::units::{price36_to_f64, wad_to_f64};
 
@@ -23,6 +24,16 @@ pub struct WatchedCollateral {
     pub feed: Address,
     /// `decimals()` of the token.
     pub token_decimals: u8,
+    /// The market's staleness bound for the feed, seconds.
+    pub max_age_seconds: u32,
+}
+
+/// A collateral's feed and the market's staleness bound for it, as given
+/// to `keel watch --rpc` (the market has no view of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedBound {
+    /// The collateral's price feed.
+    pub feed: Address,
     /// The market's staleness bound for the feed, seconds.
     pub max_age_seconds: u32,
 }
@@ -67,6 +78,42 @@ impl WatchConfig {
             collaterals,
             base_decimals: m.base_decimals,
         }
+    }
+}
+
+impl WatchConfig {
+    /// The thresholds and bounds given, for the market behind `chain`: its
+    /// collaterals in listing order, their symbols and decimals read from
+    /// the tokens, their feeds from `feeds`.
+    ///
+    /// Errors: a listed collateral missing from `feeds`, a failed call.
+    pub fn from_chain(
+        chain: &mut dyn Chain,
+        feeds: &BTreeMap<Address, FeedBound>,
+        alert_hf: Vec<f64>,
+        max_utilisation: f64,
+        oracle_age_share: f64,
+    ) -> Result<Self> {
+        let mut collaterals = Vec::new();
+        for token in chain.collaterals()? {
+            let bound = feeds
+                .get(&token)
+                .with_context(|| format!("no feed given for collateral {token}"))?;
+            collaterals.push(WatchedCollateral {
+                symbol: view(chain, token, &IERC20::symbolCall {})?,
+                feed: bound.feed,
+                token_decimals: view(chain, token, &IERC20::decimalsCall {})?,
+                max_age_seconds: bound.max_age_seconds,
+            });
+        }
+        let base = chain.base_asset();
+        Ok(Self {
+            alert_hf,
+            max_utilisation,
+            oracle_age_share,
+            collaterals,
+            base_decimals: view(chain, base, &IERC20::decimalsCall {})?,
+        })
     }
 }
 

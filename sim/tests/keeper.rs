@@ -1,23 +1,61 @@
 //! The keeper on the devnet's crash: it liquidates every account that
-//! becomes liquidatable and never sends a losing transaction.
+//! becomes liquidatable and never sends a losing transaction, with its own
+//! capital or, with none, through its flash liquidator.
 
 mod common;
 
 use std::collections::BTreeSet;
 
-use alloy_primitives::Address;
-use keel_sim::engine::run_observed;
+use alloy_primitives::{Address, U256};
+use keel_sim::chain::Chain;
+use keel_sim::engine::{run_observed, Run, Sim};
 use keel_sim::keeper::Action;
+use keel_sim::scenario::Scenario;
 
 #[test]
 fn keeper_liquidates_every_liquidatable_account_and_never_loses() {
     let scenario = common::scenario("crash-small.toml");
+    let run = assert_every_liquidatable_account_liquidated(&scenario, &mut |_| Ok(()));
+    assert!(run.decisions.iter().all(|d| !d.flash));
+}
+
+#[test]
+fn flash_keeper_without_capital_liquidates_every_liquidatable_account_and_never_loses() {
+    let mut scenario = common::scenario("crash-small.toml");
+    for liquidator in &mut scenario.liquidators {
+        liquidator.capital = 0.0;
+        liquidator.flash = true;
+        // A cost per liquidation, so that "never loses" is a floor above
+        // the repayment, not the repayment alone.
+        liquidator.gas_cost = 1.0;
+    }
+    let mut keeper_balances = U256::ZERO;
+    let mut flash_liquidators = Vec::new();
+    let run = assert_every_liquidatable_account_liquidated(&scenario, &mut |sim| {
+        for keeper in &sim.keepers {
+            keeper_balances += sim.chain.base_balance(keeper.address)?;
+            flash_liquidators.push(keeper.flash_liquidator);
+        }
+        Ok(())
+    });
+    assert_eq!(keeper_balances, U256::ZERO, "the keeper never held capital");
+    assert!(flash_liquidators.iter().all(Option::is_some));
+    assert!(run.decisions.iter().all(|d| d.flash));
+    assert!(run.summary.liquidator_profit > 0.0);
+}
+
+/// Runs `scenario` (one keeper, no delay), calling `also` after every block,
+/// and checks that its keeper liquidated exactly the accounts that became
+/// liquidatable, left none behind after a live block, and made no loss on
+/// any liquidation.
+fn assert_every_liquidatable_account_liquidated(
+    scenario: &Scenario,
+    also: &mut dyn FnMut(&mut Sim) -> anyhow::Result<()>,
+) -> Run {
     let mut ever_liquidatable = BTreeSet::<Address>::new();
-    // After every live block (one keeper, no delay) no followed position
-    // may be left liquidatable.
     let mut left_behind = BTreeSet::<(u64, Address)>::new();
     let run = run_observed(
-        &scenario,
+        scenario,
         common::DEPLOYER,
         common::options(),
         &mut |sim, record, _| {
@@ -25,7 +63,7 @@ fn keeper_liquidates_every_liquidatable_account_and_never_loses() {
             if record.sequencer_up {
                 left_behind.extend(sim.book.below(1.0).map(|v| (record.block, v.account)));
             }
-            Ok(())
+            also(sim)
         },
     )
     .unwrap();
@@ -63,4 +101,5 @@ fn keeper_liquidates_every_liquidatable_account_and_never_loses() {
         "positions left liquidatable at the end"
     );
     assert_eq!(run.summary.liquidations as usize, run.decisions.len());
+    run
 }

@@ -148,6 +148,9 @@ sol! {
     /// A call of the flash liquidator to `target` reverted.
     #[derive(Debug, PartialEq, Eq)]
     error FlashCallFailed(address target);
+    /// `MockFlashLiquidator.liquidate` was called by another account than its deployer.
+    #[derive(Debug, PartialEq, Eq)]
+    error NotFlashLiquidatorOwner(address caller);
 
     /// Constructor of `MockFlashLiquidator`.
     contract FlashLiquidatorConstructor {
@@ -156,7 +159,7 @@ sol! {
 
     /// `MockFlashLiquidator`.
     interface IMockFlashLiquidator {
-        function liquidate(address borrower, address collateral, uint256 maxRepayAssets, address pool)
+        function liquidate(address borrower, address collateral, uint256 maxRepayAssets, address pool, uint256 minSaleAssets)
             external returns (uint256, uint256);
         function onKeelLiquidate(uint256 repaidAssets, bytes data) external;
     }

@@ -96,7 +96,7 @@ mod tests {
     use alloy_primitives::{address, aliases::U80, I256, U256};
 
     use super::*;
-    use crate::test_host::{encode_round, round, FeedHost};
+    use crate::test_devnet::{encode_round, round, OracleLab};
 
     const FEED: Address = address!("00000000000000000000000000000000000000fe");
 
@@ -104,9 +104,19 @@ mod tests {
         Err(feed_call_failed(FEED))
     }
 
+    /// `read_latest_round(FEED)` from a contract on the lab's devnet.
+    fn latest(lab: &mut OracleLab) -> Result<RoundData, OracleError> {
+        lab.run(|host| read_latest_round(host, FEED))
+    }
+
+    /// `read_decimals(FEED)` from a contract on the lab's devnet.
+    fn decimals(lab: &mut OracleLab) -> Result<u8, OracleError> {
+        lab.run(|host| read_decimals(host, FEED))
+    }
+
     #[test]
     fn latest_round_is_decoded_field_by_field() {
-        let host = FeedHost::default();
+        let mut lab = OracleLab::new();
         let expected = RoundData {
             round_id: U80::from(11),
             answer: I256::try_from(-5).unwrap(),
@@ -114,74 +124,74 @@ mod tests {
             updated_at: U256::MAX,
             answered_in_round: U80::from(10),
         };
-        host.mock_round(FEED, expected);
-        assert_eq!(read_latest_round(&host, FEED), Ok(expected));
+        lab.mock_round(FEED, expected);
+        assert_eq!(latest(&mut lab), Ok(expected));
     }
 
     #[test]
     fn reverting_feed_fails() {
-        let host = FeedHost::default();
-        host.mock_round_bytes(FEED, Err(vec![0x08, 0xc3, 0x79, 0xa0]));
-        assert_eq!(read_latest_round(&host, FEED), failed());
-        host.mock_round_bytes(FEED, Err(Vec::new()));
-        assert_eq!(read_latest_round(&host, FEED), failed());
+        let mut lab = OracleLab::new();
+        lab.mock_round_bytes(FEED, Err(vec![0x08, 0xc3, 0x79, 0xa0]));
+        assert_eq!(latest(&mut lab), failed());
+        lab.mock_round_bytes(FEED, Err(Vec::new()));
+        assert_eq!(latest(&mut lab), failed());
     }
 
     #[test]
     fn empty_return_fails_as_from_an_account_without_code() {
-        assert_eq!(read_latest_round(&FeedHost::default(), FEED), failed());
+        assert_eq!(latest(&mut OracleLab::new()), failed());
     }
 
     #[test]
     fn short_and_long_returns_fail() {
-        let host = FeedHost::default();
+        let mut lab = OracleLab::new();
         let good = encode_round(round(1, 1));
         assert_eq!(good.len(), 160);
-        host.mock_round_bytes(FEED, Ok(good[..159].to_vec()));
-        assert_eq!(read_latest_round(&host, FEED), failed());
+        lab.mock_round_bytes(FEED, Ok(good[..159].to_vec()));
+        assert_eq!(latest(&mut lab), failed());
         let mut long = good.clone();
         long.extend_from_slice(&[0; 32]);
-        host.mock_round_bytes(FEED, Ok(long));
-        assert_eq!(read_latest_round(&host, FEED), failed());
-        host.mock_round_bytes(FEED, Ok(good));
-        assert!(read_latest_round(&host, FEED).is_ok());
+        lab.mock_round_bytes(FEED, Ok(long));
+        assert_eq!(latest(&mut lab), failed());
+        lab.mock_round_bytes(FEED, Ok(good));
+        assert!(latest(&mut lab).is_ok());
     }
 
     #[test]
     fn round_id_beyond_uint80_fails() {
-        let host = FeedHost::default();
+        let mut lab = OracleLab::new();
         let mut dirty = encode_round(round(1, 1));
         dirty[0] = 1; // a high byte of the first word: not a uint80
-        host.mock_round_bytes(FEED, Ok(dirty));
-        assert_eq!(read_latest_round(&host, FEED), failed());
+        lab.mock_round_bytes(FEED, Ok(dirty));
+        assert_eq!(latest(&mut lab), failed());
     }
 
     #[test]
     fn decimals_are_read_and_checked_to_fit_a_uint8() {
-        let host = FeedHost::default();
-        host.mock_decimals(FEED, 8);
-        assert_eq!(read_decimals(&host, FEED), Ok(8));
+        let mut lab = OracleLab::new();
+        lab.mock_decimals(FEED, 8);
+        assert_eq!(decimals(&mut lab), Ok(8));
         let calldata = IAggregatorV3::decimalsCall {}.abi_encode();
-        host.mock_static_call(
+        lab.mock_static_call(
             FEED,
             calldata.clone(),
             Ok(U256::from(256).to_be_bytes_vec()),
         );
-        assert_eq!(read_decimals(&host, FEED), Err(feed_call_failed(FEED)));
-        host.mock_static_call(FEED, calldata.clone(), Ok(vec![0; 31]));
-        assert_eq!(read_decimals(&host, FEED), Err(feed_call_failed(FEED)));
-        host.mock_static_call(FEED, calldata, Err(Vec::new()));
-        assert_eq!(read_decimals(&host, FEED), Err(feed_call_failed(FEED)));
+        assert_eq!(decimals(&mut lab), Err(feed_call_failed(FEED)));
+        lab.mock_static_call(FEED, calldata.clone(), Ok(vec![0; 31]));
+        assert_eq!(decimals(&mut lab), Err(feed_call_failed(FEED)));
+        lab.mock_static_call(FEED, calldata, Err(Vec::new()));
+        assert_eq!(decimals(&mut lab), Err(feed_call_failed(FEED)));
     }
 
     #[test]
     fn code_is_required() {
-        let host = FeedHost::default();
+        let mut lab = OracleLab::new();
         assert_eq!(
-            check_has_code(&host, FEED),
+            lab.run(|host| check_has_code(host, FEED)),
             Err(OracleError::FeedHasNoCode(FeedHasNoCode { feed: FEED }))
         );
-        host.set_code(FEED);
-        assert_eq!(check_has_code(&host, FEED), Ok(()));
+        lab.set_code(FEED);
+        assert_eq!(lab.run(|host| check_has_code(host, FEED)), Ok(()));
     }
 }

@@ -99,7 +99,7 @@ mod sequencer;
 mod source;
 pub mod storage;
 #[cfg(test)]
-mod test_host;
+mod test_devnet;
 
 pub use compose::{check_decimals, compose_price, FeedAnswer, MAX_DECIMALS};
 pub use error::*;

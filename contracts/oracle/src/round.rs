@@ -167,7 +167,7 @@ mod tests {
     use alloy_primitives::address;
 
     use super::*;
-    use crate::test_host::round;
+    use crate::test_devnet::round;
 
     const FEED: Address = address!("00000000000000000000000000000000000000fe");
     const NOW: u64 = 1_700_000_000;

@@ -287,7 +287,7 @@ mod tests {
     use crate::error::{
         feed_call_failed, FeedDecimalsMismatch, PriceStale, SequencerDown, SequencerGracePeriod,
     };
-    use crate::test_host::{round, FeedHost};
+    use crate::test_devnet::{round, OracleLab};
 
     const ETH_USD: Address = address!("00000000000000000000000000000000000000e1");
     const USDC_USD: Address = address!("00000000000000000000000000000000000000c1");
@@ -324,14 +324,47 @@ mod tests {
     }
 
     /// Both feeds deployed, with their decimals and fresh answers: ETH 2000 USD, USDC 1 USD.
-    fn host_with_feeds() -> FeedHost {
-        let host = FeedHost::default();
+    fn lab_with_feeds() -> OracleLab {
+        let mut lab = OracleLab::new();
         for (feed, decimals, answer) in [(ETH_USD, 8, 200_000_000_000), (USDC_USD, 6, 1_000_000)] {
-            host.set_code(feed);
-            host.mock_decimals(feed, decimals);
-            host.mock_round(feed, round(answer, NOW - 60));
+            lab.set_code(feed);
+            lab.mock_decimals(feed, decimals);
+            lab.mock_round(feed, round(answer, NOW - 60));
         }
-        host
+        lab
+    }
+
+    fn configure(
+        lab: &mut OracleLab,
+        config: &PriceSourceConfig,
+        now: u64,
+    ) -> Result<Price, OracleError> {
+        let config = *config;
+        lab.stored(move |s: &mut PriceSource| s.configure(&config, now))
+    }
+
+    fn price_at(lab: &mut OracleLab, now: u64) -> Result<Price, OracleError> {
+        lab.stored(move |s: &mut PriceSource| s.price(now))
+    }
+
+    fn stored_config(lab: &mut OracleLab) -> PriceSourceConfig {
+        lab.stored(|s: &mut PriceSource| s.config())
+    }
+
+    fn is_configured(lab: &mut OracleLab) -> bool {
+        lab.stored(|s: &mut PriceSource| s.is_configured())
+    }
+
+    fn configure_sequencer(
+        lab: &mut OracleLab,
+        feed: Address,
+        grace_period_seconds: u32,
+    ) -> Result<(), OracleError> {
+        lab.stored(move |q: &mut SequencerUptimeFeed| q.configure(feed, grace_period_seconds))
+    }
+
+    fn borrow_allowed(lab: &mut OracleLab, now: u64) -> Result<(), OracleError> {
+        lab.stored(move |q: &mut SequencerUptimeFeed| q.check_borrow_allowed(now))
     }
 
     /// 2000 USDC (2000e6) per WETH (1e18), scaled by 1e36.
@@ -339,39 +372,32 @@ mod tests {
         Price(U256::from(2_000) * U256::from(10).pow(U256::from(24)))
     }
 
-    fn slot(host: &FeedHost, index: u8) -> B256 {
-        host.test_vm().get_storage(U256::from(index))
-    }
-
     #[test]
     fn configured_pair_prices_weth_in_usdc() {
-        let host = host_with_feeds();
-        let mut source = PriceSource::from(&host);
+        let mut lab = lab_with_feeds();
         let config = weth_config(Some(usdc_usd(None)));
-        assert_eq!(source.configure(&config, NOW), Ok(weth_price()));
-        assert!(source.is_configured());
-        assert_eq!(source.config(), config);
-        assert_eq!(source.price(NOW), Ok(weth_price()));
+        assert_eq!(configure(&mut lab, &config, NOW), Ok(weth_price()));
+        assert!(is_configured(&mut lab));
+        assert_eq!(stored_config(&mut lab), config);
+        assert_eq!(price_at(&mut lab, NOW), Ok(weth_price()));
     }
 
     #[test]
     fn direct_feed_prices_without_a_base_feed() {
-        let host = host_with_feeds();
-        let mut source = PriceSource::from(&host);
+        let mut lab = lab_with_feeds();
         let config = PriceSourceConfig {
             base_token_decimals: 8, // ETH/USD quoting an 8-decimal "USD" token directly
             ..weth_config(None)
         };
         let price = Price(U256::from(2_000) * U256::from(10).pow(U256::from(26)));
-        assert_eq!(source.configure(&config, NOW), Ok(price));
-        assert_eq!(source.config(), config);
-        assert_eq!(source.price(NOW), Ok(price));
+        assert_eq!(configure(&mut lab, &config, NOW), Ok(price));
+        assert_eq!(stored_config(&mut lab), config);
+        assert_eq!(price_at(&mut lab, NOW), Ok(price));
     }
 
     #[test]
     fn slot_layout_is_as_documented() {
-        let host = host_with_feeds();
-        let mut source = PriceSource::from(&host);
+        let mut lab = lab_with_feeds();
         let config = PriceSourceConfig {
             collateral_feed: eth_usd(Some(AnswerBand {
                 min_answer: 1,
@@ -383,7 +409,7 @@ mod tests {
             }))),
             ..weth_config(None)
         };
-        source.configure(&config, NOW).unwrap();
+        configure(&mut lab, &config, NOW).unwrap();
         // Big-endian words: low-order byte k of the docs is index 31 - k.
         let mut slot0 = [0u8; 32];
         slot0[12..].copy_from_slice(ETH_USD.as_slice());
@@ -393,52 +419,48 @@ mod tests {
         slot0[5] = 6; // base token decimals
         slot0[4] = 1; // has base feed
         slot0[3] = 1; // has collateral band
-        assert_eq!(slot(&host, 0), B256::from(slot0));
+        assert_eq!(lab.slot(0), B256::from(slot0));
         let mut slot1 = [0u8; 32];
         slot1[12..].copy_from_slice(USDC_USD.as_slice());
         slot1[8..12].copy_from_slice(&3_600_u32.to_be_bytes());
         slot1[7] = 6; // base feed decimals
         slot1[6] = 1; // has base band
-        assert_eq!(slot(&host, 1), B256::from(slot1));
+        assert_eq!(lab.slot(1), B256::from(slot1));
         let band = |min: u128, max: u128| {
             let mut word = [0u8; 32];
             word[..16].copy_from_slice(&max.to_be_bytes());
             word[16..].copy_from_slice(&min.to_be_bytes());
             B256::from(word)
         };
-        assert_eq!(slot(&host, 2), band(1, u128::MAX));
-        assert_eq!(slot(&host, 3), band(900_000, 1_100_000));
-        assert_eq!(source.config(), config);
+        assert_eq!(lab.slot(2), band(1, u128::MAX));
+        assert_eq!(lab.slot(3), band(900_000, 1_100_000));
+        assert_eq!(stored_config(&mut lab), config);
     }
 
     #[test]
     fn reconfiguring_as_direct_clears_the_base_feed() {
-        let host = host_with_feeds();
-        let mut source = PriceSource::from(&host);
+        let mut lab = lab_with_feeds();
         let band = Some(AnswerBand {
             min_answer: 1,
             max_answer: 2_000_000,
         });
-        source
-            .configure(&weth_config(Some(usdc_usd(band))), NOW)
-            .unwrap();
+        configure(&mut lab, &weth_config(Some(usdc_usd(band))), NOW).unwrap();
         let direct = PriceSourceConfig {
             base_token_decimals: 8,
             ..weth_config(None)
         };
-        source.configure(&direct, NOW).unwrap();
-        assert_eq!(source.config(), direct);
-        assert_eq!(slot(&host, 1), B256::ZERO);
-        assert_eq!(slot(&host, 3), B256::ZERO);
+        configure(&mut lab, &direct, NOW).unwrap();
+        assert_eq!(stored_config(&mut lab), direct);
+        assert_eq!(lab.slot(1), B256::ZERO);
+        assert_eq!(lab.slot(3), B256::ZERO);
     }
 
     #[test]
     fn unconfigured_source_has_no_price() {
-        let host = FeedHost::default();
-        let source = PriceSource::from(&host);
-        assert!(!source.is_configured());
+        let mut lab = OracleLab::new();
+        assert!(!is_configured(&mut lab));
         assert_eq!(
-            source.price(NOW),
+            price_at(&mut lab, NOW),
             Err(OracleError::FeedHasNoCode(FeedHasNoCode {
                 feed: Address::ZERO
             }))
@@ -447,10 +469,9 @@ mod tests {
 
     #[test]
     fn configuration_faults_store_nothing() {
-        let host = host_with_feeds();
-        let mut source = PriceSource::from(&host);
+        let mut lab = lab_with_feeds();
         // USDC/USD updated 61 seconds ago: stale for a 60-second heartbeat.
-        host.mock_round(USDC_USD, round(1_000_000, NOW - 61));
+        lab.mock_round(USDC_USD, round(1_000_000, NOW - 61));
         let no_code = Address::repeat_byte(0x77);
         let cases = [
             (
@@ -504,101 +525,98 @@ mod tests {
             ),
         ];
         for (config, error) in cases {
-            assert_eq!(source.configure(&config, NOW), Err(error));
-            assert!(!source.is_configured());
-            assert_eq!(slot(&host, 0), B256::ZERO);
+            assert_eq!(configure(&mut lab, &config, NOW), Err(error));
+            assert!(!is_configured(&mut lab));
+            assert_eq!(lab.slot(0), B256::ZERO);
         }
     }
 
     #[test]
     fn price_names_the_failing_feed() {
-        let host = host_with_feeds();
-        let mut source = PriceSource::from(&host);
-        source
-            .configure(&weth_config(Some(usdc_usd(None))), NOW)
-            .unwrap();
+        let mut lab = lab_with_feeds();
+        configure(&mut lab, &weth_config(Some(usdc_usd(None))), NOW).unwrap();
         // USDC/USD's heartbeat is one hour: stale one hour and a second after its update.
         let later = NOW - 60 + 3_601;
         assert_eq!(
-            source.price(later),
+            price_at(&mut lab, later),
             Err(OracleError::PriceStale(PriceStale {
                 feed: USDC_USD,
                 updatedAt: U256::from(NOW - 60),
                 heartbeat: U256::from(3_600),
             }))
         );
-        assert_eq!(source.price(later - 1), Ok(weth_price()));
-        host.mock_round_bytes(ETH_USD, Err(Vec::new()));
-        assert_eq!(source.price(NOW), Err(feed_call_failed(ETH_USD)));
+        assert_eq!(price_at(&mut lab, later - 1), Ok(weth_price()));
+        lab.mock_round_bytes(ETH_USD, Err(Vec::new()));
+        assert_eq!(price_at(&mut lab, NOW), Err(feed_call_failed(ETH_USD)));
     }
 
     #[test]
     fn band_applies_to_each_feed() {
-        let host = host_with_feeds();
-        let mut source = PriceSource::from(&host);
+        let mut lab = lab_with_feeds();
         let band = AnswerBand {
             min_answer: 990_000,
             max_answer: 1_010_000,
         };
-        source
-            .configure(&weth_config(Some(usdc_usd(Some(band)))), NOW)
-            .unwrap();
-        host.mock_round(USDC_USD, round(989_999, NOW));
+        configure(&mut lab, &weth_config(Some(usdc_usd(Some(band)))), NOW).unwrap();
+        lab.mock_round(USDC_USD, round(989_999, NOW));
         assert!(
-            matches!(source.price(NOW), Err(OracleError::PriceOutOfBand(e)) if e.feed == USDC_USD)
+            matches!(price_at(&mut lab, NOW), Err(OracleError::PriceOutOfBand(e)) if e.feed == USDC_USD)
         );
-        host.mock_round(USDC_USD, round(990_000, NOW));
-        assert!(source.price(NOW).is_ok());
+        lab.mock_round(USDC_USD, round(990_000, NOW));
+        assert!(price_at(&mut lab, NOW).is_ok());
     }
 
-    fn uptime_host(answer: i128, started_at: u64) -> FeedHost {
-        let host = FeedHost::default();
-        host.set_code(UPTIME);
-        host.mock_round(UPTIME, round(answer, started_at));
-        host
+    fn uptime_lab(answer: i128, started_at: u64) -> OracleLab {
+        let mut lab = OracleLab::new();
+        lab.set_code(UPTIME);
+        lab.mock_round(UPTIME, round(answer, started_at));
+        lab
     }
 
     #[test]
     fn no_uptime_feed_never_blocks() {
-        let host = FeedHost::default();
-        let mut sequencer = SequencerUptimeFeed::from(&host);
-        assert_eq!(sequencer.check_borrow_allowed(NOW), Ok(()));
-        sequencer.configure(Address::ZERO, 12).unwrap();
-        assert_eq!(sequencer.grace_period_seconds(), 0);
-        assert_eq!(sequencer.check_borrow_allowed(NOW), Ok(()));
+        let mut lab = OracleLab::new();
+        assert_eq!(borrow_allowed(&mut lab, NOW), Ok(()));
+        configure_sequencer(&mut lab, Address::ZERO, 12).unwrap();
+        assert_eq!(
+            lab.stored(|q: &mut SequencerUptimeFeed| q.grace_period_seconds()),
+            0
+        );
+        assert_eq!(borrow_allowed(&mut lab, NOW), Ok(()));
     }
 
     #[test]
     fn uptime_feed_gates_borrows_through_down_grace_and_recovery() {
-        let host = uptime_host(1, NOW - 10);
-        let mut sequencer = SequencerUptimeFeed::from(&host);
-        sequencer.configure(UPTIME, 3_600).unwrap();
-        assert_eq!(sequencer.feed(), UPTIME);
-        assert_eq!(sequencer.grace_period_seconds(), 3_600);
+        let mut lab = uptime_lab(1, NOW - 10);
+        configure_sequencer(&mut lab, UPTIME, 3_600).unwrap();
+        assert_eq!(lab.stored(|q: &mut SequencerUptimeFeed| q.feed()), UPTIME);
+        assert_eq!(
+            lab.stored(|q: &mut SequencerUptimeFeed| q.grace_period_seconds()),
+            3_600
+        );
         let mut word = [0u8; 32];
         word[12..].copy_from_slice(UPTIME.as_slice());
         word[8..12].copy_from_slice(&3_600_u32.to_be_bytes());
-        assert_eq!(slot(&host, 0), B256::from(word));
+        assert_eq!(lab.slot(0), B256::from(word));
 
         let down = Err(OracleError::SequencerDown(SequencerDown {}));
-        assert_eq!(sequencer.check_borrow_allowed(NOW), down);
-        host.mock_round(UPTIME, round(0, NOW));
+        assert_eq!(borrow_allowed(&mut lab, NOW), down);
+        lab.mock_round(UPTIME, round(0, NOW));
         let in_grace = Err(OracleError::SequencerGracePeriod(SequencerGracePeriod {
             recoversAt: U256::from(NOW + 3_600),
         }));
-        assert_eq!(sequencer.check_borrow_allowed(NOW + 3_599), in_grace);
-        assert_eq!(sequencer.check_borrow_allowed(NOW + 3_600), Ok(()));
-        host.mock_round_bytes(UPTIME, Err(Vec::new()));
+        assert_eq!(borrow_allowed(&mut lab, NOW + 3_599), in_grace);
+        assert_eq!(borrow_allowed(&mut lab, NOW + 3_600), Ok(()));
+        lab.mock_round_bytes(UPTIME, Err(Vec::new()));
         assert_eq!(
-            sequencer.check_borrow_allowed(NOW + 3_600),
+            borrow_allowed(&mut lab, NOW + 3_600),
             Err(feed_call_failed(UPTIME))
         );
     }
 
     #[test]
     fn uptime_feed_configuration_faults_store_nothing() {
-        let host = uptime_host(2, NOW);
-        let mut sequencer = SequencerUptimeFeed::from(&host);
+        let mut lab = uptime_lab(2, NOW);
         let grace_error = |grace| {
             Err(OracleError::GracePeriodOutOfBounds(
                 GracePeriodOutOfBounds {
@@ -607,36 +625,36 @@ mod tests {
             ))
         };
         assert_eq!(
-            sequencer.configure(UPTIME, MIN_GRACE_PERIOD_SECONDS - 1),
+            configure_sequencer(&mut lab, UPTIME, MIN_GRACE_PERIOD_SECONDS - 1),
             grace_error(59)
         );
         assert_eq!(
-            sequencer.configure(UPTIME, MAX_GRACE_PERIOD_SECONDS + 1),
+            configure_sequencer(&mut lab, UPTIME, MAX_GRACE_PERIOD_SECONDS + 1),
             grace_error(MAX_GRACE_PERIOD_SECONDS + 1)
         );
         let elsewhere = Address::repeat_byte(0x55);
         assert_eq!(
-            sequencer.configure(elsewhere, 3_600),
+            configure_sequencer(&mut lab, elsewhere, 3_600),
             Err(OracleError::FeedHasNoCode(FeedHasNoCode {
                 feed: elsewhere
             }))
         );
         assert_eq!(
-            sequencer.configure(UPTIME, 3_600),
+            configure_sequencer(&mut lab, UPTIME, 3_600),
             Err(crate::error::sequencer_feed_invalid(
                 I256::try_from(2).unwrap(),
                 U256::from(NOW)
             ))
         );
-        assert_eq!(slot(&host, 0), B256::ZERO);
+        assert_eq!(lab.slot(0), B256::ZERO);
         // Bounds are inclusive, and a feed may be down when configured.
-        host.mock_round(UPTIME, round(1, NOW));
+        lab.mock_round(UPTIME, round(1, NOW));
         assert_eq!(
-            sequencer.configure(UPTIME, MIN_GRACE_PERIOD_SECONDS),
+            configure_sequencer(&mut lab, UPTIME, MIN_GRACE_PERIOD_SECONDS),
             Ok(())
         );
         assert_eq!(
-            sequencer.configure(UPTIME, MAX_GRACE_PERIOD_SECONDS),
+            configure_sequencer(&mut lab, UPTIME, MAX_GRACE_PERIOD_SECONDS),
             Ok(())
         );
     }

@@ -4,8 +4,9 @@
 use alloy_primitives::{Address, U256};
 use anyhow::{anyhow, bail, Result};
 use keel_bindings::IKeelMarket;
-use keel_devnet::address_of;
-use keel_mocks::abi::IMockSequencerUptimeFeed;
+use keel_devnet::{address_of, native};
+use keel_mocks::abi::{FlashLiquidatorConstructor, IMockSequencerUptimeFeed};
+use keel_mocks::MockFlashLiquidator;
 
 use super::{Sim, Totals};
 use crate::book::PositionBook;
@@ -115,11 +116,25 @@ impl<'s> Sim<'s> {
                 to_units(params.capital, decimals),
                 market,
             )?;
-            self.keepers
-                .push(Keeper::new(address, params.clone(), decimals));
+            let keeper = Keeper::new(address, params.clone(), decimals);
+            self.keepers.push(match params.flash {
+                true => keeper
+                    .with_flash_liquidator(deploy_flash_liquidator(&mut self.chain.m, address)?),
+                false => keeper,
+            });
         }
         Ok(())
     }
+}
+
+/// Deploys `keeper`'s flash liquidator (it is the contract's owner) on the
+/// market. The market calls back into it during its own call: re-entrant.
+fn deploy_flash_liquidator(m: &mut SimMarket, keeper: Address) -> Result<Address> {
+    let args = FlashLiquidatorConstructor::constructorCall { market: m.market };
+    let program = native::<MockFlashLiquidator>().reentrant();
+    m.net
+        .deploy_with(keeper, program, &args)
+        .map_err(|r| anyhow!("flash liquidator: {r}"))
 }
 
 /// One pool per collateral at its starting reference price.

@@ -4,6 +4,7 @@
 //! (`keel_mocks::MockFlashLiquidator` selling on a `MockConstantProductPool`).
 
 use alloy_primitives::{Address, FixedBytes, U256};
+use alloy_sol_types::SolError;
 use keel_devnet::{address_of, assert_revert, native};
 use keel_mocks::abi::{
     FlashLiquidatorConstructor, IConstantProductPool, IMockFlashLiquidator, PoolConstructor,
@@ -55,18 +56,31 @@ fn pool_and_liquidator(fx: &mut Fixture, wbtc: U256, usdc_units: U256) -> (Addre
     (pool, liquidator)
 }
 
+/// Liquidates Carol's WBTC through `liquidator` from the keeper, with no
+/// floor on the sale (the market's repayment pull is the only check).
 fn flash_liquidate(
     fx: &mut Fixture,
     liquidator: Address,
     pool: Address,
+) -> Result<IMockFlashLiquidator::liquidateReturn, keel_devnet::Revert> {
+    flash_liquidate_with(fx, address_of("keeper"), liquidator, pool, U256::ZERO)
+}
+
+fn flash_liquidate_with(
+    fx: &mut Fixture,
+    caller: Address,
+    liquidator: Address,
+    pool: Address,
+    min_sale_assets: U256,
 ) -> Result<IMockFlashLiquidator::liquidateReturn, keel_devnet::Revert> {
     let call = IMockFlashLiquidator::liquidateCall {
         borrower: fx.carol,
         collateral: fx.wbtc,
         maxRepayAssets: U256::MAX,
         pool,
+        minSaleAssets: min_sale_assets,
     };
-    fx.net.call(address_of("keeper"), liquidator, &call)
+    fx.net.call(caller, liquidator, &call)
 }
 
 #[test]
@@ -169,4 +183,47 @@ fn empty_data_makes_no_callback() {
         .iter()
         .any(|log| log.address == liquidator);
     assert!(!calls_back, "an externally owned liquidator got no call");
+}
+
+#[test]
+fn a_sale_below_the_callers_floor_reverts_the_whole_liquidation() {
+    let mut fx = carol_liquidatable();
+    let (pool, liquidator) = pool_and_liquidator(&mut fx, units(100, 8), usdc(4_200_000));
+    let preview = fx.preview_liquidation(fx.carol, fx.wbtc, U256::MAX);
+    let quote = IConstantProductPool::getAmountOutCall {
+        tokenIn: fx.wbtc,
+        amountIn: preview.liquidatorCollateral,
+    };
+    let proceeds = fx.net.view(pool, &quote).unwrap();
+    let before = fx.state();
+    // One unit above what the sale pays: the pool refuses, so the callback
+    // and the liquidation revert.
+    let floor = proceeds + U256::from(1);
+    assert_revert(
+        flash_liquidate_with(&mut fx, address_of("keeper"), liquidator, pool, floor),
+        &LiquidationCallbackFailed {
+            liquidator,
+            reason: keel_mocks::abi::PoolInsufficientOutput::SELECTOR.into(),
+        },
+    );
+    assert_eq!(fx.state(), before);
+    // At the floor exactly it goes through.
+    flash_liquidate_with(&mut fx, address_of("keeper"), liquidator, pool, proceeds).unwrap();
+    assert_eq!(
+        fx.balance(fx.base, liquidator),
+        proceeds - preview.repaidAssets
+    );
+}
+
+#[test]
+fn only_the_deployer_may_liquidate_through_the_flash_liquidator() {
+    let mut fx = carol_liquidatable();
+    let (pool, liquidator) = pool_and_liquidator(&mut fx, units(100, 8), usdc(4_200_000));
+    let before = fx.state();
+    let stranger = address_of("stranger");
+    assert_revert(
+        flash_liquidate_with(&mut fx, stranger, liquidator, pool, U256::ZERO),
+        &keel_mocks::abi::NotFlashLiquidatorOwner { caller: stranger },
+    );
+    assert_eq!(fx.state(), before);
 }
