@@ -95,11 +95,20 @@ impl WasmCache {
         code: &[u8],
         code_of: impl Fn(Address) -> Vec<u8>,
     ) -> Result<Compiled, String> {
+        // Fragments are read before the cache is asked: reading them is
+        // priced (account access), and a cache hit must not change gas.
+        let (compressed, declared_bytes) = compressed_of(code, code_of)?;
         let codehash = keccak256(code);
         if let Some(hit) = self.compiled.borrow().get(&codehash) {
             return Ok(hit.clone());
         }
-        let wasm = wasm_of(code, code_of)?;
+        let wasm = decompress(&compressed)?;
+        if let Some(declared) = declared_bytes.filter(|&d| u32::try_from(wasm.len()) != Ok(d)) {
+            return Err(format!(
+                "root contract declares {declared} bytes of wasm, the fragments hold {}",
+                wasm.len()
+            ));
+        }
         let program = WasmProgram::new(format!("program {codehash}"), &wasm)?;
         let compiled = Compiled {
             program,
@@ -112,11 +121,15 @@ impl WasmCache {
     }
 }
 
-/// The decompressed wasm of program code: one account's compressed wasm, or
-/// a root contract's fragments joined (ArbOS 60's layout).
-fn wasm_of(code: &[u8], code_of: impl Fn(Address) -> Vec<u8>) -> Result<Vec<u8>, String> {
+/// The compressed wasm of program code: one account's, or a root
+/// contract's fragments joined (ArbOS 60's layout) with the wasm size it
+/// declares.
+fn compressed_of(
+    code: &[u8],
+    code_of: impl Fn(Address) -> Vec<u8>,
+) -> Result<(Vec<u8>, Option<u32>), String> {
     if let Some(compressed) = code.strip_prefix(STYLUS_CODE_PREFIX.as_slice()) {
-        return decompress(compressed);
+        return Ok((compressed.to_vec(), None));
     }
     let Some(root) = code.strip_prefix(ROOT_PREFIX.as_slice()) else {
         return Err("not Stylus program code (prefix EFF00000 or root EFF00200)".into());
@@ -133,15 +146,8 @@ fn wasm_of(code: &[u8], code_of: impl Fn(Address) -> Vec<u8>) -> Result<Vec<u8>,
             .ok_or_else(|| format!("{} holds no code fragment", Address::from_slice(address)))?;
         compressed.extend_from_slice(body);
     }
-    let wasm = decompress(&compressed)?;
     let declared = u32::from_be_bytes([size[0], size[1], size[2], size[3]]);
-    if u32::try_from(wasm.len()) != Ok(declared) {
-        return Err(format!(
-            "root contract declares {declared} bytes of wasm, the fragments hold {}",
-            wasm.len()
-        ));
-    }
-    Ok(wasm)
+    Ok((compressed, Some(declared)))
 }
 
 /// Brotli-decompresses at most Nitro's `MaxWasmSize` bytes.
@@ -168,6 +174,12 @@ mod tests {
         (memory (export "memory") 1)
         (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
 
+    fn wasm_of(code: &[u8], code_of: impl Fn(Address) -> Vec<u8>) -> Result<usize, String> {
+        WasmCache::default()
+            .compile(code, code_of)
+            .map(|c| c.wasm_bytes)
+    }
+
     #[test]
     fn single_account_and_fragments_decompress_to_the_same_wasm() {
         let wasm = wat::parse_str(PROGRAM).unwrap();
@@ -175,7 +187,7 @@ mod tests {
         let CodeLayout::Single(single) = code_layout(&compressed) else {
             panic!("a tiny program fits one account");
         };
-        assert_eq!(wasm_of(&single, |_| Vec::new()).unwrap(), wasm);
+        assert_eq!(wasm_of(&single, |_| Vec::new()).unwrap(), wasm.len());
 
         let (a, b) = compressed.split_at(compressed.len() / 2);
         let fragments = [
@@ -185,7 +197,7 @@ mod tests {
         let addresses = [[1u8; 20], [2u8; 20]];
         let root = root_code(u32::try_from(wasm.len()).unwrap(), &addresses);
         let code_of = |address: Address| fragments[usize::from(address.0[0]) - 1].clone();
-        assert_eq!(wasm_of(&root, code_of).unwrap(), wasm);
+        assert_eq!(wasm_of(&root, code_of).unwrap(), wasm.len());
 
         let lying = root_code(1, &addresses);
         assert!(wasm_of(&lying, code_of)
@@ -198,6 +210,26 @@ mod tests {
         assert!(wasm_of(&[0xEF, 0xF0, 0, 0, 1, 2, 3], |_| Vec::new())
             .unwrap_err()
             .contains("brotli"));
+    }
+
+    #[test]
+    fn fragments_are_read_even_when_the_program_is_cached() {
+        let wasm = wat::parse_str(PROGRAM).unwrap();
+        let fragment = [FRAGMENT_PREFIX.as_slice(), &compress(&wasm).unwrap()].concat();
+        let root = root_code(u32::try_from(wasm.len()).unwrap(), &[[1u8; 20]]);
+        let cache = WasmCache::default();
+        let reads = std::cell::Cell::new(0);
+        let code_of = |_| {
+            reads.set(reads.get() + 1);
+            fragment.clone()
+        };
+        cache.compile(&root, code_of).unwrap();
+        cache.compile(&root, code_of).unwrap();
+        assert_eq!(
+            reads.get(),
+            2,
+            "a cache hit reads (and pays for) the fragments too"
+        );
     }
 
     #[test]
