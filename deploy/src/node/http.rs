@@ -237,26 +237,30 @@ mod tests {
 
     #[test]
     fn malformed_requests_get_a_status() {
-        assert_eq!(parse("GARBAGE\r\n\r\n").err(), Some("400 Bad Request"));
-        assert_eq!(
-            parse("POST / HTTP/1.1\r\n\r\n").err(),
-            Some("411 Length Required")
-        );
-        assert_eq!(
-            parse("POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n").err(),
-            Some("400 Bad Request")
-        );
-        assert_eq!(
-            parse("POST / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n").err(),
-            Some("413 Payload Too Large")
-        );
-        assert_eq!(
-            parse("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{}").err(),
-            Some("400 Bad Request")
-        );
-        assert_eq!(
-            parse("POST / HTTP/1.1\r\nno colon\r\n\r\n").err(),
-            Some("400 Bad Request")
-        );
+        let cases = [
+            ("GARBAGE\r\n\r\n", "400 Bad Request"),
+            ("POST / HTTP/1.1\r\n\r\n", "411 Length Required"),
+            (
+                "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "411 Length Required",
+            ),
+            (
+                "POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+                "400 Bad Request",
+            ),
+            (
+                "POST / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n",
+                "413 Payload Too Large",
+            ),
+            (
+                "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{}",
+                "400 Bad Request",
+            ),
+            ("POST / HTTP/1.1\r\nno colon\r\n\r\n", "400 Bad Request"),
+            ("POST / HTTP/1.1\r\nContent-Length: 2", "400 Bad Request"),
+        ];
+        for (request, status) in cases {
+            assert_eq!(parse(request).err(), Some(status), "{request:?}");
+        }
     }
 }
