@@ -25,6 +25,8 @@ pub mod journal;
 pub mod methods;
 pub mod rpc;
 pub mod system;
+#[cfg(test)]
+mod tests;
 pub mod tx;
 
 use crate::chain::stylus::ARB_WASM;

@@ -80,6 +80,11 @@ pub type RpcResult = Result<Value, RpcError>;
 pub struct Params(Vec<Value>);
 
 impl Params {
+    /// Parameters from their JSON values, in order.
+    pub fn new(values: Vec<Value>) -> Self {
+        Self(values)
+    }
+
     /// The parameter at `index`, deserialised.
     ///
     /// Errors: missing or of the wrong shape.

@@ -1,0 +1,157 @@
+//! The node in process: a Stylus program created by a transaction,
+//! activated through ArbWasm for its data fee, then called; the failures
+//! on the way (no activation, too little value, twice, EVM init code).
+
+use super::accounts::dev_accounts;
+use super::exec::CallRequest;
+use super::rpc::Params;
+use super::tx::SignedTx;
+use super::{Node, NodeOptions};
+use crate::build::process::{compress, deployable_code};
+use crate::chain::stylus::{init_code, ArbWasm, ARB_WASM};
+use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
+use alloy_eips::eip2718::Encodable2718;
+use alloy_network::TxSignerSync;
+use alloy_primitives::{keccak256, Address, Bytes, TxKind, U256};
+use alloy_signer_local::PrivateKeySigner;
+use alloy_sol_types::{SolCall, SolError};
+use serde_json::{json, Value};
+
+const PROGRAM: &str = r#"(module
+    (import "vm_hooks" "read_args" (func $read_args (param i32)))
+    (memory (export "memory") 1)
+    (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
+
+/// Signs and sends a transaction from dev account 0; returns its receipt.
+fn send(node: &mut Node, to: Option<Address>, value: U256, input: Vec<u8>) -> Value {
+    let key = dev_accounts()[0].key;
+    let from = dev_accounts()[0].address;
+    let mut tx = TxEip1559 {
+        chain_id: node.chain_id(),
+        nonce: node.net.nonce(from),
+        gas_limit: 5_000_000,
+        max_fee_per_gas: 100_000_000,
+        to: to.map_or(TxKind::Create, TxKind::Call),
+        value,
+        input: input.into(),
+        ..TxEip1559::default()
+    };
+    let signer = PrivateKeySigner::from_bytes(&key).unwrap();
+    let signature = signer.sign_transaction_sync(&mut tx).unwrap();
+    let raw = TxEnvelope::from(tx.into_signed(signature)).encoded_2718();
+    let hash = node.send(SignedTx::decode(&raw).unwrap()).unwrap();
+    let params = Params::new(vec![json!(hash)]);
+    node.dispatch("eth_getTransactionReceipt", &params).unwrap()
+}
+
+fn call(node: &mut Node, to: Address, input: Vec<u8>) -> (bool, Bytes) {
+    let request = CallRequest {
+        to: Some(to),
+        input: input.into(),
+        ..CallRequest::default()
+    };
+    let outcome = node.call(&request, &Default::default()).unwrap();
+    (outcome.success, outcome.output)
+}
+
+fn activate(program: Address) -> Vec<u8> {
+    ArbWasm::activateProgramCall { program }.abi_encode()
+}
+
+#[test]
+fn a_created_program_runs_once_activated_for_its_data_fee() {
+    let mut node = Node::start(&NodeOptions::default()).unwrap();
+    let wasm = wat::parse_str(PROGRAM).unwrap();
+    let code = deployable_code(&compress(&wasm).unwrap());
+    let created = send(&mut node, None, U256::ZERO, init_code(&code));
+    assert_eq!(created["status"], json!("0x1"));
+    let program: Address = serde_json::from_value(created["contractAddress"].clone()).unwrap();
+    assert_eq!(node.net.code(program), code);
+
+    let not_active = ArbWasm::ProgramNotActivated {}.abi_encode();
+    assert_eq!(
+        call(&mut node, program, vec![1]),
+        (false, not_active.into())
+    );
+    let short = send(&mut node, Some(ARB_WASM), U256::from(1), activate(program));
+    assert_eq!(
+        short["status"],
+        json!("0x0"),
+        "one wei does not pay the fee"
+    );
+
+    let fee = U256::from(wasm.len() as u64 * super::system::DATA_FEE_WEI_PER_WASM_BYTE);
+    let from = dev_accounts()[0].address;
+    let before = node.balance(from);
+    let paid = send(
+        &mut node,
+        Some(ARB_WASM),
+        fee * U256::from(3),
+        activate(program),
+    );
+    assert_eq!(paid["status"], json!("0x1"));
+    let gas: U256 = serde_json::from_value(paid["gasUsed"].clone()).unwrap();
+    let price: U256 = serde_json::from_value(paid["effectiveGasPrice"].clone()).unwrap();
+    assert_eq!(
+        node.balance(from),
+        before - fee - gas * price,
+        "the rest is refunded"
+    );
+    assert_eq!(node.balance(ARB_WASM), fee);
+
+    assert_eq!(call(&mut node, program, vec![1]), (true, Bytes::new()));
+    let again = ArbWasm::ProgramUpToDate {}.abi_encode();
+    let value_call = CallRequest {
+        to: Some(ARB_WASM),
+        value_wei: fee,
+        from,
+        input: activate(program).into(),
+        ..CallRequest::default()
+    };
+    let twice = node.call(&value_call, &Default::default()).unwrap();
+    assert_eq!((twice.success, twice.output), (false, again.into()));
+    let version = ArbWasm::codehashVersionCall {
+        codehash: keccak256(&code),
+    }
+    .abi_encode();
+    let (ok, output) = call(&mut node, ARB_WASM, version);
+    assert!(ok);
+    assert_eq!(
+        ArbWasm::codehashVersionCall::abi_decode_returns(&output).unwrap(),
+        super::system::STYLUS_VERSION
+    );
+
+    // Activation is per code hash: the same code created again runs at once.
+    let twin = send(&mut node, None, U256::ZERO, init_code(&code));
+    let twin: Address = serde_json::from_value(twin["contractAddress"].clone()).unwrap();
+    assert_eq!(call(&mut node, twin, vec![1]), (true, Bytes::new()));
+}
+
+#[test]
+fn evm_init_code_and_evm_overrides_are_refused() {
+    let mut node = Node::start(&NodeOptions::default()).unwrap();
+    let key = dev_accounts()[0].key;
+    let mut tx = TxEip1559 {
+        chain_id: node.chain_id(),
+        gas_limit: 100_000,
+        max_fee_per_gas: 100_000_000,
+        to: TxKind::Create,
+        input: vec![0x60, 0x00, 0x60, 0x00, 0xf3].into(),
+        ..TxEip1559::default()
+    };
+    let signer = PrivateKeySigner::from_bytes(&key).unwrap();
+    let signature = signer.sign_transaction_sync(&mut tx).unwrap();
+    let raw = TxEnvelope::from(tx.into_signed(signature)).encoded_2718();
+    let error = node.send(SignedTx::decode(&raw).unwrap()).unwrap_err();
+    assert!(error.message.contains("no EVM"), "{}", error.message);
+    assert_eq!(node.chain.head_number(), 0, "nothing mined");
+
+    let target = Address::repeat_byte(9).to_string();
+    let params = Params::new(vec![
+        json!({ "to": target, "data": "0x" }),
+        json!("latest"),
+        json!({ target.clone(): { "code": "0x6000" } }),
+    ]);
+    let refused = node.dispatch("eth_call", &params).unwrap_err();
+    assert!(refused.message.contains("no EVM"), "{}", refused.message);
+}
