@@ -72,13 +72,14 @@ impl Node {
     /// Errors: an unreadable state file or one whose replay fails.
     pub fn start(options: &NodeOptions) -> Result<Self> {
         let (journal, recorded) = Journal::open(options.state.as_deref())?;
-        let genesis = recorded.first().and_then(|entry| match entry {
-            Entry::Genesis {
+        let genesis = match recorded.first() {
+            None => None,
+            Some(Entry::Genesis {
                 timestamp,
                 with_mocks,
-            } => Some((*timestamp, *with_mocks)),
-            _ => None,
-        });
+            }) => Some((*timestamp, *with_mocks)),
+            Some(_) => anyhow::bail!("the state file does not start with its genesis"),
+        };
         let (timestamp, with_mocks) = genesis.unwrap_or((wall_clock_seconds(), options.with_mocks));
         let mut node = Self {
             net: Devnet::new(),
@@ -91,7 +92,7 @@ impl Node {
             mocks: None,
         };
         node.genesis(timestamp, with_mocks)?;
-        node.replay(recorded.iter().skip(1))?;
+        node.replay(&recorded)?;
         node.journal.start_recording();
         if genesis.is_none() {
             node.journal.append(Entry::Genesis {
@@ -132,30 +133,38 @@ impl Node {
         Ok(())
     }
 
-    fn replay<'a>(&mut self, entries: impl Iterator<Item = &'a Entry>) -> Result<()> {
-        for entry in entries {
-            match entry {
-                Entry::Genesis { .. } => anyhow::bail!("the state file has a second genesis"),
-                Entry::Block { timestamp, txs } => {
-                    let decoded = txs
-                        .iter()
-                        .map(|raw| tx::SignedTx::decode(raw))
-                        .collect::<Result<Vec<_>, _>>();
-                    let decoded =
-                        decoded.map_err(|e| anyhow::anyhow!("state file: {}", e.message))?;
-                    match decoded.into_iter().next() {
-                        Some(tx) => self.execute_and_mine(tx, *timestamp).map(|_| ()),
-                        None => {
-                            self.mine_empty(*timestamp);
-                            Ok(())
-                        }
-                    }
-                    .map_err(|e| anyhow::anyhow!("state file: {}", e.message))?;
+    fn replay(&mut self, entries: &[Entry]) -> Result<()> {
+        for (line, entry) in entries.iter().enumerate().skip(1) {
+            let replayed = match entry {
+                Entry::Genesis { .. } => Err(rpc::RpcError::server("a second genesis")),
+                Entry::Block { timestamp, txs } => self.replay_block(*timestamp, txs),
+                Entry::SetBalance { address, wei } => {
+                    self.net.set_balance(*address, *wei);
+                    Ok(())
                 }
-                Entry::SetBalance { address, wei } => self.net.set_balance(*address, *wei),
-            }
+            };
+            replayed
+                .map_err(|e| anyhow::anyhow!("state file, line {}: {}", line + 1, e.message))?;
         }
         Ok(())
+    }
+
+    /// Mines a recorded block again (the node mines one transaction a block).
+    fn replay_block(
+        &mut self,
+        timestamp: u64,
+        txs: &[alloy_primitives::Bytes],
+    ) -> Result<(), rpc::RpcError> {
+        match txs {
+            [] => {
+                self.mine_empty(timestamp);
+                Ok(())
+            }
+            [raw] => self.execute_and_mine(tx::SignedTx::decode(raw)?, timestamp),
+            _ => Err(rpc::RpcError::server(
+                "a block of more than one transaction",
+            )),
+        }
     }
 
     /// The mocks deployed at genesis (`--with-mocks`).

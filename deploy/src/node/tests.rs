@@ -155,3 +155,41 @@ fn evm_init_code_and_evm_overrides_are_refused() {
     let refused = node.dispatch("eth_call", &params).unwrap_err();
     assert!(refused.message.contains("no EVM"), "{}", refused.message);
 }
+
+#[test]
+fn a_broken_state_file_is_refused_with_its_line() {
+    let dir = std::env::temp_dir().join(format!("keel-node-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("chain.jsonl");
+    let start = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        let options = NodeOptions {
+            with_mocks: false,
+            state: Some(path.clone()),
+        };
+        Node::start(&options).err().map(|e| format!("{e:#}"))
+    };
+    let headless = start("{\"block\":{\"timestamp\":1,\"txs\":[]}}\n").unwrap();
+    assert!(headless.contains("genesis"), "{headless}");
+    let genesis = "{\"genesis\":{\"timestamp\":1700000000,\"with_mocks\":false}}\n";
+    let bad_tx = start(&format!(
+        "{genesis}{{\"block\":{{\"timestamp\":1700000001,\"txs\":[\"0x02c0\"]}}}}\n"
+    ))
+    .unwrap();
+    assert!(
+        bad_tx.contains("line 2") && bad_tx.contains("undecodable"),
+        "{bad_tx}"
+    );
+    let empty_block = format!("{genesis}{{\"block\":{{\"timestamp\":1700000005,\"txs\":[]}}}}\n");
+    assert_eq!(start(&empty_block), None);
+    let node = Node::start(&NodeOptions {
+        with_mocks: false,
+        state: Some(path.clone()),
+    })
+    .unwrap();
+    assert_eq!(
+        (node.chain.head_number(), node.chain.head_timestamp()),
+        (1, 1_700_000_005)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
