@@ -90,7 +90,7 @@ impl Chain {
     }
 
     /// Mines a block holding `txs` at `timestamp` with base fee `base_fee_wei`.
-    pub fn mine(&mut self, timestamp: u64, base_fee_wei: u64, txs: Vec<MinedTx>) -> &MinedBlock {
+    pub fn mine(&mut self, timestamp: u64, base_fee_wei: u64, txs: Vec<MinedTx>) {
         let parent_hash = self.head().map_or(B256::ZERO, |b| b.hash);
         let number = self.head().map_or(0, |b| b.header.number + 1);
         let mut bloom = Bloom::default();
@@ -113,10 +113,6 @@ impl Chain {
         };
         let hash = header.hash_slow();
         self.blocks.push(MinedBlock { header, hash, txs });
-        let Some(block) = self.blocks.last() else {
-            unreachable!("a block was just pushed")
-        };
-        block
     }
 
     /// The block numbered `number`.

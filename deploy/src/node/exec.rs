@@ -19,6 +19,11 @@ pub const CREATE_GAS: u64 = 32_000;
 /// Gas per byte of code stored by a creation.
 pub const CODE_DEPOSIT_GAS_PER_BYTE: u64 = 200;
 
+/// Percent added to the gas a call used by `eth_estimateGas`: the 63/64
+/// rule holds back gas in nested calls, so a limit of exactly the gas used
+/// can run out (the excess is not charged).
+pub const ESTIMATE_MARGIN_PERCENT: u64 = 20;
+
 /// A call on a throwaway state.
 #[derive(Debug, Clone, Default)]
 pub struct CallRequest {
@@ -85,7 +90,8 @@ impl Node {
                 tx.gas_limit()
             )));
         }
-        let most = U256::from(tx.gas_limit()) * U256::from(base_fee) + tx.value_wei();
+        let most =
+            (U256::from(tx.gas_limit()) * U256::from(base_fee)).saturating_add(tx.value_wei());
         if self.net.balance(tx.from) < most {
             return Err(RpcError::server(format!(
                 "insufficient funds for gas * price + value: have {} want {most}",
@@ -203,6 +209,24 @@ impl Node {
         outcome
     }
 
+    /// `eth_estimateGas`: the gas `request` uses before refunds, plus
+    /// [`ESTIMATE_MARGIN_PERCENT`], at most the block gas limit.
+    ///
+    /// Errors: the call reverts (code 3 with its data), or an override.
+    pub fn estimate(
+        &mut self,
+        request: &CallRequest,
+        overrides: &StateOverride,
+    ) -> Result<u64, RpcError> {
+        let outcome = self.call(request, overrides)?;
+        if !outcome.success {
+            return Err(RpcError::reverted(&outcome.output));
+        }
+        let used = outcome.gross_gas;
+        let margin = used.saturating_mul(ESTIMATE_MARGIN_PERCENT) / 100;
+        Ok(used.saturating_add(margin).min(BLOCK_GAS_LIMIT))
+    }
+
     fn call_on_snapshot(
         &mut self,
         request: &CallRequest,
@@ -217,7 +241,9 @@ impl Node {
         self.open_block(timestamp, gas_limit);
         let Some(to) = request.to else {
             let stylus = code_of_init_code(&request.input).is_some_and(is_stylus);
-            let gross_gas = intrinsic_gas(&request.input, true);
+            let code_bytes = code_of_init_code(&request.input).map_or(0, <[u8]>::len) as u64;
+            let gross_gas =
+                intrinsic_gas(&request.input, true) + CODE_DEPOSIT_GAS_PER_BYTE * code_bytes;
             return match stylus {
                 true => Ok(CallOutcome {
                     success: true,

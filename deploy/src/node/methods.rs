@@ -1,12 +1,12 @@
 //! The JSON-RPC methods: each maps its parameters onto [`Node`] and renders
 //! the answer as geth and anvil do (hex quantities, alloy's RPC types).
 
+use super::accounts::dev_accounts;
 use super::chain::{render_block, render_receipt, render_transaction, MinedBlock, BLOCK_GAS_LIMIT};
-use super::exec::{CallRequest, CODE_DEPOSIT_GAS_PER_BYTE};
+use super::exec::CallRequest;
 use super::rpc::{Params, RpcError, RpcResult};
 use super::tx::SignedTx;
 use super::Node;
-use crate::chain::stylus::code_of_init_code;
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_rpc_types_eth::state::StateOverride;
@@ -15,11 +15,6 @@ use serde_json::{json, Value};
 
 /// The client name `web3_clientVersion` reports.
 pub const CLIENT_VERSION: &str = concat!("keel-node/", env!("CARGO_PKG_VERSION"));
-
-/// Percent added to the gas a call used by `eth_estimateGas`: the 63/64
-/// rule holds back gas in nested calls, so a limit of exactly the gas used
-/// can run out (the excess is not charged).
-pub const ESTIMATE_MARGIN_PERCENT: u64 = 20;
 
 fn quantity(n: u64) -> Value {
     json!(format!("{n:#x}"))
@@ -54,7 +49,7 @@ impl Node {
             "net_version" => Ok(json!(self.chain_id().to_string())),
             "net_listening" => Ok(json!(true)),
             "eth_syncing" => Ok(json!(false)),
-            "eth_accounts" => Ok(json!(Vec::<Address>::new())),
+            "eth_accounts" => to_json(dev_accounts().iter().map(|a| a.address).collect::<Vec<_>>()),
             "eth_blockNumber" => Ok(quantity(self.chain.head_number())),
             "eth_getBlockByNumber" => self.block_by_number(params),
             "eth_getBlockByHash" => self.block_by_hash(params),
@@ -73,6 +68,10 @@ impl Node {
                 let raw: Bytes = params.get(0)?;
                 let hash = self.send(SignedTx::decode(&raw)?)?;
                 to_json(hash)
+            }
+            "eth_sendTransaction" => {
+                let request: TransactionRequest = params.get(0)?;
+                to_json(self.send_unlocked(request)?)
             }
             "eth_getTransactionReceipt" => {
                 self.mined(params, |block, i| to_json(render_receipt(block, i)))
@@ -237,20 +236,7 @@ impl Node {
 
     fn estimate_gas(&mut self, params: &Params) -> RpcResult {
         let (request, overrides) = self.call_params(params)?;
-        let outcome = self.call(&request, &overrides)?;
-        if !outcome.success {
-            return Err(RpcError::reverted(&outcome.output));
-        }
-        let deposit = match request.to {
-            None => {
-                code_of_init_code(&request.input).map_or(0, |c| c.len() as u64)
-                    * CODE_DEPOSIT_GAS_PER_BYTE
-            }
-            Some(_) => 0,
-        };
-        let used = outcome.gross_gas + deposit;
-        let estimate = used + used * ESTIMATE_MARGIN_PERCENT / 100;
-        Ok(quantity(estimate.min(BLOCK_GAS_LIMIT)))
+        Ok(quantity(self.estimate(&request, &overrides)?))
     }
 
     fn logs(&self, params: &Params) -> RpcResult {

@@ -13,7 +13,9 @@
 //!   their canonical addresses ([`system`]); there is no EVM, so EVM
 //!   bytecode (Solidity contracts) cannot be deployed or run.
 //! - [`methods`] maps the JSON-RPC methods onto the node, [`rpc`] frames
-//!   them, [`http`] serves them over HTTP/1.1.
+//!   them, [`http`] serves them over HTTP/1.1; [`tx`] decodes and checks
+//!   signed transactions, [`unlocked`] signs for the dev accounts, [`dev`]
+//!   has the dev methods.
 
 pub mod accounts;
 pub mod chain;
@@ -28,6 +30,7 @@ pub mod system;
 #[cfg(test)]
 mod tests;
 pub mod tx;
+pub mod unlocked;
 
 use crate::chain::stylus::ARB_WASM;
 use crate::config::validate::{CANONICAL_CREATE2_FACTORY, CANONICAL_STYLUS_DEPLOYER};

@@ -153,6 +153,32 @@ fn dev_methods_raw_transactions_errors_and_the_state_file() {
             paid
         );
 
+        // The node signs for its dev accounts (cast --unlocked, ethers' getSigner).
+        let accounts: Vec<Address> = provider
+            .raw_request("eth_accounts".into(), ())
+            .await
+            .unwrap();
+        assert_eq!(accounts[5], node.signer(5).address());
+        let unsigned =
+            serde_json::json!([{ "from": accounts[5], "to": recipient, "value": "0x7" }]);
+        let hash: alloy_primitives::B256 = provider
+            .raw_request("eth_sendTransaction".into(), unsigned)
+            .await
+            .unwrap();
+        let receipt = provider
+            .get_transaction_receipt(hash)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(receipt.status() && receipt.from == accounts[5]);
+        assert_eq!(
+            provider.get_balance(recipient).await.unwrap(),
+            U256::from(18)
+        );
+        let stranger = serde_json::json!([{ "from": recipient, "to": recipient }]);
+        let refused = error_of(&provider, "eth_sendTransaction", stranger).await;
+        assert!(refused.contains("not a dev account"), "{refused}");
+
         let bad = error_of(
             &provider,
             "eth_getBalance",
@@ -204,7 +230,7 @@ fn dev_methods_raw_transactions_errors_and_the_state_file() {
         assert_eq!(latest.header.hash, head.header.hash);
         assert_eq!(
             provider.get_balance(recipient).await.unwrap(),
-            U256::from(11)
+            U256::from(18)
         );
     });
     std::fs::remove_dir_all(dir).unwrap();
