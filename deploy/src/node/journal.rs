@@ -111,7 +111,7 @@ impl Journal {
                 text.push_str(&serde_json::to_string(entry)?);
                 text.push('\n');
             }
-            fs::write(path, text)?;
+            crate::chain::state::write_replacing(path, &text)?;
         }
         Ok(())
     }
