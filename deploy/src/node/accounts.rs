@@ -3,7 +3,6 @@
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_signer_local::PrivateKeySigner;
-use std::path::PathBuf;
 
 /// Number of prefunded accounts.
 pub const DEV_ACCOUNTS: usize = 10;
@@ -39,13 +38,6 @@ pub fn dev_accounts() -> Vec<DevAccount> {
 /// Each dev account's starting balance, wei.
 pub fn dev_balance_wei() -> U256 {
     U256::from(DEV_BALANCE_ETHER) * U256::from(10).pow(U256::from(18))
-}
-
-/// The example market whose mocks `--with-mocks` deploys.
-pub fn example_config_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("markets")
-        .join("example.toml")
 }
 
 #[cfg(test)]

@@ -128,7 +128,8 @@ impl Node {
                 .set_balance(account.address, accounts::dev_balance_wei());
         }
         if with_mocks {
-            let params = crate::deploy::load(&accounts::example_config_path())?;
+            let file = crate::config::parse(crate::demo::EXAMPLE_CONFIG)?;
+            let params = crate::config::validate::validate(&file)?;
             self.mocks = Some(crate::devnet::deploy_mocks(&mut self.net, &params)?);
         }
         let base_fee = self.base_fee_wei();
