@@ -171,6 +171,23 @@ fn dev_methods_raw_transactions_errors_and_the_state_file() {
             .unwrap()
             .unwrap();
         assert!(receipt.status() && receipt.from == accounts[5]);
+        let sent = provider
+            .get_transaction_by_hash(hash)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (sent.inner.signer(), sent.block_number),
+            (accounts[5], receipt.block_number)
+        );
+        let full = provider
+            .get_block_by_number(BlockNumberOrTag::Latest)
+            .full()
+            .await
+            .unwrap()
+            .unwrap();
+        let txs = full.transactions.as_transactions().unwrap();
+        assert_eq!((txs.len(), *txs[0].inner.tx_hash()), (1, hash));
         assert_eq!(
             provider.get_balance(recipient).await.unwrap(),
             U256::from(18)
