@@ -83,10 +83,14 @@ impl Node {
                 tx.nonce()
             )));
         }
-        let intrinsic = intrinsic_gas(tx.input(), tx.to().is_none());
-        if tx.gas_limit() < intrinsic {
+        // A creation's code deposit is all its execution: checked up front.
+        let needed = match tx.to() {
+            Some(_) => intrinsic_gas(tx.input(), false),
+            None => creation_gas(tx.input()),
+        };
+        if tx.gas_limit() < needed {
             return Err(RpcError::server(format!(
-                "intrinsic gas too low: {intrinsic} needed, the limit is {}",
+                "intrinsic gas too low: {needed} needed, the limit is {}",
                 tx.gas_limit()
             )));
         }
@@ -170,12 +174,11 @@ impl Node {
     /// activated already when ArbWasm activated its code hash.
     fn create(&mut self, tx: &SignedTx) -> Outcome {
         let code = code_of_init_code(tx.input()).unwrap_or_default().to_vec();
-        let account = self.stylus_account(code.clone().into());
+        let account = self.stylus_account(code.into());
         let address = self.net.deploy(tx.from, account);
-        let gas = intrinsic_gas(tx.input(), true) + CODE_DEPOSIT_GAS_PER_BYTE * code.len() as u64;
         Outcome {
             success: true,
-            gas_used: gas.min(tx.gas_limit()),
+            gas_used: creation_gas(tx.input()),
             logs: Vec::new(),
             contract_address: Some(address),
         }
@@ -241,9 +244,7 @@ impl Node {
         self.open_block(timestamp, gas_limit);
         let Some(to) = request.to else {
             let stylus = code_of_init_code(&request.input).is_some_and(is_stylus);
-            let code_bytes = code_of_init_code(&request.input).map_or(0, <[u8]>::len) as u64;
-            let gross_gas =
-                intrinsic_gas(&request.input, true) + CODE_DEPOSIT_GAS_PER_BYTE * code_bytes;
+            let gross_gas = creation_gas(&request.input);
             return match stylus {
                 true => Ok(CallOutcome {
                     success: true,
@@ -304,6 +305,12 @@ fn outcome_of(receipt: &Receipt, gas_limit: u64) -> Outcome {
         logs: receipt.logs.clone(),
         contract_address: None,
     }
+}
+
+/// The gas of a creation of Stylus code: intrinsic plus the code deposit.
+pub fn creation_gas(init_code: &[u8]) -> u64 {
+    let code_bytes = code_of_init_code(init_code).map_or(0, <[u8]>::len) as u64;
+    intrinsic_gas(init_code, true).saturating_add(CODE_DEPOSIT_GAS_PER_BYTE * code_bytes)
 }
 
 /// 21,000 plus calldata (EIP-2028), plus 32,000 for a creation.

@@ -65,6 +65,14 @@ fn a_created_program_runs_once_activated_for_its_data_fee() {
     let code = deployable_code(&compress(&wasm).unwrap());
     let created = send(&mut node, None, U256::ZERO, init_code(&code));
     assert_eq!(created["status"], json!("0x1"));
+    // 21,000 + 32,000 + calldata + 200 per byte of code stored.
+    let gas = super::exec::creation_gas(&init_code(&code));
+    assert_eq!(
+        gas,
+        53_000 + keel_devnet::wasm::pricing::intrinsic_gas(&init_code(&code)) - 21_000
+            + 200 * code.len() as u64
+    );
+    assert_eq!(created["gasUsed"], json!(format!("{gas:#x}")));
     let program: Address = serde_json::from_value(created["contractAddress"].clone()).unwrap();
     assert_eq!(node.net.code(program), code);
 
