@@ -25,6 +25,7 @@ pub mod exec;
 pub mod http;
 pub mod journal;
 pub mod methods;
+pub mod pools;
 pub mod rpc;
 pub mod system;
 #[cfg(test)]
@@ -64,8 +65,9 @@ pub struct Node {
     snapshots: Vec<dev::NodeSnapshot>,
     next_snapshot_id: u64,
     journal: Journal,
-    /// The mocks deployed at genesis, with `--with-mocks`.
-    mocks: Option<Externals>,
+    /// The mocks deployed at genesis, with `--with-mocks`, and a pool per
+    /// collateral.
+    mocks: Option<(Externals, Vec<Address>)>,
 }
 
 impl Node {
@@ -130,7 +132,9 @@ impl Node {
         if with_mocks {
             let file = crate::config::parse(crate::demo::EXAMPLE_CONFIG)?;
             let params = crate::config::validate::validate(&file)?;
-            self.mocks = Some(crate::devnet::deploy_mocks(&mut self.net, &params)?);
+            let externals = crate::devnet::deploy_mocks(&mut self.net, &params)?;
+            let pools = pools::deploy_pools(&mut self.net, &params, &externals)?;
+            self.mocks = Some((externals, pools));
         }
         let base_fee = self.base_fee_wei();
         self.chain.mine(timestamp, base_fee, Vec::new());
@@ -171,8 +175,9 @@ impl Node {
         }
     }
 
-    /// The mocks deployed at genesis (`--with-mocks`).
-    pub fn mocks(&self) -> Option<&Externals> {
+    /// The mocks deployed at genesis (`--with-mocks`) and the collaterals'
+    /// pools.
+    pub fn mocks(&self) -> Option<&(Externals, Vec<Address>)> {
         self.mocks.as_ref()
     }
 
@@ -223,16 +228,17 @@ pub fn banner(node: &Node, url: &str) -> String {
     for (i, account) in accounts::dev_accounts().iter().enumerate() {
         let _ = writeln!(out, "  ({i}) {} key {}", account.address, account.key);
     }
-    if let Some(mocks) = node.mocks() {
+    if let Some((mocks, pools)) = node.mocks() {
         let _ = writeln!(
             out,
-            "mocks of deploy/markets/example.toml (open mint, settable answers):"
+            "mocks of deploy/markets/example.toml (open mint, settable answers), pools of {} base tokens:",
+            pools::POOL_DEPTH_BASE
         );
         let _ = writeln!(out, "  base token: {}", mocks.base);
-        for (i, c) in mocks.collaterals.iter().enumerate() {
+        for (i, (c, pool)) in mocks.collaterals.iter().zip(pools).enumerate() {
             let _ = writeln!(
                 out,
-                "  collateral {i}: token {} feed {} base feed {}",
+                "  collateral {i}: token {} feed {} base feed {} pool {pool}",
                 c.token, c.feed, c.base_feed
             );
         }

@@ -1,6 +1,7 @@
 //! keel-bindings over an alloy provider against `keel node`: supply,
 //! collateral, borrow, a price drop, a liquidation, and the events read
-//! back with `eth_getLogs` filters.
+//! back with `eth_getLogs` filters; then `keel keeper --rpc` liquidating a
+//! second borrower and selling into the node's pool.
 
 use crate::process::{block_on, deploy, scratch, NodeProcess};
 use crate::tx::{send, view};
@@ -42,6 +43,66 @@ async fn fund(
     .await;
 }
 
+/// Posts 1 WETH (2,000 USDC at the mock price) and borrows 1,500 USDC.
+async fn borrow_against_weth(
+    provider: &impl Provider,
+    who: Address,
+    weth: Address,
+    market: Address,
+) {
+    fund(provider, who, weth, market, units(1, 18)).await;
+    let collateral = IKeelMarket::supplyCollateralCall {
+        token: weth,
+        amount: units(1, 18),
+        onBehalf: who,
+    };
+    send(provider, who, market, collateral).await;
+    let borrow = IKeelMarket::borrowCall {
+        assets: units(1_500, 6),
+        onBehalf: who,
+        receiver: who,
+    };
+    send(provider, who, market, borrow).await;
+}
+
+/// `keel keeper --rpc` for one poll with dev key 3: its decisions.
+fn keeper_poll(
+    node: &NodeProcess,
+    market: Address,
+    usdc: Address,
+    weth: Address,
+    pool: Address,
+) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args([
+            "keeper",
+            "--rpc",
+            &node.url,
+            "--market",
+            &market.to_string(),
+            "--base",
+            &usdc.to_string(),
+        ])
+        .args([
+            "--pool",
+            &format!("{weth}={pool}"),
+            "--polls",
+            "1",
+            "--interval-seconds",
+            "0",
+        ])
+        .env("KEEL_KEEPER_KEY", node.keys[3].to_string())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 #[test]
 fn bindings_supply_borrow_liquidate_and_read_events() {
     let node = NodeProcess::start(None);
@@ -50,7 +111,8 @@ fn bindings_supply_borrow_liquidate_and_read_events() {
     let usdc = node.mock("base token:", "token: ");
     let weth = node.mock("collateral 0:", "token ");
     let weth_feed = node.mock("collateral 0:", "feed ");
-    let [supplier, borrower, liquidator] = [1, 2, 3].map(|i| node.signer(i).address());
+    let [supplier, borrower, liquidator, second_borrower] =
+        [1, 2, 3, 4].map(|i| node.signer(i).address());
 
     block_on(async {
         let provider = node.provider();
@@ -62,19 +124,9 @@ fn bindings_supply_borrow_liquidate_and_read_events() {
         let receipt = send(&provider, supplier, market, supply).await;
         assert!(receipt.gas_used > 21_000, "metered: {}", receipt.gas_used);
 
-        fund(&provider, borrower, weth, market, units(1, 18)).await;
-        let collateral = IKeelMarket::supplyCollateralCall {
-            token: weth,
-            amount: units(1, 18),
-            onBehalf: borrower,
-        };
-        send(&provider, borrower, market, collateral).await;
-        let borrow = IKeelMarket::borrowCall {
-            assets: units(1_500, 6),
-            onBehalf: borrower,
-            receiver: borrower,
-        };
-        send(&provider, borrower, market, borrow).await;
+        for who in [borrower, second_borrower] {
+            borrow_against_weth(&provider, who, weth, market).await;
+        }
         let balance = view(&provider, usdc, IERC20::balanceOfCall { account: borrower }).await;
         assert_eq!(balance, units(1_500, 6));
 
@@ -128,7 +180,10 @@ fn bindings_supply_borrow_liquidate_and_read_events() {
             (event.liquidator, event.borrower, event.collateral),
             (liquidator, borrower, weth)
         );
-        assert_eq!(event.repaidAssets, before.debtAssets - after.debtAssets);
+        // Blocks follow the wall clock: interest of the seconds between the
+        // reads (about a unit a second here) comes on top of the repayment.
+        let interest = after.debtAssets + event.repaidAssets - before.debtAssets;
+        assert!(interest < U256::from(100), "{interest} units of interest");
         let seized = view(
             &provider,
             weth,
@@ -159,6 +214,28 @@ fn bindings_supply_borrow_liquidate_and_read_events() {
         let supply_logs = provider.get_logs(&supplies).await.unwrap();
         assert_eq!(supply_logs.len(), 1);
         assert_eq!(supply_logs[0].address(), market);
+
+        // The keeper as it runs in production: it finds the second borrower
+        // in the Borrow logs, liquidates and sells the WETH into the pool.
+        fund(&provider, liquidator, usdc, market, units(10_000, 6)).await;
+        let pool = node.mock("collateral 0:", "pool ");
+        let decisions = keeper_poll(&node, market, usdc, weth, pool);
+        let by_keeper = Filter::new()
+            .address(market)
+            .event_signature(IKeelMarket::Liquidate::SIGNATURE_HASH)
+            .topic2(second_borrower.into_word())
+            .from_block(0u64);
+        let logs = provider.get_logs(&by_keeper).await.unwrap();
+        assert_eq!(logs.len(), 1, "keeper: {decisions}");
+        let event = IKeelMarket::Liquidate::decode_log_data(logs[0].data()).unwrap();
+        assert_eq!(event.liquidator, liquidator);
+        let pool_weth = view(&provider, weth, IERC20::balanceOfCall { account: pool }).await;
+        let sold = event.seizedCollateral - event.protocolFee;
+        assert_eq!(
+            pool_weth,
+            units(500, 18) + sold,
+            "the seized WETH was sold: {decisions}"
+        );
     });
     std::fs::remove_dir_all(dir).unwrap();
 }
