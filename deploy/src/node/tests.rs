@@ -9,11 +9,8 @@ use super::tx::SignedTx;
 use super::{Node, NodeOptions};
 use crate::build::process::{compress, deployable_code};
 use crate::chain::stylus::{init_code, ArbWasm, ARB_WASM};
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
-use alloy_eips::eip2718::Encodable2718;
-use alloy_network::TxSignerSync;
+use alloy_consensus::TxEip1559;
 use alloy_primitives::{keccak256, Address, Bytes, TxKind, U256};
-use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolError};
 use serde_json::{json, Value};
 
@@ -26,7 +23,7 @@ const PROGRAM: &str = r#"(module
 fn send(node: &mut Node, to: Option<Address>, value: U256, input: Vec<u8>) -> Value {
     let key = dev_accounts()[0].key;
     let from = dev_accounts()[0].address;
-    let mut tx = TxEip1559 {
+    let tx = TxEip1559 {
         chain_id: node.chain_id(),
         nonce: node.net.nonce(from),
         gas_limit: 5_000_000,
@@ -36,10 +33,9 @@ fn send(node: &mut Node, to: Option<Address>, value: U256, input: Vec<u8>) -> Va
         input: input.into(),
         ..TxEip1559::default()
     };
-    let signer = PrivateKeySigner::from_bytes(&key).unwrap();
-    let signature = signer.sign_transaction_sync(&mut tx).unwrap();
-    let raw = TxEnvelope::from(tx.into_signed(signature)).encoded_2718();
-    let hash = node.send(SignedTx::decode(&raw).unwrap()).unwrap();
+    let hash = node
+        .send(SignedTx::sign_eip1559(&key, tx).unwrap())
+        .unwrap();
     let params = Params::new(vec![json!(hash)]);
     node.dispatch("eth_getTransactionReceipt", &params).unwrap()
 }
@@ -139,7 +135,7 @@ fn a_created_program_runs_once_activated_for_its_data_fee() {
 fn evm_init_code_and_evm_overrides_are_refused() {
     let mut node = Node::start(&NodeOptions::default()).unwrap();
     let key = dev_accounts()[0].key;
-    let mut tx = TxEip1559 {
+    let tx = TxEip1559 {
         chain_id: node.chain_id(),
         gas_limit: 100_000,
         max_fee_per_gas: 100_000_000,
@@ -147,10 +143,8 @@ fn evm_init_code_and_evm_overrides_are_refused() {
         input: vec![0x60, 0x00, 0x60, 0x00, 0xf3].into(),
         ..TxEip1559::default()
     };
-    let signer = PrivateKeySigner::from_bytes(&key).unwrap();
-    let signature = signer.sign_transaction_sync(&mut tx).unwrap();
-    let raw = TxEnvelope::from(tx.into_signed(signature)).encoded_2718();
-    let error = node.send(SignedTx::decode(&raw).unwrap()).unwrap_err();
+    let signed = SignedTx::sign_eip1559(&key, tx).unwrap();
+    let error = node.send(signed).unwrap_err();
     assert!(error.message.contains("no EVM"), "{}", error.message);
     assert_eq!(node.chain.head_number(), 0, "nothing mined");
 

@@ -3,9 +3,11 @@
 
 use super::rpc::RpcError;
 use alloy_consensus::transaction::SignerRecoverable;
-use alloy_consensus::{Transaction, TxEnvelope};
-use alloy_eips::eip2718::Decodable2718;
+use alloy_consensus::{SignableTransaction, Transaction, TxEip1559, TxEnvelope};
+use alloy_eips::eip2718::{Decodable2718, Encodable2718};
+use alloy_network::TxSignerSync;
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
+use alloy_signer_local::PrivateKeySigner;
 
 /// A decoded, signature-checked transaction.
 #[derive(Debug, Clone)]
@@ -19,6 +21,18 @@ pub struct SignedTx {
 }
 
 impl SignedTx {
+    /// Signs `tx` with `key` (the node signing for a dev account).
+    ///
+    /// Errors: an invalid key.
+    pub fn sign_eip1559(key: &B256, mut tx: TxEip1559) -> Result<Self, RpcError> {
+        let signer = PrivateKeySigner::from_bytes(key)
+            .map_err(|e| RpcError::server(format!("signing key: {e}")))?;
+        let signature = signer
+            .sign_transaction_sync(&mut tx)
+            .map_err(|e| RpcError::server(format!("signing: {e}")))?;
+        Self::decode(&TxEnvelope::from(tx.into_signed(signature)).encoded_2718())
+    }
+
     /// Decodes `raw` (a legacy RLP list or a typed EIP-2718 envelope) and
     /// recovers its sender.
     ///
@@ -113,10 +127,7 @@ impl SignedTx {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_consensus::{SignableTransaction, TxEip1559, TxLegacy};
-    use alloy_eips::eip2718::Encodable2718;
-    use alloy_network::TxSignerSync;
-    use alloy_signer_local::PrivateKeySigner;
+    use alloy_consensus::TxLegacy;
 
     fn signer() -> PrivateKeySigner {
         PrivateKeySigner::from_bytes(&B256::repeat_byte(7)).unwrap()

@@ -8,12 +8,9 @@ use super::exec::CallRequest;
 use super::rpc::RpcError;
 use super::tx::SignedTx;
 use super::Node;
-use alloy_consensus::{SignableTransaction, TxEip1559, TxEnvelope};
-use alloy_eips::eip2718::Encodable2718;
-use alloy_network::TxSignerSync;
+use alloy_consensus::TxEip1559;
 use alloy_primitives::{TxKind, B256};
 use alloy_rpc_types_eth::TransactionRequest;
-use alloy_signer_local::PrivateKeySigner;
 
 impl Node {
     /// Signs `request` for its dev account sender and sends it.
@@ -47,7 +44,7 @@ impl Node {
             }
         };
         let base_fee = u128::from(self.base_fee_wei());
-        let mut tx = TxEip1559 {
+        let tx = TxEip1559 {
             chain_id: self.chain_id(),
             nonce: request.nonce.unwrap_or_else(|| self.net.nonce(from)),
             gas_limit,
@@ -61,12 +58,6 @@ impl Node {
             input,
             ..TxEip1559::default()
         };
-        let signer = PrivateKeySigner::from_bytes(&account.key)
-            .map_err(|e| RpcError::server(format!("dev key: {e}")))?;
-        let signature = signer
-            .sign_transaction_sync(&mut tx)
-            .map_err(|e| RpcError::server(format!("signing: {e}")))?;
-        let raw = TxEnvelope::from(tx.into_signed(signature)).encoded_2718();
-        self.send(SignedTx::decode(&raw)?)
+        self.send(SignedTx::sign_eip1559(&account.key, tx)?)
     }
 }
