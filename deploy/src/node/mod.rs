@@ -10,7 +10,7 @@
 //!   wasm backend, metered as Nitro meters them: receipts carry that gas.
 //!   The chain contracts a Stylus deployment touches (ArbWasm at `0x71`,
 //!   the StylusDeployer, the CREATE2 factory) are emulated natively at
-//!   their canonical addresses ([`system`]); there is no EVM, so EVM
+//!   their canonical addresses ([`system`], [`factories`]); there is no EVM, so EVM
 //!   bytecode (Solidity contracts) cannot be deployed or run.
 //! - [`methods`] maps the JSON-RPC methods onto the node, [`rpc`] frames
 //!   them, [`http`] serves them over HTTP/1.1; [`tx`] decodes and checks
@@ -22,6 +22,7 @@ pub mod chain;
 pub mod code;
 pub mod dev;
 pub mod exec;
+pub mod factories;
 pub mod http;
 pub mod journal;
 pub mod methods;
@@ -117,11 +118,11 @@ impl Node {
                 cache: cache.clone(),
             },
         );
-        let deployer = system::StylusDeployerContract {
+        let deployer = factories::StylusDeployerContract {
             cache: cache.clone(),
         };
         self.net.set_code(CANONICAL_STYLUS_DEPLOYER, deployer);
-        let factory = system::Create2Factory {
+        let factory = factories::Create2Factory {
             cache: cache.clone(),
         };
         self.net.set_code(CANONICAL_CREATE2_FACTORY, factory);

@@ -1,14 +1,12 @@
 //! The chain contracts a Stylus deployment touches, emulated natively at
-//! their canonical addresses (the node runs no EVM bytecode): Stylus code
-//! accounts, ArbWasm (`0x71`), the StylusDeployer and the deterministic
-//! CREATE2 factory. Each is a devnet [`Program`], so what it does is part of
-//! the transaction: a revert anywhere rolls back creation, activation and
-//! value alike.
+//! their canonical addresses (the node runs no EVM bytecode): ArbWasm
+//! (`0x71`) here, the StylusDeployer and the deterministic CREATE2 factory
+//! in [`super::factories`]. Each is a devnet [`Program`], so what it does is
+//! part of the transaction: a revert anywhere rolls back creation,
+//! activation and value alike.
 
-use super::code::{self, StylusCode, WasmCache};
-use crate::chain::stylus::{
-    code_of_init_code, deployed_address, ArbWasm, StylusDeployer, ARB_WASM,
-};
+use super::code::{StylusCode, WasmCache};
+use crate::chain::stylus::{ArbWasm, ARB_WASM};
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::{Revert, SolCall, SolError, SolEvent, SolInterface};
 use keel_devnet::{FrameHost, Program, Status};
@@ -26,18 +24,18 @@ pub const STYLUS_VERSION: u16 = 2;
 pub const DATA_FEE_WEI_PER_WASM_BYTE: u64 = 1_000_000_000;
 
 /// Ends a frame with `data` as its result.
-fn finish(host: &FrameHost, status: Status, data: &[u8]) -> Status {
+pub(super) fn finish(host: &FrameHost, status: Status, data: &[u8]) -> Status {
     host.write_result(data);
     status
 }
 
 /// Reverts with `Error(message)`.
-fn revert_message(host: &FrameHost, message: &str) -> Status {
+pub(super) fn revert_message(host: &FrameHost, message: &str) -> Status {
     let data = Revert::from(message).abi_encode();
     finish(host, Status::Revert, &data)
 }
 
-fn revert_error(host: &FrameHost, error: impl SolError) -> Status {
+pub(super) fn revert_error(host: &FrameHost, error: impl SolError) -> Status {
     finish(host, Status::Revert, &error.abi_encode())
 }
 
@@ -140,7 +138,7 @@ impl Program for ArbWasmPrecompile {
 
 /// Creates `code` at `address` from a frame: activated at once when ArbWasm
 /// already activated its code hash (activation is per code hash).
-fn create_stylus_account(
+pub(super) fn create_stylus_account(
     host: &FrameHost,
     cache: &WasmCache,
     address: Address,
@@ -156,159 +154,10 @@ fn create_stylus_account(
     host.create_account(address, Rc::new(account))
 }
 
-/// The StylusDeployer (nitro-contracts `src/stylus/StylusDeployer.sol`):
-/// `deploy(bytecode, initData, initValue, salt)` creates the program with
-/// CREATE2, activates it through ArbWasm with the call's value when its
-/// code hash is not active yet, calls it with `initData`, and refunds what
-/// is left to the caller.
-pub struct StylusDeployerContract {
-    /// Compiled programs by code hash (shared with ArbWasm).
-    pub cache: Rc<WasmCache>,
-}
-
-impl StylusDeployerContract {
-    fn deploy(&self, host: &FrameHost, call: StylusDeployer::deployCall) -> Status {
-        let Some(program_code) = code_of_init_code(&call.bytecode) else {
-            return revert_message(host, "StylusDeployer: only Stylus init code (cargo-stylus's prelude) runs here; the node has no EVM");
-        };
-        if call.salt.is_zero() {
-            return revert_message(
-                host,
-                "StylusDeployer: salt 0 (CREATE) is not emulated; use a salt",
-            );
-        }
-        if call.initData.is_empty() && !call.initValue.is_zero() {
-            return revert_error(host, StylusDeployer::InitValueButNotInitData {});
-        }
-        let paid = host.msg_value();
-        let Some(for_activation) = paid.checked_sub(call.initValue) else {
-            return revert_message(host, "StylusDeployer: value below initValue");
-        };
-        let me = host.contract_address();
-        let address = deployed_address(
-            me,
-            call.salt,
-            &call.initData,
-            call.initValue,
-            &call.bytecode,
-        );
-        if !create_stylus_account(host, &self.cache, address, program_code) {
-            return revert_error(
-                host,
-                StylusDeployer::ContractDeploymentError {
-                    bytecode: call.bytecode,
-                },
-            );
-        }
-        let mut fee = U256::ZERO;
-        let query = ArbWasm::programVersionCall { program: address }.abi_encode();
-        if host.call_with_value(ARB_WASM, U256::ZERO, query).is_err() {
-            let activate = ArbWasm::activateProgramCall { program: address }.abi_encode();
-            match host.call_with_value(ARB_WASM, for_activation, activate) {
-                Ok(output) => match ArbWasm::activateProgramCall::abi_decode_returns(&output) {
-                    Ok(returns) => fee = returns.dataFee,
-                    Err(_) => return revert_message(host, "StylusDeployer: bad ArbWasm answer"),
-                },
-                Err(data) => return finish(host, Status::Revert, &data),
-            }
-        }
-        if !call.initData.is_empty() {
-            if let Err(data) = host.call_with_value(address, call.initValue, call.initData.to_vec())
-            {
-                let error = StylusDeployer::ContractInitializationError {
-                    newContract: address,
-                    data: data.into(),
-                };
-                return revert_error(host, error);
-            }
-        }
-        // The refund comes back from ArbWasm first, so the balance holds it.
-        let remaining = paid.saturating_sub(fee).saturating_sub(call.initValue);
-        if !remaining.is_zero()
-            && host
-                .call_with_value(host.msg_sender(), remaining, Vec::new())
-                .is_err()
-        {
-            return revert_message(host, "StylusDeployer: refund failed");
-        }
-        emit(
-            host,
-            &StylusDeployer::ContractDeployed {
-                deployedContract: address,
-            },
-        );
-        finish(
-            host,
-            Status::Success,
-            &StylusDeployer::deployCall::abi_encode_returns(&address),
-        )
-    }
-}
-
 /// Emits `event` from the frame's account.
-fn emit(host: &FrameHost, event: &impl SolEvent) {
+pub(super) fn emit(host: &FrameHost, event: &impl SolEvent) {
     let log = event.encode_log_data();
     let mut input: Vec<u8> = log.topics().iter().flat_map(|t| t.0).collect();
     input.extend_from_slice(&log.data);
     host.emit_log(&input, log.topics().len());
-}
-
-impl Program for StylusDeployerContract {
-    fn name(&self) -> &str {
-        "StylusDeployer"
-    }
-
-    fn code(&self) -> Bytes {
-        Bytes::from_static(b"\xfe keel node: StylusDeployer emulated natively")
-    }
-
-    fn execute(&self, host: &FrameHost) -> Status {
-        if host.calldata().is_empty() {
-            // ArbWasm's refund of the unused data fee.
-            return finish(host, Status::Success, &[]);
-        }
-        match StylusDeployer::deployCall::abi_decode(host.calldata()) {
-            Ok(call) => self.deploy(host, call),
-            Err(_) => revert_message(
-                host,
-                "StylusDeployer: only deploy(bytes,bytes,uint256,bytes32) is emulated",
-            ),
-        }
-    }
-}
-
-/// The deterministic deployment proxy (Arachnid's CREATE2 factory): calldata
-/// `salt ++ init code`, creates at CREATE2(factory, salt, keccak(init code))
-/// and returns the 20-byte address. Only Stylus init code runs (code
-/// fragments and programs); other init code reverts.
-pub struct Create2Factory {
-    /// Compiled programs by code hash (shared with ArbWasm).
-    pub cache: Rc<WasmCache>,
-}
-
-impl Program for Create2Factory {
-    fn name(&self) -> &str {
-        "Create2Factory"
-    }
-
-    fn code(&self) -> Bytes {
-        Bytes::from_static(b"\xfe keel node: CREATE2 factory emulated natively")
-    }
-
-    fn execute(&self, host: &FrameHost) -> Status {
-        let data = host.calldata();
-        let (Some(salt), Some(init)) = (data.get(..32), data.get(32..)) else {
-            return finish(host, Status::Revert, &[]);
-        };
-        let Some(stored) = code_of_init_code(init) else {
-            return revert_message(host, "CREATE2 factory: only Stylus init code (cargo-stylus's prelude) runs here; the node has no EVM");
-        };
-        let address = host
-            .contract_address()
-            .create2(B256::from_slice(salt), keccak256(init));
-        if !code::is_stylus(stored) || !create_stylus_account(host, &self.cache, address, stored) {
-            return finish(host, Status::Revert, &[]);
-        }
-        finish(host, Status::Success, address.as_slice())
-    }
 }
