@@ -4,13 +4,14 @@
 use super::accounts::dev_accounts;
 use super::chain::{render_block, render_receipt, render_transaction, MinedBlock, BLOCK_GAS_LIMIT};
 use super::exec::CallRequest;
+use super::filters::Changes;
 use super::rpc::{Params, RpcError, RpcResult};
 use super::tx::SignedTx;
 use super::Node;
 use alloy_eips::{BlockId, BlockNumberOrTag};
 use alloy_primitives::{Address, Bytes, TxKind, B256, U256};
 use alloy_rpc_types_eth::state::StateOverride;
-use alloy_rpc_types_eth::{FeeHistory, Filter, FilterBlockOption, TransactionRequest};
+use alloy_rpc_types_eth::{FeeHistory, Filter, TransactionRequest};
 use serde_json::{json, Value};
 
 /// The client name `web3_clientVersion` reports.
@@ -80,7 +81,10 @@ impl Node {
                 self.mined(params, |block, i| to_json(render_transaction(block, i)))
             }
             "eth_getLogs" => self.logs(params),
-            _ => self.dev_dispatch(method, params),
+            _ => match self.filter_dispatch(method, params) {
+                Some(answer) => answer,
+                None => self.dev_dispatch(method, params),
+            },
         }
     }
 
@@ -127,7 +131,7 @@ impl Node {
         }
     }
 
-    fn resolve(&self, tag: BlockNumberOrTag) -> Option<u64> {
+    pub(super) fn resolve(&self, tag: BlockNumberOrTag) -> Option<u64> {
         match tag {
             BlockNumberOrTag::Number(n) => Some(n),
             BlockNumberOrTag::Earliest => Some(0),
@@ -241,28 +245,28 @@ impl Node {
 
     fn logs(&self, params: &Params) -> RpcResult {
         let filter: Filter = params.get(0)?;
-        let head = self.chain.head_number();
-        let (from, to) = match filter.block_option {
-            FilterBlockOption::AtBlockHash(hash) => match self.chain.block_by_hash(hash) {
-                Some(block) => (block.header.number, block.header.number),
-                None => return Err(RpcError::server(format!("unknown block {hash}"))),
-            },
-            FilterBlockOption::Range {
-                from_block,
-                to_block,
-            } => {
-                let at = |tag: Option<BlockNumberOrTag>| {
-                    tag.and_then(|t| self.resolve(t)).unwrap_or(head)
-                };
-                (at(from_block), at(to_block))
+        to_json(self.logs_of(&filter)?)
+    }
+
+    fn filter_dispatch(&mut self, method: &str, params: &Params) -> Option<RpcResult> {
+        let answer = match method {
+            "eth_newFilter" => params.get(0).map(|f| quantity(self.new_filter(Some(f)))),
+            "eth_newBlockFilter" => Ok(quantity(self.new_filter(None))),
+            "eth_uninstallFilter" => {
+                quantity_param(params, 0).map(|id| json!(self.uninstall_filter(id)))
             }
+            "eth_getFilterChanges" => quantity_param(params, 0)
+                .and_then(|id| self.filter_changes(id))
+                .and_then(|changes| match changes {
+                    Changes::Logs(logs) => to_json(logs),
+                    Changes::Blocks(hashes) => to_json(hashes),
+                }),
+            "eth_getFilterLogs" => {
+                quantity_param(params, 0).and_then(|id| to_json(self.filter_logs(id)?))
+            }
+            _ => return None,
         };
-        if from > to {
-            return Err(RpcError::invalid_params(format!(
-                "fromBlock {from} is after toBlock {to}"
-            )));
-        }
-        to_json(self.chain.logs(from, to, &filter))
+        Some(answer)
     }
 }
 

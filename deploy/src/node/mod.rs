@@ -23,6 +23,7 @@ pub mod code;
 pub mod dev;
 pub mod exec;
 pub mod factories;
+pub mod filters;
 pub mod http;
 pub mod journal;
 pub mod methods;
@@ -66,6 +67,7 @@ pub struct Node {
     snapshots: Vec<dev::NodeSnapshot>,
     next_snapshot_id: u64,
     journal: Journal,
+    filters: filters::Filters,
     /// The mocks deployed at genesis, with `--with-mocks`, and a pool per
     /// collateral.
     mocks: Option<(Externals, Vec<Address>)>,
@@ -95,6 +97,7 @@ impl Node {
             snapshots: Vec::new(),
             next_snapshot_id: 1,
             journal,
+            filters: filters::Filters::default(),
             mocks: None,
         };
         node.genesis(timestamp, with_mocks)?;

@@ -195,3 +195,48 @@ fn a_broken_state_file_is_refused_with_its_line() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn filters_report_what_came_since_the_last_poll() {
+    use super::filters::Changes;
+    use alloy_rpc_types_eth::{Filter, TransactionRequest};
+    use alloy_sol_types::SolEvent;
+    use keel_mocks::abi::{IMockErc20, Transfer};
+
+    let options = NodeOptions {
+        with_mocks: true,
+        state: None,
+    };
+    let mut node = Node::start(&options).unwrap();
+    let usdc = node.mocks().unwrap().0.base;
+    let blocks = node.new_filter(None);
+    let transfers = Filter::new()
+        .address(usdc)
+        .event_signature(Transfer::SIGNATURE_HASH);
+    let transfers = node.new_filter(Some(transfers));
+    let elsewhere = node.new_filter(Some(Filter::new().address(Address::repeat_byte(1))));
+    let from = dev_accounts()[0].address;
+    let mint = IMockErc20::mintCall {
+        to: from,
+        amount: U256::from(5),
+    };
+    let request = TransactionRequest::default()
+        .from(from)
+        .to(usdc)
+        .input(mint.abi_encode().into());
+    node.send_unlocked(request).unwrap();
+
+    let count = |node: &mut Node, id| match node.filter_changes(id).unwrap() {
+        Changes::Logs(logs) => logs.len(),
+        Changes::Blocks(hashes) => hashes.len(),
+    };
+    assert_eq!(count(&mut node, blocks), 1);
+    assert_eq!(count(&mut node, transfers), 1);
+    assert_eq!(count(&mut node, elsewhere), 0);
+    assert_eq!(count(&mut node, transfers), 0, "reported once");
+    assert_eq!(node.filter_logs(transfers).unwrap().len(), 1);
+    assert!(node.filter_logs(blocks).is_err());
+    assert!(node.uninstall_filter(transfers));
+    assert!(!node.uninstall_filter(transfers));
+    assert!(node.filter_changes(transfers).is_err());
+}
