@@ -29,9 +29,16 @@ struct Job {
 pub fn serve(listener: TcpListener, node: &mut Node) {
     let (jobs, queue) = mpsc::channel::<Job>();
     thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let jobs = jobs.clone();
-            thread::spawn(move || connection(stream, &jobs));
+        for stream in listener.incoming() {
+            match stream {
+                Ok(stream) => {
+                    let jobs = jobs.clone();
+                    thread::spawn(move || connection(stream, &jobs));
+                }
+                // Out of file descriptors and the like: let connections
+                // close rather than spin on the error.
+                Err(_) => thread::sleep(Duration::from_millis(50)),
+            }
         }
     });
     answer(queue, node);
