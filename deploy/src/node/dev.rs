@@ -25,23 +25,31 @@ impl Node {
         self.time_offset_seconds
     }
 
+    /// `evm_setNextBlockTimestamp` (and `evm_mine` with a timestamp): the
+    /// clock reads `timestamp` now and runs on from there. The node's clock
+    /// only moves forward of the wall clock, so a time before it reads as
+    /// the wall clock.
+    ///
+    /// Errors: a timestamp before the latest block's.
+    pub fn set_clock(&mut self, timestamp: u64) -> Result<(), RpcError> {
+        let head = self.chain.head_timestamp();
+        if timestamp < head {
+            return Err(RpcError::invalid_params(format!(
+                "timestamp {timestamp} is before the latest block's {head}"
+            )));
+        }
+        self.time_offset_seconds = timestamp.saturating_sub(super::wall_clock_seconds());
+        Ok(())
+    }
+
     /// `evm_mine`: mines an empty block, at `timestamp` when given (which
     /// then sets the clock), else at the clock.
     ///
     /// Errors: a timestamp before the latest block's, or the state file.
     pub fn mine(&mut self, timestamp: Option<u64>) -> Result<(), RpcError> {
         let at = match timestamp {
-            Some(t) if t < self.chain.head_timestamp() => {
-                return Err(RpcError::invalid_params(format!(
-                    "timestamp {t} is before the latest block's {}",
-                    self.chain.head_timestamp()
-                )))
-            }
             Some(t) => {
-                let now = self
-                    .next_timestamp()
-                    .saturating_sub(self.time_offset_seconds);
-                self.time_offset_seconds = t.saturating_sub(now);
+                self.set_clock(t)?;
                 t
             }
             None => self.next_timestamp(),

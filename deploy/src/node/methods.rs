@@ -99,6 +99,10 @@ impl Node {
                 self.mine(timestamp)?;
                 Ok(json!("0x0"))
             }
+            "evm_setNextBlockTimestamp" => {
+                self.set_clock(quantity_param(params, 0)?)?;
+                Ok(Value::Null)
+            }
             "evm_snapshot" => Ok(quantity(self.snapshot())),
             "evm_revert" => Ok(json!(self.revert(quantity_param(params, 0)?)?)),
             "anvil_setBalance" | "hardhat_setBalance" => {

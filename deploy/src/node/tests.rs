@@ -240,3 +240,26 @@ fn filters_report_what_came_since_the_last_poll() {
     assert!(!node.uninstall_filter(transfers));
     assert!(node.filter_changes(transfers).is_err());
 }
+
+#[test]
+fn the_clock_moves_with_set_next_block_timestamp_mine_and_increase_time() {
+    let mut node = Node::start(&NodeOptions::default()).unwrap();
+    let target = node.chain.head_timestamp() + 10_000;
+    node.set_clock(target).unwrap();
+    node.mine(None).unwrap();
+    let mined = node.chain.head_timestamp();
+    assert!(
+        (target..target + 5).contains(&mined),
+        "{mined} for {target}"
+    );
+    assert!(
+        node.set_clock(mined - 1).is_err(),
+        "before the latest block"
+    );
+    node.mine(Some(mined + 100)).unwrap();
+    assert_eq!(node.chain.head_timestamp(), mined + 100);
+    node.increase_time(3_600);
+    node.mine(None).unwrap();
+    assert!(node.chain.head_timestamp() >= mined + 3_700);
+    assert_eq!(node.chain.head_number(), 3);
+}
