@@ -247,6 +247,16 @@ pub fn banner(node: &Node, url: &str) -> String {
             );
         }
     }
+    if let Some(first) = accounts::dev_accounts()
+        .first()
+        .filter(|_| node.mocks().is_some())
+    {
+        let _ = writeln!(
+            out,
+            "deploy the example market on it: KEEL_PRIVATE_KEY={} keel deploy deploy/markets/example.toml --rpc {url} --state example.node.json",
+            first.key
+        );
+    }
     let _ = writeln!(out, "listening on {url}");
     out
 }
