@@ -1,7 +1,8 @@
 //! `keel node` driven only through real clients: `keel deploy --rpc` (end
 //! to end, and resumed after being killed mid-way), keel-bindings over an
 //! alloy provider (supply, borrow, liquidate, events), and the dev methods
-//! over raw JSON-RPC; the README's fetch script where node is installed.
+//! over raw JSON-RPC; the HTTP layer; the README's fetch script where node
+//! is installed.
 //!
 //! Needs the programs: `keel deploy` runs `keel build` (up to date after
 //! `cargo run -p keel-cli --bin keel -- build`, which `scripts/test.sh`
@@ -10,6 +11,7 @@
 mod bindings;
 mod deploy;
 mod dev;
+mod http;
 mod process;
 mod script;
 mod tx;
