@@ -3,7 +3,7 @@
 use crate::build;
 use crate::chain::{self, rpc, Codes, ProgramCode};
 use crate::config::{self, validate};
-use crate::plan::Program;
+use crate::plan::{Externals, Program};
 use alloy_primitives::Address;
 use alloy_signer_local::PrivateKeySigner;
 use anyhow::{Context, Result};
@@ -85,9 +85,12 @@ pub fn chain_plan(
     chain::transactions(params, &externals, sender, codes)
 }
 
-/// Sends the deployment to `url`.
+/// Sends the deployment to `url`. A configuration without token and feed
+/// addresses (the devnet's, like `example.toml`) deploys against the mocks
+/// `keel node --with-mocks` put at their devnet addresses, when the
+/// endpoint holds code at every one of them.
 ///
-/// Errors: see [`rpc::send`].
+/// Errors: see [`rpc::send`]; addresses missing and no such mocks.
 pub fn to_rpc(
     params: &validate::MarketParams,
     url: &str,
@@ -95,10 +98,17 @@ pub fn to_rpc(
     state_path: &Path,
 ) -> Result<()> {
     let codes = program_codes()?;
-    let txs = chain_plan(params, signer.address(), &codes)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let externals = match chain::configured_externals(params) {
+        Ok(externals) => externals,
+        Err(missing) => {
+            let mocks = runtime.block_on(node_mocks(url, params))?;
+            mocks.ok_or(missing)?
+        }
+    };
+    let txs = chain::transactions(params, &externals, signer.address(), &codes)?;
     runtime.block_on(rpc::send(
         rpc::RpcTarget {
             url,
@@ -114,4 +124,29 @@ pub fn to_rpc(
         }
     }
     Ok(())
+}
+
+/// The devnet's mocks for `params` when `url` holds code at each of their
+/// addresses (they are CREATE addresses of an account nobody holds a key
+/// for, so only a devnet-backed node has them).
+async fn node_mocks(url: &str, params: &validate::MarketParams) -> Result<Option<Externals>> {
+    use alloy_provider::Provider;
+    let mocks = crate::devnet::deploy_mocks(&mut keel_devnet::Devnet::new(), params)?;
+    let provider = alloy_provider::ProviderBuilder::new().connect_http(url.parse()?);
+    let addresses = std::iter::once(mocks.base)
+        .chain(
+            mocks
+                .collaterals
+                .iter()
+                .flat_map(|c| [c.token, c.feed, c.base_feed]),
+        )
+        .chain(mocks.sequencer)
+        .filter(|a| !a.is_zero());
+    for address in addresses {
+        if provider.get_code_at(address).await?.is_empty() {
+            return Ok(None);
+        }
+    }
+    println!("tokens and feeds without addresses: using the mocks of `keel node --with-mocks` at their devnet addresses");
+    Ok(Some(mocks))
 }

@@ -119,7 +119,12 @@ pub fn deploy(params: &MarketParams) -> Result<DevnetMarket> {
     })
 }
 
-fn deploy_mocks(net: &mut Devnet, params: &MarketParams) -> Result<Externals> {
+/// Deploys the mock tokens, feeds and sequencer feed standing in for the
+/// externals of `params`, from the account `address_of("mocks")`: the same
+/// addresses on every fresh chain (the devnet and `keel node --with-mocks`).
+///
+/// Errors: a mock's constructor reverts.
+pub fn deploy_mocks(net: &mut Devnet, params: &MarketParams) -> Result<Externals> {
     let mocks = address_of("mocks");
     let base = mock_token(net, mocks, &params.base)?;
     let mut collaterals = Vec::new();

@@ -1,5 +1,6 @@
 //! The `keel` command's library: building and checking contracts, the
-//! market's ABI, deployment (devnet, dry run, any Stylus RPC) and the demo.
+//! market's ABI, deployment (devnet, dry run, any Stylus RPC), the demo and
+//! `keel node` (the devnet behind JSON-RPC).
 //! The binary in `main.rs` is a thin command-line front.
 
 pub mod abi;
@@ -10,6 +11,7 @@ pub mod demo;
 pub mod deploy;
 pub mod devnet;
 pub mod gas;
+pub mod node;
 pub mod plan;
 pub mod report;
 pub mod sim;

@@ -120,6 +120,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve Ethereum JSON-RPC over HTTP on the in-process devnet, so that
+    /// real clients (alloy, cast, viem, ethers, `keel deploy --rpc`) drive
+    /// Keel locally: Stylus programs deployed by transaction run as wasm
+    /// with Nitro's metering; ArbWasm, the StylusDeployer and the CREATE2
+    /// factory are emulated at their canonical addresses; there is no EVM.
+    /// Prints ten funded dev accounts with their keys. README, "Local node".
+    Node {
+        /// Port to listen on (0: any free port, printed).
+        #[arg(long, default_value_t = 8547)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// State file: replayed at start when it exists, every later block
+        /// and balance change appended.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// Deploy the mock tokens and feeds of deploy/markets/example.toml
+        /// at genesis and print their addresses.
+        #[arg(long)]
+        with_mocks: bool,
+    },
     /// Risk lab: run a scenario (deploy/scenarios/*.toml) on the real market
     /// on the devnet, block by block, and write its per-block series (CSV,
     /// JSON), summary and SVG plots; with --sweep, run it once per value of
@@ -231,6 +253,15 @@ fn main() -> Result<()> {
                 std::process::exit(2);
             }
             Ok(())
+        }
+        Command::Node {
+            port,
+            host,
+            state,
+            with_mocks,
+        } => {
+            let options = keel_cli::node::NodeOptions { with_mocks, state };
+            keel_cli::node::run(&options, &host, port)
         }
         Command::Build {
             packages,

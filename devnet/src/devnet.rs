@@ -271,6 +271,14 @@ impl Devnet {
         Snapshot(self.world.borrow_mut().snapshot())
     }
 
+    /// Discards `snapshot` without restoring it (and, with it, every later
+    /// one): once no snapshot is live the journal is no longer kept across
+    /// transactions. For callers that take a snapshot per query, such as a
+    /// node's `eth_call`. False when it was not live.
+    pub fn forget(&mut self, snapshot: Snapshot) -> bool {
+        self.world.borrow_mut().forget(snapshot.0)
+    }
+
     /// Returns to `snapshot`, which stays usable; snapshots taken after it are
     /// discarded. Panics when `snapshot` was discarded.
     pub fn restore(&mut self, snapshot: Snapshot) {

@@ -122,6 +122,66 @@ impl FrameHost {
     }
 }
 
+/// For programs that emulate system contracts natively (a node's
+/// StylusDeployer, CREATE2 factory or ArbWasm): safe calls and contract
+/// creation, both part of the frame and rolled back with it.
+impl FrameHost {
+    /// This frame's calldata.
+    pub fn calldata(&self) -> &[u8] {
+        &self.frame.message.data
+    }
+
+    /// `CALL`s `to` with `value` wei and `data` from this frame's address:
+    /// `Ok` with the return data, `Err` with the revert data. A call with
+    /// value in a static context halts the frame, as the hostio does.
+    pub fn call_with_value(
+        &self,
+        to: Address,
+        value: U256,
+        data: Vec<u8>,
+    ) -> Result<Vec<u8>, Vec<u8>> {
+        if !value.is_zero() {
+            self.halt_on_state_change_if_static();
+        }
+        let failed = self.run_call(CallKind::Call, to, data, value) != 0;
+        let output = self.frame.return_data.borrow().clone();
+        if failed {
+            Err(output)
+        } else {
+            Ok(output)
+        }
+    }
+
+    /// Puts `program` at `address` (a contract creation by this frame's
+    /// code); false, and nothing changed, when `address` already holds
+    /// code. Halts the frame in a static context.
+    pub fn create_account(&self, address: Address, program: Rc<dyn crate::Program>) -> bool {
+        self.halt_on_state_change_if_static();
+        let mut world = self.world.borrow_mut();
+        if world.program(address).is_some() {
+            return false;
+        }
+        world.install(address, program);
+        true
+    }
+
+    /// Writes a storage word of this frame's account straight to the state,
+    /// priced as an SSTORE (no Stylus cache): how a natively emulated
+    /// system contract keeps its records.
+    pub fn store_word(&self, slot: U256, value: B256) {
+        self.halt_on_state_change_if_static();
+        let address = self.address();
+        self.world.borrow_mut().store(address, slot, value);
+    }
+
+    /// Replaces the code at `address` (an activation upgrading it in
+    /// place); halts the frame in a static context.
+    pub fn replace_code(&self, address: Address, program: Rc<dyn crate::Program>) {
+        self.halt_on_state_change_if_static();
+        self.world.borrow_mut().install(address, program);
+    }
+}
+
 /// Reads `len` bytes at `ptr` (a hostio argument).
 ///
 /// # Safety

@@ -99,7 +99,9 @@
 //!
 //! # Known differences from the chain
 //!
-//! - Contracts cannot deploy contracts (CREATE/CREATE2 report failure), and
+//! - Contracts cannot deploy contracts (CREATE/CREATE2 report failure; only
+//!   natively emulated factories create accounts, with
+//!   [`FrameHost::create_account`], as `keel node` does), and
 //!   precompiles (including Arbitrum's ArbSys, ArbGasInfo, ...) are addresses
 //!   without code: calls to them succeed with empty data.
 //! - Code at a native program's address is the Stylus prefix `EFF00000`

@@ -67,6 +67,7 @@ enum Change {
     },
     Program {
         address: Address,
+        previous: Option<Rc<dyn Program>>,
     },
     Env(BlockEnv),
     Log,
@@ -152,7 +153,7 @@ impl World {
             } => self.write_slot(address, slot, previous),
             Change::Balance { address, previous } => self.account_mut(address).balance = previous,
             Change::Nonce { address, previous } => self.account_mut(address).nonce = previous,
-            Change::Program { address } => self.account_mut(address).program = None,
+            Change::Program { address, previous } => self.account_mut(address).program = previous,
             Change::Env(previous) => self.env = previous,
             Change::Log => {
                 self.tx.logs.pop();
@@ -190,6 +191,16 @@ impl World {
         self.revert_to(mark);
         self.snapshots.retain(|&(_, other)| other <= mark);
         self.tx = TxState::default();
+        true
+    }
+
+    /// Drops a live snapshot and the ones taken after it; false when `id`
+    /// is not live.
+    pub(crate) fn forget(&mut self, id: u64) -> bool {
+        let Some(position) = self.snapshots.iter().position(|(live, _)| *live == id) else {
+            return false;
+        };
+        self.snapshots.truncate(position);
         true
     }
 
@@ -246,8 +257,10 @@ impl World {
     }
 
     pub(crate) fn install(&mut self, address: Address, program: Rc<dyn Program>) {
-        self.journal.push(Change::Program { address });
-        self.account_mut(address).program = Some(program);
+        // The previous code comes back on undo: `set_code` and an activation
+        // replace code, and a snapshot restores what was there.
+        let previous = self.account_mut(address).program.replace(program);
+        self.journal.push(Change::Program { address, previous });
     }
 
     pub(crate) fn code(&self, address: Address) -> Bytes {

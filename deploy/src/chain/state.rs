@@ -89,9 +89,21 @@ impl DeployState {
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir)?;
         }
-        fs::write(&self.path, serde_json::to_string_pretty(self)?)
-            .with_context(|| format!("writing {}", self.path.display()))
+        write_replacing(&self.path, &serde_json::to_string_pretty(self)?)
     }
+}
+
+/// Writes `text` to `path` through a temporary file and a rename: a process
+/// killed mid-write leaves the previous file whole (a deployment or a node
+/// can still resume from it).
+///
+/// Errors: the directory is not writable.
+pub fn write_replacing(path: &Path, text: &str) -> Result<()> {
+    let mut temporary = path.to_path_buf().into_os_string();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    fs::write(&temporary, text).with_context(|| format!("writing {}", temporary.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("replacing {}", path.display()))
 }
 
 #[cfg(test)]

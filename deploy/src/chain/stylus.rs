@@ -22,6 +22,14 @@ sol! {
         /// Deploys, activates and initialises a Stylus program.
         function deploy(bytes bytecode, bytes initData, uint256 initValue, bytes32 salt)
             external payable returns (address);
+        /// A program was deployed (and activated and initialised).
+        event ContractDeployed(address deployedContract);
+        /// The init code did not create a contract.
+        error ContractDeploymentError(bytes bytecode);
+        /// The constructor call reverted with `data`.
+        error ContractInitializationError(address newContract, bytes data);
+        /// `initValue` without `initData`.
+        error InitValueButNotInitData();
     }
 
     /// The ArbWasm precompile (address `0x71`).
@@ -29,6 +37,16 @@ sol! {
         /// Activates the program at `program`; the value pays `dataFee`.
         function activateProgram(address program)
             external payable returns (uint16 version, uint256 dataFee);
+        /// The Stylus version the code with this hash is activated at.
+        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
+        /// The Stylus version the program at `program` is activated at.
+        function programVersion(address program) external view returns (uint16 version);
+        /// The code is not an activated program.
+        error ProgramNotActivated();
+        /// The code is already activated at the current version.
+        error ProgramUpToDate();
+        /// The value sent does not cover the data fee.
+        error ProgramInsufficientValue(uint256 have, uint256 want);
     }
 
     /// The function a Stylus constructor answers to.
@@ -62,6 +80,13 @@ pub fn init_code(code: &[u8]) -> Vec<u8> {
     ]);
     out.extend_from_slice(code);
     out
+}
+
+/// The code that init code built by [`init_code`] returns; `None` for any
+/// other init code (running arbitrary EVM init code needs an EVM).
+pub fn code_of_init_code(init: &[u8]) -> Option<&[u8]> {
+    let code = init.get(43..)?;
+    (init_code(code) == init).then_some(code)
 }
 
 /// `initData` for a program's constructor: the `stylus_constructor()`
@@ -112,6 +137,18 @@ mod tests {
         assert_eq!(init[32], 7, "length word ends with the code length");
         assert_eq!(init[42], 0, "version byte");
         assert_eq!(&init[43..], &code);
+    }
+
+    #[test]
+    fn code_of_init_code_inverts_init_code_only() {
+        let code = [0xEF, 0xF0, 0x00, 0x00, 9, 8];
+        let init = init_code(&code);
+        assert_eq!(code_of_init_code(&init), Some(code.as_slice()));
+        let mut wrong_length = init.clone();
+        wrong_length[32] = 7;
+        assert_eq!(code_of_init_code(&wrong_length), None);
+        assert_eq!(code_of_init_code(&init[..40]), None);
+        assert_eq!(code_of_init_code(&[0x60, 0x00]), None);
     }
 
     #[test]

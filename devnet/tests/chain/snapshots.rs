@@ -31,6 +31,20 @@ fn restore_undoes_storage_balances_code_and_time_and_can_repeat() {
 }
 
 #[test]
+fn restore_brings_back_replaced_code() {
+    let mut devnet = Devnet::new();
+    let probe = deploy_probe(&mut devnet);
+    let before = devnet.code(probe);
+    let saved = devnet.snapshot();
+    devnet.set_code(probe, native::<keel_mocks::MockErc20>());
+    assert_ne!(devnet.code(probe), before);
+    devnet.restore(saved);
+    assert_eq!(devnet.code(probe), before);
+    store(&mut devnet, probe, 1, 7);
+    assert_eq!(load(&mut devnet, probe, 1), word(7), "the probe runs again");
+}
+
+#[test]
 #[should_panic(expected = "discarded")]
 fn restoring_an_earlier_snapshot_discards_later_ones() {
     let mut devnet = Devnet::new();
@@ -39,4 +53,16 @@ fn restoring_an_earlier_snapshot_discards_later_ones() {
     let late = devnet.snapshot();
     devnet.restore(early);
     devnet.restore(late);
+}
+
+#[test]
+fn forget_discards_a_snapshot_and_later_ones_without_restoring() {
+    let mut devnet = Devnet::new();
+    let early = devnet.snapshot();
+    devnet.advance_time(5);
+    let late = devnet.snapshot();
+    assert!(devnet.forget(early));
+    assert!(!devnet.forget(late), "taken after the forgotten one");
+    assert!(!devnet.forget(early));
+    assert_eq!(devnet.timestamp(), 1_700_000_005, "nothing restored");
 }
