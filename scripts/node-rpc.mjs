@@ -1,36 +1,65 @@
-// A script in another language against `keel node`, with nothing but
-// Node's fetch: the chain id, and a mock token's symbol and decimals read
-// with eth_call, printed as one JSON line. viem or ethers do the same with
-// `http(URL)` / `new JsonRpcProvider(URL)`.
+// A script in another language against `keel node`, through viem (the
+// TypeScript client dapps use): the chain id, a mock token's symbol and
+// decimals read with eth_call, and, given a key, a `mint` signed by viem
+// (EIP-1559, its gas estimated and its fees asked from the node) and
+// confirmed by its receipt. Prints one JSON line.
 //
-// Usage: node scripts/node-rpc.mjs http://127.0.0.1:8547 TOKEN_ADDRESS
+// Usage: node scripts/node-rpc.mjs URL TOKEN_ADDRESS
+//   KEEL_PRIVATE_KEY=0x... (optional) also mints 1 token to the key's account
+//   KEEL_VIEM_DIR (optional) the npm prefix viem is installed in; default: the copy
+//   scripts/setup.sh installs from scripts/js (target/tools/viem-VERSION)
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 const [url, token] = process.argv.slice(2);
 if (!url || !token) {
   console.error('usage: node scripts/node-rpc.mjs URL TOKEN_ADDRESS');
   process.exit(2);
 }
 
-async function rpc(method, params = []) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pinned = JSON.parse(readFileSync(join(root, 'scripts/js/package.json'))).dependencies.viem;
+const viemDir = process.env.KEEL_VIEM_DIR ?? join(root, `target/tools/viem-${pinned}`);
+const require = createRequire(join(viemDir, 'package.json'));
+const { createPublicClient, createWalletClient, defineChain, http, parseAbi } = require('viem');
+const { privateKeyToAccount } = require('viem/accounts');
+
+const erc20 = parseAbi([
+  'function symbol() view returns (string)',
+  'function decimals() view returns (uint8)',
+  'function balanceOf(address) view returns (uint256)',
+  'function mint(address to, uint256 amount)',
+]);
+const transport = http(url);
+const probe = createPublicClient({ transport });
+const chain = defineChain({
+  id: await probe.getChainId(),
+  name: 'keel node',
+  nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+  rpcUrls: { default: { http: [url] } },
+});
+const client = createPublicClient({ chain, transport });
+const read = (functionName, args = []) =>
+  client.readContract({ address: token, abi: erc20, functionName, args });
+const symbol = await read('symbol');
+const decimals = await read('decimals');
+const out = { chainId: chain.id, symbol, decimals };
+
+if (process.env.KEEL_PRIVATE_KEY) {
+  const account = privateKeyToAccount(process.env.KEEL_PRIVATE_KEY);
+  const wallet = createWalletClient({ account, chain, transport });
+  const before = await read('balanceOf', [account.address]);
+  const amount = 10n ** BigInt(decimals);
+  const hash = await wallet.writeContract({
+    address: token,
+    abi: erc20,
+    functionName: 'mint',
+    args: [account.address, amount],
   });
-  const body = await response.json();
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const after = await read('balanceOf', [account.address]);
+  out.mint = { status: receipt.status, minted: (after - before).toString() };
 }
-
-// ABI: a dynamic string is an offset word, a length word, then the bytes.
-function decodeString(hex) {
-  const words = hex.slice(2);
-  const length = parseInt(words.slice(64, 128), 16);
-  return Buffer.from(words.slice(128, 128 + 2 * length), 'hex').toString();
-}
-
-const SYMBOL = '0x95d89b41'; // symbol()
-const DECIMALS = '0x313ce567'; // decimals()
-const chainId = BigInt(await rpc('eth_chainId')).toString();
-const symbol = decodeString(await rpc('eth_call', [{ to: token, data: SYMBOL }, 'latest']));
-const decimals = Number(BigInt(await rpc('eth_call', [{ to: token, data: DECIMALS }, 'latest'])));
-console.log(JSON.stringify({ chainId, symbol, decimals }));
+console.log(JSON.stringify(out));

@@ -36,3 +36,18 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 else
   echo "setup: node/npm not found; the solc check of abi/IKeelMarket.sol will be skipped" >&2
 fi
+
+# viem, pinned with its whole tree (scripts/js/package-lock.json, `npm ci`),
+# for the JavaScript client test against `keel node` (scripts/node-rpc.mjs,
+# deploy/tests/node/script.rs). Skipped with a message without node and npm.
+VIEM_VERSION=$(sed -n 's/.*"viem": "\(.*\)".*/\1/p' scripts/js/package.json)
+VIEM_DIR=target/tools/viem-$VIEM_VERSION
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  if [ ! -f "$VIEM_DIR/node_modules/viem/package.json" ]; then
+    mkdir -p "$VIEM_DIR"
+    cp scripts/js/package.json scripts/js/package-lock.json "$VIEM_DIR/"
+    npm ci --prefix "$VIEM_DIR" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+else
+  echo "setup: node/npm not found; the viem test against keel node will be skipped" >&2
+fi
