@@ -7,8 +7,8 @@ use crate::tx::view;
 use alloy_primitives::{address, Address, B256};
 use alloy_provider::Provider;
 use keel_bindings::IKeelMarket;
-use keel_cli::chain::state::DeployState;
 use keel_cli::build::process::{ROOT_PREFIX, STYLUS_CODE_PREFIX};
+use keel_cli::chain::state::DeployState;
 use keel_cli::chain::stylus::{ArbWasm, ARB_WASM};
 use keel_cli::node::system::STYLUS_VERSION;
 
