@@ -1,7 +1,8 @@
 //! The hand-written dispatchers of the user operations of `keel-market-core`
 //! ([`core_operations`]) and the liquidation module
 //! ([`liquidation_operations`]): selector, fixed-offset argument decoding,
-//! the call, the return words.
+//! the call, the return words. The core has no SDK router at all
+//! ([`core_program`]: its constructor and fallback are decoded here too).
 //!
 //! The SDK's `#[public]` router decodes through alloy, whose type-check
 //! errors keep each signature as a zero-padded constant in the program's
@@ -14,8 +15,10 @@
 //! short calldata, an address with dirty high bytes or a `bool` above 1 is
 //! `InvalidCalldata(selector)`; bytes after the last argument are ignored;
 //! ether sent is `NotPayable()` (no operation is payable). Any other
-//! selector is not decoded here (the dispatchers return `None`) and goes to
-//! the program's router: the constructor, and the fallback to the modules.
+//! selector is not decoded by the operation dispatchers (they return
+//! `None`): in the core it is the constructor or goes to the modules
+//! ([`core_program`]), in the liquidation module to its SDK router (its
+//! constructor).
 //!
 //! `keel abi` takes these operations from the `sol!` interfaces below
 //! ([`IKeelCoreOperations`], and `modules`' [`IKeelLiquidation`], by which
@@ -25,13 +28,15 @@
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall};
+use stylus_sdk::abi::internal::CONSTRUCTOR_EXECUTED_SLOT;
+use stylus_sdk::abi::CONSTRUCTOR_SELECTOR;
 use stylus_sdk::host::VM;
-use stylus_sdk::storage::StorageType;
+use stylus_sdk::storage::{StorageBool, StorageType};
 use stylus_sdk::stylus_core::MessageAccess;
 
-use crate::errors::{InvalidCalldata, MarketError, NotPayable};
+use crate::errors::{AlreadyInitialized, InvalidCalldata, MarketError, NotPayable};
 use crate::modules::{selector_of, IKeelLiquidation};
-use crate::KeelMarket;
+use crate::{CoreConstructor, KeelMarket};
 
 sol! {
     /// The operations of `keel-market-core` that [`core_operations`] serves (their
@@ -66,6 +71,61 @@ pub fn core_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u
     dispatch(vm, calldata, selectors, run_core)
 }
 
+/// `keel-market-core`'s whole entry point, without the SDK's router (whose
+/// alloy decoder was about 8 KB of the program): its operations
+/// ([`core_operations`]), the constructor (`stylus_constructor()`, which
+/// the StylusDeployer calls once, as the SDK's router would run it), and
+/// every other selector to its module ([`KeelMarket::route_to_module`]).
+///
+/// Errors (as revert data): `NotPayable`, `InvalidCalldata`,
+/// `AlreadyInitialized` for a second constructor call, `UnknownSelector`,
+/// and the operation's or module's own.
+pub fn core_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+    if let Some(result) = core_operations(vm, calldata) {
+        return result;
+    }
+    if !vm.msg_value().is_zero() {
+        return Err(Vec::from(MarketError::NotPayable(NotPayable {})));
+    }
+    let mut market = market_storage(vm);
+    let selector = selector_of(calldata);
+    if selector != CONSTRUCTOR_SELECTOR.to_be_bytes() {
+        return market.route_to_module(calldata);
+    }
+    let args = Args {
+        selector,
+        words: calldata.get(4..).unwrap_or_default(),
+    };
+    claim_constructor(vm)?;
+    market.construct(&args.core_constructor()?)?;
+    Ok(Vec::new())
+}
+
+/// The SDK's run-once flag of Stylus constructors (the slot its router
+/// checks and sets): set now, or `AlreadyInitialized` if it was.
+fn claim_constructor(vm: &VM) -> Result<(), MarketError> {
+    // SAFETY: the SDK reserves this slot (keccak of "stylus_constructor")
+    // for the flag; no Keel storage is there.
+    #[allow(unsafe_code)]
+    let mut executed = unsafe { StorageBool::new(CONSTRUCTOR_EXECUTED_SLOT, 0, vm.clone()) };
+    if executed.get() {
+        return Err(MarketError::AlreadyInitialized(AlreadyInitialized {}));
+    }
+    executed.set(true);
+    Ok(())
+}
+
+/// The market's storage laid out from slot 0.
+fn market_storage(vm: &VM) -> KeelMarket {
+    // SAFETY: the market's storage laid out from slot 0, as every Keel
+    // program's `#[storage]` struct lays it out (`KeelMarket` is their only
+    // field); this is the call's only storage handle.
+    #[allow(unsafe_code)]
+    unsafe {
+        <KeelMarket as StorageType>::new(U256::ZERO, 0, vm.clone())
+    }
+}
+
 /// `keel-market-liquidation`: `liquidate` (the [`IKeelLiquidation`]
 /// interface the core routes to it); `None` otherwise. Errors as [`core_operations`].
 pub fn liquidation_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
@@ -92,12 +152,7 @@ fn dispatch(
         selector,
         words: calldata.get(4..).unwrap_or_default(),
     };
-    // SAFETY: the market's storage laid out from slot 0, as every Keel
-    // program's `#[storage]` struct lays it out (`KeelMarket` is their only
-    // field); this is the call's only storage handle.
-    #[allow(unsafe_code)]
-    let mut market = unsafe { <KeelMarket as StorageType>::new(U256::ZERO, 0, vm.clone()) };
-    Some(run(&mut market, &args).map_err(Vec::from))
+    Some(run(&mut market_storage(vm), &args).map_err(Vec::from))
 }
 
 fn run_liquidation(market: &mut KeelMarket, args: &Args) -> Outcome {
@@ -206,6 +261,43 @@ impl Args<'_> {
     /// `value` as an in-memory offset or length (calldata is far smaller).
     fn small(&self, value: U256) -> Result<usize, MarketError> {
         usize::try_from(value).map_err(|_| self.invalid())
+    }
+
+    /// A `uint64`: its 24 high bytes must be zero.
+    fn uint64(&self, index: usize) -> Result<u64, MarketError> {
+        u64::try_from(self.uint(index)?).map_err(|_| self.invalid())
+    }
+
+    /// The core's constructor arguments: 19 static words (the four module
+    /// addresses, then `initialize`'s).
+    fn core_constructor(&self) -> Result<CoreConstructor, MarketError> {
+        Ok(CoreConstructor {
+            modules: (
+                self.address(0)?,
+                self.address(1)?,
+                self.address(2)?,
+                self.address(3)?,
+            ),
+            base_asset: self.address(4)?,
+            owner: self.address(5)?,
+            guardian: self.address(6)?,
+            rate_model: (
+                self.uint64(7)?,
+                self.uint64(8)?,
+                self.uint64(9)?,
+                self.uint64(10)?,
+            ),
+            reserve_factor: self.uint64(11)?,
+            liquidation: (
+                self.uint64(12)?,
+                self.uint64(13)?,
+                self.uint64(14)?,
+                self.uint(15)?,
+                self.uint(16)?,
+            ),
+            supply_cap: self.uint(17)?,
+            borrow_cap: self.uint(18)?,
+        })
     }
 
     /// A `bool`: 0 or 1.

@@ -65,14 +65,14 @@ fn unnamed_revert(vm: &VM, selector: [u8; 4]) -> MarketError {
 /// use stylus_sdk::prelude::*;
 ///
 /// #[storage]
-/// pub struct KeelBorrowModule {
+/// pub struct KeelViewsModule {
 ///     market: KeelMarket,
 /// }
 ///
 /// #[public]
-/// impl KeelBorrowModule {}
+/// impl KeelViewsModule {}
 ///
-/// keel_market::keel_program!(KeelBorrowModule);
+/// keel_market::keel_program!(KeelViewsModule);
 /// # fn main() {}
 /// ```
 ///
@@ -80,9 +80,16 @@ fn unnamed_revert(vm: &VM, selector: [u8; 4]) -> MarketError {
 /// backend runs (`keel_devnet::native_entry`). `keel_program!(Program,
 /// dispatcher)` first offers the calldata to `dispatcher(&vm, &calldata) ->
 /// Option<ArbResult>` (the hand-written decoding of [`crate::dispatch`]) and
-/// gives the router what it declines.
+/// gives the router what it declines. `keel_program!(hand entry)` makes
+/// `entry(&vm, &calldata) -> ArbResult` the whole program, with no router
+/// and no `#[public]` methods (the core: [`crate::dispatch::core_program`]).
 #[macro_export]
 macro_rules! keel_program {
+    (hand $entry:path) => {
+        $crate::keel_program!(@entry input, vm, {
+            $entry(&vm, &input)
+        });
+    };
     ($program:ident $(, $dispatch:path)?) => {
         // SAFETY: the struct is the program's entire storage, laid out from
         // slot 0; nothing else aliases it (what `#[entrypoint]` on a struct
@@ -91,6 +98,16 @@ macro_rules! keel_program {
         #[allow(unsafe_code)]
         unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for $program {}
 
+        $crate::keel_program!(@entry input, vm, {
+            $(
+                if let Some(result) = $dispatch(&vm, &input) {
+                    return result;
+                }
+            )?
+            $crate::entry::run::<super::$program>(input, vm)
+        });
+    };
+    (@entry $input:ident, $vm:ident, $body:block) => {
         #[cfg(not(feature = "contract-client-gen"))]
         pub use keel_program_entry::entry;
 
@@ -103,21 +120,15 @@ macro_rules! keel_program {
             #[allow(unused_imports)]
             use stylus_sdk::prelude::*;
 
-            /// The program's entry point: the ABI router with named errors
-            /// for undecodable calldata and ether sent
+            /// The program's entry point: the hand-written dispatch, then
+            /// (for programs with a `#[public]` router) the ABI router with
+            /// named errors for undecodable calldata and ether sent
             /// ([`keel_market::entry::run`]).
             #[stylus_sdk::prelude::entrypoint]
             pub fn entry(
-                input: alloc::vec::Vec<u8>,
-                vm: stylus_sdk::host::VM,
-            ) -> stylus_sdk::ArbResult {
-                $(
-                    if let Some(result) = $dispatch(&vm, &input) {
-                        return result;
-                    }
-                )?
-                $crate::entry::run::<super::$program>(input, vm)
-            }
+                $input: alloc::vec::Vec<u8>,
+                $vm: stylus_sdk::host::VM,
+            ) -> stylus_sdk::ArbResult $body
         }
     };
 }

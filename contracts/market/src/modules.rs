@@ -36,6 +36,7 @@ use alloy_sol_types::{sol, SolCall};
 use stylus_sdk::call::RawCall;
 use stylus_sdk::prelude::*;
 
+use crate::error_abi::{encode_static, AbiWord};
 use crate::errors::{ensure_nonzero, MarketError, UnknownSelector};
 use crate::{KeelMarket, LiquidationInput, RateModelInput};
 
@@ -58,6 +59,30 @@ pub enum Module {
 
 /// Module addresses in [`Module`] order, as the core's constructor takes them.
 pub type ModuleAddresses = (Address, Address, Address, Address);
+
+/// The arguments of the core's constructor, in ABI order: the module
+/// addresses, then those of [`KeelMarket::initialize`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreConstructor {
+    /// The modules, in [`Module`] order.
+    pub modules: ModuleAddresses,
+    /// The ERC-20 lent and borrowed.
+    pub base_asset: Address,
+    /// The market's owner.
+    pub owner: Address,
+    /// The guardian (may pause).
+    pub guardian: Address,
+    /// The rate model.
+    pub rate_model: RateModelInput,
+    /// The reserve factor, WAD.
+    pub reserve_factor: u64,
+    /// The liquidation parameters.
+    pub liquidation: LiquidationInput,
+    /// Supply cap, base units.
+    pub supply_cap: alloy_primitives::U256,
+    /// Borrow cap, base units.
+    pub borrow_cap: alloy_primitives::U256,
+}
 
 sol! {
     /// Entry points of the liquidation module.
@@ -203,32 +228,36 @@ impl KeelMarket {
         self.delegate(module, calldata)
     }
 
-    /// Initialises the market through the governance module (core
-    /// constructor); arguments as [`KeelMarket::initialize`].
-    #[allow(clippy::too_many_arguments)]
-    pub fn initialize_through_governance(
-        &mut self,
-        base_asset: Address,
-        owner: Address,
-        guardian: Address,
-        rate_model: RateModelInput,
-        reserve_factor: u64,
-        liquidation: LiquidationInput,
-        supply_cap: alloy_primitives::U256,
-        borrow_cap: alloy_primitives::U256,
-    ) -> Result<(), Vec<u8>> {
-        let call = IKeelGovernance::initializeCall {
-            baseAsset: base_asset,
-            owner,
-            guardian,
-            rateModel: rate_model,
-            reserveFactor: reserve_factor,
-            liquidation,
-            supplyCap: supply_cap,
-            borrowCap: borrow_cap,
-        };
-        self.delegate(Module::Governance, &call.abi_encode())
-            .map(|_| ())
+    /// The core's constructor: records the module addresses, then
+    /// initialises the market through the governance module (whose
+    /// `initialize` takes the remaining arguments in the same order).
+    ///
+    /// Errors: those of [`KeelMarket::set_modules`], then those of
+    /// [`KeelMarket::initialize`] (the governance module's revert data).
+    pub fn construct(&mut self, args: &CoreConstructor) -> Result<(), Vec<u8>> {
+        self.set_modules(args.modules)?;
+        let (base, slope_below, slope_above, optimal) = args.rate_model;
+        let (close_factor, full_hf, fee, min_partial, dust) = args.liquidation;
+        // `initialize`'s arguments are all static: one word each.
+        let words = [
+            args.base_asset.word(),
+            args.owner.word(),
+            args.guardian.word(),
+            base.word(),
+            slope_below.word(),
+            slope_above.word(),
+            optimal.word(),
+            args.reserve_factor.word(),
+            close_factor.word(),
+            full_hf.word(),
+            fee.word(),
+            min_partial.word(),
+            dust.word(),
+            args.supply_cap.word(),
+            args.borrow_cap.word(),
+        ];
+        let call = encode_static(IKeelGovernance::initializeCall::SELECTOR, &words);
+        self.delegate(Module::Governance, &call).map(|_| ())
     }
 
     fn delegate(&mut self, module: Module, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {

@@ -2,10 +2,12 @@
 //! fixed at deployment, and modules that refuse direct calls.
 
 use alloy_primitives::{Address, FixedBytes, U256};
-use alloy_sol_types::SolCall;
+use alloy_sol_types::{sol, SolCall, SolConstructor};
 use keel_devnet::{address_of, assert_revert, Revert};
 use keel_market::dispatch::IKeelCoreOperations;
-use keel_market::errors::{ModuleCalledDirectly, UnknownSelector};
+use keel_market::errors::{
+    AlreadyInitialized, InvalidCalldata, ModuleCalledDirectly, UnknownSelector,
+};
 use keel_market::modules::{module_for, IKeelGovernance};
 use keel_tests::*;
 
@@ -140,4 +142,75 @@ fn the_core_refuses_missing_or_codeless_modules() {
         fx.net.deploy_with(deployer, core, &no_code),
         &NotAContract { account: codeless },
     );
+}
+
+sol! {
+    /// The core's constructor with a `uint256` where it takes a `uint64`
+    /// (the reserve factor): the same words, any value.
+    contract WideCore {
+        constructor(
+            (address, address, address, address) modules,
+            address baseAsset,
+            address owner,
+            address guardian,
+            (uint64, uint64, uint64, uint64) rateModel,
+            uint256 reserveFactor,
+            (uint64, uint64, uint64, uint256, uint256) liquidation,
+            uint256 supplyCap,
+            uint256 borrowCap
+        );
+    }
+}
+
+/// The core decodes its constructor by hand (no SDK router): it runs once,
+/// a second `stylus_constructor()` call is `AlreadyInitialized` and changes
+/// nothing, and an argument out of its type's range is
+/// `InvalidCalldata(stylus_constructor's selector)`.
+#[test]
+fn the_core_constructor_runs_once_and_names_bad_arguments() {
+    let mut fx = Fixture::new();
+    let constructor = keccak256_selector("stylus_constructor()");
+    let args = KeelMarketConstructor::constructorCall {
+        modules: (fx.market, fx.market, fx.market, fx.market),
+        baseAsset: fx.base,
+        owner: fx.stranger,
+        guardian: fx.stranger,
+        rateModel: RATE_MODEL,
+        reserveFactor: RESERVE_FACTOR,
+        liquidation: liquidation_params(),
+        supplyCap: U256::MAX,
+        borrowCap: U256::MAX,
+    };
+    let again = [constructor.as_slice(), &args.abi_encode()].concat();
+    let before = fx.state();
+    let (market, stranger) = (fx.market, fx.stranger);
+    let receipt = fx.net.transact(stranger, market, U256::ZERO, &again);
+    assert_revert(revert_of(receipt), &AlreadyInitialized {});
+    assert_eq!(fx.state(), before);
+    assert_eq!(fx.view(&IKeelMarket::ownerCall {}).unwrap(), fx.owner);
+
+    let wide = WideCore::constructorCall {
+        modules: args.modules,
+        baseAsset: fx.base,
+        owner: fx.owner,
+        guardian: fx.guardian,
+        rateModel: RATE_MODEL,
+        reserveFactor: U256::from(u64::MAX) + U256::from(1),
+        liquidation: liquidation_params(),
+        supplyCap: U256::MAX,
+        borrowCap: U256::MAX,
+    };
+    let deployer = address_of("deployer");
+    assert_revert(
+        fx.net.deploy_with(deployer, Program::Core.native(), &wide),
+        &InvalidCalldata {
+            selector: FixedBytes(constructor),
+        },
+    );
+}
+
+/// The first four bytes of `keccak256(signature)`.
+fn keccak256_selector(signature: &str) -> [u8; 4] {
+    let digest = alloy_primitives::keccak256(signature);
+    [digest[0], digest[1], digest[2], digest[3]]
 }
