@@ -36,7 +36,7 @@ use stylus_sdk::stylus_core::MessageAccess;
 
 use crate::errors::{AlreadyInitialized, InvalidCalldata, MarketError, NotPayable};
 use crate::modules::{selector_of, IKeelLiquidation};
-use crate::{CoreConstructor, KeelMarket};
+use crate::{KeelMarket, ModuleAddresses};
 
 sol! {
     /// The operations of `keel-market-core` that [`core_operations`] serves (their
@@ -96,8 +96,9 @@ pub fn core_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         selector,
         words: calldata.get(4..).unwrap_or_default(),
     };
+    let (modules, initialize_args) = args.core_constructor()?;
     claim_constructor(vm)?;
-    market.construct(&args.core_constructor()?)?;
+    market.construct(modules, initialize_args)?;
     Ok(Vec::new())
 }
 
@@ -263,41 +264,30 @@ impl Args<'_> {
         usize::try_from(value).map_err(|_| self.invalid())
     }
 
-    /// A `uint64`: its 24 high bytes must be zero.
-    fn uint64(&self, index: usize) -> Result<u64, MarketError> {
-        u64::try_from(self.uint(index)?).map_err(|_| self.invalid())
-    }
-
-    /// The core's constructor arguments: 19 static words (the four module
-    /// addresses, then `initialize`'s).
-    fn core_constructor(&self) -> Result<CoreConstructor, MarketError> {
-        Ok(CoreConstructor {
-            modules: (
-                self.address(0)?,
-                self.address(1)?,
-                self.address(2)?,
-                self.address(3)?,
-            ),
-            base_asset: self.address(4)?,
-            owner: self.address(5)?,
-            guardian: self.address(6)?,
-            rate_model: (
-                self.uint64(7)?,
-                self.uint64(8)?,
-                self.uint64(9)?,
-                self.uint64(10)?,
-            ),
-            reserve_factor: self.uint64(11)?,
-            liquidation: (
-                self.uint64(12)?,
-                self.uint64(13)?,
-                self.uint64(14)?,
-                self.uint(15)?,
-                self.uint(16)?,
-            ),
-            supply_cap: self.uint(17)?,
-            borrow_cap: self.uint(18)?,
-        })
+    /// The core's constructor arguments: 19 static words, the four module
+    /// addresses, then `initialize`'s (three addresses, eight `uint64`,
+    /// four `uint256`), each checked for its type's zero high bytes; the
+    /// modules, and `initialize`'s words as they came.
+    fn core_constructor(&self) -> Result<(ModuleAddresses, &[u8]), MarketError> {
+        const HIGH_ZERO_BYTES: [u8; 19] = [
+            12, 12, 12, 12, 12, 12, 12, 24, 24, 24, 24, 24, 24, 24, 24, 0, 0, 0, 0,
+        ];
+        let mut index: usize = 0;
+        while index < HIGH_ZERO_BYTES.len() {
+            let zeros = usize::from(HIGH_ZERO_BYTES[index]);
+            if self.word(index)?[..zeros].iter().any(|byte| *byte != 0) {
+                return Err(self.invalid());
+            }
+            index = index.wrapping_add(1);
+        }
+        let modules = (
+            self.address(0)?,
+            self.address(1)?,
+            self.address(2)?,
+            self.address(3)?,
+        );
+        let initialize_args = self.words.get(4 * 32..19 * 32).unwrap_or_default();
+        Ok((modules, initialize_args))
     }
 
     /// A `bool`: 0 or 1.

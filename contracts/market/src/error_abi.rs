@@ -64,9 +64,8 @@ macro_rules! uint_words {
 }
 uint_words!(u8, u32, u64, u128);
 
-/// `selector ++ words`: the ABI encoding of an error or a call whose fields
-/// are all static.
-pub(crate) fn encode_static(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
+/// `selector ++ words`: the ABI encoding of an error with static fields.
+pub(crate) fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
     let mut out = Vec::with_capacity(words.len().saturating_mul(32).saturating_add(4));
     out.extend_from_slice(&selector);
     for word in words {
@@ -98,9 +97,9 @@ macro_rules! market_errors {
         impl From<MarketError> for alloc::vec::Vec<u8> {
             fn from(error: MarketError) -> Self {
                 use alloy_sol_types::SolError;
-                use $crate::error_abi::{encode_static, AbiWord};
+                use $crate::error_abi::{encode_error, AbiWord};
                 match error {
-                    $(MarketError::$variant(_e) => encode_static(
+                    $(MarketError::$variant(_e) => encode_error(
                         <$ty as SolError>::SELECTOR,
                         &[$(_e.$field.word()),*],
                     ),)*

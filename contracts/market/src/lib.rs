@@ -106,7 +106,7 @@ pub use admin::RateModelInput;
 pub use collaterals::{CollateralConfig, FeedInput, RiskInput};
 pub use errors::MarketError;
 pub use liquidate::{LiquidationConfig, LiquidationInput};
-pub use modules::{CoreConstructor, Module, ModuleAddresses, MODULE_COUNT};
+pub use modules::{Module, ModuleAddresses, MODULE_COUNT};
 pub use roles::Action;
 
 /// Every event the market emits, for off-chain decoding (alloy `SolEvent`).

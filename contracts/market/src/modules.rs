@@ -36,9 +36,8 @@ use alloy_sol_types::{sol, SolCall};
 use stylus_sdk::call::RawCall;
 use stylus_sdk::prelude::*;
 
-use crate::error_abi::{encode_static, AbiWord};
 use crate::errors::{ensure_nonzero, MarketError, UnknownSelector};
-use crate::{KeelMarket, LiquidationInput, RateModelInput};
+use crate::KeelMarket;
 
 /// Number of modules.
 pub const MODULE_COUNT: usize = 4;
@@ -59,30 +58,6 @@ pub enum Module {
 
 /// Module addresses in [`Module`] order, as the core's constructor takes them.
 pub type ModuleAddresses = (Address, Address, Address, Address);
-
-/// The arguments of the core's constructor, in ABI order: the module
-/// addresses, then those of [`KeelMarket::initialize`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CoreConstructor {
-    /// The modules, in [`Module`] order.
-    pub modules: ModuleAddresses,
-    /// The ERC-20 lent and borrowed.
-    pub base_asset: Address,
-    /// The market's owner.
-    pub owner: Address,
-    /// The guardian (may pause).
-    pub guardian: Address,
-    /// The rate model.
-    pub rate_model: RateModelInput,
-    /// The reserve factor, WAD.
-    pub reserve_factor: u64,
-    /// The liquidation parameters.
-    pub liquidation: LiquidationInput,
-    /// Supply cap, base units.
-    pub supply_cap: alloy_primitives::U256,
-    /// Borrow cap, base units.
-    pub borrow_cap: alloy_primitives::U256,
-}
 
 sol! {
     /// Entry points of the liquidation module.
@@ -229,34 +204,21 @@ impl KeelMarket {
     }
 
     /// The core's constructor: records the module addresses, then
-    /// initialises the market through the governance module (whose
-    /// `initialize` takes the remaining arguments in the same order).
+    /// initialises the market through the governance module with
+    /// `initialize_args`, the ABI encoding of [`KeelMarket::initialize`]'s
+    /// arguments (the constructor's, after the modules: forwarded as they
+    /// came, governance's router decodes them).
     ///
     /// Errors: those of [`KeelMarket::set_modules`], then those of
     /// [`KeelMarket::initialize`] (the governance module's revert data).
-    pub fn construct(&mut self, args: &CoreConstructor) -> Result<(), Vec<u8>> {
-        self.set_modules(args.modules)?;
-        let (base, slope_below, slope_above, optimal) = args.rate_model;
-        let (close_factor, full_hf, fee, min_partial, dust) = args.liquidation;
-        // `initialize`'s arguments are all static: one word each.
-        let words = [
-            args.base_asset.word(),
-            args.owner.word(),
-            args.guardian.word(),
-            base.word(),
-            slope_below.word(),
-            slope_above.word(),
-            optimal.word(),
-            args.reserve_factor.word(),
-            close_factor.word(),
-            full_hf.word(),
-            fee.word(),
-            min_partial.word(),
-            dust.word(),
-            args.supply_cap.word(),
-            args.borrow_cap.word(),
-        ];
-        let call = encode_static(IKeelGovernance::initializeCall::SELECTOR, &words);
+    pub fn construct(
+        &mut self,
+        modules: ModuleAddresses,
+        initialize_args: &[u8],
+    ) -> Result<(), Vec<u8>> {
+        self.set_modules(modules)?;
+        let selector = IKeelGovernance::initializeCall::SELECTOR;
+        let call = [selector.as_slice(), initialize_args].concat();
         self.delegate(Module::Governance, &call).map(|_| ())
     }
 

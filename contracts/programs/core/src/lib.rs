@@ -21,14 +21,14 @@ keel_market::keel_program!(hand keel_market::dispatch::core_program);
 /// `export-abi` only (the ABI's constructor and `keel abi`'s check of the
 /// entry points): the deployed program runs
 /// [`keel_market::dispatch::core_program`], which decodes the same
-/// arguments by hand and calls the same [`KeelMarket::construct`].
+/// arguments by hand and calls the same `KeelMarket::construct`.
 #[cfg(feature = "export-abi")]
 mod abi {
     use alloc::vec::Vec;
     use alloy_primitives::{Address, U256};
-    use keel_market::{
-        CoreConstructor, KeelMarket, LiquidationInput, ModuleAddresses, RateModelInput,
-    };
+    use alloy_sol_types::SolCall;
+    use keel_market::modules::IKeelGovernance;
+    use keel_market::{KeelMarket, LiquidationInput, ModuleAddresses, RateModelInput};
     use stylus_sdk::prelude::*;
     use stylus_sdk::ArbResult;
 
@@ -61,17 +61,19 @@ mod abi {
             supply_cap: U256,
             borrow_cap: U256,
         ) -> Result<(), Vec<u8>> {
-            self.market.construct(&CoreConstructor {
-                modules,
-                base_asset,
+            let initialize = IKeelGovernance::initializeCall {
+                baseAsset: base_asset,
                 owner,
                 guardian,
-                rate_model,
-                reserve_factor,
+                rateModel: rate_model,
+                reserveFactor: reserve_factor,
                 liquidation,
-                supply_cap,
-                borrow_cap,
-            })
+                supplyCap: supply_cap,
+                borrowCap: borrow_cap,
+            };
+            let args = initialize.abi_encode();
+            self.market
+                .construct(modules, args.get(4..).unwrap_or_default())
         }
 
         /// Every other entry point: runs its module's code on this storage
