@@ -2,14 +2,15 @@
 //! from inside the calling contract, with no extra Stylus contract in between.
 //!
 //! Calls go through `stylus_sdk::call::static_call`, the same primitive `sol_interface!` uses,
-//! with `sol!`-generated call types, because the adapter also insists on an exactly sized
-//! return: `sol_interface!` decoding accepts trailing bytes, so a contract that is not a feed
-//! (for example one whose fallback returns arbitrary data) could pass for one. Every failure,
+//! with the `sol!`-declared selectors, and the returns are decoded by hand, because the adapter
+//! also insists on an exactly sized return: `sol_interface!` decoding accepts trailing bytes,
+//! so a contract that is not a feed (for example one whose fallback returns arbitrary data)
+//! could pass for one. Every failure,
 //! revert or malformed return alike, is `FeedCallFailed(target)`. Calls forward all remaining
 //! gas (feeds are configured by the market's owner, never by users).
 
-use alloy_primitives::Address;
-use alloy_sol_types::{sol, SolCall, SolType};
+use alloy_primitives::{aliases::U80, Address, I256, U256};
+use alloy_sol_types::{sol, SolCall};
 use stylus_sdk::call::static_call;
 use stylus_sdk::stylus_core::calls::Call;
 use stylus_sdk::stylus_core::host::Host;
@@ -45,13 +46,15 @@ pub fn read_latest_round<H: Host + ?Sized>(
     host: &H,
     feed: Address,
 ) -> Result<RoundData, OracleError> {
-    let round = static_call_exact(host, feed, &IAggregatorV3::latestRoundDataCall {})?;
+    let selector = IAggregatorV3::latestRoundDataCall::SELECTOR;
+    let [round_id, answer, started_at, updated_at, answered_in_round] =
+        static_call_words::<H, 5>(host, feed, selector)?;
     Ok(RoundData {
-        round_id: round.roundId,
-        answer: round.answer,
-        started_at: round.startedAt,
-        updated_at: round.updatedAt,
-        answered_in_round: round.answeredInRound,
+        round_id: uint80(&round_id).ok_or_else(|| feed_call_failed(feed))?,
+        answer: I256::from_be_bytes(answer),
+        started_at: U256::from_be_bytes(started_at),
+        updated_at: U256::from_be_bytes(updated_at),
+        answered_in_round: uint80(&answered_in_round).ok_or_else(|| feed_call_failed(feed))?,
     })
 }
 
@@ -61,7 +64,12 @@ pub fn read_latest_round<H: Host + ?Sized>(
 /// `FeedCallFailed(target)` if the call reverts or returns anything but exactly one ABI word
 /// holding a `uint8`.
 pub fn read_decimals<H: Host + ?Sized>(host: &H, target: Address) -> Result<u8, OracleError> {
-    static_call_exact(host, target, &IAggregatorV3::decimalsCall {})
+    let selector = IAggregatorV3::decimalsCall::SELECTOR;
+    let [word] = static_call_words::<H, 1>(host, target, selector)?;
+    match word[..31].iter().all(|byte| *byte == 0) {
+        true => Ok(word[31]),
+        false => Err(feed_call_failed(target)),
+    }
 }
 
 /// Checks that `target` has code (a feed must be a contract).
@@ -76,19 +84,34 @@ pub fn check_has_code<H: Host + ?Sized>(host: &H, target: Address) -> Result<(),
     Ok(())
 }
 
-/// Static-calls `target` with `call` and decodes a return of exactly the ABI size of the
-/// call's (static) return tuple, validating each value against its Solidity type.
-fn static_call_exact<H: Host + ?Sized, C: SolCall>(
+/// Static-calls `target` with a call of no arguments (`selector` alone) and returns exactly
+/// `N` ABI words, decoded by the caller (by hand: alloy's decoder is about 2 KB of every
+/// program that reads a feed).
+fn static_call_words<H: Host + ?Sized, const N: usize>(
     host: &H,
     target: Address,
-    call: &C,
-) -> Result<C::Return, OracleError> {
-    let returned = static_call(host, Call::new(), target, &call.abi_encode())
-        .map_err(|_| feed_call_failed(target))?;
-    if Some(returned.len()) != <C::ReturnTuple<'_> as SolType>::ENCODED_SIZE {
+    selector: [u8; 4],
+) -> Result<[[u8; 32]; N], OracleError> {
+    let returned =
+        static_call(host, Call::new(), target, &selector).map_err(|_| feed_call_failed(target))?;
+    if returned.len() != N.wrapping_mul(32) {
         return Err(feed_call_failed(target));
     }
-    C::abi_decode_returns_validate(&returned).map_err(|_| feed_call_failed(target))
+    let mut words = [[0u8; 32]; N];
+    for (word, chunk) in words.iter_mut().zip(returned.chunks_exact(32)) {
+        // `try_from` cannot panic (a panicking copy would put this file's
+        // path in every program's static data).
+        *word = <[u8; 32]>::try_from(chunk).map_err(|_| feed_call_failed(target))?;
+    }
+    Ok(words)
+}
+
+/// A `uint80` word: its 22 high bytes must be zero.
+fn uint80(word: &[u8; 32]) -> Option<U80> {
+    word[..22]
+        .iter()
+        .all(|byte| *byte == 0)
+        .then(|| U80::from_be_slice(&word[22..]))
 }
 
 #[cfg(test)]
@@ -158,12 +181,20 @@ mod tests {
     }
 
     #[test]
-    fn round_id_beyond_uint80_fails() {
+    fn round_ids_beyond_uint80_fail() {
         let mut lab = OracleLab::new();
-        let mut dirty = encode_round(round(1, 1));
-        dirty[0] = 1; // a high byte of the first word: not a uint80
-        lab.mock_round_bytes(FEED, Ok(dirty));
-        assert_eq!(latest(&mut lab), failed());
+        // A high byte of the first word (roundId), then of the fifth
+        // (answeredInRound, byte 21 of its word): not a uint80.
+        for byte in [0, 4 * 32 + 21] {
+            let mut dirty = encode_round(round(1, 1));
+            dirty[byte] = 1;
+            lab.mock_round_bytes(FEED, Ok(dirty));
+            assert_eq!(latest(&mut lab), failed());
+        }
+        let mut clean = encode_round(round(1, 1));
+        clean[4 * 32 + 22] = 1; // the top byte of a uint80
+        lab.mock_round_bytes(FEED, Ok(clean));
+        assert!(latest(&mut lab).is_ok());
     }
 
     #[test]
