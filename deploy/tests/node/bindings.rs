@@ -1,6 +1,7 @@
 //! keel-bindings over an alloy provider against `keel node`: supply,
 //! collateral, borrow, a price drop, a liquidation, and the events read
-//! back with `eth_getLogs` filters; then `keel keeper --rpc` liquidating a
+//! back with `eth_getLogs` filters; `keel watch --rpc` alerting on both
+//! borrowers after the drop; then `keel keeper --rpc` liquidating the
 //! second borrower and selling into the node's pool.
 
 use crate::process::{block_on, deploy, scratch, NodeProcess};
@@ -103,6 +104,34 @@ fn keeper_poll(
     stdout
 }
 
+/// `keel watch --rpc` for one poll, JSON lines: its exit code and alerts.
+fn watch_poll(node: &NodeProcess, market: Address, usdc: Address) -> (i32, Vec<serde_json::Value>) {
+    let feed = |index: usize| {
+        let line = format!("collateral {index}:");
+        let (token, feed) = (node.mock(&line, "token "), node.mock(&line, "feed "));
+        format!("{token}={feed}:86400")
+    };
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keel"))
+        .args(["watch", "--rpc", &node.url, "--market", &market.to_string()])
+        .args([
+            "--base",
+            &usdc.to_string(),
+            "--feed",
+            &feed(0),
+            "--feed",
+            &feed(1),
+        ])
+        .args(["--polls", "1", "--interval-seconds", "0", "--json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let alerts = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("{stdout}")))
+        .collect();
+    (output.status.code().unwrap_or(-1), alerts)
+}
+
 #[test]
 fn bindings_supply_borrow_liquidate_and_read_events() {
     let node = NodeProcess::start(None);
@@ -151,6 +180,21 @@ fn bindings_supply_borrow_liquidate_and_read_events() {
             "HF {}",
             before.healthFactor
         );
+        // The monitor over RPC sees both borrowers under water, with the
+        // WETH price at which each reaches HF 1, and exits with 2.
+        let (code, alerts) = watch_poll(&node, market, usdc);
+        assert_eq!(code, 2, "{alerts:?}");
+        for who in [borrower, second_borrower] {
+            let account = serde_json::to_value(who).unwrap();
+            let alert = alerts
+                .iter()
+                .find(|a| a["alert"] == "position" && a["account"] == account)
+                .unwrap_or_else(|| panic!("no alert for {who}: {alerts:?}"));
+            assert!(alert["health_factor"].as_f64().unwrap() < 1.0, "{alert}");
+            let price = alert["liquidation_prices"]["WETH"].as_f64().unwrap();
+            assert!(price > 1_700.0 && price < 2_000.0, "{alert}");
+        }
+
         fund(&provider, liquidator, usdc, market, units(1_000, 6)).await;
         let liquidate = IKeelMarket::liquidateCall {
             borrower,
