@@ -34,10 +34,10 @@
 //! | +0 | 0..20 | uptime feed (zero: no sequencer check) |
 //! | +0 | 20..24 | grace period, seconds (`u32`) |
 
-use alloy_primitives::{aliases::U8, Address, U128, U32};
+use alloy_primitives::{Address, B256, U128, U32};
 use keel_math::Price;
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageAddress, StorageBool, StorageU128, StorageU32, StorageU8};
+use stylus_sdk::storage::{StorageAddress, StorageB256, StorageU128, StorageU32};
 use stylus_sdk::stylus_core::host::Host;
 
 use crate::error::{FeedHasNoCode, GracePeriodOutOfBounds, OracleError};
@@ -51,19 +51,46 @@ use crate::source::{check_price_source, read_price, PriceSourceConfig};
 /// The price source of one collateral (slot map in the module docs).
 #[storage]
 pub struct PriceSource {
-    collateral_feed: StorageAddress,
-    collateral_heartbeat_seconds: StorageU32,
-    collateral_feed_decimals: StorageU8,
-    collateral_token_decimals: StorageU8,
-    base_token_decimals: StorageU8,
-    has_base_feed: StorageBool,
-    has_collateral_band: StorageBool,
-    base_feed: StorageAddress,
-    base_heartbeat_seconds: StorageU32,
-    base_feed_decimals: StorageU8,
-    has_base_band: StorageBool,
+    // Slots +0 and +1 as whole words, packed by hand (`FeedWord`): a
+    // `#[storage]` field per value made the SDK's construction of a
+    // `PriceSource` 2.5 KB of every program that values collateral.
+    collateral_word: StorageB256,
+    base_word: StorageB256,
     collateral_band: StoredBand,
     base_band: StoredBand,
+}
+
+/// A feed's word (slot +0 or +1; byte ranges as in the module docs, counted
+/// from the low end: byte `k` is index `31 - k` of the big-endian word).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct FeedWord([u8; 32]);
+
+impl FeedWord {
+    /// Bytes 0..20.
+    fn feed(&self) -> Address {
+        Address::from(<[u8; 20]>::try_from(&self.0[12..]).unwrap_or_default())
+    }
+
+    /// Bytes 20..24.
+    fn heartbeat_seconds(&self) -> u32 {
+        u32::from_be_bytes(<[u8; 4]>::try_from(&self.0[8..12]).unwrap_or_default())
+    }
+
+    /// Byte `k` (24..=28).
+    fn byte(&self, k: usize) -> u8 {
+        self.0[31usize.wrapping_sub(k)]
+    }
+
+    /// The word of `feed`, then the one-byte fields from byte 24 up.
+    fn new(feed: &FeedConfig, bytes: &[u8]) -> Self {
+        let mut word = [0u8; 32];
+        word[12..].copy_from_slice(feed.feed.as_slice());
+        word[8..12].copy_from_slice(&feed.heartbeat_seconds.to_be_bytes());
+        for (index, byte) in bytes.iter().enumerate() {
+            word[7usize.wrapping_sub(index)] = *byte;
+        }
+        FeedWord(word)
+    }
 }
 
 /// An optional answer band: one slot, `min_answer` in the low 16 bytes.
@@ -84,7 +111,7 @@ pub struct SequencerUptimeFeed {
 impl PriceSource {
     /// Whether a collateral feed is set.
     pub fn is_configured(&self) -> bool {
-        !self.collateral_feed.get().is_zero()
+        !self.collateral_word().feed().is_zero()
     }
 
     /// Validates `config` against the chain at block time `now_seconds` (see
@@ -107,23 +134,27 @@ impl PriceSource {
     /// The stored configuration (an unconfigured source has a zero collateral feed and no
     /// base feed). Reads slot +0 and only the other slots its flags call for.
     pub fn config(&self) -> PriceSourceConfig {
+        let word = self.collateral_word();
         let collateral_feed = FeedConfig {
-            feed: self.collateral_feed.get(),
-            feed_decimals: self.collateral_feed_decimals.get().to(),
-            heartbeat_seconds: self.collateral_heartbeat_seconds.get().to(),
-            band: self.collateral_band.get_if(self.has_collateral_band.get()),
+            feed: word.feed(),
+            feed_decimals: word.byte(24),
+            heartbeat_seconds: word.heartbeat_seconds(),
+            band: self.collateral_band.get_if(word.byte(28) != 0),
         };
-        let base_feed = self.has_base_feed.get().then(|| FeedConfig {
-            feed: self.base_feed.get(),
-            feed_decimals: self.base_feed_decimals.get().to(),
-            heartbeat_seconds: self.base_heartbeat_seconds.get().to(),
-            band: self.base_band.get_if(self.has_base_band.get()),
+        let base_feed = (word.byte(27) != 0).then(|| {
+            let base = FeedWord(self.base_word.get().0);
+            FeedConfig {
+                feed: base.feed(),
+                feed_decimals: base.byte(24),
+                heartbeat_seconds: base.heartbeat_seconds(),
+                band: self.base_band.get_if(base.byte(25) != 0),
+            }
         });
         PriceSourceConfig {
             collateral_feed,
             base_feed,
-            collateral_token_decimals: self.collateral_token_decimals.get().to(),
-            base_token_decimals: self.base_token_decimals.get().to(),
+            collateral_token_decimals: word.byte(25),
+            base_token_decimals: word.byte(26),
         }
     }
 
@@ -142,36 +173,33 @@ impl PriceSource {
         read_price(self.vm(), &self.config(), now_seconds)
     }
 
+    fn collateral_word(&self) -> FeedWord {
+        FeedWord(self.collateral_word.get().0)
+    }
+
     /// Writes `config`; an absent base feed or band is stored as zeros with its flag cleared.
     fn store(&mut self, config: &PriceSourceConfig) {
         let collateral = &config.collateral_feed;
-        self.collateral_feed.set(collateral.feed);
-        self.collateral_heartbeat_seconds
-            .set(U32::from(collateral.heartbeat_seconds));
-        self.collateral_feed_decimals
-            .set(U8::from(collateral.feed_decimals));
-        self.collateral_token_decimals
-            .set(U8::from(config.collateral_token_decimals));
-        self.base_token_decimals
-            .set(U8::from(config.base_token_decimals));
-        self.has_collateral_band.set(collateral.band.is_some());
+        let word = FeedWord::new(
+            collateral,
+            &[
+                collateral.feed_decimals,
+                config.collateral_token_decimals,
+                config.base_token_decimals,
+                u8::from(config.base_feed.is_some()),
+                u8::from(collateral.band.is_some()),
+            ],
+        );
+        self.collateral_word.set(B256::from(word.0));
         self.collateral_band.set(collateral.band);
-        self.store_base_feed(config.base_feed);
-    }
-
-    fn store_base_feed(&mut self, base_feed: Option<FeedConfig>) {
-        self.has_base_feed.set(base_feed.is_some());
-        let base = base_feed.unwrap_or(FeedConfig {
+        let base = config.base_feed.unwrap_or(FeedConfig {
             feed: Address::ZERO,
             feed_decimals: 0,
             heartbeat_seconds: 0,
             band: None,
         });
-        self.base_feed.set(base.feed);
-        self.base_heartbeat_seconds
-            .set(U32::from(base.heartbeat_seconds));
-        self.base_feed_decimals.set(U8::from(base.feed_decimals));
-        self.has_base_band.set(base.band.is_some());
+        let word = FeedWord::new(&base, &[base.feed_decimals, u8::from(base.band.is_some())]);
+        self.base_word.set(B256::from(word.0));
         self.base_band.set(base.band);
     }
 }
