@@ -269,23 +269,25 @@ impl Args<'_> {
     /// four `uint256`), each checked for its type's zero high bytes; the
     /// modules, and `initialize`'s words as they came.
     fn core_constructor(&self) -> Result<(ModuleAddresses, &[u8]), MarketError> {
-        const HIGH_ZERO_BYTES: [u8; 19] = [
-            12, 12, 12, 12, 12, 12, 12, 24, 24, 24, 24, 24, 24, 24, 24, 0, 0, 0, 0,
-        ];
-        let mut index: usize = 0;
-        while index < HIGH_ZERO_BYTES.len() {
-            let zeros = usize::from(HIGH_ZERO_BYTES[index]);
-            if self.word(index)?[..zeros].iter().any(|byte| *byte != 0) {
-                return Err(self.invalid());
-            }
-            index = index.wrapping_add(1);
-        }
         let modules = (
             self.address(0)?,
             self.address(1)?,
             self.address(2)?,
             self.address(3)?,
         );
+        // `initialize`'s words, from word 4: zero high bytes per type.
+        const HIGH_ZERO_BYTES: [u8; 15] = [12, 12, 12, 24, 24, 24, 24, 24, 24, 24, 24, 0, 0, 0, 0];
+        let mut index: usize = 0;
+        while index < HIGH_ZERO_BYTES.len() {
+            let zeros = usize::from(HIGH_ZERO_BYTES[index]);
+            if self.word(index.wrapping_add(4))?[..zeros]
+                .iter()
+                .any(|byte| *byte != 0)
+            {
+                return Err(self.invalid());
+            }
+            index = index.wrapping_add(1);
+        }
         let initialize_args = self.words.get(4 * 32..19 * 32).unwrap_or_default();
         Ok((modules, initialize_args))
     }
