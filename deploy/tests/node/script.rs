@@ -15,11 +15,8 @@ fn the_readme_script_reads_and_mints_a_mock_token_with_viem() {
         return;
     }
     let manifest = std::fs::read_to_string(root.join("scripts/js/package.json")).unwrap();
-    let version = manifest
-        .split("\"viem\": \"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let version = manifest["dependencies"]["viem"].as_str().unwrap();
     let viem = root.join(format!("target/tools/viem-{version}/node_modules/viem"));
     if !viem.join("package.json").exists() {
         eprintln!("skipped: viem is not installed in {viem:?} (run scripts/setup.sh)");
