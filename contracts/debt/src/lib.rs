@@ -187,4 +187,4 @@ pub use rate_model::{
     MAX_OPTIMAL_UTILISATION, MAX_RESERVE_FACTOR, MIN_OPTIMAL_UTILISATION, SECONDS_PER_YEAR,
 };
 pub use reserves::{withdraw_reserves, write_off_bad_debt, WriteOff};
-pub use storage::{AccountSlot, CapsSlot, DebtStorage, PoolSlot, RateModelSlot, ReservesSlot};
+pub use storage::DebtStorage;

@@ -3,10 +3,10 @@
 //!
 //! Slot layout and per-operation slot use: see the crate documentation.
 
-use alloy_primitives::{aliases::U128, Address, U64};
-use keel_math::{Wad, U256};
+use alloy_primitives::{Address, B256};
+use keel_math::{PackedWord, Wad, U256};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageMap, StorageU128, StorageU64};
+use stylus_sdk::storage::{StorageB256, StorageMap};
 
 use crate::accrual::{accrue, Accrual, InterestConfig};
 use crate::error::DebtError;
@@ -15,80 +15,50 @@ use crate::pool::{AccountShares, Pool, Totals};
 use crate::rate_model::{validate_reserve_factor, RateModel};
 use crate::reserves::{withdraw_reserves, write_off_bad_debt, WriteOff};
 
-/// A pool: assets (low 16 bytes) and shares (high 16 bytes).
-#[storage]
-pub struct PoolSlot {
-    assets: StorageU128,
-    shares: StorageU128,
-}
-
-/// Reserves (bytes 0..16), last accrual time (16..24), reserve factor (24..32).
-#[storage]
-pub struct ReservesSlot {
-    reserves: StorageU128,
-    last_accrual_seconds: StorageU64,
-    reserve_factor: StorageU64,
-}
-
-/// The rate model: base rate, slope below, slope above, optimal utilisation (8 bytes each,
-/// from the low end).
-#[storage]
-pub struct RateModelSlot {
-    base_rate_per_second: StorageU64,
-    slope_below_optimal_per_second: StorageU64,
-    slope_above_optimal_per_second: StorageU64,
-    optimal_utilisation: StorageU64,
-}
-
-/// Supply cap (low 16 bytes) and borrow cap (high 16 bytes), base-asset units.
-#[storage]
-pub struct CapsSlot {
-    supply_cap: StorageU128,
-    borrow_cap: StorageU128,
-}
-
-/// An account: supply shares (low 16 bytes) and borrow shares (high 16 bytes).
-#[storage]
-pub struct AccountSlot {
-    supply_shares: StorageU128,
-    borrow_shares: StorageU128,
-}
+/// `D + 2`: reserves at byte 0, the last accrual time at 16, the reserve factor at 24.
+const RESERVES_AT: usize = 0;
+const LAST_ACCRUAL_AT: usize = 16;
+const RESERVE_FACTOR_AT: usize = 24;
 
 /// The debt module's storage, embedded by the market as one field of its `#[storage]` struct.
+/// Each slot is one word packed by hand ([`PackedWord`], byte offsets in the crate docs): one
+/// read and at most one write per slot and operation, and no SDK handle per value.
 #[storage]
 pub struct DebtStorage {
-    supply: PoolSlot,
-    borrow: PoolSlot,
-    reserves: ReservesSlot,
-    rate_model: RateModelSlot,
-    caps: CapsSlot,
-    accounts: StorageMap<Address, AccountSlot>,
+    supply: StorageB256,
+    borrow: StorageB256,
+    reserves: StorageB256,
+    rate_model: StorageB256,
+    caps: StorageB256,
+    accounts: StorageMap<Address, StorageB256>,
 }
 
 impl DebtStorage {
     /// The stored totals (not accrued).
     #[must_use]
     pub fn totals(&self) -> Totals {
+        let reserves = word(&self.reserves);
         Totals {
             supply: load_pool(&self.supply),
             borrow: load_pool(&self.borrow),
-            reserves: u128_of(self.reserves.reserves.get()),
-            last_accrual_seconds: u64_of(self.reserves.last_accrual_seconds.get()),
+            reserves: reserves.u128_at(RESERVES_AT),
+            last_accrual_seconds: reserves.u64_at(LAST_ACCRUAL_AT),
         }
     }
 
     /// The rate model and reserve factor.
     #[must_use]
     pub fn interest_config(&self) -> InterestConfig {
-        let slot = &self.rate_model;
+        let rates = word(&self.rate_model);
+        let rate = |index: usize| wad_of(rates.u64_at(index.wrapping_mul(8)));
         InterestConfig {
             rate_model: RateModel {
-                base_rate_per_second: wad_of(slot.base_rate_per_second.get()),
-                slope_below_optimal_per_second: wad_of(slot.slope_below_optimal_per_second.get()),
-                slope_above_optimal_per_second: wad_of(slot.slope_above_optimal_per_second.get()),
-                optimal_utilisation: wad_of(slot.optimal_utilisation.get()),
+                base_rate_per_second: rate(0),
+                slope_below_optimal_per_second: rate(1),
+                slope_above_optimal_per_second: rate(2),
+                optimal_utilisation: rate(3),
             },
-            reserve_factor: wad_of(self.reserves.reserve_factor.get()),
+            reserve_factor: wad_of(word(&self.reserves).u64_at(RESERVE_FACTOR_AT)),
         }
     }
 
@@ -99,15 +69,17 @@ impl DebtStorage {
     /// Those of [`RateModel::validate`]; nothing is written on error.
     pub fn set_rate_model(&mut self, model: &RateModel) -> Result<(), DebtError> {
         model.validate()?;
-        let slot = &mut self.rate_model;
-        slot.base_rate_per_second
-            .set(u64_from(model.base_rate_per_second));
-        slot.slope_below_optimal_per_second
-            .set(u64_from(model.slope_below_optimal_per_second));
-        slot.slope_above_optimal_per_second
-            .set(u64_from(model.slope_above_optimal_per_second));
-        slot.optimal_utilisation
-            .set(u64_from(model.optimal_utilisation));
+        let mut rates = PackedWord::default();
+        let fields = [
+            model.base_rate_per_second,
+            model.slope_below_optimal_per_second,
+            model.slope_above_optimal_per_second,
+            model.optimal_utilisation,
+        ];
+        for (index, rate) in fields.into_iter().enumerate() {
+            rates.set_u64(index.wrapping_mul(8), u64_from(rate));
+        }
+        set_word(&mut self.rate_model, rates);
         Ok(())
     }
 
@@ -117,33 +89,32 @@ impl DebtStorage {
     /// `ReserveFactorTooHigh`; nothing is written on error.
     pub fn set_reserve_factor(&mut self, reserve_factor: Wad) -> Result<(), DebtError> {
         validate_reserve_factor(reserve_factor)?;
-        self.reserves.reserve_factor.set(u64_from(reserve_factor));
+        let mut reserves = word(&self.reserves);
+        reserves.set_u64(RESERVE_FACTOR_AT, u64_from(reserve_factor));
+        set_word(&mut self.reserves, reserves);
         Ok(())
     }
 
     /// The supply cap and the borrow cap, base-asset units (0 until set: nothing allowed).
     #[must_use]
     pub fn caps(&self) -> (u128, u128) {
-        (
-            u128_of(self.caps.supply_cap.get()),
-            u128_of(self.caps.borrow_cap.get()),
-        )
+        let caps = word(&self.caps);
+        (caps.u128_at(0), caps.u128_at(16))
     }
 
     /// Stores the supply cap and the borrow cap (`u128::MAX` for none). Bounds and events are
     /// the market's.
     pub fn set_caps(&mut self, supply_cap: u128, borrow_cap: u128) {
-        self.caps.supply_cap.set(U128::saturating_from(supply_cap));
-        self.caps.borrow_cap.set(U128::saturating_from(borrow_cap));
+        set_word(&mut self.caps, PackedWord::halves(supply_cap, borrow_cap));
     }
 
     /// The shares of `account`.
     #[must_use]
     pub fn account(&self, account: Address) -> AccountShares {
-        let slot = self.accounts.getter(account);
+        let shares = word(&self.accounts.getter(account));
         AccountShares {
-            supply: u128_of(slot.supply_shares.get()),
-            borrow: u128_of(slot.borrow_shares.get()),
+            supply: shares.u128_at(0),
+            borrow: shares.u128_at(16),
         }
     }
 
@@ -238,7 +209,9 @@ impl DebtStorage {
     /// Those of [`withdraw_reserves`]; nothing is written on error.
     pub fn withdraw_reserves(&mut self, assets: U256) -> Result<u128, DebtError> {
         let reserves = withdraw_reserves(&self.totals(), assets)?;
-        self.reserves.reserves.set(U128::saturating_from(reserves));
+        let mut slot = word(&self.reserves);
+        slot.set_u128(RESERVES_AT, reserves);
+        set_word(&mut self.reserves, slot);
         Ok(reserves)
     }
 
@@ -265,52 +238,50 @@ impl DebtStorage {
         if after.borrow != before.borrow {
             store_pool(&mut self.borrow, after.borrow);
         }
-        if after.reserves != before.reserves {
-            self.reserves
-                .reserves
-                .set(U128::saturating_from(after.reserves));
-        }
-        if after.last_accrual_seconds != before.last_accrual_seconds {
-            self.reserves
-                .last_accrual_seconds
-                .set(U64::saturating_from(after.last_accrual_seconds));
+        if (after.reserves, after.last_accrual_seconds)
+            != (before.reserves, before.last_accrual_seconds)
+        {
+            let mut reserves = word(&self.reserves);
+            reserves.set_u128(RESERVES_AT, after.reserves);
+            reserves.set_u64(LAST_ACCRUAL_AT, after.last_accrual_seconds);
+            set_word(&mut self.reserves, reserves);
         }
     }
 
     fn store_account(&mut self, account: Address, shares: AccountShares) {
-        let mut slot = self.accounts.setter(account);
-        slot.supply_shares.set(U128::saturating_from(shares.supply));
-        slot.borrow_shares.set(U128::saturating_from(shares.borrow));
+        let shares = PackedWord::halves(shares.supply, shares.borrow);
+        set_word(&mut self.accounts.setter(account), shares);
     }
 }
 
-fn load_pool(slot: &PoolSlot) -> Pool {
+fn word(slot: &StorageB256) -> PackedWord {
+    PackedWord(slot.get().0)
+}
+
+fn set_word(slot: &mut StorageB256, word: PackedWord) {
+    slot.set(B256::from(word.0));
+}
+
+/// A pool's slot: assets at byte 0, shares at byte 16.
+fn load_pool(slot: &StorageB256) -> Pool {
+    let pool = word(slot);
     Pool {
-        assets: u128_of(slot.assets.get()),
-        shares: u128_of(slot.shares.get()),
+        assets: pool.u128_at(0),
+        shares: pool.u128_at(16),
     }
 }
 
-fn store_pool(slot: &mut PoolSlot, pool: Pool) {
-    slot.assets.set(U128::saturating_from(pool.assets));
-    slot.shares.set(U128::saturating_from(pool.shares));
+fn store_pool(slot: &mut StorageB256, pool: Pool) {
+    set_word(slot, PackedWord::halves(pool.assets, pool.shares));
 }
 
-fn u128_of(value: U128) -> u128 {
-    value.saturating_to()
-}
-
-fn u64_of(value: U64) -> u64 {
-    value.saturating_to()
-}
-
-fn wad_of(value: U64) -> Wad {
-    Wad(U256::from(u64_of(value)))
+fn wad_of(value: u64) -> Wad {
+    Wad(U256::from(value))
 }
 
 /// A validated factor or rate as stored (validation bounds them far below `u64::MAX`).
-fn u64_from(value: Wad) -> U64 {
-    U64::saturating_from(value.0)
+fn u64_from(value: Wad) -> u64 {
+    value.0.saturating_to()
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ impl KeelMarket {
     ) -> Result<(), MarketError> {
         self.only_owner()?;
         ensure_nonzero(to)?;
-        if asset == self.base_asset.get() {
+        if asset == self.base_asset() {
             self.accrue()?;
             self.debt.withdraw_reserves(amount)?;
         } else {

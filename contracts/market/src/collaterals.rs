@@ -10,7 +10,7 @@
 //! positions stay liquidatable at their LT) and `setCollateralCap` with 0
 //! (no new deposits).
 
-use alloy_primitives::{Address, U128, U256, U64, U8};
+use alloy_primitives::{Address, U256, U8};
 use alloy_sol_types::sol;
 use keel_liquidation::{validate_collateral_risk, CollateralRiskParams};
 use keel_math::{Price, Wad};
@@ -19,8 +19,9 @@ use keel_oracle::{
 };
 use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageAddress, StorageGuard, StorageU128, StorageU64};
+use stylus_sdk::storage::{StorageB256, StorageGuard};
 
+use crate::control::{load, update};
 use crate::errors::{
     ensure_nonzero, CollateralAlreadyListed, MarketError, TooManyCollaterals, UnknownCollateral,
 };
@@ -56,27 +57,47 @@ pub struct CollateralConfig {
     // read this slot and the price source only) and the fee reserves a
     // liquidation adds to, so that write is to a slot already non-zero.
     // Slot 1: the bonus (liquidation) and the token (views, reserves).
-    ltv: StorageU64,
-    liquidation_threshold: StorageU64,
-    reserves: StorageU128,
-    bonus: StorageU64,
-    token: StorageAddress,
+    // Each slot one word (`PackedWord`): LTV at byte 0, LT at 8, reserves at
+    // 16; bonus at 0, token at 8.
+    risk: StorageB256,
+    bonus_token: StorageB256,
     price_source: PriceSource,
 }
+
+const LTV_AT: usize = 0;
+const LIQUIDATION_THRESHOLD_AT: usize = 8;
+const RESERVES_AT: usize = 16;
+const BONUS_AT: usize = 0;
+const TOKEN_AT: usize = 8;
 
 impl CollateralConfig {
     /// `(ltv, liquidation threshold)`: the first slot.
     pub(crate) fn factors(&self) -> (Wad, Wad) {
+        let risk = load(&self.risk);
         (
-            wad(self.ltv.get().to::<u64>()),
-            wad(self.liquidation_threshold.get().to::<u64>()),
+            wad(risk.u64_at(LTV_AT)),
+            wad(risk.u64_at(LIQUIDATION_THRESHOLD_AT)),
         )
     }
 
     /// The liquidation bonus (the second slot, which only liquidation and
     /// the views read).
     pub(crate) fn bonus(&self) -> Wad {
-        wad(self.bonus.get().to::<u64>())
+        wad(load(&self.bonus_token).u64_at(BONUS_AT))
+    }
+
+    /// The collateral's token (zero when unlisted).
+    fn token(&self) -> Address {
+        load(&self.bonus_token).address_at(TOKEN_AT)
+    }
+
+    /// The protocol's fee reserves of this collateral.
+    fn reserves(&self) -> u128 {
+        load(&self.risk).u128_at(RESERVES_AT)
+    }
+
+    fn set_reserves(&mut self, reserves: u128) {
+        update(&mut self.risk, |word| word.set_u128(RESERVES_AT, reserves));
     }
 
     /// The validated oracle price at `now_seconds`.
@@ -118,7 +139,7 @@ impl KeelMarket {
     pub(crate) fn collateral_token(&self, index: CollateralIndex) -> Address {
         self.collaterals
             .getter(usize::from(index.get()))
-            .map_or(Address::ZERO, |c| c.token.get())
+            .map_or(Address::ZERO, |c| c.token())
     }
 
     /// The storage handle of collateral `index`'s configuration. Built
@@ -166,8 +187,8 @@ impl KeelMarket {
         let Some(mut config) = self.collaterals.setter(usize::from(index.get())) else {
             return Ok(());
         };
-        let total = keel_math::checked_add(U256::from(config.reserves.get()), amount)?;
-        config.reserves.set(U128::from(keel_math::to_u128(total)?));
+        let total = keel_math::checked_add(U256::from(config.reserves()), amount)?;
+        config.set_reserves(keel_math::to_u128(total)?);
         Ok(())
     }
 
@@ -181,13 +202,11 @@ impl KeelMarket {
         let Some(mut config) = self.collaterals.setter(usize::from(index.get())) else {
             return false;
         };
-        let reserves = U256::from(config.reserves.get());
+        let reserves = U256::from(config.reserves());
         if amount > reserves {
             return false;
         }
-        config.reserves.set(U128::from(
-            keel_math::zero_floor_sub(reserves, amount).to::<u128>(),
-        ));
+        config.set_reserves(keel_math::zero_floor_sub(reserves, amount).to::<u128>());
         true
     }
 
@@ -195,7 +214,7 @@ impl KeelMarket {
     pub(crate) fn collateral_reserves(&self, index: CollateralIndex) -> U256 {
         self.collaterals
             .getter(usize::from(index.get()))
-            .map_or(U256::ZERO, |c| U256::from(c.reserves.get()))
+            .map_or(U256::ZERO, |c| U256::from(c.reserves()))
     }
 
     fn feed_config(&self, input: FeedInput) -> Result<Option<FeedConfig>, MarketError> {
@@ -233,7 +252,7 @@ impl KeelMarket {
             collateral_feed,
             base_feed: self.feed_config(base_feed)?,
             collateral_token_decimals: read_decimals(self.vm(), token)?,
-            base_token_decimals: read_decimals(self.vm(), self.base_asset.get())?,
+            base_token_decimals: read_decimals(self.vm(), self.base_asset())?,
         })
     }
 
@@ -256,10 +275,12 @@ impl KeelMarket {
             .collaterals
             .setter(usize::from(index.get()))
             .ok_or(MarketError::TooManyCollaterals(TooManyCollaterals {}))?;
-        slot.ltv.set(U64::from(risk.0));
-        slot.liquidation_threshold.set(U64::from(risk.1));
-        slot.bonus.set(U64::from(risk.2));
-        let token = slot.token.get();
+        update(&mut slot.risk, |word| {
+            word.set_u64(LTV_AT, risk.0);
+            word.set_u64(LIQUIDATION_THRESHOLD_AT, risk.1);
+        });
+        update(&mut slot.bonus_token, |word| word.set_u64(BONUS_AT, risk.2));
+        let token = slot.token();
         self.vm().log(CollateralRiskSet {
             token,
             ltv: risk.0,
@@ -289,12 +310,12 @@ impl KeelMarket {
         self.only_owner()?;
         ensure_nonzero(token)?;
         self.ensure_contract(token)?;
-        if token == self.base_asset.get() || self.collateral_indices.get(token) != U8::ZERO {
+        if token == self.base_asset() || self.collateral_indices.get(token) != U8::ZERO {
             return Err(MarketError::CollateralAlreadyListed(
                 CollateralAlreadyListed { token },
             ));
         }
-        let count = self.collateral_count.get().to::<u8>();
+        let count = self.collateral_count();
         if usize::from(count) >= usize::from(MAX_COLLATERALS) {
             return Err(MarketError::TooManyCollaterals(TooManyCollaterals {}));
         }
@@ -303,12 +324,16 @@ impl KeelMarket {
         validate_collateral_risk(&risk_params(risk))?;
         let price = self.configure_price_source(index, &config)?;
         if let Some(mut slot) = self.collaterals.setter(usize::from(count)) {
-            slot.token.set(token);
+            update(&mut slot.bonus_token, |word| {
+                word.set_address(TOKEN_AT, token)
+            });
         }
         self.collateral_indices
             .setter(token)
             .set(U8::from(count.saturating_add(1)));
-        self.collateral_count.set(U8::from(count.saturating_add(1)));
+        self.update_control(|word| {
+            word.set_u8(crate::control::COLLATERAL_COUNT_AT, count.saturating_add(1));
+        });
         self.vm().log(CollateralListed {
             token,
             index: count,

@@ -99,7 +99,7 @@ impl KeelMarket {
         self.accrue()?;
         let step = self.debt.supply(on_behalf, quantity)?;
         let caller = self.vm().msg_sender();
-        self.pull_tokens(self.base_asset.get(), caller, U256::from(step.assets))?;
+        self.pull_tokens(self.base_asset(), caller, U256::from(step.assets))?;
         self.vm().log(Supply {
             caller,
             onBehalf: on_behalf,
@@ -120,7 +120,7 @@ impl KeelMarket {
         ensure_nonzero(receiver)?;
         self.accrue()?;
         let step = self.debt.withdraw(on_behalf, quantity)?;
-        self.push_tokens(self.base_asset.get(), receiver, U256::from(step.assets))?;
+        self.push_tokens(self.base_asset(), receiver, U256::from(step.assets))?;
         self.vm().log(Withdraw {
             caller: self.vm().msg_sender(),
             onBehalf: on_behalf,
@@ -144,7 +144,7 @@ impl KeelMarket {
         self.accrue()?;
         let step = self.debt.borrow(on_behalf, assets)?;
         self.ensure_within_ltv(on_behalf)?;
-        self.push_tokens(self.base_asset.get(), receiver, U256::from(step.assets))?;
+        self.push_tokens(self.base_asset(), receiver, U256::from(step.assets))?;
         self.vm().log(Borrow {
             caller: self.vm().msg_sender(),
             onBehalf: on_behalf,
@@ -165,7 +165,7 @@ impl KeelMarket {
         self.accrue()?;
         let step = self.debt.repay(on_behalf, quantity)?;
         let caller = self.vm().msg_sender();
-        self.pull_tokens(self.base_asset.get(), caller, U256::from(step.assets))?;
+        self.pull_tokens(self.base_asset(), caller, U256::from(step.assets))?;
         self.vm().log(Repay {
             caller,
             onBehalf: on_behalf,

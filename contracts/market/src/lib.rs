@@ -79,6 +79,7 @@ extern crate alloc;
 
 mod admin;
 mod collaterals;
+mod control;
 pub mod dispatch;
 pub mod entry;
 mod error_abi;
@@ -99,7 +100,7 @@ use keel_oracle::SequencerUptimeFeed;
 use keel_vault::VaultStorage;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{
-    StorageAddress, StorageArray, StorageBool, StorageMap, StorageU32, StorageU64, StorageU8,
+    StorageAddress, StorageArray, StorageB256, StorageBool, StorageMap, StorageU8,
 };
 
 pub use admin::RateModelInput;
@@ -132,15 +133,10 @@ pub use views::{AccountSnapshot, CollateralInfo, LiquidationPreview, MarketSnaps
 /// storage structs start a new slot.
 #[storage]
 pub struct KeelMarket {
-    base_asset: StorageAddress,
-    locked: StorageBool,
-    paused_mask: StorageU8,
-    liquidation_resumes_at: StorageU64,
-    collateral_count: StorageU8,
+    control: StorageB256,
     owner: StorageAddress,
     pending_owner: StorageAddress,
-    guardian: StorageAddress,
-    liquidation_grace_period: StorageU32,
+    guardian_word: StorageB256,
     liquidation_config: LiquidationConfig,
     sequencer: SequencerUptimeFeed,
     debt: DebtStorage,
@@ -192,20 +188,15 @@ impl KeelMarket {
         self.ensure_uninitialized()?;
         errors::ensure_nonzero(base_asset)?;
         self.ensure_contract(base_asset)?;
-        self.base_asset.set(base_asset);
+        self.update_control(|word| word.set_address(control::BASE_ASSET_AT, base_asset));
         self.init_owner(owner)?;
-        self.guardian.set(guardian);
+        self.update_guardian_word(|word| word.set_address(control::GUARDIAN_AT, guardian));
         self.vm().log(roles::GuardianSet { guardian });
         self.store_rate_model(rate_model)?;
         self.store_reserve_factor(reserve_factor)?;
         self.store_liquidation_params(liquidation)?;
         self.store_caps(supply_cap, borrow_cap);
         Ok(())
-    }
-
-    /// The ERC-20 this market lends and borrows.
-    pub fn base_asset(&self) -> Address {
-        self.base_asset.get()
     }
 
     /// The current owner.
@@ -237,7 +228,7 @@ impl KeelMarket {
 
     /// The account allowed to pause actions.
     pub fn guardian(&self) -> Address {
-        self.guardian.get()
+        self.guardian_word().address_at(control::GUARDIAN_AT)
     }
 
     /// Sets the guardian (zero removes it).
@@ -284,7 +275,7 @@ impl KeelMarket {
     /// When liquidations may next run: 0 when never paused, the end of the
     /// grace period after an unpause.
     pub fn liquidation_resumes_at(&self) -> u64 {
-        self.liquidation_resumes_at.get().to::<u64>()
+        self.control().u64_at(control::LIQUIDATION_RESUMES_AT)
     }
 
     // ----- lenders -----
@@ -527,7 +518,7 @@ impl KeelMarket {
 
     /// The listed collateral tokens, by index.
     pub fn collaterals(&self) -> Vec<Address> {
-        let count = self.collateral_count.get().to::<u8>();
+        let count = self.collateral_count();
         (0..count)
             .filter_map(|i| keel_vault::CollateralIndex::new(i).ok())
             .map(|i| self.collateral_token(i))

@@ -14,21 +14,22 @@
 //! is never profitable (keel-liquidation's docs).
 
 use alloc::vec::Vec;
-use alloy_primitives::{Address, Bytes, FixedBytes, U128, U256, U64};
+use alloy_primitives::{Address, Bytes, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall};
 use keel_debt::Quantity;
 use keel_liquidation::{
     decide_liquidation, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
     LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
-use keel_math::{Price, Wad};
+use keel_math::{PackedWord, Price, Wad};
 use keel_vault::CollateralIndex;
 use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageU128, StorageU64};
+use stylus_sdk::storage::StorageB256;
 use stylus_sdk::stylus_core::calls::Call;
 
 use crate::collaterals::wad;
+use crate::control::{load, store, update};
 use crate::errors::{ensure_nonzero, out_of_bounds, LiquidationCallbackFailed, MarketError};
 use crate::modules::selector_of;
 use crate::KeelMarket;
@@ -81,22 +82,22 @@ pub type LiquidationInput = (u64, u64, u64, U256, U256);
 /// the first, the two base-unit thresholds in the second.
 #[storage]
 pub struct LiquidationConfig {
-    close_factor: StorageU64,
-    full_liquidation_hf: StorageU64,
-    liquidation_fee: StorageU64,
-    min_partial_liquidation_value: StorageU128,
-    dust_threshold: StorageU128,
+    // `PackedWord`s: close factor at byte 0, full-liquidation HF at 8, fee
+    // at 16; min partial liquidation value at 0, dust threshold at 16.
+    factors: StorageB256,
+    thresholds: StorageB256,
 }
 
 impl LiquidationConfig {
     /// The stored parameters.
     pub fn params(&self) -> LiquidationParams {
+        let (factors, thresholds) = (load(&self.factors), load(&self.thresholds));
         LiquidationParams {
-            close_factor: wad(self.close_factor.get().to::<u64>()),
-            full_liquidation_hf: wad(self.full_liquidation_hf.get().to::<u64>()),
-            liquidation_fee: wad(self.liquidation_fee.get().to::<u64>()),
-            min_partial_liquidation_value: U256::from(self.min_partial_liquidation_value.get()),
-            dust_threshold: U256::from(self.dust_threshold.get()),
+            close_factor: wad(factors.u64_at(0)),
+            full_liquidation_hf: wad(factors.u64_at(8)),
+            liquidation_fee: wad(factors.u64_at(16)),
+            min_partial_liquidation_value: U256::from(thresholds.u128_at(0)),
+            dust_threshold: U256::from(thresholds.u128_at(16)),
         }
     }
 }
@@ -139,13 +140,15 @@ impl KeelMarket {
         validate_liquidation_params(&params)?;
         let (min_partial_u128, dust_u128) = (value_u128(min_partial)?, value_u128(dust)?);
         let config = &mut self.liquidation_config;
-        config.close_factor.set(U64::from(close_factor));
-        config.full_liquidation_hf.set(U64::from(full_hf));
-        config.liquidation_fee.set(U64::from(fee));
-        config
-            .min_partial_liquidation_value
-            .set(U128::from(min_partial_u128));
-        config.dust_threshold.set(U128::from(dust_u128));
+        update(&mut config.factors, |word| {
+            word.set_u64(0, close_factor);
+            word.set_u64(8, full_hf);
+            word.set_u64(16, fee);
+        });
+        store(
+            &mut config.thresholds,
+            PackedWord::halves(min_partial_u128, dust_u128),
+        );
         self.vm().log(LiquidationParamsSet {
             closeFactor: close_factor,
             fullLiquidationHf: full_hf,
@@ -165,7 +168,7 @@ impl KeelMarket {
         chosen: CollateralIndex,
     ) -> Result<Vec<CollateralSnapshot>, MarketError> {
         let balances = self.vault.snapshot(borrower);
-        let count = self.collateral_count.get().to::<u8>();
+        let count = self.collateral_count();
         let mut snapshots = Vec::with_capacity(usize::from(count));
         for raw in 0..count {
             let index = CollateralIndex::new(raw)?;
@@ -267,7 +270,7 @@ impl KeelMarket {
         if !data.is_empty() {
             self.call_liquidate_callback(liquidator, repaid_assets, data)?;
         }
-        self.pull_tokens(self.base_asset.get(), liquidator, repaid_assets)?;
+        self.pull_tokens(self.base_asset(), liquidator, repaid_assets)?;
         self.vm().log(Liquidate {
             liquidator,
             borrower,

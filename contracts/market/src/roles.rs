@@ -7,10 +7,11 @@
 //! an unpause a grace period lets borrowers top up before liquidations
 //! resume.
 
-use alloy_primitives::{Address, U256, U32, U64, U8};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use stylus_sdk::prelude::*;
 
+use crate::control::{GUARDIAN_AT, LIQUIDATION_GRACE_AT, LIQUIDATION_RESUMES_AT, PAUSED_MASK_AT};
 use crate::errors::{
     out_of_bounds, ActionPaused, AlreadyInitialized, LiquidationPaused, MarketError,
     ModuleCalledDirectly,
@@ -68,7 +69,7 @@ fn bit(index: u8) -> u8 {
 
 impl KeelMarket {
     fn paused_mask(&self) -> u8 {
-        self.paused_mask.get().to::<u8>()
+        self.control().u8_at(PAUSED_MASK_AT)
     }
 
     fn set_mask_bit(&mut self, index: u8, on: bool) {
@@ -78,7 +79,7 @@ impl KeelMarket {
         } else {
             mask & !bit(index)
         };
-        self.paused_mask.set(U8::from(updated));
+        self.update_control(|word| word.set_u8(PAUSED_MASK_AT, updated));
     }
 
     /// Marks this storage as a module program's own (module constructors).
@@ -97,7 +98,7 @@ impl KeelMarket {
     /// Fails unless this is the market's storage before initialisation.
     pub(crate) fn ensure_uninitialized(&self) -> Result<(), MarketError> {
         self.ensure_not_module_code()?;
-        if !self.base_asset.get().is_zero() {
+        if !self.base_asset().is_zero() {
             return Err(MarketError::AlreadyInitialized(AlreadyInitialized {}));
         }
         Ok(())
@@ -121,8 +122,9 @@ impl KeelMarket {
     /// Fails with `LiquidationPaused` while liquidation is paused or within
     /// the grace period after its unpause.
     pub(crate) fn ensure_liquidation_active(&self) -> Result<(), MarketError> {
-        let resumes_at = self.liquidation_resumes_at.get().to::<u64>();
-        let paused = self.paused_mask() & bit(LIQUIDATION_BIT) != 0;
+        let control = self.control();
+        let resumes_at = control.u64_at(LIQUIDATION_RESUMES_AT);
+        let paused = control.u8_at(PAUSED_MASK_AT) & bit(LIQUIDATION_BIT) != 0;
         if paused || self.vm().block_timestamp() < resumes_at {
             return Err(MarketError::LiquidationPaused(LiquidationPaused {
                 paused,
@@ -134,7 +136,7 @@ impl KeelMarket {
 
     /// Fails with `Unauthorized` unless the caller is the guardian or the owner.
     fn only_guardian_or_owner(&self) -> Result<(), MarketError> {
-        if self.vm().msg_sender() == self.guardian.get() {
+        if self.vm().msg_sender() == self.guardian() {
             return Ok(());
         }
         self.only_owner()
@@ -142,7 +144,7 @@ impl KeelMarket {
 
     pub(crate) fn set_guardian_checked(&mut self, guardian: Address) -> Result<(), MarketError> {
         self.only_owner()?;
-        self.guardian.set(guardian);
+        self.update_guardian_word(|word| word.set_address(GUARDIAN_AT, guardian));
         self.vm().log(GuardianSet { guardian });
         Ok(())
     }
@@ -180,10 +182,10 @@ impl KeelMarket {
         let resumes_at = if paused {
             0
         } else {
-            let grace = u64::from(self.liquidation_grace_period.get().to::<u32>());
+            let grace = u64::from(self.guardian_word().u32_at(LIQUIDATION_GRACE_AT));
             self.vm().block_timestamp().saturating_add(grace)
         };
-        self.liquidation_resumes_at.set(U64::from(resumes_at));
+        self.update_control(|word| word.set_u64(LIQUIDATION_RESUMES_AT, resumes_at));
         self.vm().log(LiquidationPauseSet {
             paused,
             resumesAt: resumes_at,
@@ -204,7 +206,7 @@ impl KeelMarket {
                 U256::from(MAX_LIQUIDATION_GRACE_PERIOD_SECONDS),
             ));
         }
-        self.liquidation_grace_period.set(U32::from(seconds));
+        self.update_guardian_word(|word| word.set_u32(LIQUIDATION_GRACE_AT, seconds));
         self.vm().log(LiquidationGracePeriodSet {
             gracePeriodSeconds: seconds,
         });

@@ -1,6 +1,7 @@
 //! Keel fixed-point math: every money computation of the protocol goes through this crate.
 //!
-//! `no_std`, no storage, no host calls, no floats. Units and the rounding policy are those of
+//! `no_std`, no storage access, no host calls, no floats ([`PackedWord`] only lays out the
+//! bytes of a storage slot). Units and the rounding policy are those of
 //! docs/DESIGN.md section 4:
 //!
 //! - token amounts: smallest units, [`U256`] (narrow to `u128` for storage with [`to_u128`]);
@@ -61,6 +62,7 @@ mod mul_div;
 mod ops;
 mod shares;
 mod types;
+mod word;
 
 pub use alloy_primitives::U256;
 pub use error::MathError;
@@ -69,6 +71,7 @@ pub use mul_div::{div_down, mul_div_down, mul_div_up, w_div_down, w_div_up, w_mu
 pub use ops::{checked_add, checked_mul, checked_sub, max, min, to_u128, zero_floor_sub};
 pub use shares::{to_assets_down, to_assets_up, to_shares_down, to_shares_up};
 pub use types::{Price, Wad};
+pub use word::PackedWord;
 
 /// 1.0 for factors and rates: 1e18.
 pub const WAD: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);

@@ -110,4 +110,4 @@ pub use round::{
 };
 pub use sequencer::{check_sequencer, MAX_GRACE_PERIOD_SECONDS, MIN_GRACE_PERIOD_SECONDS};
 pub use source::{check_price_source, read_price, PriceSourceConfig};
-pub use storage::{PriceSource, SequencerUptimeFeed, StoredBand};
+pub use storage::{PriceSource, SequencerUptimeFeed};

@@ -34,10 +34,10 @@
 //! | +0 | 0..20 | uptime feed (zero: no sequencer check) |
 //! | +0 | 20..24 | grace period, seconds (`u32`) |
 
-use alloy_primitives::{Address, B256, U128, U32};
-use keel_math::Price;
+use alloy_primitives::{Address, B256};
+use keel_math::{PackedWord, Price};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageAddress, StorageB256, StorageU128, StorageU32};
+use stylus_sdk::storage::StorageB256;
 use stylus_sdk::stylus_core::host::Host;
 
 use crate::error::{FeedHasNoCode, GracePeriodOutOfBounds, OracleError};
@@ -51,67 +51,39 @@ use crate::source::{check_price_source, read_price, PriceSourceConfig};
 /// The price source of one collateral (slot map in the module docs).
 #[storage]
 pub struct PriceSource {
-    // Slots +0 and +1 as whole words, packed by hand (`FeedWord`): a
+    // Slots +0 and +1 as whole words, packed by hand (`PackedWord`): a
     // `#[storage]` field per value made the SDK's construction of a
     // `PriceSource` 2.5 KB of every program that values collateral.
     collateral_word: StorageB256,
     base_word: StorageB256,
-    collateral_band: StoredBand,
-    base_band: StoredBand,
+    collateral_band: StorageB256,
+    base_band: StorageB256,
 }
 
-/// A feed's word (slot +0 or +1; byte ranges as in the module docs, counted
-/// from the low end: byte `k` is index `31 - k` of the big-endian word).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct FeedWord([u8; 32]);
-
-impl FeedWord {
-    /// Bytes 0..20.
-    fn feed(&self) -> Address {
-        Address::from(<[u8; 20]>::try_from(&self.0[12..]).unwrap_or_default())
+/// A feed's word (slot +0 or +1; byte ranges as in the module docs): the
+/// feed at byte 0, its heartbeat at byte 20, then one-byte fields from 24 up.
+fn feed_word(feed: &FeedConfig, bytes: &[u8]) -> PackedWord {
+    let mut word = PackedWord::default();
+    word.set_address(0, feed.feed);
+    word.set_u32(20, feed.heartbeat_seconds);
+    for (index, byte) in bytes.iter().enumerate() {
+        word.set_u8(index.wrapping_add(24), *byte);
     }
-
-    /// Bytes 20..24.
-    fn heartbeat_seconds(&self) -> u32 {
-        u32::from_be_bytes(<[u8; 4]>::try_from(&self.0[8..12]).unwrap_or_default())
-    }
-
-    /// Byte `k` (24..=28).
-    fn byte(&self, k: usize) -> u8 {
-        self.0[31usize.wrapping_sub(k)]
-    }
-
-    /// The word of `feed`, then the one-byte fields from byte 24 up.
-    fn new(feed: &FeedConfig, bytes: &[u8]) -> Self {
-        let mut word = [0u8; 32];
-        word[12..].copy_from_slice(feed.feed.as_slice());
-        word[8..12].copy_from_slice(&feed.heartbeat_seconds.to_be_bytes());
-        for (index, byte) in bytes.iter().enumerate() {
-            word[7usize.wrapping_sub(index)] = *byte;
-        }
-        FeedWord(word)
-    }
-}
-
-/// An optional answer band: one slot, `min_answer` in the low 16 bytes.
-#[storage]
-pub struct StoredBand {
-    min_answer: StorageU128,
-    max_answer: StorageU128,
+    word
 }
 
 /// The market's optional L2 sequencer uptime feed (slot map in the module docs).
 #[storage]
 pub struct SequencerUptimeFeed {
-    feed: StorageAddress,
-    grace_period_seconds: StorageU32,
+    // The feed at byte 0, the grace period at byte 20 (`PackedWord`).
+    word: StorageB256,
 }
 
 #[cfg(not(feature = "contract-client-gen"))]
 impl PriceSource {
     /// Whether a collateral feed is set.
     pub fn is_configured(&self) -> bool {
-        !self.collateral_word().feed().is_zero()
+        !self.collateral_word().address_at(0).is_zero()
     }
 
     /// Validates `config` against the chain at block time `now_seconds` (see
@@ -136,25 +108,25 @@ impl PriceSource {
     pub fn config(&self) -> PriceSourceConfig {
         let word = self.collateral_word();
         let collateral_feed = FeedConfig {
-            feed: word.feed(),
-            feed_decimals: word.byte(24),
-            heartbeat_seconds: word.heartbeat_seconds(),
-            band: self.collateral_band.get_if(word.byte(28) != 0),
+            feed: word.address_at(0),
+            feed_decimals: word.u8_at(24),
+            heartbeat_seconds: word.u32_at(20),
+            band: band_if(&self.collateral_band, word.u8_at(28) != 0),
         };
-        let base_feed = (word.byte(27) != 0).then(|| {
-            let base = FeedWord(self.base_word.get().0);
+        let base_feed = (word.u8_at(27) != 0).then(|| {
+            let base = PackedWord(self.base_word.get().0);
             FeedConfig {
-                feed: base.feed(),
-                feed_decimals: base.byte(24),
-                heartbeat_seconds: base.heartbeat_seconds(),
-                band: self.base_band.get_if(base.byte(25) != 0),
+                feed: base.address_at(0),
+                feed_decimals: base.u8_at(24),
+                heartbeat_seconds: base.u32_at(20),
+                band: band_if(&self.base_band, base.u8_at(25) != 0),
             }
         });
         PriceSourceConfig {
             collateral_feed,
             base_feed,
-            collateral_token_decimals: word.byte(25),
-            base_token_decimals: word.byte(26),
+            collateral_token_decimals: word.u8_at(25),
+            base_token_decimals: word.u8_at(26),
         }
     }
 
@@ -173,14 +145,14 @@ impl PriceSource {
         read_price(self.vm(), &self.config(), now_seconds)
     }
 
-    fn collateral_word(&self) -> FeedWord {
-        FeedWord(self.collateral_word.get().0)
+    fn collateral_word(&self) -> PackedWord {
+        PackedWord(self.collateral_word.get().0)
     }
 
     /// Writes `config`; an absent base feed or band is stored as zeros with its flag cleared.
     fn store(&mut self, config: &PriceSourceConfig) {
         let collateral = &config.collateral_feed;
-        let word = FeedWord::new(
+        let word = feed_word(
             collateral,
             &[
                 collateral.feed_decimals,
@@ -191,51 +163,51 @@ impl PriceSource {
             ],
         );
         self.collateral_word.set(B256::from(word.0));
-        self.collateral_band.set(collateral.band);
+        self.collateral_band.set(band_word(collateral.band));
         let base = config.base_feed.unwrap_or(FeedConfig {
             feed: Address::ZERO,
             feed_decimals: 0,
             heartbeat_seconds: 0,
             band: None,
         });
-        let word = FeedWord::new(&base, &[base.feed_decimals, u8::from(base.band.is_some())]);
+        let word = feed_word(&base, &[base.feed_decimals, u8::from(base.band.is_some())]);
         self.base_word.set(B256::from(word.0));
-        self.base_band.set(base.band);
+        self.base_band.set(band_word(base.band));
     }
 }
 
-#[cfg(not(feature = "contract-client-gen"))]
-impl StoredBand {
-    /// The band, if `is_set` (the flag lives in the owner's hot slot, so an unset band costs no
-    /// storage read).
-    fn get_if(&self, is_set: bool) -> Option<AnswerBand> {
-        is_set.then(|| AnswerBand {
-            min_answer: self.min_answer.get().to(),
-            max_answer: self.max_answer.get().to(),
-        })
-    }
+/// An optional answer band's slot (`min_answer` in the low 16 bytes), if `is_set` (the flag
+/// lives in the owner's hot slot, so an unset band costs no storage read).
+fn band_if(slot: &StorageB256, is_set: bool) -> Option<AnswerBand> {
+    is_set.then(|| {
+        let word = PackedWord(slot.get().0);
+        AnswerBand {
+            min_answer: word.u128_at(0),
+            max_answer: word.u128_at(16),
+        }
+    })
+}
 
-    /// Stores `band`; `None` stores zeros.
-    fn set(&mut self, band: Option<AnswerBand>) {
-        let band = band.unwrap_or(AnswerBand {
-            min_answer: 0,
-            max_answer: 0,
-        });
-        self.min_answer.set(U128::from(band.min_answer));
-        self.max_answer.set(U128::from(band.max_answer));
-    }
+/// The word of `band`; `None` is zeros.
+fn band_word(band: Option<AnswerBand>) -> B256 {
+    let band = band.map_or((0, 0), |band| (band.min_answer, band.max_answer));
+    B256::from(PackedWord::halves(band.0, band.1).0)
 }
 
 #[cfg(not(feature = "contract-client-gen"))]
 impl SequencerUptimeFeed {
     /// The uptime feed; zero when the market has none (then nothing is blocked).
     pub fn feed(&self) -> Address {
-        self.feed.get()
+        self.word().address_at(0)
     }
 
     /// The grace period after the sequencer comes back up, seconds (0 when there is no feed).
     pub fn grace_period_seconds(&self) -> u32 {
-        self.grace_period_seconds.get().to()
+        self.word().u32_at(20)
+    }
+
+    fn word(&self) -> PackedWord {
+        PackedWord(self.word.get().0)
     }
 
     /// Sets the uptime feed and its grace period; `feed == address(0)` removes the check (and
@@ -259,9 +231,10 @@ impl SequencerUptimeFeed {
             check_uptime_feed(self.vm(), feed, grace_period_seconds)?;
             grace_period_seconds
         };
-        self.feed.set(feed);
-        self.grace_period_seconds
-            .set(U32::from(grace_period_seconds));
+        let mut word = PackedWord::default();
+        word.set_address(0, feed);
+        word.set_u32(20, grace_period_seconds);
+        self.word.set(B256::from(word.0));
         Ok(())
     }
 
@@ -274,7 +247,7 @@ impl SequencerUptimeFeed {
     /// # Errors
     /// `FeedCallFailed`; `SequencerDown`; `SequencerFeedInvalid`; `SequencerGracePeriod`.
     pub fn check_borrow_allowed(&self, now_seconds: u64) -> Result<(), OracleError> {
-        let feed = self.feed.get();
+        let feed = self.feed();
         if feed.is_zero() {
             return Ok(());
         }

@@ -110,7 +110,7 @@ pub use error::{
 };
 pub use index::{CollateralIndex, HeldSet, MAX_COLLATERALS};
 pub use ledger::{deposit, withdraw, LedgerEntry};
-pub use storage::{AccountCollateralSlots, CollateralTotalSlot, VaultStorage};
+pub use storage::{AccountCollateralSlots, VaultStorage};
 pub use valuation::{
     check_within_ltv, liquidation_price_up, max_withdrawable, value_position, CollateralRisk,
     CollateralSnapshot, PositionValue,

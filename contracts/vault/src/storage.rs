@@ -3,37 +3,55 @@
 //!
 //! Slot layout and per-operation slot use: see the crate documentation.
 
-use alloy_primitives::{aliases::U128, Address, U8};
-use keel_math::U256;
+use alloy_primitives::{Address, B256};
+use keel_math::{PackedWord, U256};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageArray, StorageMap, StorageU128, StorageU8};
+use stylus_sdk::storage::{StorageArray, StorageB256, StorageMap};
 
 use crate::error::VaultError;
 use crate::index::{CollateralIndex, HeldSet};
 use crate::ledger::{self, LedgerEntry};
 use crate::valuation::CollateralSnapshot;
 
-/// One slot per collateral: its total (low 16 bytes) and its cap (high 16 bytes), read
-/// together by every deposit.
-#[storage]
-pub struct CollateralTotalSlot {
-    total: StorageU128,
-    cap_total: StorageU128,
-}
-
 /// Five slots per account: the held bitmap (lowest byte of the first), then balances two per
-/// slot (even index in the low 16 bytes, odd index in the high 16 bytes).
+/// slot (even index in the low 16 bytes, odd index in the high 16 bytes). Each slot is one
+/// word packed by hand ([`PackedWord`]).
 #[storage]
 pub struct AccountCollateralSlots {
-    held: StorageU8,
-    balances: StorageArray<StorageU128, 8>,
+    held: StorageB256,
+    balances: StorageArray<StorageB256, 4>,
 }
 
 /// The vault's storage, embedded by the market as one field of its `#[storage]` struct.
+/// Collateral `i`'s slot holds its total (low 16 bytes) and its cap (high 16 bytes), read
+/// together by every deposit.
 #[storage]
 pub struct VaultStorage {
-    collaterals: StorageArray<CollateralTotalSlot, 8>,
+    collaterals: StorageArray<StorageB256, 8>,
     accounts: StorageMap<Address, AccountCollateralSlots>,
+}
+
+/// Byte of a collateral total or a balance in its slot: even indices low, odd high (balances);
+/// the total at 0 and the cap at 16 (collateral slots).
+const LOW: usize = 0;
+const HIGH: usize = 16;
+
+/// The byte at which collateral `index`'s balance sits in its pair's slot.
+fn balance_at_byte(index: CollateralIndex) -> usize {
+    match index.position() % 2 {
+        0 => LOW,
+        _ => HIGH,
+    }
+}
+
+fn word(slot: &StorageB256) -> PackedWord {
+    PackedWord(slot.get().0)
+}
+
+fn update(slot: &mut StorageB256, change: impl FnOnce(&mut PackedWord)) {
+    let mut packed = word(slot);
+    change(&mut packed);
+    slot.set(B256::from(packed.0));
 }
 
 impl VaultStorage {
@@ -42,7 +60,7 @@ impl VaultStorage {
     pub fn total(&self, index: CollateralIndex) -> u128 {
         self.collaterals
             .getter(index.position())
-            .map_or(0, |slot| slot.total.get().saturating_to())
+            .map_or(0, |slot| word(&slot).u128_at(LOW))
     }
 
     /// The cap on the total of collateral `index` (0 until set: no deposits).
@@ -50,14 +68,14 @@ impl VaultStorage {
     pub fn cap_total(&self, index: CollateralIndex) -> u128 {
         self.collaterals
             .getter(index.position())
-            .map_or(0, |slot| slot.cap_total.get().saturating_to())
+            .map_or(0, |slot| word(&slot).u128_at(HIGH))
     }
 
     /// Sets the cap on the total of collateral `index` (`u128::MAX` for none). Bounds and the
     /// event are the market's; a cap below the current total only blocks further deposits.
     pub fn set_cap_total(&mut self, index: CollateralIndex, cap_total: u128) {
         if let Some(mut slot) = self.collaterals.setter(index.position()) {
-            slot.cap_total.set(U128::saturating_from(cap_total));
+            update(&mut slot, |packed| packed.set_u128(HIGH, cap_total));
         }
     }
 
@@ -71,7 +89,7 @@ impl VaultStorage {
     /// The collaterals `account` holds.
     #[must_use]
     pub fn held(&self, account: Address) -> HeldSet {
-        HeldSet::from_bits(self.accounts.getter(account).held.get().saturating_to())
+        held_in(&self.accounts.getter(account))
     }
 
     /// All balances of `account` at once (valuation, liquidation snapshot, views).
@@ -81,7 +99,7 @@ impl VaultStorage {
     #[must_use]
     pub fn snapshot(&self, account: Address) -> CollateralSnapshot {
         let slots = self.accounts.getter(account);
-        let held = HeldSet::from_bits(slots.held.get().saturating_to());
+        let held = held_in(&slots);
         let mut snapshot = CollateralSnapshot {
             held,
             ..CollateralSnapshot::default()
@@ -157,13 +175,15 @@ impl VaultStorage {
         };
         let mut slots = self.accounts.setter(account);
         if let Some(held) = held_after {
-            slots.held.set(U8::saturating_from(held.bits()));
+            update(&mut slots.held, |packed| packed.set_u8(0, held.bits()));
         }
-        if let Some(mut balance) = slots.balances.setter(index.position()) {
-            balance.set(U128::saturating_from(after.balance));
+        if let Some(mut pair) = slots.balances.setter(index.position() / 2) {
+            update(&mut pair, |packed| {
+                packed.set_u128(balance_at_byte(index), after.balance);
+            });
         }
         if let Some(mut slot) = self.collaterals.setter(index.position()) {
-            slot.total.set(U128::saturating_from(after.total));
+            update(&mut slot, |packed| packed.set_u128(LOW, after.total));
         }
         Ok(held_after.map_or(after.balance != 0, |held| !held.is_empty()))
     }
@@ -172,8 +192,12 @@ impl VaultStorage {
 fn balance_at(slots: &AccountCollateralSlots, index: CollateralIndex) -> u128 {
     slots
         .balances
-        .get(index.position())
-        .map_or(0, |balance| balance.saturating_to())
+        .getter(index.position() / 2)
+        .map_or(0, |pair| word(&pair).u128_at(balance_at_byte(index)))
+}
+
+fn held_in(slots: &AccountCollateralSlots) -> HeldSet {
+    HeldSet::from_bits(word(&slots.held).u8_at(0))
 }
 
 #[cfg(test)]

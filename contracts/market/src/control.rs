@@ -1,0 +1,74 @@
+//! The market's packed words outside the modules' storage: slot 0, the
+//! control word every state-changing call reads, and slot 3, the guardian's.
+//! Each is one `#[storage]` field read and written whole ([`PackedWord`]),
+//! with the byte offsets of the slot map in the crate docs.
+
+use alloy_primitives::{Address, B256};
+use keel_math::PackedWord;
+use stylus_sdk::storage::StorageB256;
+
+use crate::KeelMarket;
+
+/// Slot 0: the base asset (20 bytes).
+pub(crate) const BASE_ASSET_AT: usize = 0;
+/// Slot 0: the reentrancy lock (1 byte).
+pub(crate) const LOCKED_AT: usize = 20;
+/// Slot 0: the pause mask (1 byte, bits in `roles`).
+pub(crate) const PAUSED_MASK_AT: usize = 21;
+/// Slot 0: when liquidations resume (`u64` seconds).
+pub(crate) const LIQUIDATION_RESUMES_AT: usize = 22;
+/// Slot 0: the number of listed collaterals (1 byte).
+pub(crate) const COLLATERAL_COUNT_AT: usize = 30;
+/// Slot 3: the guardian (20 bytes).
+pub(crate) const GUARDIAN_AT: usize = 0;
+/// Slot 3: the grace period after a liquidation unpause (`u32` seconds).
+pub(crate) const LIQUIDATION_GRACE_AT: usize = 20;
+
+/// `slot` as a packed word.
+pub(crate) fn load(slot: &StorageB256) -> PackedWord {
+    PackedWord(slot.get().0)
+}
+
+/// Writes `word` to `slot`.
+pub(crate) fn store(slot: &mut StorageB256, word: PackedWord) {
+    slot.set(B256::from(word.0));
+}
+
+/// Rewrites `slot` with `change` applied to its current word.
+pub(crate) fn update(slot: &mut StorageB256, change: impl FnOnce(&mut PackedWord)) {
+    let mut word = load(slot);
+    change(&mut word);
+    store(slot, word);
+}
+
+impl KeelMarket {
+    /// Slot 0.
+    pub(crate) fn control(&self) -> PackedWord {
+        load(&self.control)
+    }
+
+    /// Rewrites slot 0 with `change` applied.
+    pub(crate) fn update_control(&mut self, change: impl FnOnce(&mut PackedWord)) {
+        update(&mut self.control, change);
+    }
+
+    /// The ERC-20 this market lends and borrows.
+    pub fn base_asset(&self) -> Address {
+        self.control().address_at(BASE_ASSET_AT)
+    }
+
+    /// The number of listed collaterals.
+    pub(crate) fn collateral_count(&self) -> u8 {
+        self.control().u8_at(COLLATERAL_COUNT_AT)
+    }
+
+    /// Slot 3.
+    pub(crate) fn guardian_word(&self) -> PackedWord {
+        load(&self.guardian_word)
+    }
+
+    /// Rewrites slot 3 with `change` applied.
+    pub(crate) fn update_guardian_word(&mut self, change: impl FnOnce(&mut PackedWord)) {
+        update(&mut self.guardian_word, change);
+    }
+}
