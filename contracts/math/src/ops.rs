@@ -29,6 +29,16 @@ pub fn checked_mul(a: U256, b: U256) -> Result<U256, MathError> {
     a.checked_mul(b).ok_or(MathError::Overflow)
 }
 
+/// `10^exponent`, exact (decimal scales of tokens and feeds).
+///
+/// # Errors
+/// [`MathError::Overflow`] if `exponent > 77`.
+pub fn checked_pow10(exponent: u32) -> Result<U256, MathError> {
+    U256::from(10)
+        .checked_pow(U256::from(exponent))
+        .ok_or(MathError::Overflow)
+}
+
 /// `max(a - b, 0)`: subtraction that stops at zero instead of failing.
 ///
 /// Use it only where a negative result really means "nothing left" (for example the part of a

@@ -1,6 +1,6 @@
 //! Feed answers and token decimals to the market's 1e36 price. Pure: no host, no storage.
 
-use keel_math::{checked_mul, div_down, mul_div_down, Price, U256};
+use keel_math::{checked_mul, checked_pow10, div_down, mul_div_down, Price, U256};
 
 use crate::error::{price_overflow, price_rounds_to_zero, unsupported_decimals, OracleError};
 
@@ -133,9 +133,7 @@ fn scaled_ratio_down(
 /// # Errors
 /// `PriceOverflow` if `exponent > 77` (never for the exponents `compose_price` builds).
 fn pow10(exponent: u32) -> Result<U256, OracleError> {
-    U256::from(10)
-        .checked_pow(U256::from(exponent))
-        .ok_or_else(price_overflow)
+    checked_pow10(exponent).map_err(|_| price_overflow())
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Exact helpers against the model: checked arithmetic, zero-floor subtraction, narrowing.
 
 use keel_math::{
-    checked_add, checked_mul, checked_sub, max, min, to_u128, zero_floor_sub, MathError,
+    checked_add, checked_mul, checked_pow10, checked_sub, max, min, to_u128, zero_floor_sub,
+    MathError,
 };
 use num_bigint::BigUint;
 use proptest::prelude::*;
@@ -31,6 +32,12 @@ proptest! {
         check_exact(checked_add(a, b), Some(&x + &y), MathError::Overflow)?;
         check_exact(checked_mul(a, b), Some(&x * &y), MathError::Overflow)?;
         check_exact(checked_sub(a, b), (x >= y).then(|| &x - &y), MathError::Underflow)?;
+    }
+
+    #[test]
+    fn powers_of_ten_are_exact_or_overflow(exponent in 0_u32..200) {
+        let exact = BigUint::from(10_u8).pow(exponent);
+        check_exact(checked_pow10(exponent), Some(exact), MathError::Overflow)?;
     }
 
     #[test]
