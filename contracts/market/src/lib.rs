@@ -98,9 +98,11 @@ use alloy_primitives::{Address, U256};
 use keel_debt::{DebtStorage, Quantity};
 use keel_oracle::SequencerUptimeFeed;
 use keel_vault::VaultStorage;
+use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{
-    StorageAddress, StorageArray, StorageB256, StorageBool, StorageMap, StorageU8,
+    StorageAddress, StorageArray, StorageB256, StorageBool, StorageGuard, StorageGuardMut,
+    StorageMap, StorageType, StorageU8,
 };
 
 pub use admin::RateModelInput;
@@ -128,11 +130,13 @@ pub mod events {
 }
 pub use views::{AccountSnapshot, CollateralInfo, LiquidationPreview, MarketSnapshot};
 
-/// The market contract's storage. Fields are declared in slot order: small
-/// fields that follow one another share a slot, as in Solidity; nested
-/// storage structs start a new slot.
-#[storage]
+/// The market contract's storage, at slot 0 of every Keel program (the slot
+/// map above). Not an SDK `#[storage]` struct: that macro builds every
+/// field's handle from the runtime root slot on every call (2.2 KB of each
+/// program); the handles here are built from constant slots, each derived
+/// from the previous field's `REQUIRED_SLOTS`.
 pub struct KeelMarket {
+    vm: VM,
     control: StorageB256,
     owner: StorageAddress,
     pending_owner: StorageAddress,
@@ -145,6 +149,96 @@ pub struct KeelMarket {
     collateral_indices: StorageMap<Address, StorageU8>,
     operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
     modules: StorageArray<StorageAddress, MODULE_COUNT>,
+}
+
+/// The first slot of each field of [`KeelMarket`] (the slot map above).
+mod slots {
+    use super::*;
+
+    pub const CONTROL: usize = 0;
+    pub const OWNER: usize = 1;
+    pub const PENDING_OWNER: usize = 2;
+    pub const GUARDIAN: usize = 3;
+    pub const LIQUIDATION_CONFIG: usize = 4;
+    pub const SEQUENCER: usize = LIQUIDATION_CONFIG + LiquidationConfig::REQUIRED_SLOTS;
+    pub const DEBT: usize = SEQUENCER + SequencerUptimeFeed::REQUIRED_SLOTS;
+    pub const VAULT: usize = DEBT + DebtStorage::REQUIRED_SLOTS;
+    pub const COLLATERALS: usize = VAULT + VaultStorage::REQUIRED_SLOTS;
+    pub const COLLATERAL_INDICES: usize =
+        COLLATERALS + <StorageArray<CollateralConfig, 8>>::REQUIRED_SLOTS;
+    pub const OPERATORS: usize = COLLATERAL_INDICES + 1;
+    pub const MODULES: usize = OPERATORS + 1;
+    /// Slots in all.
+    pub const END: usize = MODULES + <StorageArray<StorageAddress, MODULE_COUNT>>::REQUIRED_SLOTS;
+}
+
+/// A field's handle at `slot`; `offset` is the SDK's (bytes before the
+/// value in the big-endian word: 12 for an address alone in its slot).
+///
+/// # Safety
+/// As [`StorageType::new`]: `slot` must be the field's own.
+#[allow(unsafe_code)]
+unsafe fn field<T: StorageType>(slot: usize, offset: u8, vm: &VM) -> T {
+    T::new(U256::from(slot), offset, vm.clone())
+}
+
+#[allow(unsafe_code)]
+impl StorageType for KeelMarket {
+    type Wraps<'a> = StorageGuard<'a, Self>;
+    type WrapsMut<'a> = StorageGuardMut<'a, Self>;
+    const REQUIRED_SLOTS: usize = slots::END;
+
+    /// The market at slot 0 (its only place: `root` must be zero).
+    unsafe fn new(root: U256, offset: u8, vm: VM) -> Self {
+        debug_assert!(root.is_zero() && offset == 0);
+        let address = 12;
+        Self {
+            control: field(slots::CONTROL, 0, &vm),
+            owner: field(slots::OWNER, address, &vm),
+            pending_owner: field(slots::PENDING_OWNER, address, &vm),
+            guardian_word: field(slots::GUARDIAN, 0, &vm),
+            liquidation_config: field(slots::LIQUIDATION_CONFIG, 0, &vm),
+            sequencer: field(slots::SEQUENCER, 0, &vm),
+            debt: field(slots::DEBT, 0, &vm),
+            vault: field(slots::VAULT, 0, &vm),
+            collaterals: field(slots::COLLATERALS, 0, &vm),
+            collateral_indices: field(slots::COLLATERAL_INDICES, 0, &vm),
+            operators: field(slots::OPERATORS, 0, &vm),
+            modules: field(slots::MODULES, 0, &vm),
+            vm,
+        }
+    }
+
+    fn load<'s>(self) -> Self::Wraps<'s> {
+        StorageGuard::new(self)
+    }
+
+    fn load_mut<'s>(self) -> Self::WrapsMut<'s> {
+        StorageGuardMut::new(self)
+    }
+}
+
+impl HostAccess for KeelMarket {
+    type Host = VM;
+
+    fn vm(&self) -> &VM {
+        &self.vm
+    }
+}
+
+/// The market over a test host (the SDK's `#[storage]` gives its structs the same).
+#[cfg(test)]
+impl<H: stylus_sdk::stylus_core::Host + Clone + 'static> From<&H> for KeelMarket {
+    fn from(host: &H) -> Self {
+        let vm = VM {
+            host: alloc::boxed::Box::new(host.clone()),
+        };
+        // SAFETY: the market's place, slot 0.
+        #[allow(unsafe_code)]
+        unsafe {
+            Self::new(U256::ZERO, 0, vm)
+        }
+    }
 }
 
 // SAFETY: every Keel program (`keel-market-core` and the modules) is an
@@ -694,5 +788,73 @@ pub(crate) mod testing {
             )
             .unwrap();
         market
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::testing::{deployed, liquidation, BASE};
+    use super::*;
+    use alloy_primitives::{B256, U8};
+    use keel_testkit::{changed_slots, mapping_slot};
+    use keel_vault::CollateralIndex;
+    use stylus_sdk::testing::TestVM;
+
+    #[test]
+    fn fields_start_at_the_documented_slots() {
+        use slots::*;
+        assert_eq!(
+            [
+                SEQUENCER,
+                DEBT,
+                VAULT,
+                COLLATERALS,
+                COLLATERAL_INDICES,
+                OPERATORS,
+                MODULES,
+                END
+            ],
+            [6, 7, 13, 22, 70, 71, 72, 76]
+        );
+    }
+
+    /// Runs `write` on a deployed market and returns the slots it changed.
+    fn written(write: impl FnOnce(&mut KeelMarket)) -> Vec<U256> {
+        let vm = TestVM::default();
+        let mut market = deployed(&vm);
+        let before = vm.snapshot().storage;
+        write(&mut market);
+        changed_slots(&before, &vm)
+    }
+
+    #[test]
+    fn each_handle_writes_its_own_slot() {
+        let slot = |n: u64| vec![U256::from(n)];
+        let word = B256::repeat_byte(7);
+        assert_eq!(written(|m| m.control.set(word)), slot(0));
+        assert_eq!(written(|m| m.owner.set(BASE)), slot(1));
+        assert_eq!(written(|m| m.pending_owner.set(BASE)), slot(2));
+        assert_eq!(written(|m| m.guardian_word.set(word)), slot(3));
+        let (close, full_hf, fee, min_partial, dust) = liquidation();
+        let params = (close / 2, full_hf, fee, min_partial + U256::from(1), dust);
+        assert_eq!(
+            written(|m| m.store_liquidation_params(params).unwrap()),
+            [slot(4), slot(5)].concat()
+        );
+        assert_eq!(written(|m| m.debt.set_caps(1, 2)), slot(7 + 4));
+        let last = CollateralIndex::new(7).unwrap();
+        assert_eq!(written(|m| m.vault.set_cap_total(last, 9)), slot(13 + 7));
+        assert_eq!(
+            written(|m| m.add_collateral_reserves(last, U256::from(1)).unwrap()),
+            slot(22 + 7 * 6)
+        );
+        assert_eq!(
+            written(|m| m.collateral_indices.setter(BASE).set(U8::from(1))),
+            vec![mapping_slot(BASE, 70)]
+        );
+        assert_eq!(
+            written(|m| m.modules.setter(MODULE_COUNT - 1).unwrap().set(BASE)),
+            slot(75)
+        );
     }
 }
