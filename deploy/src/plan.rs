@@ -101,7 +101,6 @@ pub fn market_plan(params: &MarketParams, ext: &Externals, deployer: Address) ->
     let core_args = move |deployed: &Deployed| {
         KeelMarketConstructor::constructorCall {
             modules: (
-                deployed[&Program::Liquidation],
                 deployed[&Program::Collaterals],
                 deployed[&Program::Governance],
                 deployed[&Program::Views],

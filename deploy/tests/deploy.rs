@@ -178,7 +178,7 @@ fn sepolia_dry_run_lists_the_expected_transactions() {
     let root = root_code(90_000, &fragment_addresses);
     assert_eq!(call.bytecode.as_ref(), stylus::init_code(&root).as_slice());
     let constructor = KeelMarketConstructor::constructorCall {
-        modules: (modules[0], modules[1], modules[2], modules[3]),
+        modules: (modules[0], modules[1], modules[2]),
         baseAsset: usdc,
         owner: sender,
         guardian: params.guardian,

@@ -13,12 +13,10 @@ use std::path::Path;
 use keel_devnet::{native_entry, NativeProgram, WasmProgram};
 use keel_market::Module;
 
-/// A program behind a market's address: four immutable modules, then the
+/// A program behind a market's address: three immutable modules, then the
 /// core at the market's address, whose constructor records them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Program {
-    /// keel-market-liquidation.
-    Liquidation,
     /// keel-market-collaterals.
     Collaterals,
     /// keel-market-governance.
@@ -33,8 +31,7 @@ impl Program {
     /// Every program of a market, in deployment order: the modules in
     /// [`Module`] order (the core's constructor takes their addresses in
     /// that order), then the core.
-    pub const ALL: [Program; 5] = [
-        Program::Liquidation,
+    pub const ALL: [Program; 4] = [
         Program::Collaterals,
         Program::Governance,
         Program::Views,
@@ -42,17 +39,11 @@ impl Program {
     ];
 
     /// The modules, in [`Module`] order.
-    pub const MODULES: [Program; 4] = [
-        Program::Liquidation,
-        Program::Collaterals,
-        Program::Governance,
-        Program::Views,
-    ];
+    pub const MODULES: [Program; 3] = [Program::Collaterals, Program::Governance, Program::Views];
 
     /// The Cargo package that builds the program (and names its wasm).
     pub fn package(self) -> &'static str {
         match self {
-            Program::Liquidation => "keel-market-liquidation",
             Program::Collaterals => "keel-market-collaterals",
             Program::Governance => "keel-market-governance",
             Program::Views => "keel-market-views",
@@ -63,7 +54,6 @@ impl Program {
     /// The module the program is, or `None` for the core.
     pub fn module(self) -> Option<Module> {
         match self {
-            Program::Liquidation => Some(Module::Liquidation),
             Program::Collaterals => Some(Module::Collaterals),
             Program::Governance => Some(Module::Governance),
             Program::Views => Some(Module::Views),
@@ -74,9 +64,6 @@ impl Program {
     /// The program's Rust code on the devnet's native backend.
     pub fn native(self) -> NativeProgram {
         match self {
-            Program::Liquidation => {
-                native_entry("KeelLiquidationModule", keel_market_liquidation::entry)
-            }
             Program::Collaterals => {
                 native_entry("KeelCollateralsModule", keel_market_collaterals::entry)
             }

@@ -1,5 +1,5 @@
 //! The fixture's backend switch: `KEEL_BACKEND=wasm` deploys the market's
-//! five programs as the wasm that deploys (`target/keel/*.wasm`, written by
+//! four programs as the wasm that deploys (`target/keel/*.wasm`, written by
 //! `keel build`; `KEEL_WASM_DIR` overrides the directory) on the devnet's
 //! wasm backend, metered as Nitro meters them, instead of running the
 //! contracts natively. Tokens and feeds stay native. Unset or `native`: the
@@ -47,7 +47,7 @@ pub fn wasm_program(program: Program) -> WasmProgram {
         .unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// [`crate::deploy_market`] on the wasm backend: the four modules, then the
+/// [`crate::deploy_market`] on the wasm backend: the three modules, then the
 /// core with their addresses, each constructor run as wasm.
 pub fn deploy_market_wasm(
     net: &mut Devnet,

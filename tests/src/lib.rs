@@ -5,7 +5,7 @@
 //! program at the market's address), both re-exported from keel-bindings
 //! (generated from the committed `abi/KeelMarket.json`); the market's errors
 //! and events are imported from keel-market itself. [`deploy_market`]
-//! deploys the five programs of a market on a devnet; [`Fixture`] deploys one
+//! deploys the four programs of a market on a devnet; [`Fixture`] deploys one
 //! with a base token, two collaterals, their feeds and funded, approving
 //! actors.
 
@@ -522,7 +522,7 @@ pub fn set_answer(net: &mut Devnet, feed: Address, usd: i64) {
         .unwrap();
 }
 
-/// Deploys a market's five programs on `net` from `deployer`: the four
+/// Deploys a market's four programs on `net` from `deployer`: the three
 /// modules, then `keel-market-core` with their addresses (replacing
 /// `args.modules`). `reentrant` builds every program as with the SDK's
 /// `reentrant` feature (its entrypoint guard off), so re-entry reaches the
@@ -547,7 +547,7 @@ pub fn deploy_market(
     net.deploy_with(deployer, core, &args)
 }
 
-/// Deploys the four modules (`program` gives each one's code) and returns
+/// Deploys the three modules (`program` gives each one's code) and returns
 /// their addresses in `keel_market::Module` order, as the core's
 /// constructor takes them.
 pub fn deploy_modules<P: keel_devnet::Program + 'static>(
@@ -556,9 +556,9 @@ pub fn deploy_modules<P: keel_devnet::Program + 'static>(
     program: impl Fn(Program) -> P,
 ) -> ModuleAddresses {
     let no_args = KeelModuleConstructor::constructorCall {};
-    let [liquidation, collaterals, governance, views] = Program::MODULES.map(|module| {
+    let [collaterals, governance, views] = Program::MODULES.map(|module| {
         net.deploy_with(deployer, program(module), &no_args)
             .expect("module constructors cannot fail")
     });
-    (liquidation, collaterals, governance, views)
+    (collaterals, governance, views)
 }

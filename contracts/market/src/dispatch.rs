@@ -1,7 +1,6 @@
-//! The hand-written dispatchers of the user operations of `keel-market-core`
-//! ([`core_operations`]) and the liquidation module
-//! ([`liquidation_operations`]): selector, fixed-offset argument decoding,
-//! the call, the return words. The core has no SDK router at all
+//! The hand-written dispatcher of the user operations of `keel-market-core`
+//! ([`core_operations`]): selector, fixed-offset argument decoding, the
+//! call, the return words. The core has no SDK router at all
 //! ([`core_program`]: its constructor and fallback are decoded here too).
 //!
 //! The SDK's `#[public]` router decodes through alloy, whose type-check
@@ -16,14 +15,11 @@
 //! `InvalidCalldata(selector)`; bytes after the last argument are ignored;
 //! ether sent is `NotPayable()` (no operation is payable). Any other
 //! selector is not decoded by the operation dispatchers (they return
-//! `None`): in the core it is the constructor or goes to the modules
-//! ([`core_program`]), in the liquidation module to its SDK router (its
-//! constructor).
+//! `None`): it is the constructor or goes to the modules ([`core_program`]).
 //!
-//! `keel abi` takes these operations from the `sol!` interfaces below
-//! ([`IKeelCoreOperations`], and `modules`' [`IKeelLiquidation`], by which
-//! the core also routes); the market suites
-//! and the calldata tests call every one of them through these dispatchers.
+//! `keel abi` takes these operations from the `sol!` interface below
+//! ([`IKeelCoreOperations`]); the market suites and the calldata tests call
+//! every one of them through this dispatcher.
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, U256};
@@ -35,8 +31,8 @@ use stylus_sdk::storage::{StorageBool, StorageType};
 use stylus_sdk::stylus_core::MessageAccess;
 
 use crate::errors::{AlreadyInitialized, InvalidCalldata, MarketError, NotPayable};
-use crate::modules::{selector_of, IKeelLiquidation};
-use crate::{KeelMarket, ModuleAddresses};
+use crate::modules::selector_of;
+use crate::{KeelMarket, ModuleAddresses, MODULE_COUNT};
 
 sol! {
     /// The operations of `keel-market-core` that [`core_operations`] serves (their
@@ -52,11 +48,12 @@ sol! {
         function setOperator(address operator, bool approved) external;
         function borrow(uint256 assets, address onBehalf, address receiver) external returns (uint256);
         function withdrawCollateral(address token, uint256 amount, address onBehalf, address receiver) external;
+        function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver, bytes data)
+            external returns (uint256, uint256);
     }
 }
 
 use IKeelCoreOperations as ops;
-use IKeelLiquidation as liquidation_ops;
 
 /// An operation's return data, or the error it reverts with.
 type Outcome = Result<Vec<u8>, MarketError>;
@@ -67,8 +64,18 @@ type Outcome = Result<Vec<u8>, MarketError>;
 /// Errors (as revert data): `NotPayable`, `InvalidCalldata`, and the
 /// operation's own.
 pub fn core_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
-    let selectors = ops::IKeelCoreOperationsCalls::SELECTORS;
-    dispatch(vm, calldata, selectors, run_core)
+    let selector = selector_of(calldata);
+    if !ops::IKeelCoreOperationsCalls::SELECTORS.contains(&selector) {
+        return None;
+    }
+    if !vm.msg_value().is_zero() {
+        return Some(Err(Vec::from(MarketError::NotPayable(NotPayable {}))));
+    }
+    let args = Args {
+        selector,
+        words: calldata.get(4..).unwrap_or_default(),
+    };
+    Some(run_core(&mut market_storage(vm), &args).map_err(Vec::from))
 }
 
 /// `keel-market-core`'s whole entry point, without the SDK's router (whose
@@ -127,42 +134,6 @@ fn market_storage(vm: &VM) -> KeelMarket {
     }
 }
 
-/// `keel-market-liquidation`: `liquidate` (the [`IKeelLiquidation`]
-/// interface the core routes to it); `None` otherwise. Errors as [`core_operations`].
-pub fn liquidation_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
-    let selectors = liquidation_ops::IKeelLiquidationCalls::SELECTORS;
-    dispatch(vm, calldata, selectors, run_liquidation)
-}
-
-/// Runs `run` on the market's storage when `calldata`'s selector is one of
-/// `selectors`, after refusing ether.
-fn dispatch(
-    vm: &VM,
-    calldata: &[u8],
-    selectors: &[[u8; 4]],
-    run: fn(&mut KeelMarket, &Args) -> Outcome,
-) -> Option<Result<Vec<u8>, Vec<u8>>> {
-    let selector = selector_of(calldata);
-    if !selectors.contains(&selector) {
-        return None;
-    }
-    if !vm.msg_value().is_zero() {
-        return Some(Err(Vec::from(MarketError::NotPayable(NotPayable {}))));
-    }
-    let args = Args {
-        selector,
-        words: calldata.get(4..).unwrap_or_default(),
-    };
-    Some(run(&mut market_storage(vm), &args).map_err(Vec::from))
-}
-
-fn run_liquidation(market: &mut KeelMarket, args: &Args) -> Outcome {
-    let (borrower, token) = (args.address(0)?, args.address(1)?);
-    let (max_repay, receiver, data) = (args.uint(2)?, args.address(3)?, args.bytes(4)?);
-    let (repaid, seized) = market.liquidate(borrower, token, max_repay, receiver, data)?;
-    Ok(words(&[repaid, seized]))
-}
-
 fn run_core(market: &mut KeelMarket, args: &Args) -> Outcome {
     let out = match args.selector {
         ops::supplyCall::SELECTOR => words(&[market.supply(args.uint(0)?, args.address(1)?)?]),
@@ -197,6 +168,12 @@ fn run_core(market: &mut KeelMarket, args: &Args) -> Outcome {
             market.withdraw_collateral(token, amount, on_behalf, receiver)?;
             Vec::new()
         }
+        ops::liquidateCall::SELECTOR => {
+            let (borrower, token) = (args.address(0)?, args.address(1)?);
+            let (max_repay, receiver, data) = (args.uint(2)?, args.address(3)?, args.bytes(4)?);
+            let (repaid, seized) = market.liquidate(borrower, token, max_repay, receiver, data)?;
+            words(&[repaid, seized])
+        }
         _ => {
             let (operator, approved) = (args.address(0)?, args.boolean(1)?);
             market.set_operator(operator, approved)?;
@@ -205,6 +182,14 @@ fn run_core(market: &mut KeelMarket, args: &Args) -> Outcome {
     };
     Ok(out)
 }
+
+/// The zero high bytes of each of `initialize`'s 15 words, by type.
+const HIGH_ZERO_BYTES: [u8; 15] = [12, 12, 12, 24, 24, 24, 24, 24, 24, 24, 24, 0, 0, 0, 0];
+
+/// Where `initialize`'s words are in the constructor's arguments: after the
+/// module addresses.
+const INITIALIZE_ARGS: core::ops::Range<usize> =
+    MODULE_COUNT * 32..(MODULE_COUNT + HIGH_ZERO_BYTES.len()) * 32;
 
 /// The arguments of one call: 32-byte words after the selector.
 struct Args<'a> {
@@ -264,23 +249,17 @@ impl Args<'_> {
         usize::try_from(value).map_err(|_| self.invalid())
     }
 
-    /// The core's constructor arguments: 19 static words, the four module
+    /// The core's constructor arguments: 18 static words, the three module
     /// addresses, then `initialize`'s (three addresses, eight `uint64`,
     /// four `uint256`), each checked for its type's zero high bytes; the
     /// modules, and `initialize`'s words as they came.
     fn core_constructor(&self) -> Result<(ModuleAddresses, &[u8]), MarketError> {
-        let modules = (
-            self.address(0)?,
-            self.address(1)?,
-            self.address(2)?,
-            self.address(3)?,
-        );
-        // `initialize`'s words, from word 4: zero high bytes per type.
-        const HIGH_ZERO_BYTES: [u8; 15] = [12, 12, 12, 24, 24, 24, 24, 24, 24, 24, 24, 0, 0, 0, 0];
+        let modules = (self.address(0)?, self.address(1)?, self.address(2)?);
+        // `initialize`'s words, from word 3: zero high bytes per type.
         let mut index: usize = 0;
         while index < HIGH_ZERO_BYTES.len() {
             let zeros = usize::from(HIGH_ZERO_BYTES[index]);
-            if self.word(index.wrapping_add(4))?[..zeros]
+            if self.word(index.wrapping_add(MODULE_COUNT))?[..zeros]
                 .iter()
                 .any(|byte| *byte != 0)
             {
@@ -288,7 +267,7 @@ impl Args<'_> {
             }
             index = index.wrapping_add(1);
         }
-        let initialize_args = self.words.get(4 * 32..19 * 32).unwrap_or_default();
+        let initialize_args = self.words.get(INITIALIZE_ARGS).unwrap_or_default();
         Ok((modules, initialize_args))
     }
 

@@ -9,9 +9,9 @@
 //! operations behind the ABI, the administration, the reentrancy lock and
 //! token transfers. It is not upgradeable.
 //!
-//! The market is too large for one Stylus program, so it is deployed as five
+//! The market is too large for one Stylus program, so it is deployed as four
 //! programs sharing this storage: `keel-market-core` at the market's address
-//! (every user operation but `liquidate`) and four modules it reaches by
+//! (every user operation) and three modules it reaches by
 //! `delegatecall` (`contracts/programs/`;
 //! [`modules`] explains the split, the routing and its cost). Each program
 //! is an entrypoint struct holding one `KeelMarket` at slot 0 and exposing
@@ -40,7 +40,7 @@
 //! | 22..=69 | 8 collaterals x 6 slots: LTV (8) + LT (8) + fee reserves (16); bonus (8) + token (20); keel-oracle `PriceSource` (4) |
 //! | 70 | root of `token -> index + 1` |
 //! | 71 | root of `owner -> operator -> approved` |
-//! | 72..=75 | module addresses, one per slot, in [`Module`] order (written once by the core's constructor) |
+//! | 72..=74 | module addresses, one per slot, in [`Module`] order (written once by the core's constructor) |
 //!
 //! # Slots per operation (beyond the modules' own maps)
 //!
@@ -50,10 +50,11 @@
 //! the same word, so an operation that moves the base asset pays one cold
 //! load for all of them (the owner, read only by administration, has its
 //! own slot). A call routed
-//! to a module (every entry point but those of `keel-market-core`: supply,
-//! withdraw, withdrawShares, supplyCollateral, withdrawCollateral, borrow,
-//! repay, repayShares, setOperator, accrueInterest) first reads its module's
-//! slot in 72..=75.
+//! to a module (administration and views: every entry point but those of
+//! `keel-market-core`, which are supply, withdraw, withdrawShares,
+//! supplyCollateral, withdrawCollateral, borrow, repay, repayShares,
+//! liquidate, setOperator, accrueInterest) first reads its module's slot in
+//! 72..=74.
 //!
 //! | operation | market slots read | module slots |
 //! |---|---|---|
@@ -61,7 +62,7 @@
 //! | `borrow` | 0, 6, 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
 //! | `supplyCollateral` | 0, 70 | vault: account bitmap, balance pair, total |
 //! | `withdrawCollateral` | 0, 6, 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
-//! | `liquidate` | 72 (module), 0, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks a module program's own storage (never set in a market's), bit 7
@@ -814,7 +815,7 @@ mod layout_tests {
                 MODULES,
                 END
             ],
-            [6, 7, 13, 22, 70, 71, 72, 76]
+            [6, 7, 13, 22, 70, 71, 72, 75]
         );
     }
 
@@ -854,7 +855,7 @@ mod layout_tests {
         );
         assert_eq!(
             written(|m| m.modules.setter(MODULE_COUNT - 1).unwrap().set(BASE)),
-            slot(75)
+            slot(74)
         );
     }
 }

@@ -3,13 +3,12 @@
 //! The whole market is about 225 KB of processed wasm; Nitro activates at
 //! most 128 KiB (decompressed) per program, and each code account holds at
 //! most 24,576 bytes. So the market is one program at the market's address,
-//! `keel-market-core` (every user operation but `liquidate`: supply,
-//! withdraw, collateral, borrow, repay), plus four immutable **modules**,
-//! each its own program:
+//! `keel-market-core` (every user operation: supply, withdraw, collateral,
+//! borrow, repay, liquidate), plus three immutable **modules**, each its own
+//! program, for administration and views:
 //!
 //! | module | entry points |
 //! |---|---|
-//! | [`Module::Liquidation`] | `liquidate` |
 //! | [`Module::Collaterals`] | `addCollateral`, `setCollateralRisk`, `setCollateralCap`, `setCollateralPriceSource` |
 //! | [`Module::Governance`] | `initialize` (constructor only), ownership, guardian, pauses, rate model, reserve factor, caps, liquidation parameters, sequencer feed, `withdrawReserves` |
 //! | [`Module::Views`] | getters, `isOperator`, `accountSnapshot`, `marketSnapshot`, `collateralPrice`, `collateralInfo`, `collaterals`, `previewLiquidation` |
@@ -40,32 +39,24 @@ use crate::errors::{ensure_nonzero, MarketError, UnknownSelector};
 use crate::KeelMarket;
 
 /// Number of modules.
-pub const MODULE_COUNT: usize = 4;
+pub const MODULE_COUNT: usize = 3;
 
 /// The market's modules, with their index in the core's module table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Module {
-    /// Liquidation.
-    Liquidation = 0,
     /// Collateral listing and per-collateral parameters.
-    Collaterals = 1,
+    Collaterals = 0,
     /// Market-wide administration and initialisation.
-    Governance = 2,
+    Governance = 1,
     /// Read-only views.
-    Views = 3,
+    Views = 2,
 }
 
 /// Module addresses in [`Module`] order, as the core's constructor takes them.
-pub type ModuleAddresses = (Address, Address, Address, Address);
+pub type ModuleAddresses = (Address, Address, Address);
 
 sol! {
-    /// Entry points of the liquidation module.
-    interface IKeelLiquidation {
-        function liquidate(address borrower, address token, uint256 maxRepayAssets, address receiver, bytes data)
-            external returns (uint256, uint256);
-    }
-
     /// Entry points of the collaterals module.
     interface IKeelCollaterals {
         function addCollateral(
@@ -140,9 +131,7 @@ sol! {
 /// routed: it runs once, from the core's constructor.
 pub fn module_for(selector: [u8; 4]) -> Option<Module> {
     let known = |selectors: &[[u8; 4]]| selectors.contains(&selector);
-    if known(IKeelLiquidation::IKeelLiquidationCalls::SELECTORS) {
-        Some(Module::Liquidation)
-    } else if known(IKeelCollaterals::IKeelCollateralsCalls::SELECTORS) {
+    if known(IKeelCollaterals::IKeelCollateralsCalls::SELECTORS) {
         Some(Module::Collaterals)
     } else if known(IKeelViews::IKeelViewsCalls::SELECTORS) {
         Some(Module::Views)
@@ -170,11 +159,8 @@ impl KeelMarket {
     ///
     /// Errors: `ZeroAddress`, `NotAContract`.
     pub fn set_modules(&mut self, modules: ModuleAddresses) -> Result<(), MarketError> {
-        let (liquidation, collaterals, governance, views) = modules;
-        for (index, module) in [liquidation, collaterals, governance, views]
-            .into_iter()
-            .enumerate()
-        {
+        let (collaterals, governance, views) = modules;
+        for (index, module) in [collaterals, governance, views].into_iter().enumerate() {
             ensure_nonzero(module)?;
             self.ensure_contract(module)?;
             if let Some(mut slot) = self.modules.setter(index) {
@@ -284,11 +270,7 @@ mod tests {
 
     #[test]
     fn every_module_selector_routes_to_its_module() {
-        let cases: [(&[[u8; 4]], Module); 3] = [
-            (
-                IKeelLiquidation::IKeelLiquidationCalls::SELECTORS,
-                Module::Liquidation,
-            ),
+        let cases: [(&[[u8; 4]], Module); 2] = [
             (
                 IKeelCollaterals::IKeelCollateralsCalls::SELECTORS,
                 Module::Collaterals,

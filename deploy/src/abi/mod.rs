@@ -45,13 +45,9 @@ pub fn market_programs() -> impl Iterator<Item = Program> {
 
 /// The `sol!` interfaces of the operations the programs decode by hand
 /// (`keel_market::dispatch`), with their compiled selectors.
-fn hand_dispatched() -> [(&'static str, &'static [[u8; 4]]); 2] {
+fn hand_dispatched() -> [(&'static str, &'static [[u8; 4]]); 1] {
     use keel_market::dispatch::IKeelCoreOperations::IKeelCoreOperationsCalls;
-    use keel_market::modules::IKeelLiquidation::IKeelLiquidationCalls;
-    [
-        ("IKeelCoreOperations", IKeelCoreOperationsCalls::SELECTORS),
-        ("IKeelLiquidation", IKeelLiquidationCalls::SELECTORS),
-    ]
+    [("IKeelCoreOperations", IKeelCoreOperationsCalls::SELECTORS)]
 }
 
 /// Name of the Solidity interface.

@@ -70,7 +70,6 @@ const LIQUIDATION: StructDef = StructDef {
 const MODULES: StructDef = StructDef {
     name: "ModuleAddresses",
     fields: &[
-        ("liquidation", "address"),
         ("collaterals", "address"),
         ("governance", "address"),
         ("views", "address"),

@@ -80,27 +80,22 @@ fn modules_called_directly_refuse() {
     let mut fx = Fixture::new();
     let deployer = address_of("deployer");
     let no_args = KeelModuleConstructor::constructorCall {};
-    let liquidation_module = fx
-        .net
-        .deploy_with(deployer, Program::Liquidation.native(), &no_args)
-        .unwrap();
     let governance = fx
         .net
         .deploy_with(deployer, Program::Governance.native(), &no_args)
         .unwrap();
     let carol = fx.carol;
-    let direct_liquidate = fx.net.call(
+    // A state-changing entry point of a module's own storage.
+    let direct_withdraw = fx.net.call(
         carol,
-        liquidation_module,
-        &IKeelMarket::liquidateCall {
-            borrower: fx.bob,
-            token: fx.weth,
-            maxRepayAssets: usdc(1),
-            receiver: carol,
-            data: Default::default(),
+        governance,
+        &IKeelMarket::withdrawReservesCall {
+            asset: fx.base,
+            amount: usdc(1),
+            to: carol,
         },
     );
-    assert_revert(direct_liquidate, &ModuleCalledDirectly {});
+    assert_revert(direct_withdraw, &ModuleCalledDirectly {});
     let init = IKeelGovernance::initializeCall {
         baseAsset: fx.base,
         owner: carol,
@@ -133,10 +128,10 @@ fn the_core_refuses_missing_or_codeless_modules() {
         borrowCap: U256::MAX,
     };
     let codeless = address_of("nobody");
-    let zero = args((fx.market, Address::ZERO, fx.market, fx.market));
+    let zero = args((fx.market, Address::ZERO, fx.market));
     let core = Program::Core.native();
     assert_revert(fx.net.deploy_with(deployer, core, &zero), &ZeroAddress {});
-    let no_code = args((codeless, fx.market, fx.market, fx.market));
+    let no_code = args((codeless, fx.market, fx.market));
     let core = Program::Core.native();
     assert_revert(
         fx.net.deploy_with(deployer, core, &no_code),
@@ -149,7 +144,7 @@ sol! {
     /// (the reserve factor): the same words, any value.
     contract WideCore {
         constructor(
-            (address, address, address, address) modules,
+            (address, address, address) modules,
             address baseAsset,
             address owner,
             address guardian,
@@ -171,7 +166,7 @@ fn the_core_constructor_runs_once_and_names_bad_arguments() {
     let mut fx = Fixture::new();
     let constructor = keccak256_selector("stylus_constructor()");
     let args = KeelMarketConstructor::constructorCall {
-        modules: (fx.market, fx.market, fx.market, fx.market),
+        modules: (fx.market, fx.market, fx.market),
         baseAsset: fx.base,
         owner: fx.stranger,
         guardian: fx.stranger,

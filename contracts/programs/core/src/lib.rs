@@ -1,7 +1,8 @@
 //! The program at the market's address: storage owner, every user operation
-//! but `liquidate` (supply, withdraw, collateral, borrow, repay: the hot path
+//! (supply, withdraw, collateral, borrow, repay, liquidate: the hot path
 //! starts one program), and the `fallback` that `delegatecall`s every other
-//! entry point to its module (see [`keel_market::modules`]).
+//! entry point (administration, views) to its module (see
+//! [`keel_market::modules`]).
 //!
 //! Every call is decoded by hand ([`keel_market::dispatch::core_program`]:
 //! the operations, whose `sol!` interface `keel abi` reads for the ABI, the
@@ -40,7 +41,7 @@ mod abi {
 
     #[public]
     impl KeelMarketCore {
-        /// Deploys the market: records the four module addresses (in
+        /// Deploys the market: records the three module addresses (in
         /// [`keel_market::Module`] order), then initialises the market
         /// through the governance module; the other arguments are those of
         /// [`KeelMarket::initialize`].
