@@ -14,7 +14,7 @@
 //! is never profitable (keel-liquidation's docs).
 
 use alloc::vec::Vec;
-use alloy_primitives::{Address, Bytes, FixedBytes, U256};
+use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall};
 use keel_debt::Quantity;
 use keel_liquidation::{
@@ -26,6 +26,7 @@ use keel_vault::CollateralIndex;
 use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::StorageB256;
+use stylus_sdk::stylus_core::calls::errors::Error as CallError;
 use stylus_sdk::stylus_core::calls::Call;
 
 use crate::collaterals::wad;
@@ -293,18 +294,18 @@ impl KeelMarket {
         repaid_assets: U256,
         data: &[u8],
     ) -> Result<(), MarketError> {
-        let callback = IKeelLiquidateCallback::onKeelLiquidateCall {
-            repaidAssets: repaid_assets,
-            data: Bytes::copy_from_slice(data),
-        };
+        let calldata = callback_calldata(repaid_assets, data);
         let context = Call::new_mutating(self);
-        call(self.vm(), context, liquidator, &callback.abi_encode())
+        call(self.vm(), context, liquidator, &calldata)
             .map(|_| ())
             .map_err(|error| {
-                let revert_data = Vec::from(error);
+                let reason = match error {
+                    CallError::Revert(data) => selector_of(&data),
+                    CallError::AbiDecodingFailed(_) => [0; 4],
+                };
                 MarketError::LiquidationCallbackFailed(LiquidationCallbackFailed {
                     liquidator,
-                    reason: FixedBytes(selector_of(&revert_data)),
+                    reason: FixedBytes(reason),
                 })
             })
     }
@@ -322,10 +323,44 @@ impl KeelMarket {
     }
 }
 
+/// The ABI encoding of `onKeelLiquidate(repaid_assets, data)`: the selector,
+/// the amount, the offset of `data` (two words), its length and its bytes
+/// padded to a whole word. (alloy's encoder for a call with `bytes` would
+/// put its panic locations in the static data, paid on every call.)
+fn callback_calldata(repaid_assets: U256, data: &[u8]) -> Vec<u8> {
+    let selector = IKeelLiquidateCallback::onKeelLiquidateCall::SELECTOR;
+    let length = U256::from(data.len());
+    let mut calldata = Vec::with_capacity(data.len().saturating_add(4 + 4 * 32));
+    calldata.extend_from_slice(&selector);
+    for word in [repaid_assets, U256::from(64), length] {
+        calldata.extend_from_slice(&word.to_be_bytes::<32>());
+    }
+    calldata.extend_from_slice(data);
+    let padding = data.len().wrapping_neg() % 32;
+    calldata.resize(calldata.len().saturating_add(padding), 0);
+    calldata
+}
+
 #[cfg(test)]
 mod tests {
+    use super::callback_calldata;
     use super::IKeelLiquidateCallback::onKeelLiquidateCall;
+    use alloy_primitives::{Bytes, U256};
     use alloy_sol_types::SolCall;
+
+    #[test]
+    fn the_callback_is_encoded_as_alloy_encodes_it() {
+        for length in [0, 1, 31, 32, 33, 100] {
+            let data: Vec<u8> = (0..length).map(|byte| byte as u8 ^ 0x5a).collect();
+            let repaid = U256::MAX - U256::from(length);
+            let expected = onKeelLiquidateCall {
+                repaidAssets: repaid,
+                data: Bytes::copy_from_slice(&data),
+            }
+            .abi_encode();
+            assert_eq!(callback_calldata(repaid, &data), expected, "{length}");
+        }
+    }
 
     /// abi/IKeelLiquidateCallback.sol declares the same function
     /// (scripts/solc-check.js checks that side).

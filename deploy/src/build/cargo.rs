@@ -217,11 +217,25 @@ pub fn local_paths(ws: &Workspace) -> Vec<PathBuf> {
 /// [`local_paths`] to the wasm target's rustflags (cargo appends it to those
 /// of `.cargo/config.toml`): the deployable bytes must not depend on where
 /// the repository or cargo's home are, so that anyone can rebuild a deployed
-/// program and compare. Also asks the linker for its map at `link_map`.
+/// program and compare. Each registry's source directory (its name carries a
+/// hash of the registry) becomes `/c`: a dependency's panic location keeps
+/// only `crate-version/src/file.rs`, and static data costs start-up gas on
+/// every call (0.75 gas per byte). Rustc applies the last matching prefix,
+/// so these follow cargo's home. Also asks the linker for its map at
+/// `link_map`.
 fn wasm_rustflags(ws: &Workspace, link_map: &Path) -> String {
-    let mut flags: Vec<String> = local_paths(ws)
+    let paths = local_paths(ws);
+    let registries = paths
+        .get(1)
+        .and_then(|home| std::fs::read_dir(home.join("registry").join("src")).ok())
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| Some((entry.ok()?.path(), "/c")));
+    let mut flags: Vec<String> = paths
         .iter()
+        .cloned()
         .zip(["/keel", "/cargo"])
+        .chain(registries)
         .map(|(path, neutral)| format!("\"--remap-path-prefix={}={neutral}\"", path.display()))
         .collect();
     flags.push(format!("\"-Clink-arg=--Map={}\"", link_map.display()));

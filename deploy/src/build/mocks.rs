@@ -50,7 +50,7 @@ pub fn build_mocks(ws: &Workspace) -> Result<()> {
             .join("keel_mocks.wasm");
         let raw = fs::read(&raw_path).with_context(|| format!("reading {}", raw_path.display()))?;
         let processed = process::process(&raw).with_context(|| format!("processing {name}"))?;
-        fs::write(out_dir.join(format!("{name}.wasm")), processed)?;
+        super::write_atomically(&out_dir.join(format!("{name}.wasm")), &processed)?;
     }
     Ok(())
 }

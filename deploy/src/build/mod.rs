@@ -125,9 +125,9 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
         }
         reports.push(analysis.report);
     }
-    fs::write(
-        out_dir.join("report.json"),
-        serde_json::to_string_pretty(&reports)?,
+    write_atomically(
+        &out_dir.join("report.json"),
+        serde_json::to_string_pretty(&reports)?.as_bytes(),
     )?;
     print!("{}", report::table(&reports));
     if only.is_empty() {
@@ -161,12 +161,22 @@ pub fn ensure_no_local_path(
 
 fn write_artifacts(out_dir: &Path, analysis: &Analysis) -> Result<()> {
     let name = &analysis.report.contract;
-    fs::write(out_dir.join(format!("{name}.wasm")), &analysis.processed)?;
-    fs::write(
-        out_dir.join(format!("{name}.wasm.br")),
+    write_atomically(&out_dir.join(format!("{name}.wasm")), &analysis.processed)?;
+    write_atomically(
+        &out_dir.join(format!("{name}.wasm.br")),
         &analysis.compressed,
-    )?;
-    Ok(())
+    )
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it: a
+/// `keel deploy` or `keel node` reading the artifacts while another `keel
+/// build` rewrites them (tests run them side by side) never sees a partly
+/// written file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    fs::write(&temporary, bytes).with_context(|| format!("writing {}", path.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Builds `package` at each opt-level and prints the processed and
