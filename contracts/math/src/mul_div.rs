@@ -175,14 +175,17 @@ fn quotient_digit(u: &mut [u32], v: &[u32]) -> u32 {
     }
     // Multiply and subtract: u -= estimate * v, digit by digit with a signed borrow (each
     // intermediate lies in (-2^33, 2^33)).
+    // Index loops, as in the conversions below.
     let mut borrow: i64 = 0;
-    for (digit, &divisor_digit) in u.iter_mut().zip(v) {
-        let product = estimate.wrapping_mul(u64::from(divisor_digit));
-        let t = i64::from(*digit)
+    let mut i: usize = 0;
+    while i < n {
+        let product = estimate.wrapping_mul(u64::from(v[i]));
+        let t = i64::from(u[i])
             .wrapping_sub(borrow)
             .wrapping_sub(low_digit(product));
-        *digit = t as u32;
+        u[i] = t as u32;
         borrow = high_digit(product).wrapping_sub(t.wrapping_shr(DIGIT_BITS));
+        i = i.wrapping_add(1);
     }
     let t = i64::from(u[n]).wrapping_sub(borrow);
     u[n] = t as u32;
@@ -191,12 +194,14 @@ fn quotient_digit(u: &mut [u32], v: &[u32]) -> u32 {
     }
     // The estimate was one too large (probability about 2^-31): add the divisor back.
     let mut carry: u64 = 0;
-    for (digit, &divisor_digit) in u.iter_mut().zip(v) {
-        let sum = u64::from(*digit)
-            .wrapping_add(u64::from(divisor_digit))
+    let mut i: usize = 0;
+    while i < n {
+        let sum = u64::from(u[i])
+            .wrapping_add(u64::from(v[i]))
             .wrapping_add(carry);
-        *digit = sum as u32;
+        u[i] = sum as u32;
         carry = sum.wrapping_shr(DIGIT_BITS);
+        i = i.wrapping_add(1);
     }
     u[n] = u[n].wrapping_add(carry as u32);
     estimate.wrapping_sub(1) as u32
