@@ -111,11 +111,7 @@ impl DebtStorage {
     /// The shares of `account`.
     #[must_use]
     pub fn account(&self, account: Address) -> AccountShares {
-        let shares = word(&self.accounts.getter(account));
-        AccountShares {
-            supply: shares.u128_at(0),
-            borrow: shares.u128_at(16),
-        }
+        shares_in(&self.accounts.getter(account))
     }
 
     /// The totals accrued to `now_seconds`, without writing (views, previews).
@@ -144,14 +140,15 @@ impl DebtStorage {
     /// Those of [`supply`]; nothing is written on error.
     pub fn supply(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
         let (supply_cap, _) = self.caps();
+        let mut shares = self.accounts.setter(account);
         let step = supply(
             load_pool(&self.supply),
-            self.account(account),
+            shares_in(&shares),
             quantity,
             supply_cap,
         )?;
         store_pool(&mut self.supply, step.pool);
-        self.store_account(account, step.account);
+        store_shares(&mut shares, step.account);
         Ok(step)
     }
 
@@ -160,9 +157,11 @@ impl DebtStorage {
     /// # Errors
     /// Those of [`withdraw`]; nothing is written on error.
     pub fn withdraw(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
-        let step = withdraw(&self.totals(), self.account(account), quantity)?;
+        let totals = self.totals();
+        let mut shares = self.accounts.setter(account);
+        let step = withdraw(&totals, shares_in(&shares), quantity)?;
         store_pool(&mut self.supply, step.pool);
-        self.store_account(account, step.account);
+        store_shares(&mut shares, step.account);
         Ok(step)
     }
 
@@ -172,10 +171,11 @@ impl DebtStorage {
     /// # Errors
     /// Those of [`borrow`]; nothing is written on error.
     pub fn borrow(&mut self, account: Address, assets: U256) -> Result<Step, DebtError> {
-        let (_, borrow_cap) = self.caps();
-        let step = borrow(&self.totals(), self.account(account), assets, borrow_cap)?;
+        let ((_, borrow_cap), totals) = (self.caps(), self.totals());
+        let mut shares = self.accounts.setter(account);
+        let step = borrow(&totals, shares_in(&shares), assets, borrow_cap)?;
         store_pool(&mut self.borrow, step.pool);
-        self.store_account(account, step.account);
+        store_shares(&mut shares, step.account);
         Ok(step)
     }
 
@@ -184,9 +184,10 @@ impl DebtStorage {
     /// # Errors
     /// Those of [`repay`]; nothing is written on error.
     pub fn repay(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
-        let step = repay(load_pool(&self.borrow), self.account(account), quantity)?;
+        let mut shares = self.accounts.setter(account);
+        let step = repay(load_pool(&self.borrow), shares_in(&shares), quantity)?;
         store_pool(&mut self.borrow, step.pool);
-        self.store_account(account, step.account);
+        store_shares(&mut shares, step.account);
         Ok(step)
     }
 
@@ -196,9 +197,10 @@ impl DebtStorage {
     /// Those of [`write_off_bad_debt`]; nothing is written on error.
     pub fn write_off_bad_debt(&mut self, account: Address) -> Result<WriteOff, DebtError> {
         let before = self.totals();
-        let write_off = write_off_bad_debt(&before, self.account(account))?;
+        let mut shares = self.accounts.setter(account);
+        let write_off = write_off_bad_debt(&before, shares_in(&shares))?;
+        store_shares(&mut shares, write_off.account);
         self.store_totals(&before, &write_off.totals);
-        self.store_account(account, write_off.account);
         Ok(write_off)
     }
 
@@ -247,11 +249,22 @@ impl DebtStorage {
             set_word(&mut self.reserves, reserves);
         }
     }
+}
 
-    fn store_account(&mut self, account: Address, shares: AccountShares) {
-        let shares = PackedWord::halves(shares.supply, shares.borrow);
-        set_word(&mut self.accounts.setter(account), shares);
+// An operation takes the account's slot handle once and reads and writes
+// through it: each `getter` or `setter` of the map hashes the key again.
+
+/// An account's slot: supply shares at byte 0, borrow shares at byte 16.
+fn shares_in(slot: &StorageB256) -> AccountShares {
+    let shares = word(slot);
+    AccountShares {
+        supply: shares.u128_at(0),
+        borrow: shares.u128_at(16),
     }
+}
+
+fn store_shares(slot: &mut StorageB256, shares: AccountShares) {
+    set_word(slot, PackedWord::halves(shares.supply, shares.borrow));
 }
 
 fn word(slot: &StorageB256) -> PackedWord {

@@ -161,19 +161,21 @@ impl VaultStorage {
         index: CollateralIndex,
         change: impl FnOnce(LedgerEntry) -> Result<LedgerEntry, VaultError>,
     ) -> Result<bool, VaultError> {
-        let balance = self.balance(account, index);
+        let total = self.total(index);
+        // One handle for the account's slots: each `setter` hashes the key.
+        let mut slots = self.accounts.setter(account);
+        let balance = balance_at(&slots, index);
         let own_bit = HeldSet::EMPTY.with_balance(index, balance);
         let before = LedgerEntry {
             held: own_bit,
             balance,
-            total: self.total(index),
+            total,
         };
         let after = change(before)?;
         let held_after = match after.held == own_bit {
             true => None,
-            false => Some(self.held(account).with_balance(index, after.balance)),
+            false => Some(held_in(&slots).with_balance(index, after.balance)),
         };
-        let mut slots = self.accounts.setter(account);
         if let Some(held) = held_after {
             update(&mut slots.held, |packed| packed.set_u8(0, held.bits()));
         }
