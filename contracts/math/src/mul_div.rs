@@ -44,12 +44,8 @@ fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool
     if n == 0 {
         return Err(MathError::DivisionByZero);
     }
-    let mut v = [0u32; 8];
-    to_digits(d, &mut v);
-    let mut x_digits = [0u32; 8];
-    to_digits(x, &mut x_digits);
-    let mut y_digits = [0u32; 8];
-    to_digits(y, &mut y_digits);
+    let mut v = to_digits(&d);
+    let (x_digits, y_digits) = (to_digits(&x), to_digits(&y));
     // The product, with one spare digit for the division's normalisation.
     let mut u = [0u32; 17];
     let m = multiply(
@@ -253,9 +249,9 @@ fn high_digit(value: u64) -> i64 {
     i64::from((value >> DIGIT_BITS) as u32)
 }
 
-// The three conversions below are plain index loops: with iterator adapters
-// (`zip`, `chunks_exact`, `rposition`) the size-optimised wasm kept the
-// adapters as calls, which made them a third of a mul_div's ink
+// The conversions below are plain index loops or none at all: with iterator
+// adapters (`zip`, `chunks_exact`, `rposition`) the size-optimised wasm kept
+// the adapters as calls, which made them a third of a mul_div's ink
 // (`keel gas --profile`).
 
 /// Number of digits up to the most significant non-zero one (0 for zero).
@@ -267,16 +263,21 @@ fn significant_digits(digits: &[u32]) -> usize {
     count
 }
 
-/// The eight base-`2^32` digits of `value`, least significant first, into `out[..8]`.
-fn to_digits(value: U256, out: &mut [u32]) {
-    let limbs = value.as_limbs();
-    let mut index: usize = 0;
-    while index < 4 {
-        let limb = limbs[index];
-        out[index.wrapping_mul(2)] = limb as u32;
-        out[index.wrapping_mul(2).wrapping_add(1)] = (limb >> DIGIT_BITS) as u32;
-        index = index.wrapping_add(1);
-    }
+/// The eight base-`2^32` digits of `value`, least significant first (no loop and no
+/// index: this runs three times per mul_div).
+fn to_digits(value: &U256) -> [u32; 8] {
+    let [a, b, c, d] = *value.as_limbs();
+    let high = |limb: u64| (limb >> DIGIT_BITS) as u32;
+    [
+        a as u32,
+        high(a),
+        b as u32,
+        high(b),
+        c as u32,
+        high(c),
+        d as u32,
+        high(d),
+    ]
 }
 
 /// The `U256` of the low eight digits (a quotient that fits 256 bits: `hi < d`).
