@@ -31,12 +31,24 @@ pub fn checked_mul(a: U256, b: U256) -> Result<U256, MathError> {
 
 /// `10^exponent`, exact (decimal scales of tokens and feeds).
 ///
+/// Native `u128` powers of at most `10^38` each, so the usual exponents (below 39) take no
+/// 256-bit multiplication at all (every price valuation computes two).
+///
 /// # Errors
 /// [`MathError::Overflow`] if `exponent > 77`.
 pub fn checked_pow10(exponent: u32) -> Result<U256, MathError> {
-    U256::from(10)
-        .checked_pow(U256::from(exponent))
-        .ok_or(MathError::Overflow)
+    /// The largest power of ten in a `u128`.
+    const MAX_U128_EXPONENT: u32 = 38;
+    // Called with exponents of at most 38 only: `checked_pow` never fails here.
+    let power_u128 = |exponent: u32| U256::from(10_u128.checked_pow(exponent).unwrap_or(0));
+    let mut power = power_u128(exponent.min(MAX_U128_EXPONENT));
+    let mut rest = exponent.saturating_sub(MAX_U128_EXPONENT);
+    while rest > 0 {
+        let step = rest.min(MAX_U128_EXPONENT);
+        power = checked_mul(power, power_u128(step))?;
+        rest = rest.saturating_sub(step);
+    }
+    Ok(power)
 }
 
 /// `max(a - b, 0)`: subtraction that stops at zero instead of failing.
