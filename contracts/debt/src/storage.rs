@@ -98,8 +98,7 @@ impl DebtStorage {
     /// The supply cap and the borrow cap, base-asset units (0 until set: nothing allowed).
     #[must_use]
     pub fn caps(&self) -> (u128, u128) {
-        let caps = word(&self.caps);
-        (caps.u128_at(0), caps.u128_at(16))
+        halves_in(&self.caps)
     }
 
     /// Stores the supply cap and the borrow cap (`u128::MAX` for none). Bounds and events are
@@ -256,15 +255,18 @@ impl DebtStorage {
 
 /// An account's slot: supply shares at byte 0, borrow shares at byte 16.
 fn shares_in(slot: &StorageB256) -> AccountShares {
-    let shares = word(slot);
-    AccountShares {
-        supply: shares.u128_at(0),
-        borrow: shares.u128_at(16),
-    }
+    let (supply, borrow) = halves_in(slot);
+    AccountShares { supply, borrow }
 }
 
 fn store_shares(slot: &mut StorageB256, shares: AccountShares) {
     set_word(slot, PackedWord::halves(shares.supply, shares.borrow));
+}
+
+/// A slot of two `u128` halves: `(byte 0.., byte 16..)`.
+fn halves_in(slot: &StorageB256) -> (u128, u128) {
+    let halves = word(slot);
+    (halves.u128_at(0), halves.u128_at(16))
 }
 
 fn word(slot: &StorageB256) -> PackedWord {
@@ -277,11 +279,8 @@ fn set_word(slot: &mut StorageB256, word: PackedWord) {
 
 /// A pool's slot: assets at byte 0, shares at byte 16.
 fn load_pool(slot: &StorageB256) -> Pool {
-    let pool = word(slot);
-    Pool {
-        assets: pool.u128_at(0),
-        shares: pool.u128_at(16),
-    }
+    let (assets, shares) = halves_in(slot);
+    Pool { assets, shares }
 }
 
 fn store_pool(slot: &mut StorageB256, pool: Pool) {
