@@ -80,16 +80,13 @@ pub struct CollateralExternals {
 /// The market's deployment plan for `params`, with external contracts
 /// `ext`, sent by `deployer`.
 pub fn market_plan(params: &MarketParams, ext: &Externals, deployer: Address) -> Vec<Step> {
-    let mut steps: Vec<Step> = Program::MODULES
-        .into_iter()
-        .map(|module| Step {
-            purpose: format!("deploy, activate and construct {}", module.package()),
-            action: Action::Deploy {
-                program: module,
-                constructor: Some(Box::new(|_: &Deployed| Vec::new())),
-            },
-        })
-        .collect();
+    let mut steps = vec![Step {
+        purpose: format!("deploy, activate and construct {}", Program::Ext.package()),
+        action: Action::Deploy {
+            program: Program::Ext,
+            constructor: Some(Box::new(|_: &Deployed| Vec::new())),
+        },
+    }];
     let (base, guardian, rate_model, reserve_factor) = (
         ext.base,
         params.guardian,
@@ -100,11 +97,7 @@ pub fn market_plan(params: &MarketParams, ext: &Externals, deployer: Address) ->
         (params.liquidation, params.supply_cap, params.borrow_cap);
     let core_args = move |deployed: &Deployed| {
         KeelMarketConstructor::constructorCall {
-            modules: (
-                deployed[&Program::Collaterals],
-                deployed[&Program::Governance],
-                deployed[&Program::Views],
-            ),
+            ext: deployed[&Program::Ext],
             baseAsset: base,
             owner: deployer,
             guardian,

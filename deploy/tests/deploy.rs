@@ -85,7 +85,7 @@ fn example_deploys_on_the_devnet_and_answers_through_the_bindings() {
 }
 
 /// A small valid program standing in for the market's code.
-/// Stand-in code: every module fits one account; the core is fragmented.
+/// Stand-in code: the ext program fits one account; the core is fragmented.
 fn fake_codes() -> Codes {
     let wat = r#"(module (import "vm_hooks" "read_args" (func (param i32))) (memory (export "memory") 1)
         (func (export "user_entrypoint") (param i32) (result i32) i32.const 0))"#;
@@ -125,14 +125,14 @@ fn sepolia_dry_run_lists_the_expected_transactions() {
     let usdc = address!("75faf114eafb1BDbe2F0316DF893fd58CE46AA4d");
     let usdc_usd = address!("0153002d20B96532C639313c2d54c3dA09109309");
     let salt = keccak256("keel-arbitrum-sepolia-usdc-v1");
-    let n = Program::MODULES.len();
+    let n = 1;
     assert_eq!(
         txs.len(),
         n + 7,
-        "the modules, 2 core fragments, the core, grace period, 2 collaterals, ownership"
+        "the ext program, 2 core fragments, the core, grace period, 2 collaterals, ownership"
     );
 
-    // 1.-n. Each module: StylusDeployer.deploy(initcode, stylus_constructor, 0, salt).
+    // 1. The ext program: StylusDeployer.deploy(initcode, stylus_constructor, 0, salt).
     let deploy_call = |tx: &keel_cli::chain::ChainTx| {
         assert_eq!((tx.to, tx.value), (deployer, TxValue::ActivationFee));
         let call = stylus::StylusDeployer::deployCall::abi_decode(&tx.calldata).unwrap();
@@ -143,21 +143,18 @@ fn sepolia_dry_run_lists_the_expected_transactions() {
         assert_eq!(tx.creates, Some(address));
         call
     };
-    let mut modules = Vec::new();
-    for (tx, program) in txs[..n].iter().zip(Program::MODULES) {
-        let call = deploy_call(tx);
-        let CodeLayout::Single(code) = &codes[&program].layout else {
-            panic!("modules are single-account in this fixture");
-        };
-        assert_eq!(call.bytecode.as_ref(), stylus::init_code(code).as_slice());
-        assert_eq!(
-            call.initData.len(),
-            4,
-            "module constructors take no arguments"
-        );
-        assert_eq!(tx.deploys, Some(program));
-        modules.push(tx.creates.unwrap());
-    }
+    let call = deploy_call(&txs[0]);
+    let CodeLayout::Single(code) = &codes[&Program::Ext].layout else {
+        panic!("the ext program is single-account in this fixture");
+    };
+    assert_eq!(call.bytecode.as_ref(), stylus::init_code(code).as_slice());
+    assert_eq!(
+        call.initData.len(),
+        4,
+        "the ext program's constructor takes no arguments"
+    );
+    assert_eq!(txs[0].deploys, Some(Program::Ext));
+    let ext = txs[0].creates.unwrap();
 
     // n+1.-n+2. The core's fragments through the CREATE2 factory, at known addresses.
     let CodeLayout::Fragments(fragments) = &codes[&Program::Core].layout else {
@@ -173,12 +170,12 @@ fn sepolia_dry_run_lists_the_expected_transactions() {
         fragment_addresses.push(address.0 .0);
     }
 
-    // n+3. The core: its root contract lists the fragments; the constructor takes the modules.
+    // n+3. The core: its root contract lists the fragments; the constructor takes the ext program.
     let call = deploy_call(&txs[n + 2]);
     let root = root_code(90_000, &fragment_addresses);
     assert_eq!(call.bytecode.as_ref(), stylus::init_code(&root).as_slice());
     let constructor = KeelMarketConstructor::constructorCall {
-        modules: (modules[0], modules[1], modules[2]),
+        ext,
         baseAsset: usdc,
         owner: sender,
         guardian: params.guardian,

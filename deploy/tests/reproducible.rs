@@ -4,7 +4,7 @@
 //! this checkout's `keel build`, so anyone can re-verify a deployed program.
 //!
 //! Needs the programs and git: `scripts/test.sh` runs `keel build` first
-//! and CI works on a clone. One program (the smallest) is rebuilt, from a
+//! and CI works on a clone. One program (the ext program) is rebuilt, from a
 //! cold target directory: about a minute on two cores.
 
 use std::fs;
@@ -15,7 +15,7 @@ use keel_cli::build::cargo::{self, Workspace};
 use keel_cli::build::process::process;
 
 /// The program rebuilt in the copy.
-const PACKAGE: &str = "keel-market-collaterals";
+const PACKAGE: &str = "keel-market-ext";
 
 /// The files git tracks in `root`, relative to it.
 fn tracked_files(root: &Path) -> Vec<PathBuf> {

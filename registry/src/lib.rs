@@ -4,73 +4,41 @@
 //! list from [`Program::ALL`], the Cargo package from [`Program::package`]
 //! and the devnet program from [`Program::native`] or [`Program::wasm`].
 //! A change of the market's shape changes this file and the contracts
-//! (`keel_market::Module`, `contracts/programs/`), nothing else;
+//! (`keel_market::ext`, `contracts/programs/`), nothing else;
 //! `scripts/test.sh` finds the contract crates under `contracts/` itself.
 #![warn(missing_docs)]
 
 use std::path::Path;
 
 use keel_devnet::{native_entry, NativeProgram, WasmProgram};
-use keel_market::Module;
 
-/// A program behind a market's address: three immutable modules, then the
-/// core at the market's address, whose constructor records them.
+/// A program behind a market's address: the ext program, then the core at
+/// the market's address, whose constructor records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Program {
-    /// keel-market-collaterals.
-    Collaterals,
-    /// keel-market-governance.
-    Governance,
-    /// keel-market-views.
-    Views,
+    /// keel-market-ext: administration, collateral listing, views.
+    Ext,
     /// keel-market-core: the market's address.
     Core,
 }
 
 impl Program {
-    /// Every program of a market, in deployment order: the modules in
-    /// [`Module`] order (the core's constructor takes their addresses in
-    /// that order), then the core.
-    pub const ALL: [Program; 4] = [
-        Program::Collaterals,
-        Program::Governance,
-        Program::Views,
-        Program::Core,
-    ];
-
-    /// The modules, in [`Module`] order.
-    pub const MODULES: [Program; 3] = [Program::Collaterals, Program::Governance, Program::Views];
+    /// Every program of a market, in deployment order: the ext program
+    /// (the core's constructor takes its address), then the core.
+    pub const ALL: [Program; 2] = [Program::Ext, Program::Core];
 
     /// The Cargo package that builds the program (and names its wasm).
     pub fn package(self) -> &'static str {
         match self {
-            Program::Collaterals => "keel-market-collaterals",
-            Program::Governance => "keel-market-governance",
-            Program::Views => "keel-market-views",
+            Program::Ext => "keel-market-ext",
             Program::Core => "keel-market-core",
-        }
-    }
-
-    /// The module the program is, or `None` for the core.
-    pub fn module(self) -> Option<Module> {
-        match self {
-            Program::Collaterals => Some(Module::Collaterals),
-            Program::Governance => Some(Module::Governance),
-            Program::Views => Some(Module::Views),
-            Program::Core => None,
         }
     }
 
     /// The program's Rust code on the devnet's native backend.
     pub fn native(self) -> NativeProgram {
         match self {
-            Program::Collaterals => {
-                native_entry("KeelCollateralsModule", keel_market_collaterals::entry)
-            }
-            Program::Governance => {
-                native_entry("KeelGovernanceModule", keel_market_governance::entry)
-            }
-            Program::Views => native_entry("KeelViewsModule", keel_market_views::entry),
+            Program::Ext => native_entry("KeelMarketExt", keel_market_ext::entry),
             Program::Core => native_entry("KeelMarketCore", keel_market_core::entry),
         }
     }
@@ -95,16 +63,6 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn modules_follow_the_module_order_and_the_core_comes_last() {
-        for (index, program) in Program::MODULES.into_iter().enumerate() {
-            assert_eq!(program.module().map(|m| m as usize), Some(index));
-            assert_eq!(Program::ALL[index], program);
-        }
-        assert_eq!(Program::ALL.len(), keel_market::MODULE_COUNT + 1);
-        assert_eq!(Program::ALL.last().unwrap().module(), None);
-    }
 
     #[test]
     fn every_package_is_a_workspace_program() {

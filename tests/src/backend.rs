@@ -1,5 +1,5 @@
 //! The fixture's backend switch: `KEEL_BACKEND=wasm` deploys the market's
-//! four programs as the wasm that deploys (`target/keel/*.wasm`, written by
+//! two programs as the wasm that deploys (`target/keel/*.wasm`, written by
 //! `keel build`; `KEEL_WASM_DIR` overrides the directory) on the devnet's
 //! wasm backend, metered as Nitro meters them, instead of running the
 //! contracts natively. Tokens and feeds stay native. Unset or `native`: the
@@ -47,13 +47,13 @@ pub fn wasm_program(program: Program) -> WasmProgram {
         .unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// [`crate::deploy_market`] on the wasm backend: the three modules, then the
-/// core with their addresses, each constructor run as wasm.
+/// [`crate::deploy_market`] on the wasm backend: the ext program, then the
+/// core with its address, each constructor run as wasm.
 pub fn deploy_market_wasm(
     net: &mut Devnet,
     deployer: Address,
     mut args: KeelMarketConstructor::constructorCall,
 ) -> Result<Address, Revert> {
-    args.modules = crate::deploy_modules(net, deployer, wasm_program);
+    args.ext = crate::deploy_ext(net, deployer, wasm_program);
     net.deploy_with(deployer, wasm_program(Program::Core), &args)
 }

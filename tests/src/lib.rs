@@ -5,7 +5,7 @@
 //! program at the market's address), both re-exported from keel-bindings
 //! (generated from the committed `abi/KeelMarket.json`); the market's errors
 //! and events are imported from keel-market itself. [`deploy_market`]
-//! deploys the four programs of a market on a devnet; [`Fixture`] deploys one
+//! deploys the two programs of a market on a devnet; [`Fixture`] deploys one
 //! with a base token, two collaterals, their feeds and funded, approving
 //! actors.
 
@@ -16,7 +16,6 @@ pub mod model;
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::{sol, SolCall};
 use keel_devnet::{address_of, native, Devnet, Revert};
-use keel_market::ModuleAddresses;
 use keel_mocks::abi::{
     AggregatorConstructor, IERC20NoReturn, IMockAggregator, IMockErc20, TokenConstructor, IERC20,
 };
@@ -28,8 +27,8 @@ pub use keel_registry::Program;
 pub use keel_bindings::{IKeelMarket, KeelMarketConstructor};
 
 sol! {
-    /// Constructor of each market module (none takes arguments).
-    contract KeelModuleConstructor {
+    /// Constructor of `keel-market-ext` (no arguments).
+    contract KeelExtConstructor {
         constructor();
     }
 }
@@ -229,7 +228,7 @@ impl Fixture {
         let usdc_feed = aggregator(&mut net, "USDC / USD", 1);
         let sequencer = net.deploy(deployer, native::<MockSequencerUptimeFeed>());
         let args = KeelMarketConstructor::constructorCall {
-            modules: ModuleAddresses::default(),
+            ext: Address::ZERO,
             baseAsset: base,
             owner,
             guardian: address_of("guardian"),
@@ -522,9 +521,9 @@ pub fn set_answer(net: &mut Devnet, feed: Address, usd: i64) {
         .unwrap();
 }
 
-/// Deploys a market's four programs on `net` from `deployer`: the three
-/// modules, then `keel-market-core` with their addresses (replacing
-/// `args.modules`). `reentrant` builds every program as with the SDK's
+/// Deploys a market's two programs on `net` from `deployer`:
+/// `keel-market-ext`, then `keel-market-core` with its address (replacing
+/// `args.ext`). `reentrant` builds every program as with the SDK's
 /// `reentrant` feature (its entrypoint guard off), so re-entry reaches the
 /// market's own lock. Returns the market's address, or the constructor's
 /// revert.
@@ -542,23 +541,19 @@ pub fn deploy_market(
         true => program.native().reentrant(),
         false => program.native(),
     };
-    args.modules = deploy_modules(net, deployer, build);
+    args.ext = deploy_ext(net, deployer, build);
     let core = build(Program::Core);
     net.deploy_with(deployer, core, &args)
 }
 
-/// Deploys the three modules (`program` gives each one's code) and returns
-/// their addresses in `keel_market::Module` order, as the core's
-/// constructor takes them.
-pub fn deploy_modules<P: keel_devnet::Program + 'static>(
+/// Deploys `keel-market-ext` (`program` gives its code) and returns its
+/// address, as the core's constructor takes it.
+pub fn deploy_ext<P: keel_devnet::Program + 'static>(
     net: &mut Devnet,
     deployer: Address,
     program: impl Fn(Program) -> P,
-) -> ModuleAddresses {
-    let no_args = KeelModuleConstructor::constructorCall {};
-    let [collaterals, governance, views] = Program::MODULES.map(|module| {
-        net.deploy_with(deployer, program(module), &no_args)
-            .expect("module constructors cannot fail")
-    });
-    (collaterals, governance, views)
+) -> Address {
+    let no_args = KeelExtConstructor::constructorCall {};
+    net.deploy_with(deployer, program(Program::Ext), &no_args)
+        .expect("the ext program's constructor cannot fail")
 }

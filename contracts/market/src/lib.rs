@@ -9,20 +9,19 @@
 //! operations behind the ABI, the administration, the reentrancy lock and
 //! token transfers. It is not upgradeable.
 //!
-//! The market is too large for one Stylus program, so it is deployed as four
+//! The market is too large for one Stylus program, so it is deployed as two
 //! programs sharing this storage: `keel-market-core` at the market's address
-//! (every user operation) and three modules it reaches by
-//! `delegatecall` (`contracts/programs/`;
-//! [`modules`] explains the split, the routing and its cost). Each program
-//! is an entrypoint struct holding one `KeelMarket` at slot 0 and exposing
-//! some of its operations.
+//! (every user operation) and `keel-market-ext` (administration and views),
+//! which the core reaches by `delegatecall` (`contracts/programs/`; [`ext`]
+//! explains the split, the routing and its cost). Both decode their calls
+//! by hand ([`dispatch`]) on one `KeelMarket` at slot 0.
 //!
 //! Fee-on-transfer and rebasing tokens are not supported: every inbound
 //! transfer is checked against the market's balance before and after, and
 //! one that delivers less than its amount fails the call with
 //! `TransferAmountMismatch` (`token.rs`). Calldata whose arguments do not
 //! decode fails with `InvalidCalldata(selector)` and ether sent with a call
-//! with `NotPayable()` ([`entry`]), never with empty revert data.
+//! with `NotPayable()` ([`dispatch`]), never with empty revert data.
 //!
 //! # Storage slot map
 //!
@@ -40,9 +39,9 @@
 //! | 22..=69 | 8 collaterals x 6 slots: LTV (8) + LT (8) + fee reserves (16); bonus (8) + token (20); keel-oracle `PriceSource` (4) |
 //! | 70 | root of `token -> index + 1` |
 //! | 71 | root of `owner -> operator -> approved` |
-//! | 72..=74 | module addresses, one per slot, in [`Module`] order (written once by the core's constructor) |
+//! | 72 | the ext program's address (written once by the core's constructor) |
 //!
-//! # Slots per operation (beyond the modules' own maps)
+//! # Slots per operation (beyond the storage crates' own maps)
 //!
 //! Every state-changing call reads slot 0 and writes it twice (lock taken
 //! and released; the release restores the value, refunded by EIP-2200);
@@ -50,13 +49,12 @@
 //! the same word, so an operation that moves the base asset pays one cold
 //! load for all of them (the owner, read only by administration, has its
 //! own slot). A call routed
-//! to a module (administration and views: every entry point but those of
-//! `keel-market-core`, which are supply, withdraw, withdrawShares,
+//! to the ext program (administration and views: every entry point but those
+//! of `keel-market-core`, which are supply, withdraw, withdrawShares,
 //! supplyCollateral, withdrawCollateral, borrow, repay, repayShares,
-//! liquidate, setOperator, accrueInterest) first reads its module's slot in
-//! 72..=74.
+//! liquidate, setOperator, accrueInterest) first reads slot 72.
 //!
-//! | operation | market slots read | module slots |
+//! | operation | market slots read | crate slots |
 //! |---|---|---|
 //! | `supply`, `withdraw`, `repay` | 0 | debt: accrual `D+0..=D+3`, the pool and account slot |
 //! | `borrow` | 0, 6, 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
@@ -65,7 +63,7 @@
 //! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
-//! marks a module program's own storage (never set in a market's), bit 7
+//! marks the ext program's own storage (never set in a market's), bit 7
 //! marks liquidation paused.
 #![warn(missing_docs)]
 // stylus-core links `std` on every target (through lazy_static), so the
@@ -85,10 +83,10 @@ pub mod dispatch;
 pub mod entry;
 mod error_abi;
 pub mod errors;
+pub mod ext;
 mod guard;
 mod lending;
 mod liquidate;
-pub mod modules;
 mod ownership;
 mod roles;
 mod token;
@@ -110,7 +108,6 @@ pub use admin::RateModelInput;
 pub use collaterals::{CollateralConfig, FeedInput, RiskInput};
 pub use errors::MarketError;
 pub use liquidate::{LiquidationConfig, LiquidationInput};
-pub use modules::{Module, ModuleAddresses, MODULE_COUNT};
 pub use roles::Action;
 
 /// Every event the market emits, for off-chain decoding (alloy `SolEvent`).
@@ -149,7 +146,7 @@ pub struct KeelMarket {
     collaterals: StorageArray<CollateralConfig, 8>,
     collateral_indices: StorageMap<Address, StorageU8>,
     operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
-    modules: StorageArray<StorageAddress, MODULE_COUNT>,
+    ext: StorageAddress,
 }
 
 /// The first slot of each field of [`KeelMarket`] (the slot map above).
@@ -168,9 +165,9 @@ mod slots {
     pub const COLLATERAL_INDICES: usize =
         COLLATERALS + <StorageArray<CollateralConfig, 8>>::REQUIRED_SLOTS;
     pub const OPERATORS: usize = COLLATERAL_INDICES + 1;
-    pub const MODULES: usize = OPERATORS + 1;
+    pub const EXT: usize = OPERATORS + 1;
     /// Slots in all.
-    pub const END: usize = MODULES + <StorageArray<StorageAddress, MODULE_COUNT>>::REQUIRED_SLOTS;
+    pub const END: usize = EXT + 1;
 }
 
 /// A field's handle at `slot`; `offset` is the SDK's (bytes before the
@@ -205,7 +202,7 @@ impl StorageType for KeelMarket {
             collaterals: field(slots::COLLATERALS, 0, &vm),
             collateral_indices: field(slots::COLLATERAL_INDICES, 0, &vm),
             operators: field(slots::OPERATORS, 0, &vm),
-            modules: field(slots::MODULES, 0, &vm),
+            ext: field(slots::EXT, address, &vm),
             vm,
         }
     }
@@ -242,8 +239,8 @@ impl<H: stylus_sdk::stylus_core::Host + Clone + 'static> From<&H> for KeelMarket
     }
 }
 
-// SAFETY: every Keel program (`keel-market-core` and the modules) is an
-// entrypoint struct whose only field is a `KeelMarket` at slot 0, so a
+// SAFETY: both Keel programs (`keel-market-core` and `keel-market-ext`)
+// lay out one `KeelMarket` at slot 0 and nothing else, so a
 // `&mut KeelMarket` covers the whole storage, which is what
 // `TopLevelStorage` asserts (no other live reference can alias it during an
 // external call).
@@ -251,10 +248,10 @@ impl<H: stylus_sdk::stylus_core::Host + Clone + 'static> From<&H> for KeelMarket
 unsafe impl stylus_sdk::stylus_core::storage::TopLevelStorage for KeelMarket {}
 
 /// The market's operations, one per ABI entry point. The programs in
-/// `contracts/programs/` expose them (see [`modules`]).
+/// `contracts/programs/` expose them (see [`ext`]).
 impl KeelMarket {
     /// Initialises the market: run once, by the core's constructor through
-    /// the governance module.
+    /// the ext program.
     ///
     /// Arguments: `base_asset`, the ERC-20 lent and borrowed; `owner`, who
     /// sets parameters; `guardian`, who may pause (zero: none);
@@ -812,10 +809,10 @@ mod layout_tests {
                 COLLATERALS,
                 COLLATERAL_INDICES,
                 OPERATORS,
-                MODULES,
+                EXT,
                 END
             ],
-            [6, 7, 13, 22, 70, 71, 72, 75]
+            [6, 7, 13, 22, 70, 71, 72, 73]
         );
     }
 
@@ -853,9 +850,6 @@ mod layout_tests {
             written(|m| m.collateral_indices.setter(BASE).set(U8::from(1))),
             vec![mapping_slot(BASE, 70)]
         );
-        assert_eq!(
-            written(|m| m.modules.setter(MODULE_COUNT - 1).unwrap().set(BASE)),
-            slot(74)
-        );
+        assert_eq!(written(|m| m.ext.set(BASE)), slot(72));
     }
 }

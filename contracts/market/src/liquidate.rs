@@ -32,7 +32,7 @@ use stylus_sdk::stylus_core::calls::Call;
 use crate::collaterals::wad;
 use crate::control::{load, store, update};
 use crate::errors::{ensure_nonzero, out_of_bounds, LiquidationCallbackFailed, MarketError};
-use crate::modules::selector_of;
+use crate::ext::selector_of;
 use crate::KeelMarket;
 
 /// Parameter id of `minPartialLiquidationValue` and `dustThreshold` in

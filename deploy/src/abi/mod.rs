@@ -2,7 +2,7 @@
 //!
 //! One address, one interface: the market's ABI is the union of the
 //! export-abi output of every program behind the market's address
-//! ([`market_programs`]: the core and its modules), deduplicated,
+//! ([`market_programs`]: the core and the ext program), deduplicated,
 //! completed with
 //!
 //! - **events**, which export-abi omits: the typed list of
@@ -38,9 +38,9 @@ use std::fs;
 use std::path::Path;
 
 /// The programs whose export-abi output makes up the market's ABI: the
-/// core (whose constructor is the market's), then the modules.
+/// core (whose constructor is the market's), then the ext program.
 pub fn market_programs() -> impl Iterator<Item = Program> {
-    core::iter::once(Program::Core).chain(Program::MODULES)
+    [Program::Core, Program::Ext].into_iter()
 }
 
 /// The `sol!` interfaces of the operations the programs decode by hand
@@ -80,10 +80,9 @@ pub fn generate(ws: &Workspace) -> Result<JsonAbi> {
         let (package, is_core) = (program.package(), program == Program::Core);
         let exported = export::export_abi(ws, package)?;
         // The market's address answers the core's functions and those its
-        // fallback routes; a module's `initialize` runs only from the core's
-        // constructor and is not part of the market's ABI.
-        let reachable =
-            |f: &Function| is_core || keel_market::modules::module_for(f.selector().0).is_some();
+        // fallback routes; the ext program's `initialize` runs only from the
+        // core's constructor and is not part of the market's ABI.
+        let reachable = |f: &Function| is_core || keel_market::ext::routes_to_ext(f.selector().0);
         for mut function in exported.functions.into_iter().filter(reachable) {
             camel_case_params(&mut function.inputs);
             abi.functions

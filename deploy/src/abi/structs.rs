@@ -2,8 +2,8 @@
 //! anonymous tuples (`(uint64, uint64, uint64) risk`), which alloy `sol!`
 //! reads but solc does not: Solidity has no tuple types, only structs. The
 //! contract documents each tuple's fields on its Rust type alias
-//! (`keel_market::{RiskInput, FeedInput, RateModelInput, LiquidationInput,
-//! ModuleAddresses}`); [`STRUCTS`] gives them a struct name and field names,
+//! (`keel_market::{RiskInput, FeedInput, RateModelInput,
+//! LiquidationInput}`); [`STRUCTS`] gives them a struct name and field names,
 //! checked against the exported types, so a reordered or retyped tuple fails
 //! instead of mislabelling a field.
 //!
@@ -67,15 +67,6 @@ const LIQUIDATION: StructDef = StructDef {
     ],
 };
 
-const MODULES: StructDef = StructDef {
-    name: "ModuleAddresses",
-    fields: &[
-        ("collaterals", "address"),
-        ("governance", "address"),
-        ("views", "address"),
-    ],
-};
-
 /// The struct of every tuple parameter, by parameter name (function and
 /// constructor inputs alike). Every tuple parameter of the ABI must be
 /// listed.
@@ -85,7 +76,6 @@ pub const STRUCTS: &[(&str, StructDef)] = &[
     ("baseFeed", FEED),
     ("rateModel", RATE_MODEL),
     ("liquidation", LIQUIDATION),
-    ("modules", MODULES),
 ];
 
 /// Names the components of every tuple input of `abi`'s functions and

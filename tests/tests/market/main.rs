@@ -9,11 +9,11 @@
 mod bad_inputs;
 mod calldata;
 mod controls;
+mod ext;
 mod flash;
 mod idle;
 mod lifecycle;
 mod liquidation;
-mod modules;
 mod more;
 mod oracle;
 mod tokens;

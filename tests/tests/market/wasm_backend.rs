@@ -3,7 +3,7 @@
 //! contracts run natively: every operation must return the same data, emit
 //! the same logs and leave the same storage. The mock tokens and feeds stay
 //! native, so each operation also exercises wasm -> native calls (and the
-//! core's `delegatecall`s into its modules, wasm -> wasm).
+//! core's `delegatecall`s into the ext program, wasm -> wasm).
 //!
 //! Needs the artifacts: run `cargo run -p keel-cli --bin keel -- build`
 //! first (`scripts/test.sh` does), or point `KEEL_WASM_DIR` at them. Run it
@@ -14,16 +14,15 @@ use std::time::Instant;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use keel_devnet::{address_of, native as native_program, Charge, Devnet, GasBreakdown, Receipt};
-use keel_market::ModuleAddresses;
 use keel_mocks::abi::TokenConstructor;
 use keel_mocks::MockErc20;
 use keel_tests::backend::wasm_program;
 use keel_tests::{
-    deploy_market, deploy_modules, units, usdc, Fixture, IKeelMarket, KeelMarketConstructor,
-    Program, RATE_MODEL, RESERVE_FACTOR,
+    deploy_ext, deploy_market, units, usdc, Fixture, IKeelMarket, KeelMarketConstructor, Program,
+    RATE_MODEL, RESERVE_FACTOR,
 };
 
-/// The addresses of the modules and the core of the fixture's market (in
+/// The addresses of the ext program and the core of the fixture's market (in
 /// [`Program::ALL`] order): the deployer's last CREATE addresses, the core
 /// last.
 fn market_programs(fx: &Fixture) -> [Address; Program::ALL.len()] {
@@ -314,7 +313,7 @@ fn wasm_constructors_build_the_native_state() {
         .unwrap();
     assert_eq!(base, wasm_base);
     let args = KeelMarketConstructor::constructorCall {
-        modules: ModuleAddresses::default(),
+        ext: Address::ZERO,
         baseAsset: base,
         owner: address_of("owner"),
         guardian: address_of("guardian"),
@@ -336,7 +335,7 @@ fn wasm_constructors_build_the_native_state() {
         .collect();
 
     let mut args = args;
-    args.modules = deploy_modules(&mut wasm, deployer, wasm_program);
+    args.ext = deploy_ext(&mut wasm, deployer, wasm_program);
     let market = wasm
         .deploy_with(deployer, wasm_program(Program::Core), &args)
         .unwrap();

@@ -1,15 +1,15 @@
 //! The program at the market's address: storage owner, every user operation
 //! (supply, withdraw, collateral, borrow, repay, liquidate: the hot path
 //! starts one program), and the `fallback` that `delegatecall`s every other
-//! entry point (administration, views) to its module (see
-//! [`keel_market::modules`]).
+//! entry point (administration, views) to `keel-market-ext` (see
+//! [`keel_market::ext`]).
 //!
 //! Every call is decoded by hand ([`keel_market::dispatch::core_program`]:
 //! the operations, whose `sol!` interface `keel abi` reads for the ABI, the
 //! constructor and the fallback): no SDK router, no alloy decoder.
 //!
-//! Storage: one [`keel_market::KeelMarket`] at slot 0, the layout every Keel program
-//! shares (slot map in the keel-market docs).
+//! Storage: one [`keel_market::KeelMarket`] at slot 0, the layout both Keel
+//! programs share (slot map in the keel-market docs).
 // Not with `export-abi`: `#[public]` then adds an undocumented ABI printer.
 #![cfg_attr(not(feature = "export-abi"), warn(missing_docs))]
 
@@ -28,8 +28,8 @@ mod abi {
     use alloc::vec::Vec;
     use alloy_primitives::{Address, U256};
     use alloy_sol_types::SolCall;
-    use keel_market::modules::IKeelGovernance;
-    use keel_market::{KeelMarket, LiquidationInput, ModuleAddresses, RateModelInput};
+    use keel_market::ext::IKeelExt;
+    use keel_market::{KeelMarket, LiquidationInput, RateModelInput};
     use stylus_sdk::prelude::*;
     use stylus_sdk::ArbResult;
 
@@ -41,18 +41,17 @@ mod abi {
 
     #[public]
     impl KeelMarketCore {
-        /// Deploys the market: records the three module addresses (in
-        /// [`keel_market::Module`] order), then initialises the market
-        /// through the governance module; the other arguments are those of
-        /// [`KeelMarket::initialize`].
+        /// Deploys the market: records the address of `keel-market-ext`
+        /// (`ext`, fixed for good), then initialises the market through it;
+        /// the other arguments are those of [`KeelMarket::initialize`].
         ///
-        /// Errors: `ZeroAddress` or `NotAContract` for a module, then any
+        /// Errors: `ZeroAddress` or `NotAContract` for `ext`, then any
         /// error of `initialize`.
         #[constructor]
         #[allow(clippy::too_many_arguments)]
         pub fn constructor(
             &mut self,
-            modules: ModuleAddresses,
+            ext: Address,
             base_asset: Address,
             owner: Address,
             guardian: Address,
@@ -62,7 +61,7 @@ mod abi {
             supply_cap: U256,
             borrow_cap: U256,
         ) -> Result<(), Vec<u8>> {
-            let initialize = IKeelGovernance::initializeCall {
+            let initialize = IKeelExt::initializeCall {
                 baseAsset: base_asset,
                 owner,
                 guardian,
@@ -74,14 +73,14 @@ mod abi {
             };
             let args = initialize.abi_encode();
             self.market
-                .construct(modules, args.get(4..).unwrap_or_default())
+                .construct(ext, args.get(4..).unwrap_or_default())
         }
 
-        /// Every other entry point: runs its module's code on this storage
-        /// ([`KeelMarket::route_to_module`]).
+        /// Every other entry point: runs the ext program's code on this
+        /// storage ([`KeelMarket::route_to_ext`]).
         #[fallback]
         pub fn route(&mut self, calldata: &[u8]) -> ArbResult {
-            self.market.route_to_module(calldata)
+            self.market.route_to_ext(calldata)
         }
     }
 }

@@ -3,5 +3,5 @@
 
 #[cfg(feature = "export-abi")]
 fn main() {
-    keel_market_governance::print_from_args();
+    keel_market_ext::print_from_args();
 }

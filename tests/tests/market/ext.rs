@@ -1,5 +1,5 @@
-//! The market as several programs: routing through the core, module addresses
-//! fixed at deployment, and modules that refuse direct calls.
+//! The market as two programs: routing through the core, the ext program's
+//! address fixed at deployment, and an ext program that refuses direct calls.
 
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall, SolConstructor};
@@ -8,7 +8,7 @@ use keel_market::dispatch::IKeelCoreOperations;
 use keel_market::errors::{
     AlreadyInitialized, InvalidCalldata, ModuleCalledDirectly, UnknownSelector,
 };
-use keel_market::modules::{module_for, IKeelGovernance};
+use keel_market::ext::{routes_to_ext, IKeelExt};
 use keel_tests::*;
 
 /// The entry points `keel-market-core` implements itself.
@@ -24,16 +24,16 @@ fn revert_of(receipt: keel_devnet::Receipt) -> Result<(), Revert> {
 }
 
 #[test]
-fn every_abi_entry_point_is_the_core_s_or_exactly_one_module_s() {
+fn every_abi_entry_point_is_the_core_s_or_the_ext_program_s() {
     for selector in IKeelMarket::IKeelMarketCalls::SELECTORS {
         let in_core = CORE_ENTRY_POINTS.contains(selector);
         assert!(
-            in_core != module_for(*selector).is_some(),
-            "selector {selector:02x?} must be served by the core or by one module"
+            in_core != routes_to_ext(*selector),
+            "selector {selector:02x?} must be served by the core or by the ext program"
         );
     }
-    // And the modules serve nothing outside the dapp ABI (but `initialize`).
-    assert_eq!(module_for(IKeelGovernance::initializeCall::SELECTOR), None);
+    // And the core routes nothing outside the dapp ABI (not `initialize`).
+    assert!(!routes_to_ext(IKeelExt::initializeCall::SELECTOR));
 }
 
 #[test]
@@ -52,7 +52,7 @@ fn unknown_selectors_and_initialize_are_refused_by_the_core() {
     // Re-initialising through the market would hand it to a new owner: the
     // core does not route `initialize`, whatever its arguments.
     let before = fx.state();
-    let hijack = IKeelGovernance::initializeCall {
+    let hijack = IKeelExt::initializeCall {
         baseAsset: fx.base,
         owner: alice,
         guardian: alice,
@@ -68,7 +68,7 @@ fn unknown_selectors_and_initialize_are_refused_by_the_core() {
     assert_revert(
         revert_of(refused),
         &UnknownSelector {
-            selector: FixedBytes(IKeelGovernance::initializeCall::SELECTOR),
+            selector: FixedBytes(IKeelExt::initializeCall::SELECTOR),
         },
     );
     assert_eq!(fx.state(), before);
@@ -76,19 +76,19 @@ fn unknown_selectors_and_initialize_are_refused_by_the_core() {
 }
 
 #[test]
-fn modules_called_directly_refuse() {
+fn the_ext_program_called_directly_refuses() {
     let mut fx = Fixture::new();
     let deployer = address_of("deployer");
-    let no_args = KeelModuleConstructor::constructorCall {};
-    let governance = fx
+    let no_args = KeelExtConstructor::constructorCall {};
+    let ext = fx
         .net
-        .deploy_with(deployer, Program::Governance.native(), &no_args)
+        .deploy_with(deployer, Program::Ext.native(), &no_args)
         .unwrap();
     let carol = fx.carol;
-    // A state-changing entry point of a module's own storage.
+    // A state-changing entry point on the ext program's own storage.
     let direct_withdraw = fx.net.call(
         carol,
-        governance,
+        ext,
         &IKeelMarket::withdrawReservesCall {
             asset: fx.base,
             amount: usdc(1),
@@ -96,7 +96,7 @@ fn modules_called_directly_refuse() {
         },
     );
     assert_revert(direct_withdraw, &ModuleCalledDirectly {});
-    let init = IKeelGovernance::initializeCall {
+    let init = IKeelExt::initializeCall {
         baseAsset: fx.base,
         owner: carol,
         guardian: carol,
@@ -106,18 +106,15 @@ fn modules_called_directly_refuse() {
         supplyCap: U256::MAX,
         borrowCap: U256::MAX,
     };
-    assert_revert(
-        fx.net.call(carol, governance, &init),
-        &ModuleCalledDirectly {},
-    );
+    assert_revert(fx.net.call(carol, ext, &init), &ModuleCalledDirectly {});
 }
 
 #[test]
-fn the_core_refuses_missing_or_codeless_modules() {
+fn the_core_refuses_a_missing_or_codeless_ext_program() {
     let mut fx = Fixture::new();
     let deployer = address_of("deployer");
-    let args = |modules| KeelMarketConstructor::constructorCall {
-        modules,
+    let args = |ext| KeelMarketConstructor::constructorCall {
+        ext,
         baseAsset: fx.base,
         owner: fx.owner,
         guardian: fx.guardian,
@@ -128,10 +125,10 @@ fn the_core_refuses_missing_or_codeless_modules() {
         borrowCap: U256::MAX,
     };
     let codeless = address_of("nobody");
-    let zero = args((fx.market, Address::ZERO, fx.market));
+    let zero = args(Address::ZERO);
     let core = Program::Core.native();
     assert_revert(fx.net.deploy_with(deployer, core, &zero), &ZeroAddress {});
-    let no_code = args((codeless, fx.market, fx.market));
+    let no_code = args(codeless);
     let core = Program::Core.native();
     assert_revert(
         fx.net.deploy_with(deployer, core, &no_code),
@@ -144,7 +141,7 @@ sol! {
     /// (the reserve factor): the same words, any value.
     contract WideCore {
         constructor(
-            (address, address, address) modules,
+            address ext,
             address baseAsset,
             address owner,
             address guardian,
@@ -159,14 +156,14 @@ sol! {
 
 /// The core decodes its constructor by hand (no SDK router): it runs once,
 /// a second `stylus_constructor()` call is `AlreadyInitialized` and changes
-/// nothing, and an argument out of its type's range is
-/// `InvalidCalldata(stylus_constructor's selector)`.
+/// nothing, and an argument of `initialize` out of its type's range is
+/// `InvalidCalldata(initialize's selector)` (the ext program decodes them).
 #[test]
 fn the_core_constructor_runs_once_and_names_bad_arguments() {
     let mut fx = Fixture::new();
     let constructor = keccak256_selector("stylus_constructor()");
     let args = KeelMarketConstructor::constructorCall {
-        modules: (fx.market, fx.market, fx.market),
+        ext: fx.market,
         baseAsset: fx.base,
         owner: fx.stranger,
         guardian: fx.stranger,
@@ -184,8 +181,9 @@ fn the_core_constructor_runs_once_and_names_bad_arguments() {
     assert_eq!(fx.state(), before);
     assert_eq!(fx.view(&IKeelMarket::ownerCall {}).unwrap(), fx.owner);
 
+    let deployer = address_of("deployer");
     let wide = WideCore::constructorCall {
-        modules: args.modules,
+        ext: deploy_ext(&mut fx.net, deployer, Program::native),
         baseAsset: fx.base,
         owner: fx.owner,
         guardian: fx.guardian,
@@ -195,11 +193,10 @@ fn the_core_constructor_runs_once_and_names_bad_arguments() {
         supplyCap: U256::MAX,
         borrowCap: U256::MAX,
     };
-    let deployer = address_of("deployer");
     assert_revert(
         fx.net.deploy_with(deployer, Program::Core.native(), &wide),
         &InvalidCalldata {
-            selector: FixedBytes(constructor),
+            selector: FixedBytes(IKeelExt::initializeCall::SELECTOR),
         },
     );
 }
