@@ -5,6 +5,7 @@
 
 use alloy_primitives::{Address, B256};
 use keel_math::{PackedWord, Wad, U256};
+use keel_storage::AddressKey;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageB256, StorageMap};
 
@@ -30,7 +31,7 @@ pub struct DebtStorage {
     reserves: StorageB256,
     rate_model: StorageB256,
     caps: StorageB256,
-    accounts: StorageMap<Address, StorageB256>,
+    accounts: StorageMap<AddressKey, StorageB256>,
 }
 
 impl DebtStorage {
@@ -110,7 +111,7 @@ impl DebtStorage {
     /// The shares of `account`.
     #[must_use]
     pub fn account(&self, account: Address) -> AccountShares {
-        shares_in(&self.accounts.getter(account))
+        shares_in(&self.accounts.getter(AddressKey(account)))
     }
 
     /// The totals accrued to `now_seconds`, without writing (views, previews).
@@ -139,7 +140,7 @@ impl DebtStorage {
     /// Those of [`supply`]; nothing is written on error.
     pub fn supply(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
         let (supply_cap, _) = self.caps();
-        let mut shares = self.accounts.setter(account);
+        let mut shares = self.accounts.setter(AddressKey(account));
         let step = supply(
             load_pool(&self.supply),
             shares_in(&shares),
@@ -157,7 +158,7 @@ impl DebtStorage {
     /// Those of [`withdraw`]; nothing is written on error.
     pub fn withdraw(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
         let totals = self.totals();
-        let mut shares = self.accounts.setter(account);
+        let mut shares = self.accounts.setter(AddressKey(account));
         let step = withdraw(&totals, shares_in(&shares), quantity)?;
         store_pool(&mut self.supply, step.pool);
         store_shares(&mut shares, step.account);
@@ -171,7 +172,7 @@ impl DebtStorage {
     /// Those of [`borrow`]; nothing is written on error.
     pub fn borrow(&mut self, account: Address, assets: U256) -> Result<Step, DebtError> {
         let ((_, borrow_cap), totals) = (self.caps(), self.totals());
-        let mut shares = self.accounts.setter(account);
+        let mut shares = self.accounts.setter(AddressKey(account));
         let step = borrow(&totals, shares_in(&shares), assets, borrow_cap)?;
         store_pool(&mut self.borrow, step.pool);
         store_shares(&mut shares, step.account);
@@ -183,7 +184,7 @@ impl DebtStorage {
     /// # Errors
     /// Those of [`repay`]; nothing is written on error.
     pub fn repay(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
-        let mut shares = self.accounts.setter(account);
+        let mut shares = self.accounts.setter(AddressKey(account));
         let step = repay(load_pool(&self.borrow), shares_in(&shares), quantity)?;
         store_pool(&mut self.borrow, step.pool);
         store_shares(&mut shares, step.account);
@@ -196,7 +197,7 @@ impl DebtStorage {
     /// Those of [`write_off_bad_debt`]; nothing is written on error.
     pub fn write_off_bad_debt(&mut self, account: Address) -> Result<WriteOff, DebtError> {
         let before = self.totals();
-        let mut shares = self.accounts.setter(account);
+        let mut shares = self.accounts.setter(AddressKey(account));
         let write_off = write_off_bad_debt(&before, shares_in(&shares))?;
         store_shares(&mut shares, write_off.account);
         self.store_totals(&before, &write_off.totals);

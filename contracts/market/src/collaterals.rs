@@ -17,6 +17,7 @@ use keel_math::{Price, Wad};
 use keel_oracle::{
     check_has_code, read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig,
 };
+use keel_storage::AddressKey;
 use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageB256, StorageGuard};
@@ -128,7 +129,7 @@ fn risk_params(risk: RiskInput) -> CollateralRiskParams {
 impl KeelMarket {
     /// The index of collateral `token`, or `UnknownCollateral`.
     pub(crate) fn collateral_index(&self, token: Address) -> Result<CollateralIndex, MarketError> {
-        let stored = self.collateral_indices.get(token).to::<u8>();
+        let stored = self.collateral_indices.get(AddressKey(token)).to::<u8>();
         match stored.checked_sub(1) {
             Some(index) => Ok(CollateralIndex::new(index)?),
             None => Err(MarketError::UnknownCollateral(UnknownCollateral { token })),
@@ -310,7 +311,8 @@ impl KeelMarket {
         self.only_owner()?;
         ensure_nonzero(token)?;
         self.ensure_contract(token)?;
-        if token == self.base_asset() || self.collateral_indices.get(token) != U8::ZERO {
+        if token == self.base_asset() || self.collateral_indices.get(AddressKey(token)) != U8::ZERO
+        {
             return Err(MarketError::CollateralAlreadyListed(
                 CollateralAlreadyListed { token },
             ));
@@ -329,7 +331,7 @@ impl KeelMarket {
             });
         }
         self.collateral_indices
-            .setter(token)
+            .setter(AddressKey(token))
             .set(U8::from(count.saturating_add(1)));
         self.update_control(|word| {
             word.set_u8(crate::control::COLLATERAL_COUNT_AT, count.saturating_add(1));

@@ -11,6 +11,7 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use keel_debt::{Accrual, Quantity, Step};
+use keel_storage::AddressKey;
 use keel_vault::{check_within_ltv, value_position};
 use stylus_sdk::prelude::*;
 
@@ -63,7 +64,12 @@ impl KeelMarket {
     /// Fails with `Unauthorized` unless the caller is `account` or its operator.
     pub(crate) fn ensure_authorized(&self, account: Address) -> Result<(), MarketError> {
         let caller = self.vm().msg_sender();
-        if caller == account || self.operators.getter(account).get(caller) {
+        if caller == account
+            || self
+                .operators
+                .getter(AddressKey(account))
+                .get(AddressKey(caller))
+        {
             return Ok(());
         }
         Err(MarketError::Unauthorized(Unauthorized { caller }))
@@ -232,7 +238,10 @@ impl KeelMarket {
     ) -> Result<(), MarketError> {
         ensure_nonzero(operator)?;
         let owner = self.vm().msg_sender();
-        self.operators.setter(owner).setter(operator).set(approved);
+        self.operators
+            .setter(AddressKey(owner))
+            .setter(AddressKey(operator))
+            .set(approved);
         self.vm().log(SetOperator {
             owner,
             operator,

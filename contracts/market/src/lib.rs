@@ -96,6 +96,7 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
 use keel_debt::{DebtStorage, Quantity};
 use keel_oracle::SequencerUptimeFeed;
+use keel_storage::AddressKey;
 use keel_vault::VaultStorage;
 use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
@@ -144,8 +145,8 @@ pub struct KeelMarket {
     debt: DebtStorage,
     vault: VaultStorage,
     collaterals: StorageArray<CollateralConfig, 8>,
-    collateral_indices: StorageMap<Address, StorageU8>,
-    operators: StorageMap<Address, StorageMap<Address, StorageBool>>,
+    collateral_indices: StorageMap<AddressKey, StorageU8>,
+    operators: StorageMap<AddressKey, StorageMap<AddressKey, StorageBool>>,
     ext: StorageAddress,
 }
 
@@ -497,7 +498,9 @@ impl KeelMarket {
 
     /// Whether `operator` may act for `owner`.
     pub fn is_operator(&self, owner: Address, operator: Address) -> bool {
-        self.operators.getter(owner).get(operator)
+        self.operators
+            .getter(AddressKey(owner))
+            .get(AddressKey(operator))
     }
 
     // ----- anyone -----
@@ -847,7 +850,10 @@ mod layout_tests {
             slot(22 + 7 * 6)
         );
         assert_eq!(
-            written(|m| m.collateral_indices.setter(BASE).set(U8::from(1))),
+            written(|m| m
+                .collateral_indices
+                .setter(AddressKey(BASE))
+                .set(U8::from(1))),
             vec![mapping_slot(BASE, 70)]
         );
         assert_eq!(written(|m| m.ext.set(BASE)), slot(72));

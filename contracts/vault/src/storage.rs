@@ -5,6 +5,7 @@
 
 use alloy_primitives::{Address, B256};
 use keel_math::{PackedWord, U256};
+use keel_storage::AddressKey;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageArray, StorageB256, StorageMap};
 
@@ -28,7 +29,7 @@ pub struct AccountCollateralSlots {
 #[storage]
 pub struct VaultStorage {
     collaterals: StorageArray<StorageB256, 8>,
-    accounts: StorageMap<Address, AccountCollateralSlots>,
+    accounts: StorageMap<AddressKey, AccountCollateralSlots>,
 }
 
 /// Byte of a collateral total or a balance in its slot: even indices low, odd high (balances);
@@ -82,14 +83,14 @@ impl VaultStorage {
     /// The balance of collateral `index` held by `account`, token units.
     #[must_use]
     pub fn balance(&self, account: Address, index: CollateralIndex) -> u128 {
-        let slots = self.accounts.getter(account);
+        let slots = self.accounts.getter(AddressKey(account));
         balance_at(&slots, index)
     }
 
     /// The collaterals `account` holds.
     #[must_use]
     pub fn held(&self, account: Address) -> HeldSet {
-        held_in(&self.accounts.getter(account))
+        held_in(&self.accounts.getter(AddressKey(account)))
     }
 
     /// All balances of `account` at once (valuation, liquidation snapshot, views).
@@ -98,7 +99,7 @@ impl VaultStorage {
     /// collateral, that pair's slot; balances not held are zero without a read.
     #[must_use]
     pub fn snapshot(&self, account: Address) -> CollateralSnapshot {
-        let slots = self.accounts.getter(account);
+        let slots = self.accounts.getter(AddressKey(account));
         let held = held_in(&slots);
         let mut snapshot = CollateralSnapshot {
             held,
@@ -163,7 +164,7 @@ impl VaultStorage {
     ) -> Result<bool, VaultError> {
         let total = self.total(index);
         // One handle for the account's slots: each `setter` hashes the key.
-        let mut slots = self.accounts.setter(account);
+        let mut slots = self.accounts.setter(AddressKey(account));
         let balance = balance_at(&slots, index);
         let own_bit = HeldSet::EMPTY.with_balance(index, balance);
         let before = LedgerEntry {

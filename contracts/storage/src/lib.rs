@@ -1,0 +1,53 @@
+//! Storage pieces the contract crates share (keel-debt, keel-vault and
+//! keel-market).
+//!
+//! [`AddressKey`]: the key of the storage maps keyed by an address
+//! (accounts, operators, collateral tokens). The SDK's
+//! `StorageKey for Address` widens the address to a 256-bit integer, turns
+//! it back into bytes and joins it to the map's root with a `const fn`
+//! byte loop (`FixedBytes::concat_const`): measured with `keel gas
+//! --profile`, about 560 gas of ink per liquidation and 70 per supply. This
+//! key hashes the same 64 bytes, built with two copies, so a map's slots
+//! (`keccak256(pad32(address) ++ root)`, Solidity's layout) do not change.
+#![warn(missing_docs)]
+
+use alloy_primitives::{Address, B256, U256};
+use stylus_sdk::crypto::keccak;
+use stylus_sdk::storage::StorageKey;
+
+/// An address as the key of a storage map; the slots are those of
+/// `StorageMap<Address, _>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressKey(pub Address);
+
+impl StorageKey for AddressKey {
+    fn to_slot(&self, root: B256) -> U256 {
+        let mut preimage = [0u8; 64];
+        // Array chunks, not slice copies: nothing here can panic, so no
+        // panic location reaches the program's static data.
+        if let Some((key, slot)) = preimage.split_first_chunk_mut::<32>() {
+            if let Some((_, address)) = key.split_last_chunk_mut::<20>() {
+                *address = self.0 .0 .0;
+            }
+            if let Some(slot) = slot.first_chunk_mut::<32>() {
+                *slot = root.0;
+            }
+        }
+        U256::from_be_bytes(keccak(preimage).0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_testkit::mapping_slot;
+
+    #[test]
+    fn slots_are_the_sdk_s_address_slots() {
+        for (key, root) in [(Address::ZERO, 0u8), (Address::repeat_byte(0xab), 71)] {
+            let root_word = B256::from(U256::from(root));
+            assert_eq!(AddressKey(key).to_slot(root_word), key.to_slot(root_word));
+            assert_eq!(AddressKey(key).to_slot(root_word), mapping_slot(key, root));
+        }
+    }
+}
