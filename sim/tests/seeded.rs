@@ -1,4 +1,4 @@
-//! Runs are reproducible (same seed, same series) and sweeps write their
+//! Seeded runs are reproducible (same seed, same series) and sweeps write their
 //! figures.
 
 mod common;
