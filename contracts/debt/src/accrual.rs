@@ -181,13 +181,15 @@ mod tests {
 
     #[test]
     fn one_second_splits_interest_with_reserves_rounded_up() {
-        // 0.1% per second on 1_001_000 = 1001; reserves ceil(100.1) = 101, suppliers 900.
-        let before = totals(2_000_000, 1_001_000, 7, 100);
+        // 0.1% per second on 1_003_000: the growth is one wei of WAD below 1e15 (keel-math
+        // converts 1 + r to Q96 rounding down), so 1002.999... floors to 1002; reserves
+        // ceil(100.2) = 101, suppliers 901.
+        let before = totals(2_000_000, 1_003_000, 7, 100);
         let accrual = accrue(&before, &flat(1_000_000_000_000_000, 10), 101).unwrap();
-        assert_eq!((accrual.interest, accrual.to_reserves), (1001, 101));
+        assert_eq!((accrual.interest, accrual.to_reserves), (1002, 101));
         let after = accrual.totals;
-        assert_eq!(after.borrow.assets, 1_002_001);
-        assert_eq!(after.supply.assets, 2_000_900);
+        assert_eq!(after.borrow.assets, 1_004_002);
+        assert_eq!(after.supply.assets, 2_000_901);
         assert_eq!(after.reserves, 108);
         assert_eq!(after.last_accrual_seconds, 101);
         assert_eq!(

@@ -1,99 +1,96 @@
-//! Interest compounding: per-second compounding by exponentiation by squaring, saturating at a
-//! caller's cap.
+//! Interest compounding: per-second compounding by exponentiation by squaring in Q96 fixed
+//! point, saturating at a caller's cap.
 
-use crate::{checked_add, checked_mul, checked_sub, div_down, mul_div_down, MathError, U256, WAD};
+use crate::mul_div::q96_mul_down;
+use crate::{checked_add, checked_sub, mul_div_down, MathError, U256, WAD};
 
-/// `RAY / WAD` = 1e9.
-const RAY_PER_WAD: U256 = U256::from_limbs([1_000_000_000, 0, 0, 0]);
-
-/// Internal precision of the power: 1e27 ("ray"), i.e. WAD with nine more digits.
-const RAY: U256 = match RAY_PER_WAD.checked_mul(WAD) {
-    Some(ray) => ray,
-    None => panic!("1e27 fits in 256 bits"),
-};
+/// The power's fixed-point one: `2^96` (Q96). A product of two Q96 numbers is divided by a
+/// power of two, which [`q96_mul_down`] does without a division: the squarings cost about
+/// half the ink they cost at 1e27 (a decimal scale needs a long division per product).
+const Q96_ONE: U256 = U256::from_limbs([0, 1 << 32, 0, 0]);
 
 /// Interest growth over `elapsed_seconds` at `rate_per_second_wad`, compounded every second
 /// and saturating at `cap_wad`: `min((1 + r)^t - 1, cap_wad)` in WAD, rounded down.
 ///
 /// Multiply a balance by the result (e.g. with [`crate::w_mul_down`]) to get the interest it
-/// accrues. `(1 + r)^t` is computed by square-and-multiply over the bits of `t` at 1e27
-/// precision, every step rounded down, then rounded down to WAD: one squaring per bit of `t`
-/// after the first and one multiplication per further set bit, at most 126 steps (20 for a
-/// day, 33 for a year).
+/// accrues. `1 + r` is converted to Q96 fixed point (one is `2^96`) rounding down,
+/// `(1 + r)^t` is computed by square-and-multiply over the bits of `t`, every product
+/// rounded down, and the power is converted back to WAD rounding down: one squaring per bit
+/// of `t` after the first and one multiplication per further set bit, at most 126 steps (20
+/// for a day, 33 for a year).
 ///
 /// # Saturation
-/// Every step of the chain is at least the one before (the base is at least 1), so once an
-/// intermediate power exceeds `1 + cap_wad`, or a step would exceed `U256`, the result is
-/// `cap_wad` without computing further: exactly `min(chain, cap_wad)`, where `chain` is the
-/// value the unbounded chain would give. Because the chain never exceeds the exact power, the
-/// result never exceeds the exact growth either. A caller passes the growth at which its
-/// totals would stop being representable (keel-debt's accrual), so a market left untouched
-/// for centuries at the highest rate accrues up to that ceiling instead of failing; pass
-/// `U256::MAX` for no cap.
+/// The result is `min(chain, cap_wad)`, where `chain` is the growth the steps above give and
+/// counts as unbounded when a step leaves `U256` (every step is at least the one before: the
+/// base is at least one). Because the chain never exceeds the exact power, the result never
+/// exceeds the exact growth either. A caller passes the growth at which its totals would stop
+/// being representable (keel-debt's accrual), so a market left untouched for centuries at the
+/// highest rate accrues up to that ceiling instead of failing; pass `U256::MAX` for no cap.
 ///
 /// # Rounding and error
 /// With `r` the rate as a real number (`rate_per_second_wad / 1e18`), `t` the elapsed seconds
 /// and `g` the unsaturated result as a real (`result / 1e18`):
 ///
 /// ```text
-/// e^(r t) - 1 - e^(r t) * (t r^2 / 2 + (t - 1) * 1e-27) - 1e-18  <=  g  <=  e^(r t) - 1
+/// e^(r t) - 1 - e^(r t) * (t r^2 / 2 + t * 2^-95) - 1e-18  <=  g  <=  e^(r t) - 1
 /// ```
 ///
 /// So the result is never above the exact continuous value, and in WAD units at most
-/// `e^(r t) * (t * rate_per_second_wad^2 / 2e18 + (t - 1) / 1e9) + 1` wei below it. The gap has
-/// three parts: per-second compounding itself (`(1 + r)^t >= e^(r t - t r^2 / 2)` because
-/// `ln(1 + r) >= r - r^2 / 2`); the floors of the square-and-multiply chain, each losing less
-/// than `1e-27` of a value of at least 1, which add up to at most `t - 1` such losses (a loss
-/// at a step is raised to the power of the bits that follow); and the final floor to WAD.
-/// Relative to the growth factor `e^(r t)` the shortfall is below `1.6e-5` at 1,000% APR over
-/// 10 years and below `1.6e-10` at 10% APR over a year. Rounding down never books more
-/// interest than the exact exponential; the same factor grows debt and supply, so it moves no
-/// value between borrowers and lenders.
+/// `e^(r t) * (t * rate_per_second_wad^2 / 2e18 + t * 1e18 / 2^95) + 1` wei below it. The gap
+/// has four parts: per-second compounding itself (`(1 + r)^t >= e^(r t - t r^2 / 2)` because
+/// `ln(1 + r) >= r - r^2 / 2`); the base's conversion to Q96, below `1 + r` by less than
+/// `2^-96`, which the power raises to at most `t * 2^-96` relative; the floors of the chain,
+/// each losing less than `2^-96` of a value of at least 1, which add up to at most `t - 1`
+/// such losses (a loss at a step is raised to the power of the bits that follow); and the
+/// final floor to WAD. (One second at a rate `r` therefore accrues `r` or, when `r * 2^96` is
+/// not a multiple of `1e18`, one wei of WAD less.) Relative to the growth factor `e^(r t)` the
+/// shortfall is below `1.6e-5` at 1,000% APR over 10 years and below `1.6e-10` at 10% APR
+/// over a year. Rounding down never books more interest than the exact exponential; the same
+/// factor grows debt and supply, so it moves no value between borrowers and lenders.
 ///
 /// # Monotonicity
 /// Non-decreasing in the rate and in the cap (the same steps on larger inputs). Non-decreasing
 /// in the elapsed time up to `1e9` seconds (about 31 years): at a non-zero rate, growing `t` by
-/// `d` raises `(1 + r)^t` by at least a factor `1 + d * 1e-18`, more than the relative
-/// `(t + d) * 1e-27` that the floors of the longer chain can take; at a zero rate the result is
-/// always 0.
+/// `d` raises the Q96 power by at least a factor `1 + d * 0.99e-18` (the smallest rate, one
+/// wei, converts to more than `0.99e-18`), more than the relative `(t + d) * 2^-96` that the
+/// floors of the longer chain can take; at a zero rate the result is always 0.
 ///
 /// Unlike a truncated Taylor series, per-second compounding is multiplicative in exact
 /// arithmetic (`(1 + r)^(t1 + t2) = (1 + r)^t1 * (1 + r)^t2`), so how often interest is accrued
-/// changes the total only by the rounding above: a few wei plus `(t1 + t2) * 1e-27` relative.
+/// changes the total only by the rounding above: a few wei plus `(t1 + t2) * 2^-95` relative.
 ///
 /// # Errors
-/// [`MathError::Overflow`] only if `(WAD + rate_per_second_wad) * 1e9` overflows (a rate of
-/// about `1e59` per second; Keel's rates are at most `3.2e11`).
+/// [`MathError::Overflow`] only if `1 + r` does not fit Q96 in 256 bits (a rate above about
+/// `1.4e66` per second; Keel's rates are at most `3.2e11`).
 pub fn compounded_interest_wad(
     rate_per_second_wad: U256,
     elapsed_seconds: u64,
     cap_wad: U256,
 ) -> Result<U256, MathError> {
-    let base_ray = checked_mul(checked_add(WAD, rate_per_second_wad)?, RAY_PER_WAD)?;
-    let cap_ray = WAD.saturating_add(cap_wad).saturating_mul(RAY_PER_WAD);
-    let Some(growth_ray) = ray_pow_down_below(base_ray, elapsed_seconds, cap_ray) else {
+    let base = checked_add(Q96_ONE, mul_div_down(rate_per_second_wad, Q96_ONE, WAD)?)?;
+    let Some(power) = q96_pow_down(base, elapsed_seconds) else {
         return Ok(cap_wad);
     };
-    let growth_wad = checked_sub(div_down(growth_ray, RAY_PER_WAD)?, WAD)?;
+    // A power of at most `U256::MAX` is below `2^160` in WAD: the conversion fits.
+    let growth_wad = checked_sub(q96_mul_down(power, WAD)?, WAD)?;
     Ok(growth_wad.min(cap_wad))
 }
 
-/// `base^exponent` for a ray (1e27-scaled) `base >= RAY`, rounded down at every step, or
-/// `None` as soon as an intermediate exceeds `cap` or `U256`.
+/// `base^exponent` for a Q96 `base >= 2^96`, rounded down at every step, or `None` as soon as
+/// a step leaves `U256`.
 ///
 /// Left-to-right square-and-multiply: every intermediate is `base` raised to a prefix of the
 /// exponent's bits, so no intermediate exceeds the result and none overflows spuriously.
-fn ray_pow_down_below(base: U256, exponent: u64, cap: U256) -> Option<U256> {
+fn q96_pow_down(base: U256, exponent: u64) -> Option<U256> {
     if exponent == 0 {
-        return Some(RAY);
+        return Some(Q96_ONE);
     }
     let significant_bits = u64::BITS.saturating_sub(exponent.leading_zeros());
-    let below_cap = |power: U256| (power <= cap).then_some(power);
-    let mut power = below_cap(base)?;
+    let mut power = base;
     for bit in (0..significant_bits.saturating_sub(1)).rev() {
-        power = below_cap(mul_div_down(power, power, RAY).ok()?)?;
+        power = q96_mul_down(power, power).ok()?;
         if is_bit_set(exponent, bit) {
-            power = below_cap(mul_div_down(power, base, RAY).ok()?)?;
+            power = q96_mul_down(power, base).ok()?;
         }
     }
     Some(power)
@@ -110,8 +107,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ray_is_1e27() {
-        assert_eq!(RAY, U256::from(10_u128.pow(27)));
+    fn q96_one_is_2_to_the_96() {
+        assert_eq!(Q96_ONE, U256::from(1) << 96);
     }
 
     #[test]
@@ -127,9 +124,17 @@ mod tests {
     }
 
     #[test]
-    fn one_second_accrues_the_rate() {
-        let rate = U256::from(3_170_979_198_u64); // about 10% APR
-        assert_eq!(compounded_interest_wad(rate, 1, U256::MAX), Ok(rate));
+    fn one_second_accrues_the_rate_or_one_wei_less() {
+        // About 10% APR: `r * 2^96` is not a multiple of 1e18, so the base's conversion to
+        // Q96 rounds down and the floor to WAD takes the one wei.
+        let rate = U256::from(3_170_979_198_u64);
+        assert_eq!(
+            compounded_interest_wad(rate, 1, U256::MAX),
+            Ok(rate - U256::from(1))
+        );
+        // 5^18 wei per second: `r * 2^96 / 1e18 = 2^78` exactly.
+        let exact = U256::from(3_814_697_265_625_u64);
+        assert_eq!(compounded_interest_wad(exact, 1, U256::MAX), Ok(exact));
     }
 
     #[test]

@@ -33,7 +33,7 @@
 //! | [`to_shares_up`]`(assets, A, S)` | up | shares burnt on withdraw by assets; debt shares minted on borrow by assets | protocol: more shares burnt, more debt booked |
 //! | [`to_assets_down`]`(shares, A, S)` | down | assets paid on withdraw by shares or lent on borrow by shares; supply balances | protocol: less paid out |
 //! | [`to_assets_up`]`(shares, A, S)` | up | assets taken on supply by shares or repay by shares; a position's debt | protocol: more taken in, debt rounds up |
-//! | [`compounded_interest_wad`]`(r, t, cap)` | down: `(1 + r)^t - 1` floored at every step, then `min` with `cap`; never above `e^(r t) - 1`, at most `e^(r t) (t r^2 / 2 + (t - 1) 1e-27) + 1e-18` below it when not capped | interest growth factor for accrual (the cap keeps totals representable) | neither side: the same factor grows debt and supply; no interest is booked that the exact exponential would not give |
+//! | [`compounded_interest_wad`]`(r, t, cap)` | down: `(1 + r)^t - 1` in Q96 fixed point, floored at every step, then `min` with `cap`; never above `e^(r t) - 1`, at most `e^(r t) (t r^2 / 2 + t 2^-95) + 1e-18` below it when not capped | interest growth factor for accrual (the cap keeps totals representable) | neither side: the same factor grows debt and supply; no interest is booked that the exact exponential would not give |
 //! | [`Wad::mul_down`]`(amount)` | down | collateral value x LTV or LT, borrow power | protocol |
 //! | [`Wad::mul_up`]`(amount)` | up | fees, the protocol's part of a bonus | protocol |
 //! | [`Price::to_base_down`]`(collateral)` | down | collateral value | protocol: collateral counts for less |

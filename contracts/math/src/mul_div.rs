@@ -63,6 +63,37 @@ fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool
     Ok((from_digits(&q), has_remainder))
 }
 
+/// Digits of the fixed-point one of [`q96_mul_down`]: `2^96` is three base-`2^32` digits.
+const Q96_DIGITS: usize = 3;
+
+/// `floor(x * y / 2^96)`: the product of two Q96 fixed-point numbers (one is `2^96`), or of
+/// a Q96 number and an integer, rounded down. The divisor is a power of the digit base, so
+/// the quotient is the 512-bit product without its low three digits: no division at all
+/// (the compounding's squarings, `interest.rs`, are most of an accrual's multiplications).
+///
+/// # Errors
+/// [`MathError::Overflow`] if the result exceeds `U256::MAX`.
+pub(crate) fn q96_mul_down(x: U256, y: U256) -> Result<U256, MathError> {
+    let (x_digits, y_digits) = (to_digits(&x), to_digits(&y));
+    let mut product = [0u32; 17];
+    multiply(
+        &x_digits[..digit_count(x)],
+        &y_digits[..digit_count(y)],
+        &mut product,
+    );
+    // Eight digits above the low three are the result; any digit above those overflows.
+    if significant_digits(&product[Q96_DIGITS + 8..]) > 0 {
+        return Err(MathError::Overflow);
+    }
+    let mut quotient = [0u32; 16];
+    let mut index: usize = 0;
+    while index < 8 {
+        quotient[index] = product[index.wrapping_add(Q96_DIGITS)];
+        index = index.wrapping_add(1);
+    }
+    Ok(from_digits(&quotient))
+}
+
 /// Number of base-`2^32` digits of `value` up to its most significant non-zero one.
 fn digit_count(value: U256) -> usize {
     value.bit_len().div_ceil(DIGIT_BITS as usize)
@@ -436,6 +467,28 @@ mod tests {
             let result = mul_div_down(x, x - U256::from(1), d);
             assert_eq!(result, expected, "{digits} digits");
         }
+    }
+
+    #[test]
+    fn q96_products_drop_the_low_96_bits() {
+        let one = U256::from(1) << 96;
+        assert_eq!(q96_mul_down(one, one), Ok(one));
+        assert_eq!(q96_mul_down(one, WAD), Ok(WAD));
+        // (2^96 + 1)^2 / 2^96 = 2^96 + 2 + 2^-96: floored.
+        let above = one + U256::from(1);
+        assert_eq!(q96_mul_down(above, above), Ok(one + U256::from(2)));
+        assert_eq!(q96_mul_down(U256::from(7), U256::from(9)), Ok(U256::ZERO));
+        assert_eq!(q96_mul_down(U256::ZERO, U256::MAX), Ok(U256::ZERO));
+        // MAX * 2^96 / 2^96 = MAX; one more bit does not fit.
+        assert_eq!(q96_mul_down(U256::MAX, one), Ok(U256::MAX));
+        assert_eq!(q96_mul_down(U256::MAX, one << 1), Err(MathError::Overflow));
+        // Against the 512-bit product for wide operands.
+        let (x, y) = (
+            U256::MAX - U256::from(12_345),
+            (U256::from(1) << 90) + U256::from(977),
+        );
+        let expected = U256::uint_try_from(x.widening_mul::<256, 4, 512, 8>(y) >> 96).unwrap();
+        assert_eq!(q96_mul_down(x, y), Ok(expected));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! keel-debt's and keel-math's documentation.
 
 use num_bigint::BigUint;
-use num_traits::Zero;
+use num_traits::{One, Zero};
 
 use super::num::{
     div_up, fits_u128, mul_div_down, mul_div_up, pow10, sub_floor, u256_max, wad, Pool,
@@ -129,10 +129,10 @@ impl Totals {
 }
 
 /// `min((1 + r)^t - 1, cap)` in WAD as keel-math documents
-/// `compounded_interest_wad`: left-to-right square-and-multiply over the
-/// bits of `t` at 1e27, each product rounded down, stopping at `cap` as soon
-/// as an intermediate exceeds `(1 + cap) * 1e9` or `U256`, then rounded down
-/// to WAD.
+/// `compounded_interest_wad`: `1 + r` in Q96 (one is `2^96`) rounded down,
+/// left-to-right square-and-multiply over the bits of `t`, each product
+/// rounded down, `cap` when an intermediate exceeds `U256`, then the power
+/// rounded down to WAD and capped.
 ///
 /// Exact agreement with the contract is checked on every step; on top of
 /// that, [`assert_within_exact_compounding`] checks every uncapped result
@@ -143,24 +143,22 @@ pub fn growth_wad_down(rate: &BigUint, elapsed: u64, cap: &BigUint) -> BigUint {
     if elapsed == 0 {
         return BigUint::zero();
     }
-    let ray_per_wad = pow10(9);
-    let ray = pow10(27);
-    let cap_ray = ((wad() + cap) * &ray_per_wad).min(u256_max());
-    let base = (wad() + rate) * &ray_per_wad;
+    let one = BigUint::one() << 96u32;
+    let base = &one + (rate << 96u32) / wad();
     let mut power = base.clone();
     for bit in (0..u64::BITS - elapsed.leading_zeros() - 1).rev() {
-        if power > cap_ray {
+        if power > u256_max() {
             return cap.clone();
         }
-        power = &power * &power / &ray;
-        if elapsed >> bit & 1 == 1 && power <= cap_ray {
-            power = &power * &base / &ray;
+        power = (&power * &power) >> 96u32;
+        if elapsed >> bit & 1 == 1 && power <= u256_max() {
+            power = (&power * &base) >> 96u32;
         }
     }
-    if power > cap_ray {
+    if power > u256_max() {
         return cap.clone();
     }
-    let growth = power / ray_per_wad - wad();
+    let growth = ((power * wad()) >> 96u32) - wad();
     if growth >= *cap {
         return cap.clone();
     }
@@ -168,14 +166,15 @@ pub fn growth_wad_down(rate: &BigUint, elapsed: u64, cap: &BigUint) -> BigUint {
     growth
 }
 
-/// Scale of the bracket on the exact `(1 + r)^t`: 1e45, eighteen digits
-/// finer than the contract's 1e27.
+/// Scale of the bracket on the exact `(1 + r)^t`: 1e45, sixteen digits
+/// finer than the contract's `2^-96` (about 1.3e-29).
 const BRACKET_DECIMALS: u32 = 45;
 
 /// Checks keel-math's documented bounds on a growth factor `g` (WAD):
 /// `g <= (1 + r)^t - 1` (never more interest than exact per-second
-/// compounding) and `g >= (1 + r)^t (1 - (t - 1) 1e-27) - 1 - 1e-18` (the
-/// floors of the chain lose less than 1e-27 each, the last floor 1e-18).
+/// compounding) and `g >= (1 + r)^t (1 - t 2^-95) - 1 - 1e-18` (the base's
+/// conversion to Q96 and the floors of the chain lose less than `2^-96` each
+/// time, the last floor 1e-18).
 /// `(1 + r)^t` is bracketed by powers rounded down and up at 1e45, so a
 /// failure is a real violation.
 ///
@@ -190,7 +189,7 @@ pub fn assert_within_exact_compounding(rate: &BigUint, elapsed: u64, growth: &Bi
     );
     let one_wad_in_bracket = pow10(BRACKET_DECIMALS - 18);
     let result = (growth + wad()) * &one_wad_in_bracket;
-    let chain_loss = div_up(&(&upper * (elapsed.saturating_sub(1))), &pow10(27));
+    let chain_loss = div_up(&(&upper * elapsed), &(BigUint::one() << 95u32));
     assert!(
         result <= upper,
         "compounding rate {rate} over {elapsed} s gave {growth}: above the exact (1 + r)^t - 1"
@@ -245,13 +244,14 @@ pub fn all_fit_u128<'a>(values: impl IntoIterator<Item = &'a BigUint>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use num_traits::One;
 
     #[test]
-    fn one_second_grows_by_the_rate_and_powers_of_two_are_exact() {
+    fn one_second_grows_by_about_the_rate_and_powers_of_two_are_exact() {
+        // One second: the rate, less the wei the base's conversion to Q96
+        // takes when `r * 2^96` is not a multiple of 1e18.
         let rate = BigUint::from(3_170_979_198u64);
         let no_cap = u256_max();
-        assert_eq!(growth_wad_down(&rate, 1, &no_cap), rate);
+        assert_eq!(growth_wad_down(&rate, 1, &no_cap), &rate - 1u32);
         // (1 + 1)^10 - 1 = 1023.
         assert_eq!(growth_wad_down(&wad(), 10, &no_cap), wad() * 1023u32);
         assert_eq!(growth_wad_down(&wad(), 0, &no_cap), BigUint::zero());

@@ -70,19 +70,21 @@ proptest! {
     #![proptest_config(config())]
 
     /// The documented bound, with `g` the result and `r`, `t` as reals:
-    /// `e^(rt) - 1 - e^(rt) (t r^2 / 2 + (t - 1) 1e-27) - 1e-18 <= g <= e^(rt) - 1`.
+    /// `e^(rt) - 1 - e^(rt) (t r^2 / 2 + t 2^-95) - 1e-18 <= g <= e^(rt) - 1`.
     #[test]
     fn compounding_is_within_the_documented_bound_of_the_exponential(r in rate(), t in elapsed_up_to(TEN_YEARS)) {
         let case = compare(r, t)?;
         prop_assert!(case.result <= case.interest_lower, "result above e^(rt) - 1");
         let shortfall_upper = case.interest_upper - case.result;
-        // With r and t the integers, times 2e36 and in the same units:
-        // e^(rt) (t r^2 + 2e9 (t - 1)) + 2e36 wei.
+        // With r and t the integers, times 2e36 * 2^95 and in the same units:
+        // e^(rt) (t r^2 2^95 + 2e36 t) + 2e36 2^95 wei.
         let (r, t, wad) = (BigUint::from(r), BigUint::from(t), big(WAD));
-        let per_second = &t * &r * &r + BigUint::from(2_000_000_000u32) * (t - 1u32);
-        let one_wei_times_2e36 = exp_scale() * &wad * &wad * 2u32;
+        let two_95 = BigUint::from(1u32) << 95u32;
+        let two_e36 = &wad * &wad * 2u32;
+        let per_second = &t * &r * &r * &two_95 + &two_e36 * &t;
+        let one_wei = exp_scale() * &two_e36 * &two_95;
         prop_assert!(
-            &shortfall_upper * &wad * &wad * 2u32 <= case.growth_upper * per_second + one_wei_times_2e36,
+            &shortfall_upper * &two_e36 * &two_95 <= case.growth_upper * per_second + one_wei,
             "shortfall above the bound"
         );
     }
@@ -90,8 +92,9 @@ proptest! {
     /// Accruing `t1` then `t2` (10 years in all) gives the growth of accruing `t1 + t2`, up
     /// to rounding:
     /// `|(1 + g(t1)) (1 + g(t2)) - (1 + g(t1 + t2))|` is at most
-    /// `2 (1 + g(t1 + t2)) (t1 + t2) 1e-27 + (1 + g(t1)) + (1 + g(t2)) + 5` wei (the floors of
-    /// each chain, of each final WAD value and of the product).
+    /// `2 (1 + g(t1 + t2)) (t1 + t2) 2^-95 + (1 + g(t1)) + (1 + g(t2)) + 5` wei (the base's
+    /// conversion and the floors of each chain, the floors of each final WAD value and of the
+    /// product).
     #[test]
     fn accrual_frequency_changes_growth_only_by_rounding(r in rate(), t1 in elapsed_up_to(TEN_YEARS / 2), t2 in elapsed_up_to(TEN_YEARS / 2)) {
         let growth = |t| {
@@ -103,8 +106,7 @@ proptest! {
         let wad = big(WAD);
         let product = &a * &b / &wad;
         let difference = if product > c { &product - &c } else { &c - &product };
-        let ray = &wad * 1_000_000_000u32;
-        let tolerance = &c * 2u32 * (t1 + t2) / ray + (&a + &b) / &wad + 5u32;
+        let tolerance = ((&c * 2u32 * (t1 + t2)) >> 95u32) + (&a + &b) / &wad + 5u32;
         prop_assert!(difference <= tolerance, "{} > {}", difference, tolerance);
     }
 
