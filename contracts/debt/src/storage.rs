@@ -3,9 +3,9 @@
 //!
 //! Slot layout and per-operation slot use: see the crate documentation.
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::Address;
 use keel_math::{PackedWord, Wad, U256};
-use keel_storage::AddressKey;
+use keel_storage::{AddressKey, PackedSlot};
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageB256, StorageMap};
 
@@ -38,7 +38,7 @@ impl DebtStorage {
     /// The stored totals (not accrued).
     #[must_use]
     pub fn totals(&self) -> Totals {
-        let reserves = word(&self.reserves);
+        let reserves = self.reserves.word();
         Totals {
             supply: load_pool(&self.supply),
             borrow: load_pool(&self.borrow),
@@ -50,7 +50,7 @@ impl DebtStorage {
     /// The rate model and reserve factor.
     #[must_use]
     pub fn interest_config(&self) -> InterestConfig {
-        let rates = word(&self.rate_model);
+        let rates = self.rate_model.word();
         let rate = |index: usize| wad_of(rates.u64_at(index.wrapping_mul(8)));
         InterestConfig {
             rate_model: RateModel {
@@ -59,7 +59,7 @@ impl DebtStorage {
                 slope_above_optimal_per_second: rate(2),
                 optimal_utilisation: rate(3),
             },
-            reserve_factor: wad_of(word(&self.reserves).u64_at(RESERVE_FACTOR_AT)),
+            reserve_factor: wad_of(self.reserves.word().u64_at(RESERVE_FACTOR_AT)),
         }
     }
 
@@ -80,7 +80,7 @@ impl DebtStorage {
         for (index, rate) in fields.into_iter().enumerate() {
             rates.set_u64(index.wrapping_mul(8), u64_from(rate));
         }
-        set_word(&mut self.rate_model, rates);
+        self.rate_model.set_word(rates);
         Ok(())
     }
 
@@ -90,9 +90,9 @@ impl DebtStorage {
     /// `ReserveFactorTooHigh`; nothing is written on error.
     pub fn set_reserve_factor(&mut self, reserve_factor: Wad) -> Result<(), DebtError> {
         validate_reserve_factor(reserve_factor)?;
-        let mut reserves = word(&self.reserves);
+        let mut reserves = self.reserves.word();
         reserves.set_u64(RESERVE_FACTOR_AT, u64_from(reserve_factor));
-        set_word(&mut self.reserves, reserves);
+        self.reserves.set_word(reserves);
         Ok(())
     }
 
@@ -105,7 +105,8 @@ impl DebtStorage {
     /// Stores the supply cap and the borrow cap (`u128::MAX` for none). Bounds and events are
     /// the market's.
     pub fn set_caps(&mut self, supply_cap: u128, borrow_cap: u128) {
-        set_word(&mut self.caps, PackedWord::halves(supply_cap, borrow_cap));
+        self.caps
+            .set_word(PackedWord::halves(supply_cap, borrow_cap));
     }
 
     /// The shares of `account`.
@@ -211,9 +212,9 @@ impl DebtStorage {
     /// Those of [`withdraw_reserves`]; nothing is written on error.
     pub fn withdraw_reserves(&mut self, assets: U256) -> Result<u128, DebtError> {
         let reserves = withdraw_reserves(&self.totals(), assets)?;
-        let mut slot = word(&self.reserves);
+        let mut slot = self.reserves.word();
         slot.set_u128(RESERVES_AT, reserves);
-        set_word(&mut self.reserves, slot);
+        self.reserves.set_word(slot);
         Ok(reserves)
     }
 
@@ -243,10 +244,10 @@ impl DebtStorage {
         if (after.reserves, after.last_accrual_seconds)
             != (before.reserves, before.last_accrual_seconds)
         {
-            let mut reserves = word(&self.reserves);
+            let mut reserves = self.reserves.word();
             reserves.set_u128(RESERVES_AT, after.reserves);
             reserves.set_u64(LAST_ACCRUAL_AT, after.last_accrual_seconds);
-            set_word(&mut self.reserves, reserves);
+            self.reserves.set_word(reserves);
         }
     }
 }
@@ -261,21 +262,13 @@ fn shares_in(slot: &StorageB256) -> AccountShares {
 }
 
 fn store_shares(slot: &mut StorageB256, shares: AccountShares) {
-    set_word(slot, PackedWord::halves(shares.supply, shares.borrow));
+    slot.set_word(PackedWord::halves(shares.supply, shares.borrow));
 }
 
 /// A slot of two `u128` halves: `(byte 0.., byte 16..)`.
 fn halves_in(slot: &StorageB256) -> (u128, u128) {
-    let halves = word(slot);
+    let halves = slot.word();
     (halves.u128_at(0), halves.u128_at(16))
-}
-
-fn word(slot: &StorageB256) -> PackedWord {
-    PackedWord(slot.get().0)
-}
-
-fn set_word(slot: &mut StorageB256, word: PackedWord) {
-    slot.set(B256::from(word.0));
 }
 
 /// A pool's slot: assets at byte 0, shares at byte 16.
@@ -285,7 +278,7 @@ fn load_pool(slot: &StorageB256) -> Pool {
 }
 
 fn store_pool(slot: &mut StorageB256, pool: Pool) {
-    set_word(slot, PackedWord::halves(pool.assets, pool.shares));
+    slot.set_word(PackedWord::halves(pool.assets, pool.shares));
 }
 
 fn wad_of(value: u64) -> Wad {

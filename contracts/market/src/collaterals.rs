@@ -17,12 +17,11 @@ use keel_math::{Price, Wad};
 use keel_oracle::{
     check_has_code, read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig,
 };
-use keel_storage::AddressKey;
+use keel_storage::{AddressKey, PackedSlot};
 use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageB256, StorageGuard};
 
-use crate::control::{load, update};
 use crate::errors::{
     ensure_nonzero, CollateralAlreadyListed, MarketError, TooManyCollaterals, UnknownCollateral,
 };
@@ -74,7 +73,7 @@ const TOKEN_AT: usize = 8;
 impl CollateralConfig {
     /// `(ltv, liquidation threshold)`: the first slot.
     pub(crate) fn factors(&self) -> (Wad, Wad) {
-        let risk = load(&self.risk);
+        let risk = self.risk.word();
         (
             wad(risk.u64_at(LTV_AT)),
             wad(risk.u64_at(LIQUIDATION_THRESHOLD_AT)),
@@ -84,21 +83,22 @@ impl CollateralConfig {
     /// The liquidation bonus (the second slot, which only liquidation and
     /// the views read).
     pub(crate) fn bonus(&self) -> Wad {
-        wad(load(&self.bonus_token).u64_at(BONUS_AT))
+        wad(self.bonus_token.word().u64_at(BONUS_AT))
     }
 
     /// The collateral's token (zero when unlisted).
     fn token(&self) -> Address {
-        load(&self.bonus_token).address_at(TOKEN_AT)
+        self.bonus_token.word().address_at(TOKEN_AT)
     }
 
     /// The protocol's fee reserves of this collateral.
     fn reserves(&self) -> u128 {
-        load(&self.risk).u128_at(RESERVES_AT)
+        self.risk.word().u128_at(RESERVES_AT)
     }
 
     fn set_reserves(&mut self, reserves: u128) {
-        update(&mut self.risk, |word| word.set_u128(RESERVES_AT, reserves));
+        self.risk
+            .update_word(|word| word.set_u128(RESERVES_AT, reserves));
     }
 
     /// The validated oracle price at `now_seconds`.
@@ -276,11 +276,12 @@ impl KeelMarket {
             .collaterals
             .setter(usize::from(index.get()))
             .ok_or(MarketError::TooManyCollaterals(TooManyCollaterals {}))?;
-        update(&mut slot.risk, |word| {
+        slot.risk.update_word(|word| {
             word.set_u64(LTV_AT, risk.0);
             word.set_u64(LIQUIDATION_THRESHOLD_AT, risk.1);
         });
-        update(&mut slot.bonus_token, |word| word.set_u64(BONUS_AT, risk.2));
+        slot.bonus_token
+            .update_word(|word| word.set_u64(BONUS_AT, risk.2));
         let token = slot.token();
         self.vm().log(CollateralRiskSet {
             token,
@@ -326,9 +327,8 @@ impl KeelMarket {
         validate_collateral_risk(&risk_params(risk))?;
         let price = self.configure_price_source(index, &config)?;
         if let Some(mut slot) = self.collaterals.setter(usize::from(count)) {
-            update(&mut slot.bonus_token, |word| {
-                word.set_address(TOKEN_AT, token)
-            });
+            slot.bonus_token
+                .update_word(|word| word.set_address(TOKEN_AT, token));
         }
         self.collateral_indices
             .setter(AddressKey(token))

@@ -1,11 +1,11 @@
 //! The market's packed words outside the modules' storage: slot 0, the
 //! control word every state-changing call reads, and slot 3, the guardian's.
-//! Each is one `#[storage]` field read and written whole ([`PackedWord`]),
-//! with the byte offsets of the slot map in the crate docs.
+//! Each is one storage field read and written whole ([`PackedSlot`]), with
+//! the byte offsets of the slot map in the crate docs.
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::Address;
 use keel_math::PackedWord;
-use stylus_sdk::storage::StorageB256;
+use keel_storage::PackedSlot;
 
 use crate::KeelMarket;
 
@@ -24,32 +24,15 @@ pub(crate) const GUARDIAN_AT: usize = 0;
 /// Slot 3: the grace period after a liquidation unpause (`u32` seconds).
 pub(crate) const LIQUIDATION_GRACE_AT: usize = 20;
 
-/// `slot` as a packed word.
-pub(crate) fn load(slot: &StorageB256) -> PackedWord {
-    PackedWord(slot.get().0)
-}
-
-/// Writes `word` to `slot`.
-pub(crate) fn store(slot: &mut StorageB256, word: PackedWord) {
-    slot.set(B256::from(word.0));
-}
-
-/// Rewrites `slot` with `change` applied to its current word.
-pub(crate) fn update(slot: &mut StorageB256, change: impl FnOnce(&mut PackedWord)) {
-    let mut word = load(slot);
-    change(&mut word);
-    store(slot, word);
-}
-
 impl KeelMarket {
     /// Slot 0.
     pub(crate) fn control(&self) -> PackedWord {
-        load(&self.control)
+        self.control.word()
     }
 
     /// Rewrites slot 0 with `change` applied.
     pub(crate) fn update_control(&mut self, change: impl FnOnce(&mut PackedWord)) {
-        update(&mut self.control, change);
+        self.control.update_word(change);
     }
 
     /// The ERC-20 this market lends and borrows.
@@ -64,11 +47,11 @@ impl KeelMarket {
 
     /// Slot 3.
     pub(crate) fn guardian_word(&self) -> PackedWord {
-        load(&self.guardian_word)
+        self.guardian_word.word()
     }
 
     /// Rewrites slot 3 with `change` applied.
     pub(crate) fn update_guardian_word(&mut self, change: impl FnOnce(&mut PackedWord)) {
-        update(&mut self.guardian_word, change);
+        self.guardian_word.update_word(change);
     }
 }

@@ -22,6 +22,7 @@ use keel_liquidation::{
     LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
 use keel_math::{PackedWord, Price, Wad};
+use keel_storage::PackedSlot;
 use keel_vault::CollateralIndex;
 use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
@@ -30,7 +31,6 @@ use stylus_sdk::stylus_core::calls::errors::Error as CallError;
 use stylus_sdk::stylus_core::calls::Call;
 
 use crate::collaterals::wad;
-use crate::control::{load, store, update};
 use crate::errors::{ensure_nonzero, out_of_bounds, LiquidationCallbackFailed, MarketError};
 use crate::ext::selector_of;
 use crate::KeelMarket;
@@ -92,7 +92,7 @@ pub struct LiquidationConfig {
 impl LiquidationConfig {
     /// The stored parameters.
     pub fn params(&self) -> LiquidationParams {
-        let (factors, thresholds) = (load(&self.factors), load(&self.thresholds));
+        let (factors, thresholds) = (self.factors.word(), self.thresholds.word());
         LiquidationParams {
             close_factor: wad(factors.u64_at(0)),
             full_liquidation_hf: wad(factors.u64_at(8)),
@@ -141,15 +141,14 @@ impl KeelMarket {
         validate_liquidation_params(&params)?;
         let (min_partial_u128, dust_u128) = (value_u128(min_partial)?, value_u128(dust)?);
         let config = &mut self.liquidation_config;
-        update(&mut config.factors, |word| {
+        config.factors.update_word(|word| {
             word.set_u64(0, close_factor);
             word.set_u64(8, full_hf);
             word.set_u64(16, fee);
         });
-        store(
-            &mut config.thresholds,
-            PackedWord::halves(min_partial_u128, dust_u128),
-        );
+        config
+            .thresholds
+            .set_word(PackedWord::halves(min_partial_u128, dust_u128));
         self.vm().log(LiquidationParamsSet {
             closeFactor: close_factor,
             fullLiquidationHf: full_hf,

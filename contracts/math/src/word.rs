@@ -5,9 +5,10 @@
 //! significant end of the word (byte 0 is the last byte of the big-endian 32-byte value), so a
 //! word packed here reads back field by field through the SDK's typed accessors and through
 //! `cast storage`, and the other way round. The storage shells of keel-debt, keel-vault,
-//! keel-oracle and the market read a slot once as a `PackedWord` and write it once: one
-//! `#[storage]` field per slot instead of one per value keeps the SDK's construction of the
-//! storage handles (run on every call) and its per-field accessors out of the programs.
+//! keel-oracle and the market read a slot once as a `PackedWord` and write it once
+//! (keel-storage's `PackedSlot`): one storage field per slot instead of one per value keeps the
+//! SDK's construction of the storage handles (run on every call) and its per-field accessors
+//! out of the programs.
 
 use alloy_primitives::Address;
 

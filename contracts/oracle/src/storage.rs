@@ -34,8 +34,9 @@
 //! | +0 | 0..20 | uptime feed (zero: no sequencer check) |
 //! | +0 | 20..24 | grace period, seconds (`u32`) |
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::Address;
 use keel_math::{PackedWord, Price};
+use keel_storage::PackedSlot;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::StorageB256;
 use stylus_sdk::stylus_core::host::Host;
@@ -114,7 +115,7 @@ impl PriceSource {
             band: band_if(&self.collateral_band, word.u8_at(28) != 0),
         };
         let base_feed = (word.u8_at(27) != 0).then(|| {
-            let base = PackedWord(self.base_word.get().0);
+            let base = self.base_word.word();
             FeedConfig {
                 feed: base.address_at(0),
                 feed_decimals: base.u8_at(24),
@@ -146,7 +147,7 @@ impl PriceSource {
     }
 
     fn collateral_word(&self) -> PackedWord {
-        PackedWord(self.collateral_word.get().0)
+        self.collateral_word.word()
     }
 
     /// Writes `config`; an absent base feed or band is stored as zeros with its flag cleared.
@@ -162,8 +163,8 @@ impl PriceSource {
                 u8::from(collateral.band.is_some()),
             ],
         );
-        self.collateral_word.set(B256::from(word.0));
-        self.collateral_band.set(band_word(collateral.band));
+        self.collateral_word.set_word(word);
+        self.collateral_band.set_word(band_word(collateral.band));
         let base = config.base_feed.unwrap_or(FeedConfig {
             feed: Address::ZERO,
             feed_decimals: 0,
@@ -171,8 +172,8 @@ impl PriceSource {
             band: None,
         });
         let word = feed_word(&base, &[base.feed_decimals, u8::from(base.band.is_some())]);
-        self.base_word.set(B256::from(word.0));
-        self.base_band.set(band_word(base.band));
+        self.base_word.set_word(word);
+        self.base_band.set_word(band_word(base.band));
     }
 }
 
@@ -180,7 +181,7 @@ impl PriceSource {
 /// lives in the owner's hot slot, so an unset band costs no storage read).
 fn band_if(slot: &StorageB256, is_set: bool) -> Option<AnswerBand> {
     is_set.then(|| {
-        let word = PackedWord(slot.get().0);
+        let word = slot.word();
         AnswerBand {
             min_answer: word.u128_at(0),
             max_answer: word.u128_at(16),
@@ -189,9 +190,9 @@ fn band_if(slot: &StorageB256, is_set: bool) -> Option<AnswerBand> {
 }
 
 /// The word of `band`; `None` is zeros.
-fn band_word(band: Option<AnswerBand>) -> B256 {
+fn band_word(band: Option<AnswerBand>) -> PackedWord {
     let band = band.map_or((0, 0), |band| (band.min_answer, band.max_answer));
-    B256::from(PackedWord::halves(band.0, band.1).0)
+    PackedWord::halves(band.0, band.1)
 }
 
 #[cfg(not(feature = "contract-client-gen"))]
@@ -207,7 +208,7 @@ impl SequencerUptimeFeed {
     }
 
     fn word(&self) -> PackedWord {
-        PackedWord(self.word.get().0)
+        self.word.word()
     }
 
     /// Sets the uptime feed and its grace period; `feed == address(0)` removes the check (and
@@ -234,7 +235,7 @@ impl SequencerUptimeFeed {
         let mut word = PackedWord::default();
         word.set_address(0, feed);
         word.set_u32(20, grace_period_seconds);
-        self.word.set(B256::from(word.0));
+        self.word.set_word(word);
         Ok(())
     }
 

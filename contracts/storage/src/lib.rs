@@ -1,5 +1,9 @@
-//! Storage pieces the contract crates share (keel-debt, keel-vault and
-//! keel-market).
+//! Storage pieces the contract crates share (keel-debt, keel-vault,
+//! keel-oracle and keel-market).
+//!
+//! [`PackedSlot`]: a slot read and written whole as a [`PackedWord`], the
+//! one way every storage shell reads its packed fields (one hostio per slot,
+//! the fields at the byte offsets of each crate's slot map).
 //!
 //! [`AddressKey`]: the key of the storage maps keyed by an address
 //! (accounts, operators, collateral tokens). The SDK's
@@ -12,8 +16,36 @@
 #![warn(missing_docs)]
 
 use alloy_primitives::{Address, B256, U256};
+use keel_math::PackedWord;
 use stylus_sdk::crypto::keccak;
-use stylus_sdk::storage::StorageKey;
+use stylus_sdk::storage::{StorageB256, StorageKey};
+
+/// A storage slot read and written whole as a [`PackedWord`].
+pub trait PackedSlot {
+    /// The slot's word (one storage read).
+    fn word(&self) -> PackedWord;
+
+    /// Writes `word` to the slot (one storage write).
+    fn set_word(&mut self, word: PackedWord);
+
+    /// Rewrites the slot with `change` applied to its current word (one
+    /// read, one write).
+    fn update_word(&mut self, change: impl FnOnce(&mut PackedWord)) {
+        let mut word = self.word();
+        change(&mut word);
+        self.set_word(word);
+    }
+}
+
+impl PackedSlot for StorageB256 {
+    fn word(&self) -> PackedWord {
+        PackedWord(self.get().0)
+    }
+
+    fn set_word(&mut self, word: PackedWord) {
+        self.set(B256::from(word.0));
+    }
+}
 
 /// An address as the key of a storage map; the slots are those of
 /// `StorageMap<Address, _>`.
@@ -41,6 +73,25 @@ impl StorageKey for AddressKey {
 mod tests {
     use super::*;
     use keel_testkit::mapping_slot;
+    use stylus_sdk::storage::StorageType;
+    use stylus_sdk::testing::TestVM;
+
+    #[test]
+    fn a_packed_slot_round_trips_its_word_and_updates_one_field() {
+        let vm = TestVM::default();
+        let host = stylus_sdk::host::VM {
+            host: Box::new(vm.clone()),
+        };
+        // SAFETY: the only handle to slot 7 in this test.
+        #[allow(unsafe_code)]
+        let mut slot = unsafe { StorageB256::new(U256::from(7), 0, host) };
+        assert_eq!(slot.word(), PackedWord::default());
+        slot.set_word(PackedWord::halves(3, 5));
+        slot.update_word(|word| word.set_u128(16, 9));
+        assert_eq!(slot.word(), PackedWord::halves(3, 9));
+        // Stored at slot 7 as the word's bytes.
+        assert_eq!(vm.get_storage(U256::from(7)).0, PackedWord::halves(3, 9).0);
+    }
 
     #[test]
     fn slots_are_the_sdk_s_address_slots() {

@@ -3,9 +3,9 @@
 //!
 //! Slot layout and per-operation slot use: see the crate documentation.
 
-use alloy_primitives::{Address, B256};
-use keel_math::{PackedWord, U256};
-use keel_storage::AddressKey;
+use alloy_primitives::Address;
+use keel_math::U256;
+use keel_storage::{AddressKey, PackedSlot};
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageArray, StorageB256, StorageMap};
 
@@ -45,23 +45,13 @@ fn balance_at_byte(index: CollateralIndex) -> usize {
     }
 }
 
-fn word(slot: &StorageB256) -> PackedWord {
-    PackedWord(slot.get().0)
-}
-
-fn update(slot: &mut StorageB256, change: impl FnOnce(&mut PackedWord)) {
-    let mut packed = word(slot);
-    change(&mut packed);
-    slot.set(B256::from(packed.0));
-}
-
 impl VaultStorage {
     /// The total of collateral `index` over all accounts, token units.
     #[must_use]
     pub fn total(&self, index: CollateralIndex) -> u128 {
         self.collaterals
             .getter(index.position())
-            .map_or(0, |slot| word(&slot).u128_at(LOW))
+            .map_or(0, |slot| slot.word().u128_at(LOW))
     }
 
     /// The cap on the total of collateral `index` (0 until set: no deposits).
@@ -69,14 +59,14 @@ impl VaultStorage {
     pub fn cap_total(&self, index: CollateralIndex) -> u128 {
         self.collaterals
             .getter(index.position())
-            .map_or(0, |slot| word(&slot).u128_at(HIGH))
+            .map_or(0, |slot| slot.word().u128_at(HIGH))
     }
 
     /// Sets the cap on the total of collateral `index` (`u128::MAX` for none). Bounds and the
     /// event are the market's; a cap below the current total only blocks further deposits.
     pub fn set_cap_total(&mut self, index: CollateralIndex, cap_total: u128) {
         if let Some(mut slot) = self.collaterals.setter(index.position()) {
-            update(&mut slot, |packed| packed.set_u128(HIGH, cap_total));
+            slot.update_word(|packed| packed.set_u128(HIGH, cap_total));
         }
     }
 
@@ -178,15 +168,17 @@ impl VaultStorage {
             false => Some(held_in(&slots).with_balance(index, after.balance)),
         };
         if let Some(held) = held_after {
-            update(&mut slots.held, |packed| packed.set_u8(0, held.bits()));
+            slots
+                .held
+                .update_word(|packed| packed.set_u8(0, held.bits()));
         }
         if let Some(mut pair) = slots.balances.setter(index.position() / 2) {
-            update(&mut pair, |packed| {
+            pair.update_word(|packed| {
                 packed.set_u128(balance_at_byte(index), after.balance);
             });
         }
         if let Some(mut slot) = self.collaterals.setter(index.position()) {
-            update(&mut slot, |packed| packed.set_u128(LOW, after.total));
+            slot.update_word(|packed| packed.set_u128(LOW, after.total));
         }
         Ok(held_after.map_or(after.balance != 0, |held| !held.is_empty()))
     }
@@ -196,11 +188,11 @@ fn balance_at(slots: &AccountCollateralSlots, index: CollateralIndex) -> u128 {
     slots
         .balances
         .getter(index.position() / 2)
-        .map_or(0, |pair| word(&pair).u128_at(balance_at_byte(index)))
+        .map_or(0, |pair| pair.word().u128_at(balance_at_byte(index)))
 }
 
 fn held_in(slots: &AccountCollateralSlots) -> HeldSet {
-    HeldSet::from_bits(word(&slots.held).u8_at(0))
+    HeldSet::from_bits(slots.held.word().u8_at(0))
 }
 
 #[cfg(test)]
