@@ -16,7 +16,7 @@ use crate::valuation::CollateralSnapshot;
 
 /// Five slots per account: the held bitmap (lowest byte of the first), then balances two per
 /// slot (even index in the low 16 bytes, odd index in the high 16 bytes). Each slot is one
-/// word packed by hand ([`PackedWord`]).
+/// word packed by hand ([`keel_math::PackedWord`]).
 #[storage]
 pub struct AccountCollateralSlots {
     held: StorageB256,
