@@ -6,7 +6,6 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use keel_debt::{InsufficientReserves, RateModel, ZeroAmount};
-use stylus_sdk::prelude::*;
 
 use crate::collaterals::cap_to_u128;
 use crate::collaterals::wad;
@@ -44,7 +43,7 @@ impl KeelMarket {
             optimal_utilisation: wad(input.3),
         };
         self.debt.set_rate_model(&model)?;
-        self.vm().log(RateModelSet {
+        self.emit(RateModelSet {
             baseRatePerSecond: input.0,
             slopeBelowOptimalPerSecond: input.1,
             slopeAboveOptimalPerSecond: input.2,
@@ -55,7 +54,7 @@ impl KeelMarket {
 
     pub(crate) fn store_reserve_factor(&mut self, reserve_factor: u64) -> Result<(), MarketError> {
         self.debt.set_reserve_factor(wad(reserve_factor))?;
-        self.vm().log(ReserveFactorSet {
+        self.emit(ReserveFactorSet {
             reserveFactor: reserve_factor,
         });
         Ok(())
@@ -64,7 +63,7 @@ impl KeelMarket {
     pub(crate) fn store_caps(&mut self, supply_cap: U256, borrow_cap: U256) {
         let (supply_cap, borrow_cap) = (cap_to_u128(supply_cap), cap_to_u128(borrow_cap));
         self.debt.set_caps(supply_cap, borrow_cap);
-        self.vm().log(CapsSet {
+        self.emit(CapsSet {
             supplyCap: U256::from(supply_cap),
             borrowCap: U256::from(borrow_cap),
         });
@@ -100,7 +99,7 @@ impl KeelMarket {
         self.only_owner()?;
         self.sequencer.configure(feed, grace_period_seconds)?;
         let grace = self.sequencer.grace_period_seconds();
-        self.vm().log(SequencerFeedSet {
+        self.emit(SequencerFeedSet {
             feed,
             gracePeriodSeconds: grace,
         });
@@ -134,7 +133,7 @@ impl KeelMarket {
             }
         }
         self.push_tokens(asset, to, amount)?;
-        self.vm().log(ReservesWithdrawn { asset, to, amount });
+        self.emit(ReservesWithdrawn { asset, to, amount });
         Ok(())
     }
 }

@@ -283,7 +283,7 @@ impl KeelMarket {
         slot.bonus_token
             .update_word(|word| word.set_u64(BONUS_AT, risk.2));
         let token = slot.token();
-        self.vm().log(CollateralRiskSet {
+        self.emit(CollateralRiskSet {
             token,
             ltv: risk.0,
             liquidationThreshold: risk.1,
@@ -294,7 +294,7 @@ impl KeelMarket {
 
     fn store_cap(&mut self, index: CollateralIndex, token: Address, cap: U256) {
         self.vault.set_cap_total(index, cap_to_u128(cap));
-        self.vm().log(CollateralCapSet {
+        self.emit(CollateralCapSet {
             token,
             cap: U256::from(cap_to_u128(cap)),
         });
@@ -336,7 +336,7 @@ impl KeelMarket {
         self.update_control(|word| {
             word.set_u8(crate::control::COLLATERAL_COUNT_AT, count.saturating_add(1));
         });
-        self.vm().log(CollateralListed {
+        self.emit(CollateralListed {
             token,
             index: count,
             price: price.0,
@@ -380,7 +380,7 @@ impl KeelMarket {
         let index = self.collateral_index(token)?;
         let config = self.price_source_config(token, collateral_feed, base_feed)?;
         let price = self.configure_price_source(index, &config)?;
-        self.vm().log(CollateralPriceSourceSet {
+        self.emit(CollateralPriceSourceSet {
             token,
             price: price.0,
         });

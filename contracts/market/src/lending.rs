@@ -52,7 +52,7 @@ impl KeelMarket {
         let now = self.vm().block_timestamp();
         let accrual = self.debt.accrue(now)?;
         if accrual.interest != 0 {
-            self.vm().log(AccrueInterest {
+            self.emit(AccrueInterest {
                 borrowRatePerSecond: accrual.borrow_rate_per_second.0,
                 interest: U256::from(accrual.interest),
                 toReserves: U256::from(accrual.to_reserves),
@@ -106,7 +106,7 @@ impl KeelMarket {
         let step = self.debt.supply(on_behalf, quantity)?;
         let caller = self.vm().msg_sender();
         self.pull_tokens(self.base_asset(), caller, U256::from(step.assets))?;
-        self.vm().log(Supply {
+        self.emit(Supply {
             caller,
             onBehalf: on_behalf,
             assets: U256::from(step.assets),
@@ -127,7 +127,7 @@ impl KeelMarket {
         self.accrue()?;
         let step = self.debt.withdraw(on_behalf, quantity)?;
         self.push_tokens(self.base_asset(), receiver, U256::from(step.assets))?;
-        self.vm().log(Withdraw {
+        self.emit(Withdraw {
             caller: self.vm().msg_sender(),
             onBehalf: on_behalf,
             receiver,
@@ -151,7 +151,7 @@ impl KeelMarket {
         let step = self.debt.borrow(on_behalf, assets)?;
         self.ensure_within_ltv(on_behalf)?;
         self.push_tokens(self.base_asset(), receiver, U256::from(step.assets))?;
-        self.vm().log(Borrow {
+        self.emit(Borrow {
             caller: self.vm().msg_sender(),
             onBehalf: on_behalf,
             receiver,
@@ -172,7 +172,7 @@ impl KeelMarket {
         let step = self.debt.repay(on_behalf, quantity)?;
         let caller = self.vm().msg_sender();
         self.pull_tokens(self.base_asset(), caller, U256::from(step.assets))?;
-        self.vm().log(Repay {
+        self.emit(Repay {
             caller,
             onBehalf: on_behalf,
             assets: U256::from(step.assets),
@@ -193,7 +193,7 @@ impl KeelMarket {
         self.vault.deposit(on_behalf, index, amount)?;
         let caller = self.vm().msg_sender();
         self.pull_tokens(token, caller, amount)?;
-        self.vm().log(SupplyCollateral {
+        self.emit(SupplyCollateral {
             caller,
             onBehalf: on_behalf,
             token,
@@ -221,7 +221,7 @@ impl KeelMarket {
         self.accrue()?;
         self.ensure_within_ltv(on_behalf)?;
         self.push_tokens(token, receiver, amount)?;
-        self.vm().log(WithdrawCollateral {
+        self.emit(WithdrawCollateral {
             caller: self.vm().msg_sender(),
             onBehalf: on_behalf,
             receiver,
@@ -242,7 +242,7 @@ impl KeelMarket {
             .setter(AddressKey(owner))
             .setter(AddressKey(operator))
             .set(approved);
-        self.vm().log(SetOperator {
+        self.emit(SetOperator {
             owner,
             operator,
             approved,

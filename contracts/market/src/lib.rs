@@ -82,6 +82,7 @@ mod control;
 pub mod dispatch;
 pub mod entry;
 mod error_abi;
+mod event_abi;
 pub mod errors;
 pub mod ext;
 mod guard;
@@ -284,7 +285,7 @@ impl KeelMarket {
         self.update_control(|word| word.set_address(control::BASE_ASSET_AT, base_asset));
         self.init_owner(owner)?;
         self.update_guardian_word(|word| word.set_address(control::GUARDIAN_AT, guardian));
-        self.vm().log(roles::GuardianSet { guardian });
+        self.emit(roles::GuardianSet { guardian });
         self.store_rate_model(rate_model)?;
         self.store_reserve_factor(reserve_factor)?;
         self.store_liquidation_params(liquidation)?;

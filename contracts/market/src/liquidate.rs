@@ -149,7 +149,7 @@ impl KeelMarket {
         config
             .thresholds
             .set_word(PackedWord::halves(min_partial_u128, dust_u128));
-        self.vm().log(LiquidationParamsSet {
+        self.emit(LiquidationParamsSet {
             closeFactor: close_factor,
             fullLiquidationHf: full_hf,
             liquidationFee: fee,
@@ -271,7 +271,7 @@ impl KeelMarket {
             self.call_liquidate_callback(liquidator, repaid_assets, data)?;
         }
         self.pull_tokens(self.base_asset(), liquidator, repaid_assets)?;
-        self.vm().log(Liquidate {
+        self.emit(Liquidate {
             liquidator,
             borrower,
             collateral: token,
@@ -311,7 +311,7 @@ impl KeelMarket {
 
     fn write_off(&mut self, borrower: Address) -> Result<(), MarketError> {
         let write_off = self.debt.write_off_bad_debt(borrower)?;
-        self.vm().log(BadDebt {
+        self.emit(BadDebt {
             borrower,
             assets: U256::from(write_off.assets),
             shares: U256::from(write_off.shares),

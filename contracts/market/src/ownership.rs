@@ -27,7 +27,7 @@ impl KeelMarket {
             return Err(zero_address());
         }
         self.owner.set(owner);
-        self.vm().log(OwnershipTransferred {
+        self.emit(OwnershipTransferred {
             previousOwner: Address::ZERO,
             newOwner: owner,
         });
@@ -49,7 +49,7 @@ impl KeelMarket {
     ) -> Result<(), MarketError> {
         self.only_owner()?;
         self.pending_owner.set(new_owner);
-        self.vm().log(OwnershipTransferStarted {
+        self.emit(OwnershipTransferStarted {
             previousOwner: self.owner.get(),
             newOwner: new_owner,
         });
@@ -64,7 +64,7 @@ impl KeelMarket {
         let previous = self.owner.get();
         self.owner.set(caller);
         self.pending_owner.set(Address::ZERO);
-        self.vm().log(OwnershipTransferred {
+        self.emit(OwnershipTransferred {
             previousOwner: previous,
             newOwner: caller,
         });

@@ -145,7 +145,7 @@ impl KeelMarket {
     pub(crate) fn set_guardian_checked(&mut self, guardian: Address) -> Result<(), MarketError> {
         self.only_owner()?;
         self.update_guardian_word(|word| word.set_address(GUARDIAN_AT, guardian));
-        self.vm().log(GuardianSet { guardian });
+        self.emit(GuardianSet { guardian });
         Ok(())
     }
 
@@ -169,7 +169,7 @@ impl KeelMarket {
             ));
         }
         self.set_mask_bit(action, paused);
-        self.vm().log(PauseSet { action, paused });
+        self.emit(PauseSet { action, paused });
         Ok(())
     }
 
@@ -186,7 +186,7 @@ impl KeelMarket {
             self.vm().block_timestamp().saturating_add(grace)
         };
         self.update_control(|word| word.set_u64(LIQUIDATION_RESUMES_AT, resumes_at));
-        self.vm().log(LiquidationPauseSet {
+        self.emit(LiquidationPauseSet {
             paused,
             resumesAt: resumes_at,
         });
@@ -207,7 +207,7 @@ impl KeelMarket {
             ));
         }
         self.update_guardian_word(|word| word.set_u32(LIQUIDATION_GRACE_AT, seconds));
-        self.vm().log(LiquidationGracePeriodSet {
+        self.emit(LiquidationGracePeriodSet {
             gracePeriodSeconds: seconds,
         });
         Ok(())
