@@ -43,7 +43,10 @@ impl LogWords {
 
     /// The topics followed by the data, as `emit_log` takes them.
     pub(crate) fn bytes(&self) -> &[u8] {
-        self.words.get(..self.len).unwrap_or_default().as_flattened()
+        self.words
+            .get(..self.len)
+            .unwrap_or_default()
+            .as_flattened()
     }
 }
 
