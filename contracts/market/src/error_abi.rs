@@ -29,19 +29,26 @@ impl AbiWord for I256 {
 }
 
 impl AbiWord for Address {
+    /// An address is right-aligned. (A copy without a panic path: alloy's
+    /// `Address::into_word` keeps one, and with it its file's path in every
+    /// program's static data, paid for on every call.) Not inlined: the
+    /// copy at each of its call sites would cost more code than the call.
+    #[inline(never)]
     fn word(&self) -> [u8; 32] {
-        self.into_word().0
+        let mut word = [0u8; 32];
+        if let Some(tail) = word.last_chunk_mut::<20>() {
+            *tail = self.0 .0;
+        }
+        word
     }
 }
 
 impl AbiWord for FixedBytes<4> {
-    /// `bytesN` is left-aligned. (A copy that cannot panic: a panicking
-    /// `copy_from_slice` would put this file's path in every program's
-    /// static data, paid for on every call.)
+    /// `bytesN` is left-aligned.
     fn word(&self) -> [u8; 32] {
         let mut word = [0u8; 32];
-        for (slot, byte) in word.iter_mut().zip(self.0) {
-            *slot = byte;
+        if let Some(head) = word.first_chunk_mut::<4>() {
+            *head = self.0;
         }
         word
     }
@@ -64,8 +71,9 @@ macro_rules! uint_words {
 }
 uint_words!(u8, u32, u64, u128);
 
-/// `selector ++ words`: the ABI encoding of an error with static fields.
-pub(crate) fn encode_error(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
+/// `selector ++ words`: the ABI encoding of an error with static fields, or
+/// of a call with static arguments (the market's token calls).
+pub(crate) fn encode_static(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
     let mut out = Vec::with_capacity(words.len().saturating_mul(32).saturating_add(4));
     out.extend_from_slice(&selector);
     for word in words {
@@ -97,9 +105,9 @@ macro_rules! market_errors {
         impl From<MarketError> for alloc::vec::Vec<u8> {
             fn from(error: MarketError) -> Self {
                 use alloy_sol_types::SolError;
-                use $crate::error_abi::{encode_error, AbiWord};
+                use $crate::error_abi::{encode_static, AbiWord};
                 match error {
-                    $(MarketError::$variant(_e) => encode_error(
+                    $(MarketError::$variant(_e) => encode_static(
                         <$ty as SolError>::SELECTOR,
                         &[$(_e.$field.word()),*],
                     ),)*

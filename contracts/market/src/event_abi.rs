@@ -24,20 +24,31 @@ pub(crate) struct LogWords {
 }
 
 impl LogWords {
-    /// Lays out `topics` then `data`. Words beyond [`MAX_WORDS`] are dropped
-    /// (no market event has that many; the table's test proves it).
+    /// Lays out topic 0 (the signature hash, big-endian limbs `h0..h3`),
+    /// `topics` then `data`. Words beyond [`MAX_WORDS`] are dropped (no
+    /// market event has that many; the table's test proves it).
+    ///
+    /// The hash comes as four scalar arguments: at the call site they are
+    /// immediates in the code, which only the uncached start-up pays for
+    /// (0.13 gas per byte). A 32-byte constant, or a tuple or array of
+    /// limbs (passed by reference), would sit in static data and cost 24
+    /// gas on every call, cached or not.
     #[inline(never)]
-    fn new(topics: &[[u8; 32]], data: &[[u8; 32]]) -> Self {
+    fn new(h0: u64, h1: u64, h2: u64, h3: u64, topics: &[[u8; 32]], data: &[[u8; 32]]) -> Self {
+        let mut hash = [0u8; 32];
+        for (bytes, limb) in hash.as_chunks_mut::<8>().0.iter_mut().zip([h0, h1, h2, h3]) {
+            *bytes = limb.to_be_bytes();
+        }
         let mut words = [[0u8; 32]; MAX_WORDS];
         let len = words
             .iter_mut()
-            .zip(topics.iter().chain(data))
+            .zip(core::iter::once(&hash).chain(topics).chain(data))
             .map(|(slot, word)| *slot = *word)
             .count();
         Self {
             words,
             len,
-            topics: topics.len(),
+            topics: topics.len().saturating_add(1),
         }
     }
 
@@ -48,6 +59,17 @@ impl LogWords {
             .unwrap_or_default()
             .as_flattened()
     }
+}
+
+/// The big-endian 64-bit limbs of a 32-byte hash, split at compile time.
+const fn limbs(hash: [u8; 32]) -> [u64; 4] {
+    let mut limbs = [0u64; 4];
+    let mut i = 0;
+    while i < 32 {
+        limbs[i / 8] = (limbs[i / 8] << 8) | hash[i] as u64;
+        i = i.wrapping_add(1);
+    }
+    limbs
 }
 
 /// An event the market emits, with the layout of its log.
@@ -71,8 +93,10 @@ macro_rules! market_events {
         $(impl MarketEvent for crate::events::$event {
             fn log_words(&self) -> LogWords {
                 use alloy_sol_types::SolEvent;
+                const H: [u64; 4] = limbs(<crate::events::$event as SolEvent>::SIGNATURE_HASH.0);
                 LogWords::new(
-                    &[<Self as SolEvent>::SIGNATURE_HASH.0, $(self.$topic.word()),*],
+                    H[0], H[1], H[2], H[3],
+                    &[$(self.$topic.word()),*],
                     &[$(self.$data.word()),*],
                 )
             }
@@ -155,7 +179,7 @@ mod tests {
     #[test]
     fn words_beyond_the_buffer_are_dropped_not_a_panic() {
         let ten = [[7u8; 32]; 10];
-        let log = LogWords::new(&ten[..4], &ten[4..]);
+        let log = LogWords::new(1, 2, 3, 4, &ten[..3], &ten[3..]);
         assert_eq!(log.bytes().len(), MAX_WORDS * 32);
         assert_eq!(log.topics, 4);
     }

@@ -29,6 +29,7 @@ use stylus_sdk::call::{call, static_call};
 use stylus_sdk::prelude::*;
 use stylus_sdk::stylus_core::calls::Call;
 
+use crate::error_abi::{encode_static, AbiWord};
 use crate::errors::{MarketError, NotAContract, TokenTransferFailed, TransferAmountMismatch};
 use crate::KeelMarket;
 
@@ -44,6 +45,25 @@ sol! {
 /// or exactly the ABI encoding of `true`.
 pub(crate) fn transfer_accepted(return_data: &[u8]) -> bool {
     return_data.is_empty() || return_data == U256::from(1).to_be_bytes::<32>().as_slice()
+}
+
+/// `transfer(to, amount)` calldata (the shared static encoder, not alloy's
+/// per-call one: its address encoding keeps a panic location in static data).
+fn transfer_calldata(to: Address, amount: U256) -> Vec<u8> {
+    encode_static(IErc20::transferCall::SELECTOR, &[to.word(), amount.word()])
+}
+
+/// `transferFrom(from, to, amount)` calldata.
+fn transfer_from_calldata(from: Address, to: Address, amount: U256) -> Vec<u8> {
+    encode_static(
+        IErc20::transferFromCall::SELECTOR,
+        &[from.word(), to.word(), amount.word()],
+    )
+}
+
+/// `balanceOf(account)` calldata.
+fn balance_of_calldata(account: Address) -> Vec<u8> {
+    encode_static(IErc20::balanceOfCall::SELECTOR, &[account.word()])
 }
 
 /// `TokenTransferFailed` for a move of `amount` of `token` from `from` to `to`.
@@ -75,7 +95,7 @@ impl KeelMarket {
         let to = self.vm().contract_address();
         let failed = || transfer_failed(token, from, to, amount);
         let before = self.balance_of(token, to).ok_or_else(failed)?;
-        let data = IErc20::transferFromCall { from, to, amount }.abi_encode();
+        let data = transfer_from_calldata(from, to, amount);
         self.token_call(token, data, from, to, amount)?;
         let after = self.balance_of(token, to).ok_or_else(failed)?;
         // A balance that fell counts as nothing received.
@@ -95,7 +115,7 @@ impl KeelMarket {
     /// `token.balanceOf(account)`, or `None` when the call reverts or does
     /// not return exactly one word.
     fn balance_of(&self, token: Address, account: Address) -> Option<U256> {
-        let data = IErc20::balanceOfCall { account }.abi_encode();
+        let data = balance_of_calldata(account);
         let returned = static_call(self.vm(), Call::new(), token, &data).ok()?;
         let word: [u8; 32] = returned.as_slice().try_into().ok()?;
         Some(U256::from_be_bytes(word))
@@ -109,7 +129,7 @@ impl KeelMarket {
         amount: U256,
     ) -> Result<(), MarketError> {
         let from = self.vm().contract_address();
-        let data = IErc20::transferCall { to, amount }.abi_encode();
+        let data = transfer_calldata(to, amount);
         self.token_call(token, data, from, to, amount)
     }
 
@@ -143,8 +163,25 @@ impl KeelMarket {
 
 #[cfg(test)]
 mod tests {
-    use super::transfer_accepted;
-    use alloy_primitives::U256;
+    use super::*;
+
+    #[test]
+    fn calldata_encodes_as_alloy_does() {
+        let (from, to) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb2));
+        let amount = U256::MAX - U256::from(7);
+        assert_eq!(
+            transfer_calldata(to, amount),
+            IErc20::transferCall { to, amount }.abi_encode()
+        );
+        assert_eq!(
+            transfer_from_calldata(from, to, amount),
+            IErc20::transferFromCall { from, to, amount }.abi_encode()
+        );
+        assert_eq!(
+            balance_of_calldata(from),
+            IErc20::balanceOfCall { account: from }.abi_encode()
+        );
+    }
 
     #[test]
     fn accepts_empty_and_true_only() {

@@ -181,7 +181,7 @@ pub(super) fn words(values: &[U256]) -> Vec<u8> {
 
 /// An `address` as its ABI word.
 pub(super) fn address_word(address: Address) -> U256 {
-    U256::from_be_bytes(address.into_word().0)
+    U256::from_be_bytes(crate::error_abi::AbiWord::word(&address))
 }
 
 /// A return value of a tuple with dynamic arrays (`accountSnapshot`,
