@@ -32,27 +32,21 @@ pub fn mul_div_up(x: U256, y: U256, d: U256) -> Result<U256, MathError> {
 
 /// `floor(x * y / d)` and whether the division left a non-zero remainder.
 ///
-/// Everything happens on base-`2^32` digits: the operands are split once, multiplied digit
-/// by digit (only their significant digits: amounts and WAD factors are about four digits
-/// each, so a product is about 16 native 64-bit multiplications) and divided by
-/// [`long_division`]. One non-generic routine on fixed arrays serves every width and both
-/// rounding directions: no heap, one copy of the code in every program (ruint's `div_rem` is
-/// instantiated per limb count, several KB of wasm each, and its 256-bit multiplication
-/// costs more ink than the digit products it replaces).
+/// The product is computed in 64-bit limbs ([`multiply`]: only the operands' significant
+/// limbs; amounts and WAD factors are one or two limbs each) and divided in base-`2^32`
+/// digits by [`long_division`]. One non-generic routine on fixed arrays serves every width
+/// and both rounding directions: no heap, one copy of the code in every program (ruint's
+/// `div_rem` is instantiated per limb count, several KB of wasm each, and its 256-bit
+/// multiplication costs more ink than the limb products it replaces).
 fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool), MathError> {
     let n = digit_count(d);
     if n == 0 {
         return Err(MathError::DivisionByZero);
     }
     let mut v = to_digits(&d);
-    let (x_digits, y_digits) = (to_digits(&x), to_digits(&y));
     // The product, with one spare digit for the division's normalisation.
     let mut u = [0u32; 17];
-    let m = multiply(
-        &x_digits[..digit_count(x)],
-        &y_digits[..digit_count(y)],
-        &mut u,
-    );
+    let m = product_digits(multiply(&x, &y), &mut u);
     let mut q = [0u32; 16];
     let has_remainder = long_division(&mut u, m, &mut v[..n], &mut q);
     // The quotient has at most `m - n + 1` digits; more than eight do not fit 256 bits.
@@ -63,35 +57,30 @@ fn mul_div_floor_with_remainder(x: U256, y: U256, d: U256) -> Result<(U256, bool
     Ok((from_digits(&q), has_remainder))
 }
 
-/// Digits of the fixed-point one of [`q96_mul_down`]: `2^96` is three base-`2^32` digits.
-const Q96_DIGITS: usize = 3;
-
 /// `floor(x * y / 2^96)`: the product of two Q96 fixed-point numbers (one is `2^96`), or of
-/// a Q96 number and an integer, rounded down. The divisor is a power of the digit base, so
-/// the quotient is the 512-bit product without its low three digits: no division at all
+/// a Q96 number and an integer, rounded down. The divisor is a power of two, so the quotient
+/// is the 512-bit product without its low 96 bits: no division at all
 /// (the compounding's squarings, `interest.rs`, are most of an accrual's multiplications).
 ///
 /// # Errors
 /// [`MathError::Overflow`] if the result exceeds `U256::MAX`.
 pub(crate) fn q96_mul_down(x: U256, y: U256) -> Result<U256, MathError> {
-    let (x_digits, y_digits) = (to_digits(&x), to_digits(&y));
-    let mut product = [0u32; 17];
-    multiply(
-        &x_digits[..digit_count(x)],
-        &y_digits[..digit_count(y)],
-        &mut product,
-    );
-    // Eight digits above the low three are the result; any digit above those overflows.
-    if significant_digits(&product[Q96_DIGITS + 8..]) > 0 {
+    let (p, _) = multiply(&x, &y);
+    // Bits 96..352 of the product are the result; any bit above them overflows.
+    if p[5] >> 32 != 0 || p[6] != 0 || p[7] != 0 {
         return Err(MathError::Overflow);
     }
-    let mut quotient = [0u32; 16];
-    let mut index: usize = 0;
-    while index < 8 {
-        quotient[index] = product[index.wrapping_add(Q96_DIGITS)];
-        index = index.wrapping_add(1);
-    }
-    Ok(from_digits(&quotient))
+    Ok(U256::from_limbs([
+        (p[1] >> 32) | (p[2] << 32),
+        (p[2] >> 32) | (p[3] << 32),
+        (p[3] >> 32) | (p[4] << 32),
+        (p[4] >> 32) | (p[5] << 32),
+    ]))
+}
+
+/// Number of 64-bit limbs of `value` up to its most significant non-zero one.
+fn limb_count(value: &U256) -> usize {
+    value.bit_len().div_ceil(64)
 }
 
 /// Number of base-`2^32` digits of `value` up to its most significant non-zero one.
@@ -112,13 +101,20 @@ pub fn div_down(x: U256, d: U256) -> Result<U256, MathError> {
 /// `i64.div_u`; a 128-bit division would call a software routine).
 const DIGIT_BITS: u32 = 32;
 
-/// `x * y` into `product` (zeroed, at least `x.len() + y.len()` digits; `x` and `y` without
-/// leading zero digits); returns the number of significant digits of the
-/// product. Each step `x_i * y_j + product + carry` is at most `(2^32 - 1)^2 + 2 (2^32 - 1) =
-/// 2^64 - 1`: no overflow.
-fn multiply(x: &[u32], y: &[u32], product: &mut [u32]) -> usize {
+/// `x * y` in 64-bit limbs, least significant first, and its number of significant limbs.
+/// Only the significant limbs of `x` and
+/// `y` are multiplied, each pair by [`wide_mul`] in locals: on wasm a branch costs about as
+/// much ink as a load or store, and multiplying 64-bit limbs instead of 32-bit digits does a
+/// quarter of the loads, stores and loop branches for the same product (most of an
+/// accrual's ink is here).
+fn multiply(x: &U256, y: &U256) -> ([u64; 8], usize) {
+    let (x, y) = (
+        &x.as_limbs()[..limb_count(x)],
+        &y.as_limbs()[..limb_count(y)],
+    );
+    let mut product = [0u64; 8];
     if x.is_empty() || y.is_empty() {
-        return 0;
+        return (product, 0);
     }
     let mut i: usize = 0;
     while i < x.len() {
@@ -126,23 +122,65 @@ fn multiply(x: &[u32], y: &[u32], product: &mut [u32]) -> usize {
         let mut j: usize = 0;
         while j < y.len() {
             let k = i.wrapping_add(j);
-            let t = u64::from(x[i])
-                .wrapping_mul(u64::from(y[j]))
-                .wrapping_add(u64::from(product[k]))
-                .wrapping_add(carry);
-            product[k] = t as u32;
-            carry = t.wrapping_shr(DIGIT_BITS);
+            // `x_i * y_j + product_k + carry <= (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1`: the
+            // high limb plus both carries cannot overflow.
+            let (low, high) = wide_mul(x[i], y[j]);
+            let (sum, carry_a) = low.overflowing_add(product[k]);
+            let (sum, carry_b) = sum.overflowing_add(carry);
+            product[k] = sum;
+            carry = high
+                .wrapping_add(u64::from(carry_a))
+                .wrapping_add(u64::from(carry_b));
             j = j.wrapping_add(1);
         }
-        product[i.wrapping_add(y.len())] = carry as u32;
+        product[i.wrapping_add(y.len())] = carry;
         i = i.wrapping_add(1);
     }
-    // Non-zero factors of `a` and `b` digits make a product of `a + b - 1` or `a + b`.
-    let mut digits = x.len().wrapping_add(y.len());
-    if product[digits.wrapping_sub(1)] == 0 {
-        digits = digits.wrapping_sub(1);
+    // Non-zero factors of `a` and `b` limbs make a product of `a + b - 1` or `a + b`.
+    let limbs = x.len().wrapping_add(y.len());
+    match product.get(limbs.wrapping_sub(1)) {
+        Some(0) => (product, limbs.wrapping_sub(1)),
+        _ => (product, limbs),
     }
-    digits
+}
+
+/// The 128-bit product `a * b` as `(low, high)` limbs, from four 32-by-32-bit products (a
+/// `u128` product would call compiler-builtins' `__multi3`).
+#[inline(always)]
+fn wide_mul(a: u64, b: u64) -> (u64, u64) {
+    const LOW: u64 = u32::MAX as u64;
+    let (a0, a1, b0, b1) = (a & LOW, a >> 32, b & LOW, b >> 32);
+    // Each partial product is below 2^64; `middle` is below 3 * 2^32.
+    let (p00, p01, p10, p11) = (
+        a0.wrapping_mul(b0),
+        a0.wrapping_mul(b1),
+        a1.wrapping_mul(b0),
+        a1.wrapping_mul(b1),
+    );
+    let middle = (p00 >> 32).wrapping_add(p01 & LOW).wrapping_add(p10 & LOW);
+    let low = (p00 & LOW) | (middle << 32);
+    let high = p11
+        .wrapping_add(p01 >> 32)
+        .wrapping_add(p10 >> 32)
+        .wrapping_add(middle >> 32);
+    (low, high)
+}
+
+/// The base-`2^32` digits of the low `limbs` limbs of a product (its significant ones) into
+/// `digits` (zeroed); returns the number of significant digits.
+fn product_digits((product, limbs): ([u64; 8], usize), digits: &mut [u32; 17]) -> usize {
+    let mut index: usize = 0;
+    while index < limbs && index < 8 {
+        digits[index.wrapping_mul(2)] = product[index] as u32;
+        digits[index.wrapping_mul(2).wrapping_add(1)] = (product[index] >> DIGIT_BITS) as u32;
+        index = index.wrapping_add(1);
+    }
+    // The top limb is non-zero: its high digit may be zero, not both.
+    match digits.get(index.wrapping_mul(2).wrapping_sub(1)) {
+        Some(0) => index.wrapping_mul(2).wrapping_sub(1),
+        Some(_) => index.wrapping_mul(2),
+        None => 0,
+    }
 }
 
 /// `floor(u / v)` into `q` and whether the remainder is non-zero, by schoolbook long
@@ -489,6 +527,60 @@ mod tests {
         );
         let expected = U256::uint_try_from(x.widening_mul::<256, 4, 512, 8>(y) >> 96).unwrap();
         assert_eq!(q96_mul_down(x, y), Ok(expected));
+    }
+
+    /// Operands of every limb count and pattern (zero, all ones, single bits, random), from
+    /// a fixed xorshift sequence.
+    fn operands() -> [U256; 64] {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        core::array::from_fn(|_| {
+            let limbs = (next() % 5) as usize;
+            let mut value = [0u64; 4];
+            for limb in value.iter_mut().take(limbs) {
+                *limb = match next() % 4 {
+                    0 => u64::MAX,
+                    1 => 1 << (next() % 64),
+                    _ => next(),
+                };
+            }
+            U256::from_limbs(value)
+        })
+    }
+
+    #[test]
+    fn q96_products_are_the_512_bit_product_shifted() {
+        let values = operands();
+        for &x in &values {
+            for &y in &values {
+                let wide = x.widening_mul::<256, 4, 512, 8>(y) >> 96;
+                let expected = U256::uint_try_from(wide).map_err(|_| MathError::Overflow);
+                assert_eq!(q96_mul_down(x, y), expected, "{x} * {y}");
+            }
+        }
+    }
+
+    #[test]
+    fn mul_div_is_the_512_bit_quotient_on_limb_patterns() {
+        let values = operands();
+        for &x in &values {
+            for &y in &values {
+                for &d in values.iter().filter(|d| !d.is_zero()) {
+                    let wide = x.widening_mul::<256, 4, 512, 8>(y);
+                    let d_wide = alloy_primitives::U512::from(d);
+                    let (quotient, remainder) = wide.div_rem(d_wide);
+                    let up = quotient + alloy_primitives::U512::from(!remainder.is_zero());
+                    let fit = |value| U256::uint_try_from(value).map_err(|_| MathError::Overflow);
+                    assert_eq!(mul_div_down(x, y, d), fit(quotient), "{x} * {y} / {d}");
+                    assert_eq!(mul_div_up(x, y, d), fit(up), "{x} * {y} / {d} up");
+                }
+            }
+        }
     }
 
     #[test]
