@@ -42,9 +42,18 @@ sol! {
 }
 
 /// Whether a token call's return data means success: nothing (USDT style)
-/// or exactly the ABI encoding of `true`.
+/// or exactly the ABI encoding of `true`. Read as four 64-bit words: a
+/// comparison with a 32-byte `true` would convert it with ruint's
+/// `to_be_bytes` and compare byte by byte (compiler-builtins' memcmp).
 pub(crate) fn transfer_accepted(return_data: &[u8]) -> bool {
-    return_data.is_empty() || return_data == U256::from(1).to_be_bytes::<32>().as_slice()
+    match return_data.as_chunks::<8>() {
+        ([], []) => true,
+        ([a, b, c, d], []) => {
+            let high = u64::from_ne_bytes(*a) | u64::from_ne_bytes(*b) | u64::from_ne_bytes(*c);
+            high == 0 && u64::from_be_bytes(*d) == 1
+        }
+        _ => false,
+    }
 }
 
 /// `transfer(to, amount)` calldata (the shared static encoder, not alloy's
@@ -190,6 +199,14 @@ mod tests {
         assert!(!transfer_accepted(&U256::ZERO.to_be_bytes::<32>()));
         assert!(!transfer_accepted(&U256::from(2).to_be_bytes::<32>()));
         assert!(!transfer_accepted(&[1]));
+        // `true`'s low byte with any other bit set is not `true`.
+        for byte in [0, 8, 16, 24, 30] {
+            let mut dirty = U256::from(1).to_be_bytes::<32>();
+            dirty[byte] = 0x80;
+            assert!(!transfer_accepted(&dirty), "{byte}");
+        }
+        assert!(!transfer_accepted(&U256::from(257).to_be_bytes::<32>()));
+        assert!(!transfer_accepted(&1u64.to_be_bytes()));
         let mut long = U256::from(1).to_be_bytes::<32>().to_vec();
         long.push(0);
         assert!(!transfer_accepted(&long));
