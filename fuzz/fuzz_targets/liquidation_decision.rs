@@ -12,8 +12,9 @@
 use keel_fuzz::{big, stored_amount, u256, wad_in};
 use keel_liquidation::{
     decide_liquidation, validate_collateral_risk, validate_liquidation_params,
-    CollateralRiskParams, CollateralSnapshot, DebtSnapshot, LiquidationError, LiquidationOutcome,
-    LiquidationParams, LiquidationRequest, PositionSnapshot, Price, Wad, U256,
+    CollateralRiskParams, CollateralSnapshot, DebtSnapshot, LiquidationLeavesDust,
+    LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionHealthy, PositionSnapshot,
+    Price, Wad, ZeroRepay, U256,
 };
 use keel_tests::model::{mul_div_down, price_scale, wad, Pool};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
@@ -164,15 +165,12 @@ impl Case {
                 );
                 self.check_outcome(chosen, &outcome);
             }
-            Err(LiquidationError::PositionHealthy(_)) => {
+            Err(error) if error.is::<PositionHealthy>() => {
                 assert!(self.healthy(), "refused an unhealthy position")
             }
             Err(error) => {
                 let maximum = self.request.max_repay_assets == U256::MAX;
-                let amount_rule = matches!(
-                    error,
-                    LiquidationError::ZeroRepay(_) | LiquidationError::LiquidationLeavesDust(_)
-                );
+                let amount_rule = error.is::<ZeroRepay>() || error.is::<LiquidationLeavesDust>();
                 assert!(
                     amount_rule && !maximum,
                     "{error:?} within the preconditions"

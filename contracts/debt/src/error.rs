@@ -1,9 +1,8 @@
-//! Errors of the debt module: one Solidity custom error per rejection, and [`DebtError`]
-//! wrapping them so the market can map each into its own `#[derive(SolidityError)]` enum.
+//! Errors of the debt module: one Solidity custom error per rejection, and [`DebtError`],
+//! which carries any of them ABI-encoded (the market forwards it as it is).
 
 use alloy_sol_types::sol;
 use keel_math::MathError;
-use stylus_sdk::prelude::*;
 
 sol! {
     /// A supply, withdrawal, borrow, repayment or reserves withdrawal of zero assets or shares.
@@ -53,40 +52,28 @@ sol! {
     error DebtMathError(uint8 kind);
 }
 
-/// Every rejection of the debt module; each variant wraps the Solidity error of the same name.
-#[derive(SolidityError, Debug, PartialEq, Eq)]
-pub enum DebtError {
-    /// See [`ZeroAmount`].
-    ZeroAmount(ZeroAmount),
-    /// See [`AmountExceedsU128`].
-    AmountExceedsU128(AmountExceedsU128),
-    /// See [`AmountRoundsToZero`].
-    AmountRoundsToZero(AmountRoundsToZero),
-    /// See [`SupplyCapExceeded`].
-    SupplyCapExceeded(SupplyCapExceeded),
-    /// See [`BorrowCapExceeded`].
-    BorrowCapExceeded(BorrowCapExceeded),
-    /// See [`InsufficientLiquidity`].
-    InsufficientLiquidity(InsufficientLiquidity),
-    /// See [`InsufficientSupplyShares`].
-    InsufficientSupplyShares(InsufficientSupplyShares),
-    /// See [`InsufficientReserves`].
-    InsufficientReserves(InsufficientReserves),
-    /// See [`NoDebt`].
-    NoDebt(NoDebt),
-    /// See [`OptimalUtilisationOutOfBounds`].
-    OptimalUtilisationOutOfBounds(OptimalUtilisationOutOfBounds),
-    /// See [`MaxBorrowRateTooHigh`].
-    MaxBorrowRateTooHigh(MaxBorrowRateTooHigh),
-    /// See [`ReserveFactorTooHigh`].
-    ReserveFactorTooHigh(ReserveFactorTooHigh),
-    /// See [`DebtMathError`].
-    Math(DebtMathError),
+keel_abi::module_errors! {
+    /// Every rejection of the debt module: one of the Solidity errors above, ABI-encoded
+    /// where it is raised (keel-abi's crate documentation says why).
+    pub struct DebtError;
+    ZeroAmount {},
+    AmountExceedsU128 { amount },
+    AmountRoundsToZero { amount },
+    SupplyCapExceeded { totalAfter, cap },
+    BorrowCapExceeded { totalAfter, cap },
+    InsufficientLiquidity { requested, available },
+    InsufficientSupplyShares { requested, balance },
+    InsufficientReserves { requested, reserves },
+    NoDebt {},
+    OptimalUtilisationOutOfBounds { value, min, max },
+    MaxBorrowRateTooHigh { maxRatePerSecond, limit },
+    ReserveFactorTooHigh { value, max },
+    DebtMathError { kind },
 }
 
 impl From<MathError> for DebtError {
     fn from(error: MathError) -> Self {
-        Self::Math(DebtMathError { kind: error.code() })
+        DebtMathError { kind: error.code() }.into()
     }
 }
 
@@ -108,7 +95,7 @@ mod tests {
         for (error, kind) in kinds {
             assert_eq!(
                 DebtError::from(error),
-                DebtError::Math(DebtMathError { kind })
+                DebtError::from(DebtMathError { kind })
             );
         }
     }

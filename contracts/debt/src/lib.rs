@@ -154,9 +154,9 @@
 //! ([`Pool::to_assets_up`], [`borrow_rate_per_second`], [`supply_rate_per_second`],
 //! [`annual_rate`], [`Totals::utilisation`]).
 //!
-//! Errors: every rejection is a Solidity custom error (see [`error`]) wrapped by
-//! [`DebtError`]; the market lists those error types as variants of its own
-//! `#[derive(SolidityError)]` enum and converts with a `match` on [`DebtError`].
+//! Errors: every rejection is a Solidity custom error (see [`error`]), carried ABI-encoded by
+//! [`DebtError`] (keel-abi's `module_errors!`); the market forwards it as it is and lists the
+//! error types in its exported ABI.
 #![warn(missing_docs)]
 
 extern crate alloc;

@@ -207,10 +207,9 @@ mod tests {
             base_rate_per_second: Wad(U256::MAX),
             ..model()
         };
-        assert!(matches!(
-            overflowing.validate(),
-            Err(DebtError::MaxBorrowRateTooHigh(_))
-        ));
+        assert!(overflowing
+            .validate()
+            .is_err_and(|e| e.is::<crate::MaxBorrowRateTooHigh>()));
     }
 
     #[test]

@@ -182,9 +182,7 @@ mod tests {
             withdraw_reserves(&before, U256::ZERO),
             Err(crate::ZeroAmount {}.into())
         );
-        assert!(matches!(
-            withdraw_reserves(&before, U256::MAX),
-            Err(DebtError::AmountExceedsU128(_))
-        ));
+        assert!(withdraw_reserves(&before, U256::MAX)
+            .is_err_and(|e| e.is::<crate::AmountExceedsU128>()));
     }
 }

@@ -357,14 +357,12 @@ mod tests {
             optimal_utilisation: Wad::ZERO,
             ..model()
         };
-        assert!(matches!(
-            debt.set_rate_model(&bad),
-            Err(DebtError::OptimalUtilisationOutOfBounds(_))
-        ));
-        assert!(matches!(
-            debt.set_reserve_factor(Wad(WAD)),
-            Err(DebtError::ReserveFactorTooHigh(_))
-        ));
+        assert!(debt
+            .set_rate_model(&bad)
+            .is_err_and(|e| e.is::<crate::OptimalUtilisationOutOfBounds>()));
+        assert!(debt
+            .set_reserve_factor(Wad(WAD))
+            .is_err_and(|e| e.is::<crate::ReserveFactorTooHigh>()));
         assert_eq!(changed_slots(&before, &vm), Vec::<U256>::new());
     }
 
@@ -482,18 +480,15 @@ mod tests {
             }
             .into())
         );
-        assert!(matches!(
-            debt.repay(BORROWER, Quantity::Assets(U256::from(1))),
-            Err(DebtError::NoDebt(_))
-        ));
-        assert!(matches!(
-            debt.write_off_bad_debt(BORROWER),
-            Err(DebtError::NoDebt(_))
-        ));
-        assert!(matches!(
-            debt.withdraw_reserves(U256::from(1)),
-            Err(DebtError::InsufficientReserves(_))
-        ));
+        assert!(debt
+            .repay(BORROWER, Quantity::Assets(U256::from(1)))
+            .is_err_and(|e| e.is::<crate::NoDebt>()));
+        assert!(debt
+            .write_off_bad_debt(BORROWER)
+            .is_err_and(|e| e.is::<crate::NoDebt>()));
+        assert!(debt
+            .withdraw_reserves(U256::from(1))
+            .is_err_and(|e| e.is::<crate::InsufficientReserves>()));
         assert_eq!(changed_slots(&before, &vm), Vec::<U256>::new());
     }
 

@@ -14,10 +14,10 @@ use crate::{
 
 /// Checks one collateral's risk parameters, in this order:
 ///
-/// 1. `0 < bonus <= MAX_LIQUIDATION_BONUS` (20%), else [`LiquidationError::BonusOutOfBounds`];
-/// 2. `ltv < liquidation_threshold`, else [`LiquidationError::LtvNotBelowThreshold`];
+/// 1. `0 < bonus <= MAX_LIQUIDATION_BONUS` (20%), else [`BonusOutOfBounds`];
+/// 2. `ltv < liquidation_threshold`, else [`LtvNotBelowThreshold`];
 /// 3. `liquidation_threshold * (1e18 + bonus) < 1e36` (that is `LT * (1 + bonus) < 1`), else
-///    [`LiquidationError::ThresholdWithBonusNotBelowOne`].
+///    [`ThresholdWithBonusNotBelowOne`].
 ///
 /// (3) is what makes a liquidation raise the health factor of a position whose health factor
 /// is at least `LT * (1 + bonus)` (crate docs, "Why liquidation helps"); it implies `LT < 1`.
@@ -27,27 +27,23 @@ use crate::{
 pub fn validate_collateral_risk(params: &CollateralRiskParams) -> Result<(), LiquidationError> {
     let bonus = params.bonus.0;
     if bonus.is_zero() || bonus > MAX_LIQUIDATION_BONUS.0 {
-        return Err(LiquidationError::BonusOutOfBounds(BonusOutOfBounds {
+        return Err(LiquidationError::from(BonusOutOfBounds {
             bonusWad: bonus,
             maxBonusWad: MAX_LIQUIDATION_BONUS.0,
         }));
     }
     let threshold = params.liquidation_threshold.0;
     if params.ltv.0 >= threshold {
-        return Err(LiquidationError::LtvNotBelowThreshold(
-            LtvNotBelowThreshold {
-                ltvWad: params.ltv.0,
-                liquidationThresholdWad: threshold,
-            },
-        ));
+        return Err(LiquidationError::from(LtvNotBelowThreshold {
+            ltvWad: params.ltv.0,
+            liquidationThresholdWad: threshold,
+        }));
     }
     if !threshold_with_bonus_below_one(params.liquidation_threshold, params.bonus) {
-        return Err(LiquidationError::ThresholdWithBonusNotBelowOne(
-            ThresholdWithBonusNotBelowOne {
-                liquidationThresholdWad: threshold,
-                bonusWad: bonus,
-            },
-        ));
+        return Err(LiquidationError::from(ThresholdWithBonusNotBelowOne {
+            liquidationThresholdWad: threshold,
+            bonusWad: bonus,
+        }));
     }
     Ok(())
 }
@@ -61,11 +57,11 @@ fn threshold_with_bonus_below_one(threshold: Wad, bonus: Wad) -> bool {
 
 /// Checks the market's liquidation parameters, in this order:
 ///
-/// 1. `0 < close_factor <= 1`, else [`LiquidationError::CloseFactorOutOfBounds`];
-/// 2. `full_liquidation_hf <= 1`, else [`LiquidationError::FullLiquidationHfOutOfBounds`]
+/// 1. `0 < close_factor <= 1`, else [`CloseFactorOutOfBounds`];
+/// 2. `full_liquidation_hf <= 1`, else [`FullLiquidationHfOutOfBounds`]
 ///    (0 turns the health-factor trigger of full liquidations off);
 /// 3. `liquidation_fee <= MAX_LIQUIDATION_FEE` (50% of the bonus), else
-///    [`LiquidationError::LiquidationFeeOutOfBounds`].
+///    [`LiquidationFeeOutOfBounds`].
 ///
 /// `min_partial_liquidation_value` and `dust_threshold` are free; the crate docs ("Dust")
 /// explain how to pair them with the close factor.
@@ -75,26 +71,20 @@ fn threshold_with_bonus_below_one(threshold: Wad, bonus: Wad) -> bool {
 pub fn validate_liquidation_params(params: &LiquidationParams) -> Result<(), LiquidationError> {
     let close_factor = params.close_factor.0;
     if close_factor.is_zero() || close_factor > WAD {
-        return Err(LiquidationError::CloseFactorOutOfBounds(
-            CloseFactorOutOfBounds {
-                closeFactorWad: close_factor,
-            },
-        ));
+        return Err(LiquidationError::from(CloseFactorOutOfBounds {
+            closeFactorWad: close_factor,
+        }));
     }
     if params.full_liquidation_hf.0 > WAD {
-        return Err(LiquidationError::FullLiquidationHfOutOfBounds(
-            FullLiquidationHfOutOfBounds {
-                fullLiquidationHfWad: params.full_liquidation_hf.0,
-            },
-        ));
+        return Err(LiquidationError::from(FullLiquidationHfOutOfBounds {
+            fullLiquidationHfWad: params.full_liquidation_hf.0,
+        }));
     }
     if params.liquidation_fee > MAX_LIQUIDATION_FEE {
-        return Err(LiquidationError::LiquidationFeeOutOfBounds(
-            LiquidationFeeOutOfBounds {
-                feeWad: params.liquidation_fee.0,
-                maxFeeWad: MAX_LIQUIDATION_FEE.0,
-            },
-        ));
+        return Err(LiquidationError::from(LiquidationFeeOutOfBounds {
+            feeWad: params.liquidation_fee.0,
+            maxFeeWad: MAX_LIQUIDATION_FEE.0,
+        }));
     }
     Ok(())
 }
@@ -138,29 +128,21 @@ mod tests {
 
     #[test]
     fn each_collateral_bound_has_its_error() {
-        assert!(matches!(
-            validate_collateral_risk(&risk(75, 80, 0)),
-            Err(LiquidationError::BonusOutOfBounds(_))
-        ));
-        assert!(matches!(
-            validate_collateral_risk(&risk(75, 80, 21)),
-            Err(LiquidationError::BonusOutOfBounds(_))
-        ));
+        assert!(validate_collateral_risk(&risk(75, 80, 0))
+            .is_err_and(|e| e.is::<crate::BonusOutOfBounds>()));
+        assert!(validate_collateral_risk(&risk(75, 80, 21))
+            .is_err_and(|e| e.is::<crate::BonusOutOfBounds>()));
         assert_eq!(
             validate_collateral_risk(&risk(80, 80, 5)),
-            Err(LiquidationError::LtvNotBelowThreshold(
-                LtvNotBelowThreshold {
-                    ltvWad: percent(80).0,
-                    liquidationThresholdWad: percent(80).0,
-                }
-            ))
+            Err(LiquidationError::from(LtvNotBelowThreshold {
+                ltvWad: percent(80).0,
+                liquidationThresholdWad: percent(80).0,
+            }))
         );
         // 0.95 * 1.05 = 0.9975 < 1 passes; 0.96 * 1.05 = 1.008 does not.
         assert_eq!(validate_collateral_risk(&risk(90, 95, 5)), Ok(()));
-        assert!(matches!(
-            validate_collateral_risk(&risk(90, 96, 5)),
-            Err(LiquidationError::ThresholdWithBonusNotBelowOne(_))
-        ));
+        assert!(validate_collateral_risk(&risk(90, 96, 5))
+            .is_err_and(|e| e.is::<crate::ThresholdWithBonusNotBelowOne>()));
     }
 
     #[test]
@@ -188,18 +170,18 @@ mod tests {
             Ok(())
         );
         for close_factor in [Wad::ZERO, percent(101)] {
-            assert!(matches!(
-                validate_liquidation_params(&market(close_factor, Wad::ONE, fee)),
-                Err(LiquidationError::CloseFactorOutOfBounds(_))
-            ));
+            assert!(
+                validate_liquidation_params(&market(close_factor, Wad::ONE, fee))
+                    .is_err_and(|e| e.is::<crate::CloseFactorOutOfBounds>())
+            );
         }
-        assert!(matches!(
-            validate_liquidation_params(&market(Wad::ONE, percent(101), fee)),
-            Err(LiquidationError::FullLiquidationHfOutOfBounds(_))
-        ));
-        assert!(matches!(
-            validate_liquidation_params(&market(Wad::ONE, Wad::ONE, percent(51))),
-            Err(LiquidationError::LiquidationFeeOutOfBounds(_))
-        ));
+        assert!(
+            validate_liquidation_params(&market(Wad::ONE, percent(101), fee))
+                .is_err_and(|e| e.is::<crate::FullLiquidationHfOutOfBounds>())
+        );
+        assert!(
+            validate_liquidation_params(&market(Wad::ONE, Wad::ONE, percent(51)))
+                .is_err_and(|e| e.is::<crate::LiquidationFeeOutOfBounds>())
+        );
     }
 }

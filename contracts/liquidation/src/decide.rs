@@ -23,10 +23,10 @@ use crate::{
 /// The rules, in order, are those of the crate docs ("Decision").
 ///
 /// # Errors
-/// [`LiquidationError::CollateralNotHeld`], [`LiquidationError::CollateralPriceZero`],
-/// [`LiquidationError::ZeroRepay`], [`LiquidationError::PositionHealthy`],
-/// [`LiquidationError::LiquidationLeavesDust`] (never for a request of `U256::MAX`), and
-/// [`LiquidationError::LiquidationArithmetic`] when an amount does not fit in 256 bits or the
+/// [`CollateralNotHeld`], [`CollateralPriceZero`],
+/// [`ZeroRepay`], [`PositionHealthy`],
+/// [`LiquidationLeavesDust`] (never for a request of `U256::MAX`), and
+/// [`LiquidationArithmetic`] when an amount does not fit in 256 bits or the
 /// snapshot is inconsistent.
 pub fn decide_liquidation(
     position: &PositionSnapshot<'_>,
@@ -49,19 +49,15 @@ fn chosen_collateral(
     let chosen = collaterals
         .get(usize::from(index))
         .filter(|collateral| !collateral.balance.is_zero())
-        .ok_or(LiquidationError::CollateralNotHeld(CollateralNotHeld {
-            index,
-        }))?;
+        .ok_or_else(|| LiquidationError::from(CollateralNotHeld { index }))?;
     if chosen.price.0.is_zero() {
-        return Err(LiquidationError::CollateralPriceZero(CollateralPriceZero {
-            index,
-        }));
+        return Err(LiquidationError::from(CollateralPriceZero { index }));
     }
     Ok(*chosen)
 }
 
 fn zero_repay() -> LiquidationError {
-    LiquidationError::ZeroRepay(ZeroRepay {})
+    LiquidationError::from(ZeroRepay {})
 }
 
 /// An unhealthy position and what is known about it before choosing the amount.
@@ -133,11 +129,9 @@ impl<'a> Liquidation<'a> {
             return Ok(self.shares_within(full_repay)?);
         }
         match self.trimmed_to_dust_threshold(shares)? {
-            trimmed if trimmed.is_zero() => Err(LiquidationError::LiquidationLeavesDust(
-                LiquidationLeavesDust {
-                    fullRepayAssets: full_repay,
-                },
-            )),
+            trimmed if trimmed.is_zero() => Err(LiquidationError::from(LiquidationLeavesDust {
+                fullRepayAssets: full_repay,
+            })),
             trimmed => Ok(trimmed),
         }
     }

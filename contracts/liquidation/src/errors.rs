@@ -1,14 +1,11 @@
 //! The crate's Solidity custom errors and the one Rust error type that carries them.
 //!
 //! Each reason has its own error so that a liquidator, a dapp or an auditor reading a revert
-//! knows what went wrong without decoding a code. keel-market lists these structs as variants
-//! of its `#[derive(SolidityError)]` enum (one arm per [`LiquidationError`] variant), or returns
-//! the bytes of [`LiquidationError`] through its `From<LiquidationError> for Vec<u8>`.
-
-use alloc::vec::Vec;
+//! knows what went wrong without decoding a code. [`LiquidationError`] carries any of them
+//! ABI-encoded: keel-market forwards it as it is.
 
 use alloy_primitives::U256;
-use alloy_sol_types::{sol, SolError};
+use alloy_sol_types::sol;
 use keel_math::MathError;
 
 sol! {
@@ -70,73 +67,37 @@ sol! {
     error FullLiquidationHfOutOfBounds(uint256 fullLiquidationHfWad);
 }
 
-/// Every error of the crate: one variant per Solidity error above, wrapping its struct.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LiquidationError {
-    /// See [`PositionHealthy`].
-    PositionHealthy(PositionHealthy),
-    /// See [`CollateralNotHeld`].
-    CollateralNotHeld(CollateralNotHeld),
-    /// See [`CollateralPriceZero`].
-    CollateralPriceZero(CollateralPriceZero),
-    /// See [`ZeroRepay`].
-    ZeroRepay(ZeroRepay),
-    /// See [`LiquidationLeavesDust`].
-    LiquidationLeavesDust(LiquidationLeavesDust),
-    /// See [`LiquidationArithmetic`].
-    LiquidationArithmetic(LiquidationArithmetic),
-    /// See [`LtvNotBelowThreshold`].
-    LtvNotBelowThreshold(LtvNotBelowThreshold),
-    /// See [`ThresholdWithBonusNotBelowOne`].
-    ThresholdWithBonusNotBelowOne(ThresholdWithBonusNotBelowOne),
-    /// See [`BonusOutOfBounds`].
-    BonusOutOfBounds(BonusOutOfBounds),
-    /// See [`LiquidationFeeOutOfBounds`].
-    LiquidationFeeOutOfBounds(LiquidationFeeOutOfBounds),
-    /// See [`CloseFactorOutOfBounds`].
-    CloseFactorOutOfBounds(CloseFactorOutOfBounds),
-    /// See [`FullLiquidationHfOutOfBounds`].
-    FullLiquidationHfOutOfBounds(FullLiquidationHfOutOfBounds),
-}
-
-impl LiquidationError {
-    /// The ABI encoding of the error: 4-byte selector then the arguments, as a revert carries it.
-    #[must_use]
-    pub fn abi_encode(&self) -> Vec<u8> {
-        match self {
-            Self::PositionHealthy(e) => e.abi_encode(),
-            Self::CollateralNotHeld(e) => e.abi_encode(),
-            Self::CollateralPriceZero(e) => e.abi_encode(),
-            Self::ZeroRepay(e) => e.abi_encode(),
-            Self::LiquidationLeavesDust(e) => e.abi_encode(),
-            Self::LiquidationArithmetic(e) => e.abi_encode(),
-            Self::LtvNotBelowThreshold(e) => e.abi_encode(),
-            Self::ThresholdWithBonusNotBelowOne(e) => e.abi_encode(),
-            Self::BonusOutOfBounds(e) => e.abi_encode(),
-            Self::LiquidationFeeOutOfBounds(e) => e.abi_encode(),
-            Self::CloseFactorOutOfBounds(e) => e.abi_encode(),
-            Self::FullLiquidationHfOutOfBounds(e) => e.abi_encode(),
-        }
-    }
-}
-
-impl From<LiquidationError> for Vec<u8> {
-    fn from(error: LiquidationError) -> Self {
-        error.abi_encode()
-    }
+keel_abi::module_errors! {
+    /// Every error of the crate: one of the Solidity errors above, ABI-encoded where it is
+    /// raised (keel-abi's crate documentation says why); `Vec<u8>::from(error)` is the revert
+    /// data.
+    pub struct LiquidationError;
+    PositionHealthy { healthFactorWad },
+    CollateralNotHeld { index },
+    CollateralPriceZero { index },
+    ZeroRepay {},
+    LiquidationLeavesDust { fullRepayAssets },
+    LiquidationArithmetic { reason },
+    LtvNotBelowThreshold { ltvWad, liquidationThresholdWad },
+    ThresholdWithBonusNotBelowOne { liquidationThresholdWad, bonusWad },
+    BonusOutOfBounds { bonusWad, maxBonusWad },
+    LiquidationFeeOutOfBounds { feeWad, maxFeeWad },
+    CloseFactorOutOfBounds { closeFactorWad },
+    FullLiquidationHfOutOfBounds { fullLiquidationHfWad },
 }
 
 impl From<MathError> for LiquidationError {
     fn from(error: MathError) -> Self {
-        Self::LiquidationArithmetic(LiquidationArithmetic {
+        LiquidationArithmetic {
             reason: error.code(),
-        })
+        }
+        .into()
     }
 }
 
-/// [`LiquidationError::PositionHealthy`] for a health factor (WAD).
+/// [`PositionHealthy`] for a health factor (WAD).
 pub(crate) fn position_healthy(health_factor_wad: U256) -> LiquidationError {
-    LiquidationError::PositionHealthy(PositionHealthy {
+    LiquidationError::from(PositionHealthy {
         healthFactorWad: health_factor_wad,
     })
 }
@@ -144,6 +105,8 @@ pub(crate) fn position_healthy(health_factor_wad: U256) -> LiquidationError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
+    use alloy_sol_types::SolError;
 
     #[test]
     fn encoding_starts_with_the_solidity_selector() {
@@ -169,7 +132,7 @@ mod tests {
         for (error, reason) in reasons {
             assert_eq!(
                 LiquidationError::from(error),
-                LiquidationError::LiquidationArithmetic(LiquidationArithmetic { reason })
+                LiquidationError::from(LiquidationArithmetic { reason })
             );
         }
     }

@@ -359,11 +359,9 @@ fn dust_rule_names_the_full_amount_when_nothing_partial_is_possible() {
     let params = default_market();
     assert_eq!(
         liquidate(&collaterals, usd(900), &params, 0, usd(500)),
-        Err(LiquidationError::LiquidationLeavesDust(
-            LiquidationLeavesDust {
-                fullRepayAssets: usd(900)
-            }
-        ))
+        Err(LiquidationError::from(LiquidationLeavesDust {
+            fullRepayAssets: usd(900)
+        }))
     );
     assert_eq!(
         liquidate(&collaterals, usd(900), &params, 0, usd(900))
@@ -461,14 +459,12 @@ fn request_errors_are_named() {
     for index in [1, 2, 255] {
         assert_eq!(
             liquidate(&collaterals, debt, &params, index, U256::MAX),
-            Err(LiquidationError::CollateralNotHeld(CollateralNotHeld {
-                index
-            }))
+            Err(LiquidationError::from(CollateralNotHeld { index }))
         );
     }
     assert_eq!(
         liquidate(&collaterals, debt, &params, 0, U256::ZERO),
-        Err(LiquidationError::ZeroRepay(ZeroRepay {}))
+        Err(LiquidationError::from(ZeroRepay {}))
     );
     let unpriced = [CollateralSnapshot {
         price: Price(U256::ZERO),
@@ -476,9 +472,7 @@ fn request_errors_are_named() {
     }];
     assert_eq!(
         liquidate(&unpriced, debt, &params, 0, U256::MAX),
-        Err(LiquidationError::CollateralPriceZero(CollateralPriceZero {
-            index: 0
-        }))
+        Err(LiquidationError::from(CollateralPriceZero { index: 0 }))
     );
 }
 
@@ -520,6 +514,6 @@ fn coarse_shares_burn_at_least_one_share() {
     };
     assert_eq!(
         decide_liquidation(&position, &params, &small),
-        Err(LiquidationError::ZeroRepay(ZeroRepay {}))
+        Err(LiquidationError::from(ZeroRepay {}))
     );
 }

@@ -5,7 +5,7 @@
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
-use keel_debt::{InsufficientReserves, RateModel, ZeroAmount};
+use keel_debt::{DebtError, InsufficientReserves, RateModel, ZeroAmount};
 
 use crate::collaterals::cap_to_u128;
 use crate::collaterals::wad;
@@ -123,13 +123,14 @@ impl KeelMarket {
             let index = self.collateral_index(asset)?;
             let reserves = self.collateral_reserves(index);
             if amount.is_zero() {
-                return Err(MarketError::ZeroAmount(ZeroAmount {}));
+                return Err(DebtError::from(ZeroAmount {}).into());
             }
             if !self.take_collateral_reserves(index, amount) {
-                return Err(MarketError::InsufficientReserves(InsufficientReserves {
+                return Err(DebtError::from(InsufficientReserves {
                     requested: amount,
                     reserves,
-                }));
+                })
+                .into());
             }
         }
         self.push_tokens(asset, to, amount)?;

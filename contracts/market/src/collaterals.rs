@@ -132,7 +132,7 @@ impl KeelMarket {
         let stored = self.collateral_indices.get(AddressKey(token)).to::<u8>();
         match stored.checked_sub(1) {
             Some(index) => Ok(CollateralIndex::new(index)?),
-            None => Err(MarketError::UnknownCollateral(UnknownCollateral { token })),
+            None => Err(MarketError::from(UnknownCollateral { token })),
         }
     }
 
@@ -155,9 +155,11 @@ impl KeelMarket {
     ) -> Result<StorageGuard<'_, CollateralConfig>, MarketError> {
         self.collaterals
             .getter(usize::from(index.get()))
-            .ok_or(MarketError::UnknownCollateral(UnknownCollateral {
-                token: Address::ZERO,
-            }))
+            .ok_or_else(|| {
+                MarketError::from(UnknownCollateral {
+                    token: Address::ZERO,
+                })
+            })
     }
 
     /// The validated oracle price of collateral `index` now.
@@ -266,7 +268,7 @@ impl KeelMarket {
         let mut slot = self
             .collaterals
             .setter(usize::from(index.get()))
-            .ok_or(MarketError::TooManyCollaterals(TooManyCollaterals {}))?;
+            .ok_or_else(|| MarketError::from(TooManyCollaterals {}))?;
         Ok(slot.price_source.configure(config, now)?)
     }
 
@@ -275,7 +277,7 @@ impl KeelMarket {
         let mut slot = self
             .collaterals
             .setter(usize::from(index.get()))
-            .ok_or(MarketError::TooManyCollaterals(TooManyCollaterals {}))?;
+            .ok_or_else(|| MarketError::from(TooManyCollaterals {}))?;
         slot.risk.update_word(|word| {
             word.set_u64(LTV_AT, risk.0);
             word.set_u64(LIQUIDATION_THRESHOLD_AT, risk.1);
@@ -314,13 +316,11 @@ impl KeelMarket {
         self.ensure_contract(token)?;
         if token == self.base_asset() || self.collateral_indices.get(AddressKey(token)) != U8::ZERO
         {
-            return Err(MarketError::CollateralAlreadyListed(
-                CollateralAlreadyListed { token },
-            ));
+            return Err(MarketError::from(CollateralAlreadyListed { token }));
         }
         let count = self.collateral_count();
         if usize::from(count) >= usize::from(MAX_COLLATERALS) {
-            return Err(MarketError::TooManyCollaterals(TooManyCollaterals {}));
+            return Err(MarketError::from(TooManyCollaterals {}));
         }
         let index = CollateralIndex::new(count)?;
         let config = self.price_source_config(token, collateral_feed, base_feed)?;

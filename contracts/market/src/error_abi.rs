@@ -1,119 +1,35 @@
-//! A compact Solidity encoder for [`MarketError`](crate::MarketError).
-//!
-//! Every market error has only static fields, so its ABI encoding is the
-//! selector followed by one 32-byte word per field. The SDK's
-//! `#[derive(SolidityError)]` instantiates alloy's generic encoder once per
-//! error type, about 9 KB of wasm in every program for 63 errors (68 now); one shared
-//! routine and a word per field cost a third of that. A test checks every
-//! variant against alloy's encoding.
-
-use alloc::vec::Vec;
-use alloy_primitives::{Address, FixedBytes, I256, U256};
-
-/// A static ABI value: its 32-byte word.
-pub(crate) trait AbiWord {
-    /// The value's ABI word.
-    fn word(&self) -> [u8; 32];
-}
-
-impl AbiWord for U256 {
-    fn word(&self) -> [u8; 32] {
-        self.to_be_bytes()
-    }
-}
-
-impl AbiWord for I256 {
-    fn word(&self) -> [u8; 32] {
-        self.to_be_bytes()
-    }
-}
-
-impl AbiWord for Address {
-    /// An address is right-aligned. (A copy without a panic path: alloy's
-    /// `Address::into_word` keeps one, and with it its file's path in every
-    /// program's static data, paid for on every call.) Not inlined: the
-    /// copy at each of its call sites would cost more code than the call.
-    #[inline(never)]
-    fn word(&self) -> [u8; 32] {
-        let mut word = [0u8; 32];
-        if let Some(tail) = word.last_chunk_mut::<20>() {
-            *tail = self.0 .0;
-        }
-        word
-    }
-}
-
-impl AbiWord for FixedBytes<4> {
-    /// `bytesN` is left-aligned.
-    fn word(&self) -> [u8; 32] {
-        let mut word = [0u8; 32];
-        if let Some(head) = word.first_chunk_mut::<4>() {
-            *head = self.0;
-        }
-        word
-    }
-}
-
-impl AbiWord for bool {
-    fn word(&self) -> [u8; 32] {
-        U256::from(u8::from(*self)).word()
-    }
-}
-
-macro_rules! uint_words {
-    ($($t:ty),*) => {
-        $(impl AbiWord for $t {
-            fn word(&self) -> [u8; 32] {
-                U256::from(*self).word()
-            }
-        })*
-    };
-}
-uint_words!(u8, u32, u64, u128);
-
-/// `selector ++ words`: the ABI encoding of an error with static fields, or
-/// of a call with static arguments (the market's token calls).
-pub(crate) fn encode_static(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(words.len().saturating_mul(32).saturating_add(4));
-    out.extend_from_slice(&selector);
-    for word in words {
-        out.extend_from_slice(word);
-    }
-    out
-}
+//! The list of every error a market entry point can return: the market's own
+//! (declared here as [`MarketError`](crate::MarketError), keel-abi's
+//! `module_errors!`) and each module's (forwarded as they are), for the
+//! exported ABI and for the test that checks every error's encoding against
+//! alloy's.
 
 /// Declares [`MarketError`](crate::MarketError) from `Variant(ErrorType) {
 /// fields }` rows: the enum, `From<ErrorType>` for each variant, and the
 /// encoding into revert data.
 macro_rules! market_errors {
-    ($($variant:ident($ty:ty) { $($field:ident),* }),* $(,)?) => {
-        /// Every error a market entry point can return.
-        #[derive(Debug, PartialEq, Eq)]
-        pub enum MarketError {
-            $(
-                #[doc = concat!("See [`", stringify!($ty), "`].")]
-                $variant($ty),
-            )*
+    (
+        own: [$($own:ident { $($own_field:ident),* }),* $(,)?],
+        modules: {
+            $($krate:ident::$module_error:ident => [
+                $($module:ident { $($module_field:ident),* }),* $(,)?
+            ]),* $(,)?
+        } $(,)?
+    ) => {
+        keel_abi::module_errors! {
+            /// Every error a market entry point can return: one of the market's
+            /// own Solidity errors or a module's, ABI-encoded where it is raised
+            /// (keel-abi's crate documentation says why).
+            pub struct MarketError;
+            $($own { $($own_field),* }),*
         }
 
-        $(impl From<$ty> for MarketError {
-            fn from(error: $ty) -> Self {
-                MarketError::$variant(error)
+        // A module's error is already its revert data: forwarded as it is.
+        $(impl From<$krate::$module_error> for MarketError {
+            fn from(error: $krate::$module_error) -> Self {
+                Self(error.into())
             }
         })*
-
-        impl From<MarketError> for alloc::vec::Vec<u8> {
-            fn from(error: MarketError) -> Self {
-                use alloy_sol_types::SolError;
-                use $crate::error_abi::{encode_static, AbiWord};
-                match error {
-                    $(MarketError::$variant(_e) => encode_static(
-                        <$ty as SolError>::SELECTOR,
-                        &[$(_e.$field.word()),*],
-                    ),)*
-                }
-            }
-        }
 
         // export-abi lists the errors an entry point can return.
         #[cfg(feature = "export-abi")]
@@ -121,23 +37,31 @@ macro_rules! market_errors {
             fn inner_types() -> alloc::vec::Vec<stylus_sdk::abi::export::internal::InnerType> {
                 use alloy_sol_types::SolError;
                 use stylus_sdk::abi::export::internal::InnerType;
-                alloc::vec![$(InnerType {
-                    name: alloc::format!("error {};", <$ty as SolError>::SIGNATURE.replace(',', ", ")),
-                    id: core::any::TypeId::of::<$ty>(),
-                }),*]
+                fn inner<E: SolError + 'static>() -> InnerType {
+                    InnerType {
+                        name: alloc::format!("error {};", E::SIGNATURE.replace(',', ", ")),
+                        id: core::any::TypeId::of::<E>(),
+                    }
+                }
+                alloc::vec![$(inner::<$own>(),)* $($(inner::<$krate::$module>()),*),*]
             }
         }
 
-        /// One value of every variant, with distinct non-zero fields.
+        /// One value of every error, with distinct non-zero fields, as the
+        /// market returns it and as alloy encodes it.
         #[cfg(test)]
         pub(crate) fn every_error() -> alloc::vec::Vec<(MarketError, alloc::vec::Vec<u8>)> {
             use alloy_sol_types::SolError;
             use $crate::error_abi::tests::Sample;
             alloc::vec![$({
-                let error = <$ty>::from(($(Sample::sample(stringify!($field)),)*));
+                let error = <$own>::from(($(Sample::sample(stringify!($own_field)),)*));
                 let expected = error.abi_encode();
-                (MarketError::$variant(error), expected)
-            }),*]
+                (MarketError::from(error), expected)
+            },)* $($({
+                let error = <$krate::$module>::from(($(Sample::sample(stringify!($module_field)),)*));
+                let expected = error.abi_encode();
+                (MarketError::from($krate::$module_error::from(error)), expected)
+            }),*),*]
         }
     };
 }
@@ -147,7 +71,8 @@ pub(crate) use market_errors;
 // Test values from small constants.
 #[allow(clippy::arithmetic_side_effects)]
 pub(crate) mod tests {
-    use super::*;
+    use alloc::vec::Vec;
+    use alloy_primitives::{Address, FixedBytes, I256, U256};
 
     /// A non-zero value per field, different for each field name.
     pub(crate) trait Sample {

@@ -1,9 +1,10 @@
 //! The market's Solidity custom errors: every rejection has a name.
 //!
 //! Each module (keel-debt, keel-vault, keel-oracle, keel-liquidation) defines
-//! its own errors; [`MarketError`] lists them all, plus the market's own, so
-//! the ABI carries every error an entry point can return. (A `SolidityError`
-//! enum cannot nest another, hence one flat enum and `From` conversions.)
+//! its own errors and error type; [`MarketError`] carries the market's own or
+//! a module's, ABI-encoded (a module's error converts by a move). The table
+//! below lists them all, so the exported ABI carries every error an entry
+//! point can return.
 //!
 //! `ParameterOutOfBounds.parameter` ids:
 //!
@@ -83,164 +84,100 @@ sol! {
 }
 
 market_errors! {
-    Unauthorized(Unauthorized) { caller },
-    ZeroAddress(ZeroAddress) {  },
-    Reentrancy(Reentrancy) {  },
-    ActionPaused(ActionPaused) { action },
-    LiquidationPaused(LiquidationPaused) { paused, resumesAt },
-    ParameterOutOfBounds(ParameterOutOfBounds) { parameter, value, min, max },
-    TokenTransferFailed(TokenTransferFailed) { token, from, to, amount },
-    NotAContract(NotAContract) { account },
-    UnknownCollateral(UnknownCollateral) { token },
-    CollateralAlreadyListed(CollateralAlreadyListed) { token },
-    TooManyCollaterals(TooManyCollaterals) {  },
-    UnknownSelector(UnknownSelector) { selector },
-    ModuleCalledDirectly(ModuleCalledDirectly) {  },
-    AlreadyInitialized(AlreadyInitialized) {  },
-    TransferAmountMismatch(TransferAmountMismatch) { token, expected, received },
-    InvalidCalldata(InvalidCalldata) { selector },
-    NotPayable(NotPayable) {  },
-    LiquidationCallbackFailed(LiquidationCallbackFailed) { liquidator, reason },
-    MarketMathError(MarketMathError) { kind },
-    ZeroAmount(keel_debt::ZeroAmount) {  },
-    AmountExceedsU128(keel_debt::AmountExceedsU128) { amount },
-    AmountRoundsToZero(keel_debt::AmountRoundsToZero) { amount },
-    SupplyCapExceeded(keel_debt::SupplyCapExceeded) { totalAfter, cap },
-    BorrowCapExceeded(keel_debt::BorrowCapExceeded) { totalAfter, cap },
-    InsufficientLiquidity(keel_debt::InsufficientLiquidity) { requested, available },
-    InsufficientSupplyShares(keel_debt::InsufficientSupplyShares) { requested, balance },
-    InsufficientReserves(keel_debt::InsufficientReserves) { requested, reserves },
-    NoDebt(keel_debt::NoDebt) {  },
-    OptimalUtilisationOutOfBounds(keel_debt::OptimalUtilisationOutOfBounds) { value, min, max },
-    MaxBorrowRateTooHigh(keel_debt::MaxBorrowRateTooHigh) { maxRatePerSecond, limit },
-    ReserveFactorTooHigh(keel_debt::ReserveFactorTooHigh) { value, max },
-    DebtMathError(keel_debt::DebtMathError) { kind },
-    ZeroCollateralAmount(keel_vault::ZeroCollateralAmount) { index },
-    CollateralIndexOutOfRange(keel_vault::CollateralIndexOutOfRange) { index },
-    CollateralAmountExceedsU128(keel_vault::CollateralAmountExceedsU128) { index, amount },
-    InsufficientCollateral(keel_vault::InsufficientCollateral) { index, requested, balance },
-    CollateralCapExceeded(keel_vault::CollateralCapExceeded) { index, totalAfter, cap },
-    LtvExceeded(keel_vault::LtvExceeded) { debtAssets, borrowPower },
-    VaultMathError(keel_vault::VaultMathError) { kind },
-    PriceNotPositive(keel_oracle::PriceNotPositive) { feed, answer },
-    RoundIncomplete(keel_oracle::RoundIncomplete) { feed },
-    PriceStale(keel_oracle::PriceStale) { feed, updatedAt, heartbeat },
-    PriceFromFuture(keel_oracle::PriceFromFuture) { feed, updatedAt, now },
-    PriceOutOfBand(keel_oracle::PriceOutOfBand) { feed, answer, minAnswer, maxAnswer },
-    FeedCallFailed(keel_oracle::FeedCallFailed) { feed },
-    UnsupportedDecimals(keel_oracle::UnsupportedDecimals) { decimals },
-    PriceOverflow(keel_oracle::PriceOverflow) {  },
-    PriceRoundsToZero(keel_oracle::PriceRoundsToZero) {  },
-    SequencerDown(keel_oracle::SequencerDown) {  },
-    SequencerGracePeriod(keel_oracle::SequencerGracePeriod) { recoversAt },
-    SequencerFeedInvalid(keel_oracle::SequencerFeedInvalid) { answer, startedAt },
-    FeedHasNoCode(keel_oracle::FeedHasNoCode) { feed },
-    FeedDecimalsMismatch(keel_oracle::FeedDecimalsMismatch) { feed, configured, reported },
-    HeartbeatOutOfBounds(keel_oracle::HeartbeatOutOfBounds) { feed, heartbeatSeconds },
-    InvalidAnswerBand(keel_oracle::InvalidAnswerBand) { feed, minAnswer, maxAnswer },
-    GracePeriodOutOfBounds(keel_oracle::GracePeriodOutOfBounds) { gracePeriodSeconds },
-    PositionHealthy(keel_liquidation::PositionHealthy) { healthFactorWad },
-    CollateralNotHeld(keel_liquidation::CollateralNotHeld) { index },
-    CollateralPriceZero(keel_liquidation::CollateralPriceZero) { index },
-    ZeroRepay(keel_liquidation::ZeroRepay) {  },
-    LiquidationLeavesDust(keel_liquidation::LiquidationLeavesDust) { fullRepayAssets },
-    LiquidationArithmetic(keel_liquidation::LiquidationArithmetic) { reason },
-    LtvNotBelowThreshold(keel_liquidation::LtvNotBelowThreshold) { ltvWad, liquidationThresholdWad },
-    ThresholdWithBonusNotBelowOne(keel_liquidation::ThresholdWithBonusNotBelowOne) { liquidationThresholdWad, bonusWad },
-    BonusOutOfBounds(keel_liquidation::BonusOutOfBounds) { bonusWad, maxBonusWad },
-    LiquidationFeeOutOfBounds(keel_liquidation::LiquidationFeeOutOfBounds) { feeWad, maxFeeWad },
-    CloseFactorOutOfBounds(keel_liquidation::CloseFactorOutOfBounds) { closeFactorWad },
-    FullLiquidationHfOutOfBounds(keel_liquidation::FullLiquidationHfOutOfBounds) { fullLiquidationHfWad },
+    own: [
+        Unauthorized { caller },
+        ZeroAddress {},
+        Reentrancy {},
+        ActionPaused { action },
+        LiquidationPaused { paused, resumesAt },
+        ParameterOutOfBounds { parameter, value, min, max },
+        TokenTransferFailed { token, from, to, amount },
+        NotAContract { account },
+        UnknownCollateral { token },
+        CollateralAlreadyListed { token },
+        TooManyCollaterals {},
+        UnknownSelector { selector },
+        ModuleCalledDirectly {},
+        AlreadyInitialized {},
+        TransferAmountMismatch { token, expected, received },
+        InvalidCalldata { selector },
+        NotPayable {},
+        LiquidationCallbackFailed { liquidator, reason },
+        MarketMathError { kind },
+    ],
+    modules: {
+        keel_debt::DebtError => [
+            ZeroAmount {},
+            AmountExceedsU128 { amount },
+            AmountRoundsToZero { amount },
+            SupplyCapExceeded { totalAfter, cap },
+            BorrowCapExceeded { totalAfter, cap },
+            InsufficientLiquidity { requested, available },
+            InsufficientSupplyShares { requested, balance },
+            InsufficientReserves { requested, reserves },
+            NoDebt {},
+            OptimalUtilisationOutOfBounds { value, min, max },
+            MaxBorrowRateTooHigh { maxRatePerSecond, limit },
+            ReserveFactorTooHigh { value, max },
+            DebtMathError { kind },
+        ],
+        keel_vault::VaultError => [
+            ZeroCollateralAmount { index },
+            CollateralIndexOutOfRange { index },
+            CollateralAmountExceedsU128 { index, amount },
+            InsufficientCollateral { index, requested, balance },
+            CollateralCapExceeded { index, totalAfter, cap },
+            LtvExceeded { debtAssets, borrowPower },
+            VaultMathError { kind },
+        ],
+        keel_oracle::OracleError => [
+            PriceNotPositive { feed, answer },
+            RoundIncomplete { feed },
+            PriceStale { feed, updatedAt, heartbeat },
+            PriceFromFuture { feed, updatedAt, now },
+            PriceOutOfBand { feed, answer, minAnswer, maxAnswer },
+            FeedCallFailed { feed },
+            UnsupportedDecimals { decimals },
+            PriceOverflow {},
+            PriceRoundsToZero {},
+            SequencerDown {},
+            SequencerGracePeriod { recoversAt },
+            SequencerFeedInvalid { answer, startedAt },
+            FeedHasNoCode { feed },
+            FeedDecimalsMismatch { feed, configured, reported },
+            HeartbeatOutOfBounds { feed, heartbeatSeconds },
+            InvalidAnswerBand { feed, minAnswer, maxAnswer },
+            GracePeriodOutOfBounds { gracePeriodSeconds },
+        ],
+        keel_liquidation::LiquidationError => [
+            PositionHealthy { healthFactorWad },
+            CollateralNotHeld { index },
+            CollateralPriceZero { index },
+            ZeroRepay {},
+            LiquidationLeavesDust { fullRepayAssets },
+            LiquidationArithmetic { reason },
+            LtvNotBelowThreshold { ltvWad, liquidationThresholdWad },
+            ThresholdWithBonusNotBelowOne { liquidationThresholdWad, bonusWad },
+            BonusOutOfBounds { bonusWad, maxBonusWad },
+            LiquidationFeeOutOfBounds { feeWad, maxFeeWad },
+            CloseFactorOutOfBounds { closeFactorWad },
+            FullLiquidationHfOutOfBounds { fullLiquidationHfWad },
+        ],
+    },
 }
-
-/// Maps each variant of a module's error enum to the market variant of the
-/// same Solidity error.
-macro_rules! forward_errors {
-    ($source:path { $($from:ident => $to:ident),* $(,)? }) => {
-        impl From<$source> for MarketError {
-            fn from(error: $source) -> Self {
-                use $source as Source;
-                match error {
-                    $(Source::$from(inner) => MarketError::$to(inner),)*
-                }
-            }
-        }
-    };
-}
-
-forward_errors!(keel_debt::DebtError {
-    ZeroAmount => ZeroAmount,
-    AmountExceedsU128 => AmountExceedsU128,
-    AmountRoundsToZero => AmountRoundsToZero,
-    SupplyCapExceeded => SupplyCapExceeded,
-    BorrowCapExceeded => BorrowCapExceeded,
-    InsufficientLiquidity => InsufficientLiquidity,
-    InsufficientSupplyShares => InsufficientSupplyShares,
-    InsufficientReserves => InsufficientReserves,
-    NoDebt => NoDebt,
-    OptimalUtilisationOutOfBounds => OptimalUtilisationOutOfBounds,
-    MaxBorrowRateTooHigh => MaxBorrowRateTooHigh,
-    ReserveFactorTooHigh => ReserveFactorTooHigh,
-    Math => DebtMathError,
-});
-
-forward_errors!(keel_vault::VaultError {
-    ZeroCollateralAmount => ZeroCollateralAmount,
-    CollateralIndexOutOfRange => CollateralIndexOutOfRange,
-    CollateralAmountExceedsU128 => CollateralAmountExceedsU128,
-    InsufficientCollateral => InsufficientCollateral,
-    CollateralCapExceeded => CollateralCapExceeded,
-    LtvExceeded => LtvExceeded,
-    Math => VaultMathError,
-});
-
-forward_errors!(keel_oracle::OracleError {
-    PriceNotPositive => PriceNotPositive,
-    RoundIncomplete => RoundIncomplete,
-    PriceStale => PriceStale,
-    PriceFromFuture => PriceFromFuture,
-    PriceOutOfBand => PriceOutOfBand,
-    FeedCallFailed => FeedCallFailed,
-    UnsupportedDecimals => UnsupportedDecimals,
-    PriceOverflow => PriceOverflow,
-    PriceRoundsToZero => PriceRoundsToZero,
-    SequencerDown => SequencerDown,
-    SequencerGracePeriod => SequencerGracePeriod,
-    SequencerFeedInvalid => SequencerFeedInvalid,
-    FeedHasNoCode => FeedHasNoCode,
-    FeedDecimalsMismatch => FeedDecimalsMismatch,
-    HeartbeatOutOfBounds => HeartbeatOutOfBounds,
-    InvalidAnswerBand => InvalidAnswerBand,
-    GracePeriodOutOfBounds => GracePeriodOutOfBounds,
-});
-
-forward_errors!(keel_liquidation::LiquidationError {
-    PositionHealthy => PositionHealthy,
-    CollateralNotHeld => CollateralNotHeld,
-    CollateralPriceZero => CollateralPriceZero,
-    ZeroRepay => ZeroRepay,
-    LiquidationLeavesDust => LiquidationLeavesDust,
-    LiquidationArithmetic => LiquidationArithmetic,
-    LtvNotBelowThreshold => LtvNotBelowThreshold,
-    ThresholdWithBonusNotBelowOne => ThresholdWithBonusNotBelowOne,
-    BonusOutOfBounds => BonusOutOfBounds,
-    LiquidationFeeOutOfBounds => LiquidationFeeOutOfBounds,
-    CloseFactorOutOfBounds => CloseFactorOutOfBounds,
-    FullLiquidationHfOutOfBounds => FullLiquidationHfOutOfBounds,
-});
 
 /// The market's own keel-math arithmetic (share conversions and rates in the
 /// views, collateral fee reserves) that does not fit is `MarketMathError`:
 /// each module's error names the module that hit the limit.
 impl From<keel_math::MathError> for MarketError {
     fn from(error: keel_math::MathError) -> Self {
-        MarketError::MarketMathError(MarketMathError { kind: error.code() })
+        MarketError::from(MarketMathError { kind: error.code() })
     }
 }
 
 /// `ParameterOutOfBounds` for `parameter` (an id of the module table).
 pub(crate) fn out_of_bounds(parameter: u8, value: U256, min: U256, max: U256) -> MarketError {
-    MarketError::ParameterOutOfBounds(ParameterOutOfBounds {
+    MarketError::from(ParameterOutOfBounds {
         parameter,
         value,
         min,
@@ -250,7 +187,7 @@ pub(crate) fn out_of_bounds(parameter: u8, value: U256, min: U256, max: U256) ->
 
 /// `ZeroAddress`.
 pub(crate) fn zero_address() -> MarketError {
-    MarketError::ZeroAddress(ZeroAddress {})
+    MarketError::from(ZeroAddress {})
 }
 
 /// Fails with `ZeroAddress` when `account` is zero.
@@ -270,12 +207,14 @@ mod tests {
     fn the_markets_own_arithmetic_is_named_for_the_market() {
         assert_eq!(
             MarketError::from(MathError::DivisionByZero),
-            MarketError::MarketMathError(MarketMathError { kind: 2 })
+            MarketError::from(MarketMathError { kind: 2 })
         );
         // A module's arithmetic keeps its module's name.
         assert_eq!(
             MarketError::from(keel_debt::DebtError::from(MathError::Overflow)),
-            MarketError::DebtMathError(keel_debt::DebtMathError { kind: 1 })
+            MarketError::from(keel_debt::DebtError::from(keel_debt::DebtMathError {
+                kind: 1
+            }))
         );
     }
 }

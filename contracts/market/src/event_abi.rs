@@ -9,8 +9,8 @@
 //! alloy's encoding, and the struct literal it builds fails to compile when
 //! the table misses a field.
 
-use crate::error_abi::AbiWord;
 use crate::KeelMarket;
+use keel_abi::AbiWord;
 use stylus_sdk::prelude::*;
 
 /// Most words in a market log: Liquidate's four topics and five data words.

@@ -130,7 +130,7 @@ impl KeelMarket {
     pub fn route_to_ext(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         let selector = selector_of(calldata);
         if !routes_to_ext(selector) {
-            return Err(Vec::from(MarketError::UnknownSelector(UnknownSelector {
+            return Err(Vec::from(MarketError::from(UnknownSelector {
                 selector: FixedBytes(selector),
             })));
         }
@@ -197,7 +197,7 @@ mod tests {
         let mut market = deployed(&vm);
         assert_eq!(
             initialize_again(&mut market),
-            Err(MarketError::AlreadyInitialized(AlreadyInitialized {}))
+            Err(MarketError::from(AlreadyInitialized {}))
         );
     }
 
@@ -207,7 +207,7 @@ mod tests {
         vm.set_code(BASE, vec![1]);
         let mut module = KeelMarket::from(&vm);
         module.mark_as_module_code();
-        let refused = Err(MarketError::ModuleCalledDirectly(ModuleCalledDirectly {}));
+        let refused = Err(MarketError::from(ModuleCalledDirectly {}));
         assert_eq!(initialize_again(&mut module), refused);
         assert_eq!(module.supply(U256::from(1), OWNER).map(|_| ()), refused);
         assert_eq!(module.accrue_interest(), refused);

@@ -28,7 +28,7 @@ impl KeelMarket {
     /// so views cannot observe half-applied state from a token callback.
     pub(crate) fn ensure_not_locked(&self) -> Result<(), MarketError> {
         if self.control().u8_at(LOCKED_AT) != 0 {
-            return Err(MarketError::Reentrancy(Reentrancy {}));
+            return Err(MarketError::from(Reentrancy {}));
         }
         Ok(())
     }

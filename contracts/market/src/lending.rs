@@ -72,7 +72,7 @@ impl KeelMarket {
         {
             return Ok(());
         }
-        Err(MarketError::Unauthorized(Unauthorized { caller }))
+        Err(MarketError::from(Unauthorized { caller }))
     }
 
     /// Fails with `LtvExceeded` (or an oracle error) when the debt of

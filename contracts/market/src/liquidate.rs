@@ -302,7 +302,7 @@ impl KeelMarket {
                     CallError::Revert(data) => selector_of(&data),
                     CallError::AbiDecodingFailed(_) => [0; 4],
                 };
-                MarketError::LiquidationCallbackFailed(LiquidationCallbackFailed {
+                MarketError::from(LiquidationCallbackFailed {
                     liquidator,
                     reason: FixedBytes(reason),
                 })

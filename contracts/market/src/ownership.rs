@@ -18,7 +18,7 @@ sol! {
 }
 
 fn unauthorized(caller: Address) -> MarketError {
-    MarketError::Unauthorized(Unauthorized { caller })
+    MarketError::from(Unauthorized { caller })
 }
 
 impl KeelMarket {

@@ -90,7 +90,7 @@ impl KeelMarket {
     /// Fails with `ModuleCalledDirectly` on a module program's own storage.
     pub(crate) fn ensure_not_module_code(&self) -> Result<(), MarketError> {
         if self.paused_mask() & bit(MODULE_CODE_BIT) != 0 {
-            return Err(MarketError::ModuleCalledDirectly(ModuleCalledDirectly {}));
+            return Err(MarketError::from(ModuleCalledDirectly {}));
         }
         Ok(())
     }
@@ -99,7 +99,7 @@ impl KeelMarket {
     pub(crate) fn ensure_uninitialized(&self) -> Result<(), MarketError> {
         self.ensure_not_module_code()?;
         if !self.base_asset().is_zero() {
-            return Err(MarketError::AlreadyInitialized(AlreadyInitialized {}));
+            return Err(MarketError::from(AlreadyInitialized {}));
         }
         Ok(())
     }
@@ -107,7 +107,7 @@ impl KeelMarket {
     /// Fails with `ActionPaused` when `action` is paused.
     pub(crate) fn ensure_active(&self, action: Action) -> Result<(), MarketError> {
         if self.paused_mask() & bit(action as u8) != 0 {
-            return Err(MarketError::ActionPaused(ActionPaused {
+            return Err(MarketError::from(ActionPaused {
                 action: action as u8,
             }));
         }
@@ -126,7 +126,7 @@ impl KeelMarket {
         let resumes_at = control.u64_at(LIQUIDATION_RESUMES_AT);
         let paused = control.u8_at(PAUSED_MASK_AT) & bit(LIQUIDATION_BIT) != 0;
         if paused || self.vm().block_timestamp() < resumes_at {
-            return Err(MarketError::LiquidationPaused(LiquidationPaused {
+            return Err(MarketError::from(LiquidationPaused {
                 paused,
                 resumesAt: resumes_at,
             }));
@@ -226,7 +226,7 @@ mod tests {
     }
 
     fn unauthorized(caller: Address) -> MarketError {
-        MarketError::Unauthorized(Unauthorized { caller })
+        MarketError::from(Unauthorized { caller })
     }
 
     #[test]
@@ -238,7 +238,7 @@ mod tests {
         assert!(market.is_paused(Action::Borrow as u8));
         assert_eq!(
             market.ensure_active(Action::Borrow),
-            Err(MarketError::ActionPaused(ActionPaused { action: 4 }))
+            Err(MarketError::from(ActionPaused { action: 4 }))
         );
         assert!(market.ensure_active(Action::Supply).is_ok());
         assert_eq!(
@@ -290,7 +290,7 @@ mod tests {
         };
         assert_eq!(
             market.ensure_liquidation_active(),
-            Err(MarketError::LiquidationPaused(paused))
+            Err(MarketError::from(paused))
         );
         market.set_liquidation_paused(false).unwrap();
         assert_eq!(market.liquidation_resumes_at(), 1_600);
@@ -301,7 +301,7 @@ mod tests {
         };
         assert_eq!(
             market.ensure_liquidation_active(),
-            Err(MarketError::LiquidationPaused(grace))
+            Err(MarketError::from(grace))
         );
         vm.set_block_timestamp(1_600);
         assert!(market.ensure_liquidation_active().is_ok());

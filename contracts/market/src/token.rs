@@ -29,9 +29,9 @@ use stylus_sdk::call::{call, static_call};
 use stylus_sdk::prelude::*;
 use stylus_sdk::stylus_core::calls::Call;
 
-use crate::error_abi::{encode_static, AbiWord};
 use crate::errors::{MarketError, NotAContract, TokenTransferFailed, TransferAmountMismatch};
 use crate::KeelMarket;
+use keel_abi::{encode_static, AbiWord};
 
 sol! {
     interface IErc20 {
@@ -77,7 +77,7 @@ fn balance_of_calldata(account: Address) -> Vec<u8> {
 
 /// `TokenTransferFailed` for a move of `amount` of `token` from `from` to `to`.
 fn transfer_failed(token: Address, from: Address, to: Address, amount: U256) -> MarketError {
-    MarketError::TokenTransferFailed(TokenTransferFailed {
+    MarketError::from(TokenTransferFailed {
         token,
         from,
         to,
@@ -110,13 +110,11 @@ impl KeelMarket {
         // A balance that fell counts as nothing received.
         let received = after.saturating_sub(before);
         if received < amount {
-            return Err(MarketError::TransferAmountMismatch(
-                TransferAmountMismatch {
-                    token,
-                    expected: amount,
-                    received,
-                },
-            ));
+            return Err(MarketError::from(TransferAmountMismatch {
+                token,
+                expected: amount,
+                received,
+            }));
         }
         Ok(())
     }
@@ -164,7 +162,7 @@ impl KeelMarket {
     /// Fails with `NotAContract` when `account` has no code.
     pub(crate) fn ensure_contract(&self, account: Address) -> Result<(), MarketError> {
         if self.vm().code_size(account) == 0 {
-            return Err(MarketError::NotAContract(NotAContract { account }));
+            return Err(MarketError::from(NotAContract { account }));
         }
         Ok(())
     }

@@ -94,7 +94,7 @@ impl FeedRound {
             .round_id
             .get()
             .checked_add(U80::from(1u8))
-            .unwrap_or(U80::from(1u8));
+            .unwrap_or(U80::ONE);
         self.set((next, answer, started_at, now, next))
     }
 }

@@ -56,7 +56,7 @@ pub fn compose_price(
 ) -> Result<Price, OracleError> {
     // A direct quote is a base feed that always answers 1 with 0 decimals.
     let base = base.unwrap_or(FeedAnswer {
-        answer: U256::from(1),
+        answer: U256::ONE,
         feed_decimals: 0,
     });
     for decimals in [

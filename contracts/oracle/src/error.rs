@@ -1,8 +1,7 @@
-//! The Solidity errors of the oracle adapter and the one Rust enum that carries them.
+//! The Solidity errors of the oracle adapter and the one Rust type that carries them.
 
 use alloy_primitives::{Address, I256, U256};
 use alloy_sol_types::sol;
-use stylus_sdk::prelude::*;
 
 sol! {
     /// `feed` answered zero or a negative price.
@@ -62,73 +61,53 @@ sol! {
     error GracePeriodOutOfBounds(uint32 gracePeriodSeconds);
 }
 
-/// Every way the oracle adapter refuses to produce a price or accept a configuration.
-///
-/// Each variant wraps the Solidity error of the same name, so `Vec<u8>::from(error)` is the
-/// ABI-encoded revert data. A market whose own error enum derives `SolidityError` lists the
-/// structs it can receive as variants and converts with a `match` (see the crate docs): a
-/// `SolidityError` enum cannot be nested inside another one when the ABI is exported.
-#[derive(SolidityError, Debug, PartialEq, Eq)]
-pub enum OracleError {
-    /// See [`PriceNotPositive`].
-    PriceNotPositive(PriceNotPositive),
-    /// See [`RoundIncomplete`].
-    RoundIncomplete(RoundIncomplete),
-    /// See [`PriceStale`].
-    PriceStale(PriceStale),
-    /// See [`PriceFromFuture`].
-    PriceFromFuture(PriceFromFuture),
-    /// See [`PriceOutOfBand`].
-    PriceOutOfBand(PriceOutOfBand),
-    /// See [`FeedCallFailed`].
-    FeedCallFailed(FeedCallFailed),
-    /// See [`UnsupportedDecimals`].
-    UnsupportedDecimals(UnsupportedDecimals),
-    /// See [`PriceOverflow`].
-    PriceOverflow(PriceOverflow),
-    /// See [`PriceRoundsToZero`].
-    PriceRoundsToZero(PriceRoundsToZero),
-    /// See [`SequencerDown`].
-    SequencerDown(SequencerDown),
-    /// See [`SequencerGracePeriod`].
-    SequencerGracePeriod(SequencerGracePeriod),
-    /// See [`SequencerFeedInvalid`].
-    SequencerFeedInvalid(SequencerFeedInvalid),
-    /// See [`FeedHasNoCode`].
-    FeedHasNoCode(FeedHasNoCode),
-    /// See [`FeedDecimalsMismatch`].
-    FeedDecimalsMismatch(FeedDecimalsMismatch),
-    /// See [`HeartbeatOutOfBounds`].
-    HeartbeatOutOfBounds(HeartbeatOutOfBounds),
-    /// See [`InvalidAnswerBand`].
-    InvalidAnswerBand(InvalidAnswerBand),
-    /// See [`GracePeriodOutOfBounds`].
-    GracePeriodOutOfBounds(GracePeriodOutOfBounds),
+keel_abi::module_errors! {
+    /// Every way the oracle adapter refuses to produce a price or accept a configuration: one
+    /// of the Solidity errors above, ABI-encoded where it is raised (keel-abi's crate
+    /// documentation says why); `Vec<u8>::from(error)` is the revert data.
+    pub struct OracleError;
+    PriceNotPositive { feed, answer },
+    RoundIncomplete { feed },
+    PriceStale { feed, updatedAt, heartbeat },
+    PriceFromFuture { feed, updatedAt, now },
+    PriceOutOfBand { feed, answer, minAnswer, maxAnswer },
+    FeedCallFailed { feed },
+    UnsupportedDecimals { decimals },
+    PriceOverflow {},
+    PriceRoundsToZero {},
+    SequencerDown {},
+    SequencerGracePeriod { recoversAt },
+    SequencerFeedInvalid { answer, startedAt },
+    FeedHasNoCode { feed },
+    FeedDecimalsMismatch { feed, configured, reported },
+    HeartbeatOutOfBounds { feed, heartbeatSeconds },
+    InvalidAnswerBand { feed, minAnswer, maxAnswer },
+    GracePeriodOutOfBounds { gracePeriodSeconds },
 }
 
 /// `FeedCallFailed(feed)`.
 pub(crate) fn feed_call_failed(feed: Address) -> OracleError {
-    OracleError::FeedCallFailed(FeedCallFailed { feed })
+    OracleError::from(FeedCallFailed { feed })
 }
 
 /// `UnsupportedDecimals(decimals)`.
 pub(crate) fn unsupported_decimals(decimals: u8) -> OracleError {
-    OracleError::UnsupportedDecimals(UnsupportedDecimals { decimals })
+    OracleError::from(UnsupportedDecimals { decimals })
 }
 
 /// `PriceOverflow()`.
 pub(crate) fn price_overflow() -> OracleError {
-    OracleError::PriceOverflow(PriceOverflow {})
+    OracleError::from(PriceOverflow {})
 }
 
 /// `PriceRoundsToZero()`.
 pub(crate) fn price_rounds_to_zero() -> OracleError {
-    OracleError::PriceRoundsToZero(PriceRoundsToZero {})
+    OracleError::from(PriceRoundsToZero {})
 }
 
 /// `SequencerFeedInvalid(answer, startedAt)`.
 pub(crate) fn sequencer_feed_invalid(answer: I256, started_at: U256) -> OracleError {
-    OracleError::SequencerFeedInvalid(SequencerFeedInvalid {
+    OracleError::from(SequencerFeedInvalid {
         answer,
         startedAt: started_at,
     })

@@ -79,7 +79,7 @@ pub fn read_decimals<H: Host + ?Sized>(host: &H, target: Address) -> Result<u8, 
 /// still in its constructor).
 pub fn check_has_code<H: Host + ?Sized>(host: &H, target: Address) -> Result<(), OracleError> {
     if host.code_size(target) == 0 {
-        return Err(OracleError::FeedHasNoCode(FeedHasNoCode { feed: target }));
+        return Err(OracleError::from(FeedHasNoCode { feed: target }));
     }
     Ok(())
 }
@@ -220,7 +220,7 @@ mod tests {
         let mut lab = OracleLab::new();
         assert_eq!(
             lab.run(|host| check_has_code(host, FEED)),
-            Err(OracleError::FeedHasNoCode(FeedHasNoCode { feed: FEED }))
+            Err(OracleError::from(FeedHasNoCode { feed: FEED }))
         );
         lab.set_code(FEED);
         assert_eq!(lab.run(|host| check_has_code(host, FEED)), Ok(()));

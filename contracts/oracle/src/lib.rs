@@ -30,30 +30,10 @@
 //!
 //! # Errors
 //!
-//! One enum, [`OracleError`], whose variants wrap Solidity custom errors (`sol!`), so
-//! `Vec<u8>::from(error)` is the ABI-encoded revert data. A `SolidityError` enum cannot be a
-//! variant of another one when the ABI is exported (each variant must be a `SolError`), so a
-//! market lists the oracle errors it can return as its own variants and converts:
-//!
-//! ```text
-//! #[derive(SolidityError)]
-//! pub enum MarketError {
-//!     PriceStale(keel_oracle::PriceStale),
-//!     SequencerDown(keel_oracle::SequencerDown),
-//!     // ... one variant per oracle error
-//! }
-//! impl From<keel_oracle::OracleError> for MarketError {
-//!     fn from(error: keel_oracle::OracleError) -> Self {
-//!         match error {
-//!             keel_oracle::OracleError::PriceStale(e) => Self::PriceStale(e),
-//!             keel_oracle::OracleError::SequencerDown(e) => Self::SequencerDown(e),
-//!             // ...
-//!         }
-//!     }
-//! }
-//! ```
-//!
-//! (A market that returns `Result<_, Vec<u8>>` can use `?` on `OracleError` directly.)
+//! One type, [`OracleError`], that carries any of the crate's Solidity custom errors (`sol!`)
+//! ABI-encoded, so `Vec<u8>::from(error)` is the revert data and a market forwards it as it is
+//! (keel-abi's `module_errors!`). Tests ask `error.is::<crate::PriceStale>()` or
+//! `error.decode::<PriceStale>()`.
 //!
 //! # Use from the market
 //!

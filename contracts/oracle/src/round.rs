@@ -68,14 +68,14 @@ impl FeedConfig {
     pub fn check_bounds(&self) -> Result<(), OracleError> {
         check_decimals(self.feed_decimals)?;
         if !(MIN_HEARTBEAT_SECONDS..=MAX_HEARTBEAT_SECONDS).contains(&self.heartbeat_seconds) {
-            return Err(OracleError::HeartbeatOutOfBounds(HeartbeatOutOfBounds {
+            return Err(OracleError::from(HeartbeatOutOfBounds {
                 feed: self.feed,
                 heartbeatSeconds: self.heartbeat_seconds,
             }));
         }
         match self.band {
             Some(band) if band.min_answer >= band.max_answer => {
-                Err(OracleError::InvalidAnswerBand(InvalidAnswerBand {
+                Err(OracleError::from(InvalidAnswerBand {
                     feed: self.feed,
                     minAnswer: band.min_answer,
                     maxAnswer: band.max_answer,
@@ -102,11 +102,12 @@ pub fn validate_round(
     now_seconds: u64,
 ) -> Result<U256, OracleError> {
     let feed = config.feed;
-    let answer =
-        positive_answer(round.answer).ok_or(OracleError::PriceNotPositive(PriceNotPositive {
+    let answer = positive_answer(round.answer).ok_or_else(|| {
+        OracleError::from(PriceNotPositive {
             feed,
             answer: round.answer,
-        }))?;
+        })
+    })?;
     check_fresh(round.updated_at, config, now_seconds)?;
     if let Some(band) = config.band {
         check_in_band(answer, band, feed)?;
@@ -128,10 +129,10 @@ fn check_fresh(updated_at: U256, config: &FeedConfig, now_seconds: u64) -> Resul
     let feed = config.feed;
     let now = U256::from(now_seconds);
     if updated_at.is_zero() {
-        return Err(OracleError::RoundIncomplete(RoundIncomplete { feed }));
+        return Err(OracleError::from(RoundIncomplete { feed }));
     }
     let Some(age_seconds) = now.checked_sub(updated_at) else {
-        return Err(OracleError::PriceFromFuture(PriceFromFuture {
+        return Err(OracleError::from(PriceFromFuture {
             feed,
             updatedAt: updated_at,
             now,
@@ -139,7 +140,7 @@ fn check_fresh(updated_at: U256, config: &FeedConfig, now_seconds: u64) -> Resul
     };
     let heartbeat = U256::from(config.heartbeat_seconds);
     if age_seconds > heartbeat {
-        return Err(OracleError::PriceStale(PriceStale {
+        return Err(OracleError::from(PriceStale {
             feed,
             updatedAt: updated_at,
             heartbeat,
@@ -152,7 +153,7 @@ fn check_fresh(updated_at: U256, config: &FeedConfig, now_seconds: u64) -> Resul
 fn check_in_band(answer: U256, band: AnswerBand, feed: Address) -> Result<(), OracleError> {
     let (min_answer, max_answer) = (U256::from(band.min_answer), U256::from(band.max_answer));
     if answer < min_answer || answer > max_answer {
-        return Err(OracleError::PriceOutOfBand(PriceOutOfBand {
+        return Err(OracleError::from(PriceOutOfBand {
             feed,
             answer,
             minAnswer: min_answer,
@@ -200,7 +201,7 @@ mod tests {
         for answer in [0, -1, i128::MIN] {
             assert_eq!(
                 validate(answer, NOW),
-                Err(OracleError::PriceNotPositive(PriceNotPositive {
+                Err(OracleError::from(PriceNotPositive {
                     feed: FEED,
                     answer: I256::try_from(answer).unwrap(),
                 }))
@@ -212,7 +213,7 @@ mod tests {
     fn updated_at_zero_is_an_incomplete_round() {
         assert_eq!(
             validate(1, 0),
-            Err(OracleError::RoundIncomplete(RoundIncomplete { feed: FEED }))
+            Err(OracleError::from(RoundIncomplete { feed: FEED }))
         );
     }
 
@@ -221,7 +222,7 @@ mod tests {
         assert!(validate(1, NOW).is_ok());
         assert_eq!(
             validate(1, NOW + 1),
-            Err(OracleError::PriceFromFuture(PriceFromFuture {
+            Err(OracleError::from(PriceFromFuture {
                 feed: FEED,
                 updatedAt: U256::from(NOW + 1),
                 now: U256::from(NOW),
@@ -235,7 +236,7 @@ mod tests {
         assert!(validate(1, at_heartbeat).is_ok());
         assert_eq!(
             validate(1, at_heartbeat - 1),
-            Err(OracleError::PriceStale(PriceStale {
+            Err(OracleError::from(PriceStale {
                 feed: FEED,
                 updatedAt: U256::from(at_heartbeat - 1),
                 heartbeat: U256::from(HEARTBEAT),
@@ -255,7 +256,7 @@ mod tests {
         for outside in [99, 201] {
             assert_eq!(
                 check(outside),
-                Err(OracleError::PriceOutOfBand(PriceOutOfBand {
+                Err(OracleError::from(PriceOutOfBand {
                     feed: FEED,
                     answer: U256::from(outside),
                     minAnswer: U256::from(100),
@@ -268,19 +269,14 @@ mod tests {
     #[test]
     fn first_failing_check_wins() {
         // Negative and stale: the sign is checked first.
-        assert!(matches!(
-            validate(-1, 1),
-            Err(OracleError::PriceNotPositive(_))
-        ));
+        assert!(validate(-1, 1).is_err_and(|e| e.is::<crate::PriceNotPositive>()));
         // Stale and out of band: freshness is checked first.
         let band = Some(AnswerBand {
             min_answer: 10,
             max_answer: 20,
         });
-        assert!(matches!(
-            validate_round(&round(5, 1), &config(band), NOW),
-            Err(OracleError::PriceStale(_))
-        ));
+        assert!(validate_round(&round(5, 1), &config(band), NOW)
+            .is_err_and(|e| e.is::<crate::PriceStale>()));
     }
 
     #[test]
@@ -301,7 +297,7 @@ mod tests {
                 heartbeatSeconds: heartbeat,
             };
             assert_eq!(result.is_ok(), ok, "heartbeat {heartbeat}");
-            assert!(ok || result == Err(OracleError::HeartbeatOutOfBounds(expected)));
+            assert!(ok || result == Err(OracleError::from(expected)));
         }
     }
 
@@ -320,7 +316,7 @@ mod tests {
         assert_eq!(with_band(0, 1), Ok(()));
         assert_eq!(
             with_band(5, 5),
-            Err(OracleError::InvalidAnswerBand(InvalidAnswerBand {
+            Err(OracleError::from(InvalidAnswerBand {
                 feed: FEED,
                 minAnswer: 5,
                 maxAnswer: 5,

@@ -42,14 +42,14 @@ pub fn check_sequencer(
 ) -> Result<(), OracleError> {
     check_uptime_answer(answer, started_at)?;
     if answer == I256::ONE {
-        return Err(OracleError::SequencerDown(SequencerDown {}));
+        return Err(OracleError::from(SequencerDown {}));
     }
     if started_at.is_zero() {
         return Err(sequencer_feed_invalid(answer, started_at));
     }
     let recovers_at = started_at.saturating_add(U256::from(grace_period_seconds));
     if U256::from(now_seconds) < recovers_at {
-        return Err(OracleError::SequencerGracePeriod(SequencerGracePeriod {
+        return Err(OracleError::from(SequencerGracePeriod {
             recoversAt: recovers_at,
         }));
     }
@@ -84,14 +84,14 @@ mod tests {
     }
 
     fn in_grace_until(recovers_at: U256) -> Result<(), OracleError> {
-        Err(OracleError::SequencerGracePeriod(SequencerGracePeriod {
+        Err(OracleError::from(SequencerGracePeriod {
             recoversAt: recovers_at,
         }))
     }
 
     #[test]
     fn down_is_refused_whenever_it_started() {
-        let down = Err(OracleError::SequencerDown(SequencerDown {}));
+        let down = Err(OracleError::from(SequencerDown {}));
         assert_eq!(check(1, STARTED, STARTED), down);
         assert_eq!(check(1, STARTED, STARTED + 100 * u64::from(GRACE)), down);
         assert_eq!(check(1, 0, STARTED), down);

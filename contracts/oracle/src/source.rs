@@ -96,7 +96,7 @@ fn check_feed_contract<H: Host + ?Sized>(host: &H, config: &FeedConfig) -> Resul
     check_has_code(host, config.feed)?;
     let reported = read_decimals(host, config.feed)?;
     if reported != config.feed_decimals {
-        return Err(OracleError::FeedDecimalsMismatch(FeedDecimalsMismatch {
+        return Err(OracleError::from(FeedDecimalsMismatch {
             feed: config.feed,
             configured: config.feed_decimals,
             reported,

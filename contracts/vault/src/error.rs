@@ -1,9 +1,8 @@
-//! Errors of the vault: one Solidity custom error per rejection, and [`VaultError`] wrapping
-//! them so the market can map each into its own `#[derive(SolidityError)]` enum.
+//! Errors of the vault: one Solidity custom error per rejection, and [`VaultError`], which
+//! carries any of them ABI-encoded (the market forwards it as it is).
 
 use alloy_sol_types::sol;
 use keel_math::MathError;
-use stylus_sdk::prelude::*;
 
 sol! {
     /// A deposit, withdrawal or seizure of zero units of collateral `index`.
@@ -31,28 +30,22 @@ sol! {
     error VaultMathError(uint8 kind);
 }
 
-/// Every rejection of the vault; each variant wraps the Solidity error of the same name.
-#[derive(SolidityError, Debug, PartialEq, Eq)]
-pub enum VaultError {
-    /// See [`ZeroCollateralAmount`].
-    ZeroCollateralAmount(ZeroCollateralAmount),
-    /// See [`CollateralIndexOutOfRange`].
-    CollateralIndexOutOfRange(CollateralIndexOutOfRange),
-    /// See [`CollateralAmountExceedsU128`].
-    CollateralAmountExceedsU128(CollateralAmountExceedsU128),
-    /// See [`InsufficientCollateral`].
-    InsufficientCollateral(InsufficientCollateral),
-    /// See [`CollateralCapExceeded`].
-    CollateralCapExceeded(CollateralCapExceeded),
-    /// See [`LtvExceeded`].
-    LtvExceeded(LtvExceeded),
-    /// See [`VaultMathError`].
-    Math(VaultMathError),
+keel_abi::module_errors! {
+    /// Every rejection of the vault: one of the Solidity errors above, ABI-encoded where it is
+    /// raised (keel-abi's crate documentation says why).
+    pub struct VaultError;
+    ZeroCollateralAmount { index },
+    CollateralIndexOutOfRange { index },
+    CollateralAmountExceedsU128 { index, amount },
+    InsufficientCollateral { index, requested, balance },
+    CollateralCapExceeded { index, totalAfter, cap },
+    LtvExceeded { debtAssets, borrowPower },
+    VaultMathError { kind },
 }
 
 impl From<MathError> for VaultError {
     fn from(error: MathError) -> Self {
-        Self::Math(VaultMathError { kind: error.code() })
+        VaultMathError { kind: error.code() }.into()
     }
 }
 
@@ -74,7 +67,7 @@ mod tests {
         for (error, kind) in kinds {
             assert_eq!(
                 VaultError::from(error),
-                VaultError::Math(VaultMathError { kind })
+                VaultError::from(VaultMathError { kind })
             );
         }
     }

@@ -91,9 +91,9 @@
 //! }
 //! ```
 //!
-//! Errors: every rejection is a Solidity custom error (see [`error`]) wrapped by
-//! [`VaultError`]; the market lists those error types as variants of its own
-//! `#[derive(SolidityError)]` enum and converts with a `match` on [`VaultError`].
+//! Errors: every rejection is a Solidity custom error (see [`error`]), carried ABI-encoded by
+//! [`VaultError`] (keel-abi's `module_errors!`); the market forwards it as it is and lists the
+//! error types in its exported ABI.
 #![warn(missing_docs)]
 
 extern crate alloc;

@@ -330,10 +330,9 @@ mod tests {
         let mut vault = vault(&vm);
         vault.deposit(ALICE, index(0), U256::from(500)).unwrap();
         vault.set_cap_total(index(0), 0);
-        assert!(matches!(
-            vault.deposit(ALICE, index(0), U256::from(1)),
-            Err(VaultError::CollateralCapExceeded(_))
-        ));
+        assert!(vault
+            .deposit(ALICE, index(0), U256::from(1))
+            .is_err_and(|e| e.is::<crate::CollateralCapExceeded>()));
         assert!(vault.withdraw(ALICE, index(0), U256::from(500)).is_ok());
         assert_eq!(vault.total(index(0)), 0);
     }

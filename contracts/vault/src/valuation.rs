@@ -288,7 +288,7 @@ mod tests {
         });
         assert_eq!(
             overflow,
-            Err(StalePrice::Vault(VaultError::Math(VaultMathError {
+            Err(StalePrice::Vault(VaultError::from(VaultMathError {
                 kind: 1
             })))
         );
@@ -382,7 +382,7 @@ mod tests {
         // Power below this collateral's own power is inconsistent.
         assert_eq!(
             max_withdrawable(100, &r, U256::from(1), U256::from(1)),
-            Err(VaultError::Math(VaultMathError { kind: 3 }))
+            Err(VaultError::from(VaultMathError { kind: 3 }))
         );
     }
 }

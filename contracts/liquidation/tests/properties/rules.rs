@@ -255,7 +255,7 @@ proptest! {
         let result = decide(&case);
         if well_formed(&case) && health_factor >= wad() {
             let expected = PositionHealthy { healthFactorWad: U256::from_le_slice(&health_factor.to_bytes_le()) };
-            prop_assert_eq!(result, Err(LiquidationError::PositionHealthy(expected)));
+            prop_assert_eq!(result, Err(LiquidationError::from(expected)));
         } else if result.is_ok() {
             prop_assert!(health_factor < wad());
         }

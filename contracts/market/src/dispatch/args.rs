@@ -165,7 +165,7 @@ impl<'a> Args<'a> {
     }
 
     pub(super) fn invalid(&self) -> MarketError {
-        MarketError::InvalidCalldata(InvalidCalldata {
+        MarketError::from(InvalidCalldata {
             selector: FixedBytes(self.selector),
         })
     }
@@ -181,7 +181,7 @@ pub(super) fn words(values: &[U256]) -> Vec<u8> {
 
 /// An `address` as its ABI word.
 pub(super) fn address_word(address: Address) -> U256 {
-    U256::from_be_bytes(crate::error_abi::AbiWord::word(&address))
+    U256::from_be_bytes(keel_abi::AbiWord::word(&address))
 }
 
 /// A return value of a tuple with dynamic arrays (`accountSnapshot`,
@@ -230,7 +230,7 @@ mod tests {
     }
 
     fn invalid() -> MarketError {
-        MarketError::InvalidCalldata(InvalidCalldata {
+        MarketError::from(InvalidCalldata {
             selector: FixedBytes([1, 2, 3, 4]),
         })
     }

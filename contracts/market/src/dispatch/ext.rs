@@ -25,7 +25,7 @@ use crate::KeelMarket;
 /// point's own.
 pub fn ext_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
     if !vm.msg_value().is_zero() {
-        return Err(Vec::from(MarketError::NotPayable(NotPayable {})));
+        return Err(Vec::from(MarketError::from(NotPayable {})));
     }
     let mut market = market_storage(vm);
     let args = Args::of(calldata);
@@ -174,7 +174,7 @@ fn tuple_view(market: &KeelMarket, args: &Args) -> Outcome {
             words(&[p.0, p.1, p.2, p.3, p.4, p.5, p.6, p.7])
         }
         _ => {
-            return Err(MarketError::UnknownSelector(UnknownSelector {
+            return Err(MarketError::from(UnknownSelector {
                 selector: FixedBytes(args.selector),
             }))
         }

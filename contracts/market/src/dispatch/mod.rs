@@ -77,7 +77,7 @@ pub fn core_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u
         return None;
     }
     if !vm.msg_value().is_zero() {
-        return Some(Err(Vec::from(MarketError::NotPayable(NotPayable {}))));
+        return Some(Err(Vec::from(MarketError::from(NotPayable {}))));
     }
     Some(run_core(&mut market_storage(vm), &args).map_err(Vec::from))
 }
@@ -99,7 +99,7 @@ pub fn core_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         return result;
     }
     if !vm.msg_value().is_zero() {
-        return Err(Vec::from(MarketError::NotPayable(NotPayable {})));
+        return Err(Vec::from(MarketError::from(NotPayable {})));
     }
     let mut market = market_storage(vm);
     let args = Args::of(calldata);
@@ -120,7 +120,7 @@ fn claim_constructor(vm: &VM) -> Result<(), MarketError> {
     #[allow(unsafe_code)]
     let mut executed = unsafe { StorageBool::new(CONSTRUCTOR_EXECUTED_SLOT, 0, vm.clone()) };
     if executed.get() {
-        return Err(MarketError::AlreadyInitialized(AlreadyInitialized {}));
+        return Err(MarketError::from(AlreadyInitialized {}));
     }
     executed.set(true);
     Ok(())

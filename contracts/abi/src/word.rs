@@ -1,0 +1,107 @@
+//! The ABI word of a static value and `selector ++ words` encoding.
+
+use alloc::vec::Vec;
+use alloy_primitives::{Address, FixedBytes, I256, U256};
+
+/// A static ABI value: its 32-byte word.
+pub trait AbiWord {
+    /// The value's ABI word.
+    fn word(&self) -> [u8; 32];
+}
+
+impl AbiWord for U256 {
+    fn word(&self) -> [u8; 32] {
+        self.to_be_bytes()
+    }
+}
+
+impl AbiWord for I256 {
+    fn word(&self) -> [u8; 32] {
+        self.to_be_bytes()
+    }
+}
+
+impl AbiWord for Address {
+    /// An address is right-aligned. (A copy without a panic path: alloy's
+    /// `Address::into_word` keeps one, and with it its file's path in every
+    /// program's static data, paid for on every call.) Not inlined: the
+    /// copy at each of its call sites would cost more code than the call.
+    #[inline(never)]
+    fn word(&self) -> [u8; 32] {
+        let mut word = [0u8; 32];
+        if let Some(tail) = word.last_chunk_mut::<20>() {
+            *tail = self.0 .0;
+        }
+        word
+    }
+}
+
+impl AbiWord for FixedBytes<4> {
+    /// `bytesN` is left-aligned.
+    fn word(&self) -> [u8; 32] {
+        let mut word = [0u8; 32];
+        if let Some(head) = word.first_chunk_mut::<4>() {
+            *head = self.0;
+        }
+        word
+    }
+}
+
+impl AbiWord for bool {
+    fn word(&self) -> [u8; 32] {
+        U256::from(u8::from(*self)).word()
+    }
+}
+
+macro_rules! uint_words {
+    ($($t:ty),*) => {
+        $(impl AbiWord for $t {
+            fn word(&self) -> [u8; 32] {
+                U256::from(*self).word()
+            }
+        })*
+    };
+}
+uint_words!(u8, u32, u64, u128);
+
+/// `selector ++ words`: the ABI encoding of an error with static fields, or
+/// of a call with static arguments (the market's token calls).
+#[must_use]
+pub fn encode_static(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(words.len().saturating_mul(32).saturating_add(4));
+    out.extend_from_slice(&selector);
+    for word in words {
+        out.extend_from_slice(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_sol_types::SolValue;
+
+    #[test]
+    fn words_are_alloys_encoding() {
+        let address = Address::repeat_byte(0xab);
+        assert_eq!(address.word().as_slice(), address.abi_encode().as_slice());
+        let int = I256::MINUS_ONE;
+        assert_eq!(int.word().as_slice(), int.abi_encode().as_slice());
+        let bytes4 = FixedBytes([1, 2, 3, 4]);
+        assert_eq!(bytes4.word().as_slice(), bytes4.abi_encode().as_slice());
+        assert_eq!(true.word().as_slice(), true.abi_encode().as_slice());
+        assert_eq!(
+            u128::MAX.word().as_slice(),
+            u128::MAX.abi_encode().as_slice()
+        );
+    }
+
+    #[test]
+    fn static_encoding_is_selector_then_words() {
+        let out = encode_static([9, 8, 7, 6], &[U256::from(5).word(), 7u8.word()]);
+        assert_eq!(out.len(), 68);
+        assert_eq!(&out[..4], &[9, 8, 7, 6]);
+        assert_eq!(out[35], 5);
+        assert_eq!(out[67], 7);
+    }
+}
