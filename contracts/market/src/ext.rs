@@ -9,7 +9,9 @@
 //! views and `previewLiquidation` ([`IKeelExt`]).
 //!
 //! The core's `fallback` `delegatecall`s the ext program with the calldata
-//! of every [`IKeelExt`] selector ([`routes_to_ext`]): its code runs on the
+//! of every selector that is not the core's own but `initialize`'s (the
+//! [`IKeelExt`] ones, [`routes_to_ext`], reach an entry point; the ext
+//! program answers any other with `UnknownSelector`): its code runs on the
 //! market's storage, with the caller's `msg.sender`, and its return or
 //! revert data is the market's. Dapps see one address and one ABI; the hot
 //! path never starts the second program.
@@ -99,9 +101,12 @@ sol! {
     }
 }
 
-/// Whether the core routes `selector` to the ext program: every
+/// Whether a call of `selector` to the market runs an ext entry point: every
 /// [`IKeelExt`] entry point but `initialize`, which runs once, from the
-/// core's constructor.
+/// core's constructor. (The core itself forwards every selector but its own
+/// operations, the constructor's and `initialize`'s; the ext program answers
+/// the unknown ones with `UnknownSelector`. This list is for the ABI and the
+/// tests: a table in the core would be static data, paid for on every call.)
 pub fn routes_to_ext(selector: [u8; 4]) -> bool {
     selector != IKeelExt::initializeCall::SELECTOR
         && IKeelExt::IKeelExtCalls::SELECTORS.contains(&selector)
@@ -125,11 +130,12 @@ impl KeelMarket {
     /// The core's fallback: runs the ext program on this storage and
     /// returns (or reverts with) its data.
     ///
-    /// Errors: `UnknownSelector` for a selector the ext program does not
-    /// serve ([`routes_to_ext`]).
+    /// Errors: `UnknownSelector` for `initialize` (run once, by the core's
+    /// constructor) and, from the ext program, for a selector it does not
+    /// serve.
     pub fn route_to_ext(&mut self, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
         let selector = selector_of(calldata);
-        if !routes_to_ext(selector) {
+        if selector == IKeelExt::initializeCall::SELECTOR {
             return Err(Vec::from(MarketError::from(UnknownSelector {
                 selector: FixedBytes(selector),
             })));

@@ -66,43 +66,31 @@ use IKeelCoreOperations as ops;
 /// An operation's return data, or the error it reverts with.
 type Outcome = Result<Vec<u8>, MarketError>;
 
-/// `keel-market-core`: runs the operation `calldata` selects, or returns
-/// `None` when its selector is not one of [`IKeelCoreOperations`].
-///
-/// Errors (as revert data): `NotPayable`, `InvalidCalldata`, and the
-/// operation's own.
-pub fn core_operations(vm: &VM, calldata: &[u8]) -> Option<Result<Vec<u8>, Vec<u8>>> {
-    let args = Args::of(calldata);
-    if !ops::IKeelCoreOperationsCalls::SELECTORS.contains(&args.selector) {
-        return None;
-    }
-    if !vm.msg_value().is_zero() {
-        return Some(Err(Vec::from(MarketError::from(NotPayable {}))));
-    }
-    Some(run_core(&mut market_storage(vm), &args).map_err(Vec::from))
-}
-
 /// `keel-market-core`'s whole entry point: its operations
-/// ([`core_operations`]), the constructor (`stylus_constructor()`, which
+/// ([`IKeelCoreOperations`]), the constructor (`stylus_constructor()`, which
 /// the StylusDeployer calls once, as the SDK's router would run it), and
-/// every other selector to the ext program ([`KeelMarket::route_to_ext`]).
+/// every other selector but `initialize` to the ext program
+/// ([`KeelMarket::route_to_ext`], which answers `UnknownSelector` for a
+/// selector it does not serve). Selectors are compared in the code, never
+/// looked up in a table: a table is static data, paid for on every call.
 ///
 /// The constructor's arguments are the ext program's address, then
 /// `initialize`'s, forwarded as they came (the ext program decodes and
 /// checks them: a bad one is `InvalidCalldata(initialize's selector)`).
 ///
-/// Errors (as revert data): `NotPayable`, `InvalidCalldata`,
-/// `AlreadyInitialized` for a second constructor call, `UnknownSelector`,
-/// and the operation's or the ext program's own.
+/// Errors (as revert data): `NotPayable` (no entry point of either program
+/// is payable), `InvalidCalldata`, `AlreadyInitialized` for a second
+/// constructor call, `UnknownSelector`, and the operation's or the ext
+/// program's own.
 pub fn core_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    if let Some(result) = core_operations(vm, calldata) {
-        return result;
-    }
     if !vm.msg_value().is_zero() {
         return Err(Vec::from(MarketError::from(NotPayable {})));
     }
     let mut market = market_storage(vm);
     let args = Args::of(calldata);
+    if let Some(outcome) = run_core(&mut market, &args) {
+        return outcome.map_err(Vec::from);
+    }
     if args.selector != CONSTRUCTOR_SELECTOR.to_be_bytes() {
         return market.route_to_ext(calldata);
     }
@@ -136,51 +124,61 @@ fn market_storage(vm: &VM) -> KeelMarket {
     }
 }
 
-fn run_core(market: &mut KeelMarket, args: &Args) -> Outcome {
-    let out = match args.selector {
-        ops::supplyCall::SELECTOR => words(&[market.supply(args.uint(0)?, args.address(1)?)?]),
-        ops::withdrawCall::SELECTOR => {
+/// The core operation `args` selects, run; `None` for any other selector.
+/// (Each arm is a closure called at once, so that `?` ends the arm with its
+/// `Outcome`.)
+fn run_core(market: &mut KeelMarket, args: &Args) -> Option<Outcome> {
+    let outcome = match args.selector {
+        ops::supplyCall::SELECTOR => (|| {
+            let (assets, on_behalf) = (args.uint(0)?, args.address(1)?);
+            Ok(words(&[market.supply(assets, on_behalf)?]))
+        })(),
+        ops::withdrawCall::SELECTOR => (|| {
             let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
-            words(&[market.withdraw(assets, on_behalf, receiver)?])
-        }
-        ops::withdrawSharesCall::SELECTOR => {
+            Ok(words(&[market.withdraw(assets, on_behalf, receiver)?]))
+        })(),
+        ops::withdrawSharesCall::SELECTOR => (|| {
             let (shares, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
-            words(&[market.withdraw_shares(shares, on_behalf, receiver)?])
-        }
-        ops::supplyCollateralCall::SELECTOR => {
+            Ok(words(&[
+                market.withdraw_shares(shares, on_behalf, receiver)?
+            ]))
+        })(),
+        ops::supplyCollateralCall::SELECTOR => (|| {
             let (token, amount, on_behalf) = (args.address(0)?, args.uint(1)?, args.address(2)?);
             market.supply_collateral(token, amount, on_behalf)?;
-            Vec::new()
-        }
-        ops::repayCall::SELECTOR => words(&[market.repay(args.uint(0)?, args.address(1)?)?]),
-        ops::repaySharesCall::SELECTOR => {
-            words(&[market.repay_shares(args.uint(0)?, args.address(1)?)?])
-        }
-        ops::accrueInterestCall::SELECTOR => {
-            market.accrue_interest()?;
-            Vec::new()
-        }
-        ops::borrowCall::SELECTOR => {
+            Ok(Vec::new())
+        })(),
+        ops::repayCall::SELECTOR => (|| {
+            let (assets, on_behalf) = (args.uint(0)?, args.address(1)?);
+            Ok(words(&[market.repay(assets, on_behalf)?]))
+        })(),
+        ops::repaySharesCall::SELECTOR => (|| {
+            let (shares, on_behalf) = (args.uint(0)?, args.address(1)?);
+            Ok(words(&[market.repay_shares(shares, on_behalf)?]))
+        })(),
+        ops::accrueInterestCall::SELECTOR => market.accrue_interest().map(|()| Vec::new()),
+        ops::setOperatorCall::SELECTOR => (|| {
+            let (operator, approved) = (args.address(0)?, args.boolean(1)?);
+            market.set_operator(operator, approved)?;
+            Ok(Vec::new())
+        })(),
+        ops::borrowCall::SELECTOR => (|| {
             let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
-            words(&[market.borrow(assets, on_behalf, receiver)?])
-        }
-        ops::withdrawCollateralCall::SELECTOR => {
+            Ok(words(&[market.borrow(assets, on_behalf, receiver)?]))
+        })(),
+        ops::withdrawCollateralCall::SELECTOR => (|| {
             let (token, amount) = (args.address(0)?, args.uint(1)?);
             let (on_behalf, receiver) = (args.address(2)?, args.address(3)?);
             market.withdraw_collateral(token, amount, on_behalf, receiver)?;
-            Vec::new()
-        }
-        ops::liquidateCall::SELECTOR => {
+            Ok(Vec::new())
+        })(),
+        ops::liquidateCall::SELECTOR => (|| {
             let (borrower, token) = (args.address(0)?, args.address(1)?);
             let (max_repay, receiver, data) = (args.uint(2)?, args.address(3)?, args.bytes(4)?);
             let (repaid, seized) = market.liquidate(borrower, token, max_repay, receiver, data)?;
-            words(&[repaid, seized])
-        }
-        _ => {
-            let (operator, approved) = (args.address(0)?, args.boolean(1)?);
-            market.set_operator(operator, approved)?;
-            Vec::new()
-        }
+            Ok(words(&[repaid, seized]))
+        })(),
+        _ => return None,
     };
-    Ok(out)
+    Some(outcome)
 }
