@@ -35,6 +35,29 @@ fn scenario_runs_and_matches_the_snapshot() {
     assert_eq!(gas::snapshot(&ops), committed);
 }
 
+/// Issue 15's budget for the program every user operation starts, for the
+/// parts it meets: static data (0.75 gas per byte on every call, cached or
+/// not; the core keeps no constant, selector table or panic string there)
+/// and the cached start-up.
+#[test]
+fn the_core_stays_within_its_static_data_and_cached_start_up_budget() {
+    let (wasm_dir, _) = gas::default_paths().unwrap();
+    let package = Program::Core.package();
+    let wasm = std::fs::read(wasm_dir.join(format!("{package}.wasm"))).unwrap();
+    let metrics = init_gas::measure(&wasm).unwrap();
+    assert!(
+        metrics.data_len <= 64,
+        "{} bytes of static data",
+        metrics.data_len
+    );
+    let estimate = init_gas::estimate(&metrics);
+    assert!(
+        estimate.cached_call_gas <= 2_000,
+        "{}",
+        estimate.cached_call_gas
+    );
+}
+
 #[test]
 fn build_estimate_is_what_the_wasm_backend_charges() {
     let (wasm_dir, _) = gas::default_paths().unwrap();

@@ -24,7 +24,7 @@ mod word;
 
 pub use alloy_sol_types::SolError;
 pub use revert::Revert;
-pub use word::{encode_static, AbiWord};
+pub use word::{encode_static, is_zero_address, AbiWord};
 
 #[doc(hidden)]
 pub mod __private {

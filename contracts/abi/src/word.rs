@@ -64,6 +64,19 @@ macro_rules! uint_words {
 }
 uint_words!(u8, u32, u64, u128);
 
+/// `address == 0`, from its bytes read as two integers: alloy's `is_zero` compares with a
+/// zero constant, which LLVM lowers on wasm to a `memcmp` call against 20 bytes of static data
+/// (paid for on every call into a program; keel-math's `in_code` module).
+#[must_use]
+#[inline]
+pub fn is_zero_address(address: Address) -> bool {
+    let bytes = &address.0 .0;
+    let (Some(head), Some(tail)) = (bytes.first_chunk::<16>(), bytes.last_chunk::<4>()) else {
+        return false; // unreachable: 20 bytes always have both
+    };
+    (u128::from_ne_bytes(*head) | u128::from(u32::from_ne_bytes(*tail))) == 0
+}
+
 /// `selector ++ words`: the ABI encoding of an error with static fields, or
 /// of a call with static arguments (the market's token calls).
 #[must_use]
@@ -94,6 +107,16 @@ mod tests {
             u128::MAX.word().as_slice(),
             u128::MAX.abi_encode().as_slice()
         );
+    }
+
+    #[test]
+    fn only_the_zero_address_is_zero() {
+        assert!(is_zero_address(Address::ZERO));
+        for byte in 0..20 {
+            let mut bytes = [0u8; 20];
+            bytes[byte] = 1;
+            assert!(!is_zero_address(Address::from(bytes)), "byte {byte}");
+        }
     }
 
     #[test]

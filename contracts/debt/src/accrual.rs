@@ -1,8 +1,8 @@
 //! Interest accrual and the rate views.
 
 use keel_math::{
-    checked_add, checked_sub, compounded_interest_wad, min, mul_div_down, mul_div_up, to_u128,
-    w_mul_down, MathError, Wad, U256, WAD,
+    checked_add, checked_sub, compounded_interest_wad, in_code, min, mul_div_down, mul_div_up,
+    to_u128, w_mul_down, MathError, Wad, U256, WAD,
 };
 
 use crate::error::DebtError;
@@ -88,7 +88,7 @@ pub fn accrue(
     }
     let borrow = U256::from(totals.borrow.assets);
     let headroom = interest_headroom(totals)?;
-    let growth_cap = mul_div_up(headroom, WAD, borrow)?;
+    let growth_cap = mul_div_up(headroom, in_code(WAD), borrow)?;
     let growth = compounded_interest_wad(borrow_rate_per_second.0, elapsed_seconds, growth_cap)?;
     let interest = min(w_mul_down(borrow, growth)?, headroom);
     let to_reserves = config.reserve_factor.mul_up(interest)?;
@@ -139,7 +139,10 @@ pub fn supply_rate_per_second(totals: &Totals, config: &InterestConfig) -> Resul
         return Ok(Wad::ZERO);
     }
     let borrow_rate = borrow_rate_per_second(totals, &config.rate_model)?;
-    let net_rate = w_mul_down(borrow_rate.0, checked_sub(WAD, config.reserve_factor.0)?)?;
+    let net_rate = w_mul_down(
+        borrow_rate.0,
+        checked_sub(in_code(WAD), config.reserve_factor.0)?,
+    )?;
     Ok(Wad(mul_div_down(
         net_rate,
         U256::from(totals.borrow.assets),

@@ -56,7 +56,7 @@ pub fn supply(
             let assets = checked_amount(assets)?;
             let shares =
                 to_shares_down(assets, pool_assets(supply_pool), pool_shares(supply_pool))?;
-            if shares.is_zero() {
+            if keel_math::is_zero(shares) {
                 return Err(AmountRoundsToZero { amount: assets }.into());
             }
             (assets, shares)
@@ -127,7 +127,7 @@ pub fn withdraw(
         }
         .into());
     }
-    if assets.is_zero() {
+    if keel_math::is_zero(assets) {
         return Err(AmountRoundsToZero { amount: shares }.into());
     }
     check_liquidity(totals, assets)?;
@@ -208,7 +208,7 @@ pub fn repay(
     let amount = match quantity {
         Quantity::Assets(amount) | Quantity::Shares(amount) => amount,
     };
-    if amount.is_zero() {
+    if keel_math::is_zero(amount) {
         return Err(ZeroAmount {}.into());
     }
     if account.borrow == 0 {
@@ -233,7 +233,7 @@ fn repaid(pool: Pool, account_shares: u128, quantity: Quantity) -> Result<(U256,
         Quantity::Assets(assets) if assets >= debt_up => Ok((debt_up, account_shares)),
         Quantity::Assets(assets) => {
             let shares = to_shares_down(assets, pool_assets(pool), pool_shares(pool))?;
-            if shares.is_zero() {
+            if keel_math::is_zero(shares) {
                 return Err(AmountRoundsToZero { amount: assets }.into());
             }
             Ok((assets, to_u128(shares)?))
@@ -260,7 +260,7 @@ pub(crate) fn check_liquidity(totals: &Totals, assets: U256) -> Result<(), DebtE
 
 /// A non-zero amount that fits in `u128`, widened back for the share math.
 pub(crate) fn checked_amount(amount: U256) -> Result<U256, DebtError> {
-    if amount.is_zero() {
+    if keel_math::is_zero(amount) {
         return Err(ZeroAmount {}.into());
     }
     if to_u128(amount).is_err() {

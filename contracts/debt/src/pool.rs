@@ -2,7 +2,7 @@
 //! shares, and the conversions and ratios read from them.
 
 use keel_math::{
-    checked_add, checked_sub, min, mul_div_down, to_assets_down, to_assets_up, to_u128,
+    checked_add, checked_sub, in_code, min, mul_div_down, to_assets_down, to_assets_up, to_u128,
     zero_floor_sub, MathError, Wad, U256, WAD,
 };
 
@@ -103,11 +103,12 @@ impl Totals {
     /// None in practice (`u128` inputs).
     pub fn utilisation(&self) -> Result<Wad, MathError> {
         let lendable = checked_add(U256::from(self.supply.assets), U256::from(self.reserves))?;
-        if lendable.is_zero() {
+        if keel_math::is_zero(lendable) {
             return Ok(Wad::ZERO);
         }
         let borrowed = U256::from(self.borrow.assets);
-        Ok(Wad(min(mul_div_down(borrowed, WAD, lendable)?, WAD)))
+        let wad = in_code(WAD);
+        Ok(Wad(min(mul_div_down(borrowed, wad, lendable)?, wad)))
     }
 }
 

@@ -5,7 +5,9 @@
 //! derivatives: the rate is `base` at utilisation 0, `base + slope_below` at the optimal
 //! utilisation and `base + slope_below + slope_above` at utilisation 1, linear in between.
 
-use keel_math::{checked_add, checked_mul, checked_sub, mul_div_down, MathError, Wad, U256, WAD};
+use keel_math::{
+    checked_add, checked_mul, checked_sub, in_code, mul_div_down, MathError, Wad, U256, WAD,
+};
 
 use crate::error::{
     DebtError, MaxBorrowRateTooHigh, OptimalUtilisationOutOfBounds, ReserveFactorTooHigh,
@@ -88,7 +90,7 @@ impl RateModel {
         let climb = mul_div_down(
             self.slope_above_optimal_per_second.0,
             checked_sub(utilisation.0, optimal)?,
-            checked_sub(WAD, optimal)?,
+            checked_sub(in_code(WAD), optimal)?,
         )?;
         Ok(Wad(checked_add(checked_add(base, below)?, climb)?))
     }

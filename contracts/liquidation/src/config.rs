@@ -26,7 +26,7 @@ use crate::{
 /// The first failed check, as listed.
 pub fn validate_collateral_risk(params: &CollateralRiskParams) -> Result<(), LiquidationError> {
     let bonus = params.bonus.0;
-    if bonus.is_zero() || bonus > MAX_LIQUIDATION_BONUS.0 {
+    if keel_math::is_zero(bonus) || bonus > MAX_LIQUIDATION_BONUS.0 {
         return Err(LiquidationError::from(BonusOutOfBounds {
             bonusWad: bonus,
             maxBonusWad: MAX_LIQUIDATION_BONUS.0,
@@ -70,7 +70,7 @@ fn threshold_with_bonus_below_one(threshold: Wad, bonus: Wad) -> bool {
 /// The first failed check, as listed.
 pub fn validate_liquidation_params(params: &LiquidationParams) -> Result<(), LiquidationError> {
     let close_factor = params.close_factor.0;
-    if close_factor.is_zero() || close_factor > WAD {
+    if keel_math::is_zero(close_factor) || close_factor > WAD {
         return Err(LiquidationError::from(CloseFactorOutOfBounds {
             closeFactorWad: close_factor,
         }));

@@ -2,7 +2,9 @@
 //! outcome out. The crate docs give the rules and formulas step by step.
 
 use keel_debt::Pool;
-use keel_math::{checked_add, checked_sub, min, to_u128, zero_floor_sub, MathError, Wad, U256};
+use keel_math::{
+    checked_add, checked_sub, in_code, min, to_u128, zero_floor_sub, MathError, Wad, U256, WAD,
+};
 
 use crate::errors::{
     position_healthy, CollateralNotHeld, CollateralPriceZero, LiquidationLeavesDust, ZeroRepay,
@@ -34,7 +36,7 @@ pub fn decide_liquidation(
     request: &LiquidationRequest,
 ) -> Result<LiquidationOutcome, LiquidationError> {
     let chosen = chosen_collateral(position.collaterals, request.collateral_index)?;
-    if request.max_repay_assets.is_zero() {
+    if keel_math::is_zero(request.max_repay_assets) {
         return Err(zero_repay());
     }
     let liquidation = Liquidation::new(position, params, request.collateral_index, chosen)?;
@@ -48,9 +50,9 @@ fn chosen_collateral(
 ) -> Result<CollateralSnapshot, LiquidationError> {
     let chosen = collaterals
         .get(usize::from(index))
-        .filter(|collateral| !collateral.balance.is_zero())
+        .filter(|collateral| !keel_math::is_zero(collateral.balance))
         .ok_or_else(|| LiquidationError::from(CollateralNotHeld { index }))?;
-    if chosen.price.0.is_zero() {
+    if keel_math::is_zero(chosen.price.0) {
         return Err(LiquidationError::from(CollateralPriceZero { index }));
     }
     Ok(*chosen)
@@ -87,7 +89,7 @@ impl<'a> Liquidation<'a> {
         let debt_assets = debt_assets_up(&position.debt)?;
         let weighted_value = liquidation_value_down(position.collaterals)?;
         let health_factor = health_factor_down(weighted_value, debt_assets)?;
-        if health_factor >= Wad::ONE {
+        if health_factor.0 >= in_code(WAD) {
             return Err(position_healthy(health_factor.0));
         }
         Ok(Self {
@@ -118,7 +120,7 @@ impl<'a> Liquidation<'a> {
             self.all_collateral_repay,
         );
         let mut shares = self.shares_within(capped)?;
-        if shares.is_zero() {
+        if keel_math::is_zero(shares) {
             shares = self.one_share_within(max_repay_assets)?;
         }
         if !self.leaves_dust(shares)? {
@@ -129,9 +131,11 @@ impl<'a> Liquidation<'a> {
             return Ok(self.shares_within(full_repay)?);
         }
         match self.trimmed_to_dust_threshold(shares)? {
-            trimmed if trimmed.is_zero() => Err(LiquidationError::from(LiquidationLeavesDust {
-                fullRepayAssets: full_repay,
-            })),
+            trimmed if keel_math::is_zero(trimmed) => {
+                Err(LiquidationError::from(LiquidationLeavesDust {
+                    fullRepayAssets: full_repay,
+                }))
+            }
             trimmed => Ok(trimmed),
         }
     }
@@ -283,13 +287,15 @@ impl<'a> Liquidation<'a> {
     /// Whether the borrower still holds any collateral once `remaining_collateral` is left of
     /// the chosen one.
     fn holds_collateral_after(&self, remaining_collateral: U256) -> bool {
-        !remaining_collateral.is_zero()
+        !keel_math::is_zero(remaining_collateral)
             || self
                 .position
                 .collaterals
                 .iter()
                 .enumerate()
-                .any(|(index, collateral)| index != self.index && !collateral.balance.is_zero())
+                .any(|(index, collateral)| {
+                    index != self.index && !keel_math::is_zero(collateral.balance)
+                })
     }
 
     /// The debt side after burning `shares` for `repaid_assets`, with the write-off of what is

@@ -11,12 +11,13 @@
 //! that buys `c` units of collateral, and never less than its value divided by `1 + bonus`.
 
 use keel_math::{
-    checked_add, checked_mul, mul_div_down, mul_div_up, MathError, Price, Wad, U256, WAD,
+    checked_add, checked_mul, in_code, mul_div_down, mul_div_up, MathError, Price, Wad, U256, WAD,
 };
 
 /// `(1e18 + bonus) * 1e18`: the factor `1 + bonus` at the price scale 1e36.
 fn bonus_price_scale(bonus: Wad) -> Result<U256, MathError> {
-    checked_mul(checked_add(WAD, bonus.0)?, WAD)
+    let wad = in_code(WAD);
+    checked_mul(checked_add(wad, bonus.0)?, wad)
 }
 
 /// `floor(repaid_assets * (1 + bonus) * 1e36 / price)`: the collateral bought by a repayment,

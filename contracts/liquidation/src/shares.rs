@@ -40,7 +40,7 @@ impl BorrowShares {
 
     /// The smallest share count whose [`Self::cost_up`] is at least `assets`.
     pub(crate) fn min_shares_reaching(&self, assets: U256) -> Result<U256, MathError> {
-        if assets.is_zero() {
+        if keel_math::is_zero(assets) {
             return Ok(U256::ZERO);
         }
         let below = self.max_shares_within(checked_sub(assets, U256::from(1))?)?;
@@ -72,7 +72,7 @@ mod tests {
             assert!(coarse.cost_up(within + U256::from(1)).unwrap() > assets);
             let reaching = coarse.min_shares_reaching(assets).unwrap();
             assert!(coarse.cost_up(reaching).unwrap() >= assets);
-            if !reaching.is_zero() {
+            if !keel_math::is_zero(reaching) {
                 assert!(coarse.cost_up(reaching - U256::from(1)).unwrap() < assets);
             }
         }

@@ -50,7 +50,7 @@ pub(crate) fn lt_weighted_value_down(collateral: &CollateralSnapshot) -> Result<
 /// # Errors
 /// None in practice; the `Result` keeps the signature uniform with the other helpers.
 pub fn health_factor_down(weighted_value: U256, debt_assets: U256) -> Result<Wad, MathError> {
-    if debt_assets.is_zero() {
+    if keel_math::is_zero(debt_assets) {
         return Ok(Wad(U256::MAX));
     }
     match w_div_down(weighted_value, debt_assets) {

@@ -122,7 +122,7 @@ impl KeelMarket {
         } else {
             let index = self.collateral_index(asset)?;
             let reserves = self.collateral_reserves(index);
-            if amount.is_zero() {
+            if keel_math::is_zero(amount) {
                 return Err(DebtError::from(ZeroAmount {}).into());
             }
             if !self.take_collateral_reserves(index, amount) {

@@ -222,7 +222,7 @@ impl KeelMarket {
 
     fn feed_config(&self, input: FeedInput) -> Result<Option<FeedConfig>, MarketError> {
         let (feed, heartbeat_seconds, min_answer, max_answer) = input;
-        if feed.is_zero() {
+        if keel_abi::is_zero_address(feed) {
             return Ok(None);
         }
         let band = (min_answer != 0 || max_answer != 0).then_some(AnswerBand {

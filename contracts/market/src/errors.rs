@@ -192,7 +192,7 @@ pub(crate) fn zero_address() -> MarketError {
 
 /// Fails with `ZeroAddress` when `account` is zero.
 pub(crate) fn ensure_nonzero(account: alloy_primitives::Address) -> Result<(), MarketError> {
-    if account.is_zero() {
+    if keel_abi::is_zero_address(account) {
         return Err(zero_address());
     }
     Ok(())

@@ -79,7 +79,7 @@ impl KeelMarket {
     /// `account` (rounded up) exceeds its borrow power (rounded down).
     pub(crate) fn ensure_within_ltv(&self, account: Address) -> Result<(), MarketError> {
         let debt_up = self.debt.debt_assets_up(account)?;
-        if debt_up.is_zero() {
+        if keel_math::is_zero(debt_up) {
             return Ok(());
         }
         let snapshot = self.vault.snapshot(account);

@@ -190,7 +190,7 @@ impl StorageType for KeelMarket {
 
     /// The market at slot 0 (its only place: `root` must be zero).
     unsafe fn new(root: U256, offset: u8, vm: VM) -> Self {
-        debug_assert!(root.is_zero() && offset == 0);
+        debug_assert!(keel_math::is_zero(root) && offset == 0);
         let address = 12;
         Self {
             control: field(slots::CONTROL, 0, &vm),

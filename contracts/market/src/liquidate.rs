@@ -252,7 +252,7 @@ impl KeelMarket {
         )?;
         // A tiny repayment against a valuable collateral unit can seize
         // nothing (rounded down): the ledger then stays as it is.
-        let no_collateral_left = !outcome.seized_collateral.is_zero()
+        let no_collateral_left = !keel_math::is_zero(outcome.seized_collateral)
             && !self
                 .vault
                 .withdraw(borrower, index, outcome.seized_collateral)?;

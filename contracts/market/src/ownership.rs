@@ -23,7 +23,7 @@ fn unauthorized(caller: Address) -> MarketError {
 
 impl KeelMarket {
     pub(crate) fn init_owner(&mut self, owner: Address) -> Result<(), MarketError> {
-        if owner.is_zero() {
+        if keel_abi::is_zero_address(owner) {
             return Err(zero_address());
         }
         self.owner.set(owner);
@@ -58,7 +58,7 @@ impl KeelMarket {
 
     pub(crate) fn finish_ownership_transfer(&mut self) -> Result<(), MarketError> {
         let caller = self.vm().msg_sender();
-        if caller.is_zero() || caller != self.pending_owner.get() {
+        if keel_abi::is_zero_address(caller) || caller != self.pending_owner.get() {
             return Err(unauthorized(caller));
         }
         let previous = self.owner.get();

@@ -98,7 +98,7 @@ impl KeelMarket {
     /// Fails unless this is the market's storage before initialisation.
     pub(crate) fn ensure_uninitialized(&self) -> Result<(), MarketError> {
         self.ensure_not_module_code()?;
-        if !self.base_asset().is_zero() {
+        if !keel_abi::is_zero_address(self.base_asset()) {
             return Err(MarketError::from(AlreadyInitialized {}));
         }
         Ok(())

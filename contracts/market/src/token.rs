@@ -98,7 +98,7 @@ impl KeelMarket {
         from: Address,
         amount: U256,
     ) -> Result<(), MarketError> {
-        if amount.is_zero() {
+        if keel_math::is_zero(amount) {
             return Ok(());
         }
         let to = self.vm().contract_address();
@@ -149,7 +149,7 @@ impl KeelMarket {
         amount: U256,
     ) -> Result<(), MarketError> {
         // Some tokens revert on zero transfers; moving nothing needs no call.
-        if amount.is_zero() {
+        if keel_math::is_zero(amount) {
             return Ok(());
         }
         let context = Call::new_mutating(self);

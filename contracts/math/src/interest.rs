@@ -2,7 +2,7 @@
 //! point, saturating at a caller's cap.
 
 use crate::mul_div::q96_mul_down;
-use crate::{checked_add, checked_sub, mul_div_down, MathError, U256, WAD};
+use crate::{checked_add, checked_sub, in_code, mul_div_down, MathError, U256, WAD};
 
 /// The power's fixed-point one: `2^96` (Q96). A product of two Q96 numbers is divided by a
 /// power of two, which [`q96_mul_down`] does without a division: the squarings cost about
@@ -67,12 +67,13 @@ pub fn compounded_interest_wad(
     elapsed_seconds: u64,
     cap_wad: U256,
 ) -> Result<U256, MathError> {
-    let base = checked_add(Q96_ONE, mul_div_down(rate_per_second_wad, Q96_ONE, WAD)?)?;
+    let (q96_one, wad) = (in_code(Q96_ONE), in_code(WAD));
+    let base = checked_add(q96_one, mul_div_down(rate_per_second_wad, q96_one, wad)?)?;
     let Some(power) = q96_pow_down(base, elapsed_seconds) else {
         return Ok(cap_wad);
     };
     // A power of at most `U256::MAX` is below `2^160` in WAD: the conversion fits.
-    let growth_wad = checked_sub(q96_mul_down(power, WAD)?, WAD)?;
+    let growth_wad = checked_sub(q96_mul_down(power, wad)?, wad)?;
     Ok(growth_wad.min(cap_wad))
 }
 
@@ -83,7 +84,7 @@ pub fn compounded_interest_wad(
 /// exponent's bits, so no intermediate exceeds the result and none overflows spuriously.
 fn q96_pow_down(base: U256, exponent: u64) -> Option<U256> {
     if exponent == 0 {
-        return Some(Q96_ONE);
+        return Some(in_code(Q96_ONE));
     }
     let significant_bits = u64::BITS.saturating_sub(exponent.leading_zeros());
     let mut power = base;

@@ -57,6 +57,7 @@
 #![no_std]
 
 mod error;
+mod in_code;
 mod interest;
 mod mul_div;
 mod ops;
@@ -66,6 +67,7 @@ mod word;
 
 pub use alloy_primitives::U256;
 pub use error::MathError;
+pub use in_code::{in_code, is_zero};
 pub use interest::compounded_interest_wad;
 pub use mul_div::{div_down, mul_div_down, mul_div_up, w_div_down, w_div_up, w_mul_down, w_mul_up};
 pub use ops::{

@@ -2,7 +2,7 @@
 
 use core::num::NonZeroU64;
 
-use crate::{MathError, U256, WAD};
+use crate::{in_code, MathError, U256, WAD};
 
 /// `floor(x * y / d)`; the product `x * y` is computed in 512 bits and never overflows.
 ///
@@ -367,7 +367,7 @@ fn from_digits(digits: &[u32; 16]) -> U256 {
 /// # Errors
 /// [`MathError::Overflow`] if the result exceeds `U256::MAX`.
 pub fn w_mul_down(x: U256, y: U256) -> Result<U256, MathError> {
-    mul_div_down(x, y, WAD)
+    mul_div_down(x, y, in_code(WAD))
 }
 
 /// `ceil(x * y / WAD)`: product of two WAD numbers (or an amount and a WAD factor), rounded up.
@@ -375,7 +375,7 @@ pub fn w_mul_down(x: U256, y: U256) -> Result<U256, MathError> {
 /// # Errors
 /// [`MathError::Overflow`] if the result exceeds `U256::MAX`.
 pub fn w_mul_up(x: U256, y: U256) -> Result<U256, MathError> {
-    mul_div_up(x, y, WAD)
+    mul_div_up(x, y, in_code(WAD))
 }
 
 /// `floor(x * WAD / y)`: quotient of two values as a WAD number, rounded down.
@@ -384,7 +384,7 @@ pub fn w_mul_up(x: U256, y: U256) -> Result<U256, MathError> {
 /// [`MathError::DivisionByZero`] if `y == 0`; [`MathError::Overflow`] if the result exceeds
 /// `U256::MAX`.
 pub fn w_div_down(x: U256, y: U256) -> Result<U256, MathError> {
-    mul_div_down(x, WAD, y)
+    mul_div_down(x, in_code(WAD), y)
 }
 
 /// `ceil(x * WAD / y)`: quotient of two values as a WAD number, rounded up.
@@ -393,7 +393,7 @@ pub fn w_div_down(x: U256, y: U256) -> Result<U256, MathError> {
 /// [`MathError::DivisionByZero`] if `y == 0`; [`MathError::Overflow`] if the result exceeds
 /// `U256::MAX`.
 pub fn w_div_up(x: U256, y: U256) -> Result<U256, MathError> {
-    mul_div_up(x, WAD, y)
+    mul_div_up(x, in_code(WAD), y)
 }
 
 #[cfg(test)]
@@ -570,11 +570,12 @@ mod tests {
         let values = operands();
         for &x in &values {
             for &y in &values {
-                for &d in values.iter().filter(|d| !d.is_zero()) {
+                for &d in values.iter().filter(|d| !crate::is_zero(**d)) {
                     let wide = x.widening_mul::<256, 4, 512, 8>(y);
                     let d_wide = alloy_primitives::U512::from(d);
                     let (quotient, remainder) = wide.div_rem(d_wide);
-                    let up = quotient + alloy_primitives::U512::from(!remainder.is_zero());
+                    let up = quotient
+                        + alloy_primitives::U512::from(remainder != alloy_primitives::U512::ZERO);
                     let fit = |value| U256::uint_try_from(value).map_err(|_| MathError::Overflow);
                     assert_eq!(mul_div_down(x, y, d), fit(quotient), "{x} * {y} / {d}");
                     assert_eq!(mul_div_up(x, y, d), fit(up), "{x} * {y} / {d} up");

@@ -6,7 +6,7 @@
 //! share price must donate about a million times what they hope to steal from rounding.
 
 use crate::{
-    checked_add, mul_div_down, mul_div_up, MathError, U256, VIRTUAL_ASSETS, VIRTUAL_SHARES,
+    checked_add, in_code, mul_div_down, mul_div_up, MathError, U256, VIRTUAL_ASSETS, VIRTUAL_SHARES,
 };
 
 /// Shares worth `assets`, rounded down: `floor(assets * (S + 1e6) / (A + 1))`.
@@ -83,11 +83,11 @@ pub fn to_assets_up(
 }
 
 fn virtual_assets(total_assets: U256) -> Result<U256, MathError> {
-    checked_add(total_assets, VIRTUAL_ASSETS)
+    checked_add(total_assets, in_code(VIRTUAL_ASSETS))
 }
 
 fn virtual_shares(total_shares: U256) -> Result<U256, MathError> {
-    checked_add(total_shares, VIRTUAL_SHARES)
+    checked_add(total_shares, in_code(VIRTUAL_SHARES))
 }
 
 #[cfg(test)]

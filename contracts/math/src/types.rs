@@ -3,7 +3,9 @@
 //! Both wrap a public `U256` so storage and ABI code can convert with `.0` / `Wad(x)`; what they
 //! add is a name in signatures and conversions whose scale and rounding are in the method name.
 
-use crate::{mul_div_down, mul_div_up, w_mul_down, w_mul_up, MathError, PRICE_SCALE, U256, WAD};
+use crate::{
+    in_code, mul_div_down, mul_div_up, w_mul_down, w_mul_up, MathError, PRICE_SCALE, U256, WAD,
+};
 
 /// A factor scaled by [`WAD`] (`Wad::ONE` is 1.0): LTV, liquidation threshold, bonus, close
 /// factor, fees, utilization, health factor, per-second rates.
@@ -46,7 +48,7 @@ impl Price {
     /// # Errors
     /// [`MathError::Overflow`] if the result exceeds `U256::MAX`.
     pub fn to_base_down(self, collateral: U256) -> Result<U256, MathError> {
-        mul_div_down(collateral, self.0, PRICE_SCALE)
+        mul_div_down(collateral, self.0, in_code(PRICE_SCALE))
     }
 
     /// `ceil(collateral * price / 1e36)`: value of a collateral amount in base units, rounded up
@@ -55,7 +57,7 @@ impl Price {
     /// # Errors
     /// [`MathError::Overflow`] if the result exceeds `U256::MAX`.
     pub fn to_base_up(self, collateral: U256) -> Result<U256, MathError> {
-        mul_div_up(collateral, self.0, PRICE_SCALE)
+        mul_div_up(collateral, self.0, in_code(PRICE_SCALE))
     }
 
     /// `floor(base * 1e36 / price)`: collateral amount worth `base` base units, rounded down
@@ -65,7 +67,7 @@ impl Price {
     /// [`MathError::DivisionByZero`] if the price is 0; [`MathError::Overflow`] if the result
     /// exceeds `U256::MAX`.
     pub fn to_collateral_down(self, base: U256) -> Result<U256, MathError> {
-        mul_div_down(base, PRICE_SCALE, self.0)
+        mul_div_down(base, in_code(PRICE_SCALE), self.0)
     }
 
     /// `ceil(base * 1e36 / price)`: collateral amount worth `base` base units, rounded up.
@@ -74,6 +76,6 @@ impl Price {
     /// [`MathError::DivisionByZero`] if the price is 0; [`MathError::Overflow`] if the result
     /// exceeds `U256::MAX`.
     pub fn to_collateral_up(self, base: U256) -> Result<U256, MathError> {
-        mul_div_up(base, PRICE_SCALE, self.0)
+        mul_div_up(base, in_code(PRICE_SCALE), self.0)
     }
 }

@@ -55,8 +55,8 @@ pub fn compose_price(
     base_token_decimals: u8,
 ) -> Result<Price, OracleError> {
     // A direct quote is a base feed that always answers 1 with 0 decimals.
-    let base = base.unwrap_or(FeedAnswer {
-        answer: U256::ONE,
+    let base = base.unwrap_or_else(|| FeedAnswer {
+        answer: keel_math::in_code(U256::ONE),
         feed_decimals: 0,
     });
     for decimals in [
@@ -79,7 +79,7 @@ pub fn compose_price(
         base.answer,
         denominator_exponent,
     )?;
-    if price.is_zero() {
+    if keel_math::is_zero(price) {
         return Err(price_rounds_to_zero());
     }
     Ok(Price(price))

@@ -128,7 +128,7 @@ fn positive_answer(answer: I256) -> Option<U256> {
 fn check_fresh(updated_at: U256, config: &FeedConfig, now_seconds: u64) -> Result<(), OracleError> {
     let feed = config.feed;
     let now = U256::from(now_seconds);
-    if updated_at.is_zero() {
+    if keel_math::is_zero(updated_at) {
         return Err(OracleError::from(RoundIncomplete { feed }));
     }
     let Some(age_seconds) = now.checked_sub(updated_at) else {

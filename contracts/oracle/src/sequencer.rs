@@ -40,11 +40,10 @@ pub fn check_sequencer(
     now_seconds: u64,
     grace_period_seconds: u32,
 ) -> Result<(), OracleError> {
-    check_uptime_answer(answer, started_at)?;
-    if answer == I256::ONE {
+    if check_uptime_answer(answer, started_at)? {
         return Err(OracleError::from(SequencerDown {}));
     }
-    if started_at.is_zero() {
+    if keel_math::is_zero(started_at) {
         return Err(sequencer_feed_invalid(answer, started_at));
     }
     let recovers_at = started_at.saturating_add(U256::from(grace_period_seconds));
@@ -56,15 +55,19 @@ pub fn check_sequencer(
     Ok(())
 }
 
-/// Checks that an uptime feed's answer is a status: 0 (up) or 1 (down).
+/// Checks that an uptime feed's answer is a status, 0 (up) or 1 (down), and returns whether
+/// it is down.
 ///
 /// # Errors
 /// `SequencerFeedInvalid(answer, startedAt)` for any other answer.
-pub(crate) fn check_uptime_answer(answer: I256, started_at: U256) -> Result<(), OracleError> {
-    if !answer.is_zero() && answer != I256::ONE {
+pub(crate) fn check_uptime_answer(answer: I256, started_at: U256) -> Result<bool, OracleError> {
+    // Read from the limbs: comparing with `I256::ONE` or `ZERO` is a `memcmp` against a
+    // constant in static data on wasm (keel-math's `in_code` module).
+    let [low, high @ ..] = *answer.into_raw().as_limbs();
+    if high.iter().any(|limb| *limb != 0) || low > 1 {
         return Err(sequencer_feed_invalid(answer, started_at));
     }
-    Ok(())
+    Ok(low == 1)
 }
 
 #[cfg(test)]

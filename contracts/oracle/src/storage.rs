@@ -84,7 +84,7 @@ pub struct SequencerUptimeFeed {
 impl PriceSource {
     /// Whether a collateral feed is set.
     pub fn is_configured(&self) -> bool {
-        !self.collateral_word().address_at(0).is_zero()
+        !keel_abi::is_zero_address(self.collateral_word().address_at(0))
     }
 
     /// Validates `config` against the chain at block time `now_seconds` (see
@@ -226,7 +226,7 @@ impl SequencerUptimeFeed {
         feed: Address,
         grace_period_seconds: u32,
     ) -> Result<(), OracleError> {
-        let grace_period_seconds = if feed.is_zero() {
+        let grace_period_seconds = if keel_abi::is_zero_address(feed) {
             0
         } else {
             check_uptime_feed(self.vm(), feed, grace_period_seconds)?;
@@ -249,7 +249,7 @@ impl SequencerUptimeFeed {
     /// `FeedCallFailed`; `SequencerDown`; `SequencerFeedInvalid`; `SequencerGracePeriod`.
     pub fn check_borrow_allowed(&self, now_seconds: u64) -> Result<(), OracleError> {
         let feed = self.feed();
-        if feed.is_zero() {
+        if keel_abi::is_zero_address(feed) {
             return Ok(());
         }
         let round = read_latest_round(self.vm(), feed)?;
@@ -275,7 +275,7 @@ fn check_uptime_feed(
     }
     check_has_code(host, feed)?;
     let round = read_latest_round(host, feed)?;
-    check_uptime_answer(round.answer, round.started_at)
+    check_uptime_answer(round.answer, round.started_at).map(|_down| ())
 }
 
 #[cfg(test)]

@@ -89,7 +89,7 @@ pub fn withdraw(
 }
 
 fn checked_amount(index: CollateralIndex, amount: U256) -> Result<u128, VaultError> {
-    if amount.is_zero() {
+    if keel_math::is_zero(amount) {
         return Err(ZeroCollateralAmount { index: index.get() }.into());
     }
     to_u128(amount).map_err(|_| {

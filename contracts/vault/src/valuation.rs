@@ -141,10 +141,10 @@ pub fn max_withdrawable(
     let own = add_collateral(PositionValue::default(), balance, risk)?;
     let others_power_down = checked_sub(borrow_power_down, own.borrow_power_down)?;
     let need = zero_floor_sub(debt_assets_up, others_power_down);
-    if need.is_zero() {
+    if keel_math::is_zero(need) {
         return Ok(balance);
     }
-    if risk.ltv.0.is_zero() || risk.price.0.is_zero() {
+    if keel_math::is_zero(risk.ltv.0) || keel_math::is_zero(risk.price.0) {
         return Ok(0);
     }
     let least_remaining = risk.price.to_collateral_up(w_div_up(need, risk.ltv.0)?)?;
@@ -178,10 +178,10 @@ pub fn liquidation_price_up(
     let own = add_collateral(PositionValue::default(), balance, risk)?;
     let others_down = checked_sub(liquidation_value_down, own.liquidation_value_down)?;
     let need = zero_floor_sub(debt_assets_up, others_down);
-    if need.is_zero() || balance == 0 {
+    if keel_math::is_zero(need) || balance == 0 {
         return Ok(Price(U256::ZERO));
     }
-    if risk.liquidation_threshold.0.is_zero() {
+    if keel_math::is_zero(risk.liquidation_threshold.0) {
         return Ok(Price(U256::MAX));
     }
     let least_value = w_div_up(need, risk.liquidation_threshold.0)?;

@@ -156,7 +156,7 @@ proptest! {
         let now = value_at(risk_i.price);
         let debt_up = now * U256::from(debt_per_mille) / U256::from(1_000);
         let edge = liquidation_price_up(snap.balance(i), &risk_i, now, debt_up).unwrap();
-        if edge.0.is_zero() {
+        if keel_math::is_zero(edge.0) {
             prop_assert!(value_at(Price(U256::ZERO)) >= debt_up || snap.balance(i) == 0);
         } else if edge.0 != U256::MAX {
             prop_assert!(value_at(edge) >= debt_up);

@@ -26,10 +26,9 @@ fn health_factor_before(case: &Case) -> BigUint {
 /// The request names a held, priced collateral and a non-zero bound.
 fn well_formed(case: &Case) -> bool {
     let index = usize::from(case.request.collateral_index);
-    case.collaterals
-        .get(index)
-        .is_some_and(|collateral| !collateral.balance.is_zero() && !collateral.price.0.is_zero())
-        && !case.request.max_repay_assets.is_zero()
+    case.collaterals.get(index).is_some_and(|collateral| {
+        !keel_math::is_zero(collateral.balance) && !keel_math::is_zero(collateral.price.0)
+    }) && !keel_math::is_zero(case.request.max_repay_assets)
 }
 
 /// `(1e18 + bonus) * 1e18` of the chosen collateral: `1 + bonus` at the price scale.
@@ -56,7 +55,8 @@ fn close_factor_applies(case: &Case) -> bool {
 
 /// Both some debt and some of the chosen collateral remain.
 fn is_partial(outcome: &LiquidationOutcome) -> bool {
-    !outcome.remaining_debt_shares.is_zero() && !outcome.remaining_collateral.is_zero()
+    !keel_math::is_zero(outcome.remaining_debt_shares)
+        && !keel_math::is_zero(outcome.remaining_collateral)
 }
 
 /// Seizure, fee and repayment are the documented formulas, each rounded against the liquidator.
@@ -81,7 +81,7 @@ fn check_pricing(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCa
         repaid,
         assets_up(shares, debt.total_borrow_assets, debt.total_borrow_shares)
     );
-    prop_assert!(!shares.is_zero() && shares <= debt.borrow_shares);
+    prop_assert!(!keel_math::is_zero(shares) && shares <= debt.borrow_shares);
     prop_assert!(outcome.repaid_assets <= case.request.max_repay_assets);
     Ok(())
 }
@@ -152,19 +152,19 @@ fn check_dust(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCaseE
 fn check_debt_after(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCaseError> {
     let debt = &case.debt;
     let index = usize::from(case.request.collateral_index);
-    let holds = !outcome.remaining_collateral.is_zero()
+    let holds = !keel_math::is_zero(outcome.remaining_collateral)
         || case
             .collaterals
             .iter()
             .enumerate()
-            .any(|(i, c)| i != index && !c.balance.is_zero());
+            .any(|(i, c)| i != index && !keel_math::is_zero(c.balance));
     let left = debt.borrow_shares - outcome.repaid_shares;
     let total_assets = debt
         .total_borrow_assets
         .saturating_sub(outcome.repaid_assets);
     let total_shares = debt.total_borrow_shares - outcome.repaid_shares;
     let left_assets = assets_up(left, total_assets, total_shares);
-    if holds || left.is_zero() {
+    if holds || keel_math::is_zero(left) {
         prop_assert_eq!(outcome.bad_debt_shares, U256::ZERO);
         prop_assert_eq!(outcome.remaining_debt_shares, left);
         prop_assert_eq!(big(outcome.remaining_debt_assets), left_assets.clone());

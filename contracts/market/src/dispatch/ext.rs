@@ -24,7 +24,7 @@ use crate::KeelMarket;
 /// known selectors), `AlreadyInitialized` for a second constructor call, and the entry
 /// point's own.
 pub fn ext_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    if !vm.msg_value().is_zero() {
+    if !keel_math::is_zero(vm.msg_value()) {
         return Err(Vec::from(MarketError::from(NotPayable {})));
     }
     let mut market = market_storage(vm);

@@ -83,7 +83,7 @@ type Outcome = Result<Vec<u8>, MarketError>;
 /// constructor call, `UnknownSelector`, and the operation's or the ext
 /// program's own.
 pub fn core_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    if !vm.msg_value().is_zero() {
+    if !keel_math::is_zero(vm.msg_value()) {
         return Err(Vec::from(MarketError::from(NotPayable {})));
     }
     let mut market = market_storage(vm);
@@ -104,9 +104,11 @@ pub fn core_program(vm: &VM, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
 /// checks and sets): set now, or `AlreadyInitialized` if it was.
 fn claim_constructor(vm: &VM) -> Result<(), MarketError> {
     // SAFETY: the SDK reserves this slot (keccak of "stylus_constructor")
-    // for the flag; no Keel storage is there.
+    // for the flag; no Keel storage is there. (`in_code`: the slot written
+    // by the code, not a constant in static data.)
     #[allow(unsafe_code)]
-    let mut executed = unsafe { StorageBool::new(CONSTRUCTOR_EXECUTED_SLOT, 0, vm.clone()) };
+    let mut executed =
+        unsafe { StorageBool::new(keel_math::in_code(CONSTRUCTOR_EXECUTED_SLOT), 0, vm.clone()) };
     if executed.get() {
         return Err(MarketError::from(AlreadyInitialized {}));
     }
