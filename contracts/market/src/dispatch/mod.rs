@@ -126,61 +126,92 @@ fn market_storage(vm: &VM) -> KeelMarket {
     }
 }
 
+/// The user operations of the core, one per [`IKeelCoreOperations`] function.
+#[derive(Clone, Copy)]
+enum CoreOperation {
+    Supply,
+    Withdraw,
+    WithdrawShares,
+    SupplyCollateral,
+    Repay,
+    RepayShares,
+    AccrueInterest,
+    SetOperator,
+    Borrow,
+    WithdrawCollateral,
+    Liquidate,
+}
+
+impl CoreOperation {
+    /// The operation `selector` names, if it is the core's (compares in the
+    /// code: no table in static data).
+    fn of(selector: [u8; 4]) -> Option<Self> {
+        Some(match selector {
+            ops::supplyCall::SELECTOR => Self::Supply,
+            ops::withdrawCall::SELECTOR => Self::Withdraw,
+            ops::withdrawSharesCall::SELECTOR => Self::WithdrawShares,
+            ops::supplyCollateralCall::SELECTOR => Self::SupplyCollateral,
+            ops::repayCall::SELECTOR => Self::Repay,
+            ops::repaySharesCall::SELECTOR => Self::RepayShares,
+            ops::accrueInterestCall::SELECTOR => Self::AccrueInterest,
+            ops::setOperatorCall::SELECTOR => Self::SetOperator,
+            ops::borrowCall::SELECTOR => Self::Borrow,
+            ops::withdrawCollateralCall::SELECTOR => Self::WithdrawCollateral,
+            ops::liquidateCall::SELECTOR => Self::Liquidate,
+            _ => return None,
+        })
+    }
+}
+
 /// The core operation `args` selects, run; `None` for any other selector.
-/// (Each arm is a closure called at once, so that `?` ends the arm with its
-/// `Outcome`.)
 fn run_core(market: &mut KeelMarket, args: &Args) -> Option<Outcome> {
-    let outcome = match args.selector {
-        ops::supplyCall::SELECTOR => (|| {
-            let (assets, on_behalf) = (args.uint(0)?, args.address(1)?);
-            Ok(words(&[market.supply(assets, on_behalf)?]))
-        })(),
-        ops::withdrawCall::SELECTOR => (|| {
+    CoreOperation::of(args.selector).map(|operation| run_operation(market, operation, args))
+}
+
+fn run_operation(market: &mut KeelMarket, operation: CoreOperation, args: &Args) -> Outcome {
+    use CoreOperation as Op;
+    let out = match operation {
+        Op::Supply => words(&[market.supply(args.uint(0)?, args.address(1)?)?]),
+        Op::Withdraw => {
             let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
-            Ok(words(&[market.withdraw(assets, on_behalf, receiver)?]))
-        })(),
-        ops::withdrawSharesCall::SELECTOR => (|| {
+            words(&[market.withdraw(assets, on_behalf, receiver)?])
+        }
+        Op::WithdrawShares => {
             let (shares, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
-            Ok(words(&[
-                market.withdraw_shares(shares, on_behalf, receiver)?
-            ]))
-        })(),
-        ops::supplyCollateralCall::SELECTOR => (|| {
+            words(&[market.withdraw_shares(shares, on_behalf, receiver)?])
+        }
+        Op::SupplyCollateral => {
             let (token, amount, on_behalf) = (args.address(0)?, args.uint(1)?, args.address(2)?);
             market.supply_collateral(token, amount, on_behalf)?;
-            Ok(Vec::new())
-        })(),
-        ops::repayCall::SELECTOR => (|| {
-            let (assets, on_behalf) = (args.uint(0)?, args.address(1)?);
-            Ok(words(&[market.repay(assets, on_behalf)?]))
-        })(),
-        ops::repaySharesCall::SELECTOR => (|| {
-            let (shares, on_behalf) = (args.uint(0)?, args.address(1)?);
-            Ok(words(&[market.repay_shares(shares, on_behalf)?]))
-        })(),
-        ops::accrueInterestCall::SELECTOR => market.accrue_interest().map(|()| Vec::new()),
-        ops::setOperatorCall::SELECTOR => (|| {
+            Vec::new()
+        }
+        Op::Repay => words(&[market.repay(args.uint(0)?, args.address(1)?)?]),
+        Op::RepayShares => words(&[market.repay_shares(args.uint(0)?, args.address(1)?)?]),
+        Op::AccrueInterest => {
+            market.accrue_interest()?;
+            Vec::new()
+        }
+        Op::SetOperator => {
             let (operator, approved) = (args.address(0)?, args.boolean(1)?);
             market.set_operator(operator, approved)?;
-            Ok(Vec::new())
-        })(),
-        ops::borrowCall::SELECTOR => (|| {
+            Vec::new()
+        }
+        Op::Borrow => {
             let (assets, on_behalf, receiver) = (args.uint(0)?, args.address(1)?, args.address(2)?);
-            Ok(words(&[market.borrow(assets, on_behalf, receiver)?]))
-        })(),
-        ops::withdrawCollateralCall::SELECTOR => (|| {
+            words(&[market.borrow(assets, on_behalf, receiver)?])
+        }
+        Op::WithdrawCollateral => {
             let (token, amount) = (args.address(0)?, args.uint(1)?);
             let (on_behalf, receiver) = (args.address(2)?, args.address(3)?);
             market.withdraw_collateral(token, amount, on_behalf, receiver)?;
-            Ok(Vec::new())
-        })(),
-        ops::liquidateCall::SELECTOR => (|| {
+            Vec::new()
+        }
+        Op::Liquidate => {
             let (borrower, token) = (args.address(0)?, args.address(1)?);
             let (max_repay, receiver, data) = (args.uint(2)?, args.address(3)?, args.bytes(4)?);
             let (repaid, seized) = market.liquidate(borrower, token, max_repay, receiver, data)?;
-            Ok(words(&[repaid, seized]))
-        })(),
-        _ => return None,
+            words(&[repaid, seized])
+        }
     };
-    Some(outcome)
+    Ok(out)
 }
