@@ -6,7 +6,6 @@
 use alloy_primitives::Address;
 use keel_math::{PackedWord, Wad, U256};
 use keel_storage::{AddressKey, PackedSlot};
-use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageB256, StorageMap};
 
 use crate::accrual::{accrue, Accrual, InterestConfig};
@@ -21,17 +20,18 @@ const RESERVES_AT: usize = 0;
 const LAST_ACCRUAL_AT: usize = 16;
 const RESERVE_FACTOR_AT: usize = 24;
 
-/// The debt module's storage, embedded by the market as one field of its `#[storage]` struct.
-/// Each slot is one word packed by hand ([`PackedWord`], byte offsets in the crate docs): one
-/// read and at most one write per slot and operation, and no SDK handle per value.
-#[storage]
-pub struct DebtStorage {
-    supply: StorageB256,
-    borrow: StorageB256,
-    reserves: StorageB256,
-    rate_model: StorageB256,
-    caps: StorageB256,
-    accounts: StorageMap<AddressKey, StorageB256>,
+keel_storage::storage_struct! {
+    /// The debt module's storage, embedded by the market as one field of its `#[storage]` struct.
+    /// Each slot is one word packed by hand ([`PackedWord`], byte offsets in the crate docs): one
+    /// read and at most one write per slot and operation, and no SDK handle per value.
+    pub struct DebtStorage {
+        supply: StorageB256,
+        borrow: StorageB256,
+        reserves: StorageB256,
+        rate_model: StorageB256,
+        caps: StorageB256,
+        accounts: StorageMap<AddressKey, StorageB256>,
+    }
 }
 
 impl DebtStorage {

@@ -50,18 +50,19 @@ pub type FeedInput = (Address, u32, u128, u128);
 /// Risk parameters at the ABI: `(ltv, liquidationThreshold, bonus)`, WAD.
 pub type RiskInput = (u64, u64, u64);
 
-/// One collateral's configuration (slot map in the crate docs).
-#[storage]
-pub struct CollateralConfig {
-    // Slot 0: what valuing a position reads (borrow and withdrawCollateral
-    // read this slot and the price source only) and the fee reserves a
-    // liquidation adds to, so that write is to a slot already non-zero.
-    // Slot 1: the bonus (liquidation) and the token (views, reserves).
-    // Each slot one word (`PackedWord`): LTV at byte 0, LT at 8, reserves at
-    // 16; bonus at 0, token at 8.
-    risk: StorageB256,
-    bonus_token: StorageB256,
-    price_source: PriceSource,
+keel_storage::storage_struct! {
+    /// One collateral's configuration (slot map in the crate docs).
+    pub struct CollateralConfig {
+        // Slot 0: what valuing a position reads (borrow and withdrawCollateral
+        // read this slot and the price source only) and the fee reserves a
+        // liquidation adds to, so that write is to a slot already non-zero.
+        // Slot 1: the bonus (liquidation) and the token (views, reserves).
+        // Each slot one word (`PackedWord`): LTV at byte 0, LT at 8, reserves at
+        // 16; bonus at 0, token at 8.
+        risk: StorageB256,
+        bonus_token: StorageB256,
+        price_source: PriceSource,
+    }
 }
 
 const LTV_AT: usize = 0;

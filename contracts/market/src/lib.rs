@@ -73,7 +73,6 @@
 // every program for the rare revert path.
 #![allow(clippy::result_large_err)]
 
-#[macro_use]
 extern crate alloc;
 
 mod admin;

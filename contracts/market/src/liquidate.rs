@@ -79,14 +79,15 @@ sol! {
 /// liquidationFee, minPartialLiquidationValue, dustThreshold)`.
 pub type LiquidationInput = (u64, u64, u64, U256, U256);
 
-/// The market's liquidation parameters: two slots, the three WAD factors in
-/// the first, the two base-unit thresholds in the second.
-#[storage]
-pub struct LiquidationConfig {
-    // `PackedWord`s: close factor at byte 0, full-liquidation HF at 8, fee
-    // at 16; min partial liquidation value at 0, dust threshold at 16.
-    factors: StorageB256,
-    thresholds: StorageB256,
+keel_storage::storage_struct! {
+    /// The market's liquidation parameters: two slots, the three WAD factors in
+    /// the first, the two base-unit thresholds in the second.
+    pub struct LiquidationConfig {
+        // `PackedWord`s: close factor at byte 0, full-liquidation HF at 8, fee
+        // at 16; min partial liquidation value at 0, dust threshold at 16.
+        factors: StorageB256,
+        thresholds: StorageB256,
+    }
 }
 
 impl LiquidationConfig {

@@ -68,7 +68,6 @@
 //! ```
 #![warn(missing_docs)]
 
-#[macro_use]
 extern crate alloc;
 
 mod compose;

@@ -49,16 +49,17 @@ use crate::sequencer::{
 };
 use crate::source::{check_price_source, read_price, PriceSourceConfig};
 
-/// The price source of one collateral (slot map in the module docs).
-#[storage]
-pub struct PriceSource {
-    // Slots +0 and +1 as whole words, packed by hand (`PackedWord`): a
-    // `#[storage]` field per value made the SDK's construction of a
-    // `PriceSource` 2.5 KB of every program that values collateral.
-    collateral_word: StorageB256,
-    base_word: StorageB256,
-    collateral_band: StorageB256,
-    base_band: StorageB256,
+keel_storage::storage_struct! {
+    /// The price source of one collateral (slot map in the module docs).
+    pub struct PriceSource {
+        // Slots +0 and +1 as whole words, packed by hand (`PackedWord`): a
+        // `#[storage]` field per value made the SDK's construction of a
+        // `PriceSource` 2.5 KB of every program that values collateral.
+        collateral_word: StorageB256,
+        base_word: StorageB256,
+        collateral_band: StorageB256,
+        base_band: StorageB256,
+    }
 }
 
 /// A feed's word (slot +0 or +1; byte ranges as in the module docs): the
@@ -73,11 +74,12 @@ fn feed_word(feed: &FeedConfig, bytes: &[u8]) -> PackedWord {
     word
 }
 
-/// The market's optional L2 sequencer uptime feed (slot map in the module docs).
-#[storage]
-pub struct SequencerUptimeFeed {
-    // The feed at byte 0, the grace period at byte 20 (`PackedWord`).
-    word: StorageB256,
+keel_storage::storage_struct! {
+    /// The market's optional L2 sequencer uptime feed (slot map in the module docs).
+    pub struct SequencerUptimeFeed {
+        // The feed at byte 0, the grace period at byte 20 (`PackedWord`).
+        word: StorageB256,
+    }
 }
 
 #[cfg(not(feature = "contract-client-gen"))]

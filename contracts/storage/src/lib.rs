@@ -5,6 +5,9 @@
 //! one way every storage shell reads its packed fields (one hostio per slot,
 //! the fields at the byte offsets of each crate's slot map).
 //!
+//! [`storage_struct!`]: a storage struct with the SDK's `#[storage]` layout whose fields are
+//! built without 256-bit additions ([`slot_after`]).
+//!
 //! [`AddressKey`]: the key of the storage maps keyed by an address
 //! (accounts, operators, collateral tokens). The SDK's
 //! `StorageKey for Address` widens the address to a 256-bit integer, turns
@@ -14,6 +17,10 @@
 //! key hashes the same 64 bytes, built with two copies, so a map's slots
 //! (`keccak256(pad32(address) ++ root)`, Solidity's layout) do not change.
 #![warn(missing_docs)]
+
+mod layout;
+
+pub use layout::slot_after;
 
 use alloy_primitives::{Address, B256, U256};
 use keel_math::PackedWord;
@@ -67,6 +74,16 @@ impl StorageKey for AddressKey {
         }
         U256::from_be_bytes(keccak(preimage).0)
     }
+}
+
+#[doc(hidden)]
+pub mod __private {
+    extern crate alloc;
+    pub use alloc::boxed::Box;
+    pub use alloy_primitives::U256;
+    pub use stylus_sdk::host::VM;
+    pub use stylus_sdk::storage::{StorageGuard, StorageGuardMut, StorageType};
+    pub use stylus_sdk::stylus_core::{Host, HostAccess};
 }
 
 #[cfg(test)]

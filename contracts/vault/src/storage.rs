@@ -6,7 +6,6 @@
 use alloy_primitives::Address;
 use keel_math::U256;
 use keel_storage::{AddressKey, PackedSlot};
-use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageArray, StorageB256, StorageMap};
 
 use crate::error::VaultError;
@@ -14,22 +13,24 @@ use crate::index::{CollateralIndex, HeldSet};
 use crate::ledger::{self, LedgerEntry};
 use crate::valuation::CollateralSnapshot;
 
-/// Five slots per account: the held bitmap (lowest byte of the first), then balances two per
-/// slot (even index in the low 16 bytes, odd index in the high 16 bytes). Each slot is one
-/// word packed by hand ([`keel_math::PackedWord`]).
-#[storage]
-pub struct AccountCollateralSlots {
-    held: StorageB256,
-    balances: StorageArray<StorageB256, 4>,
+keel_storage::storage_struct! {
+    /// Five slots per account: the held bitmap (lowest byte of the first), then balances two per
+    /// slot (even index in the low 16 bytes, odd index in the high 16 bytes). Each slot is one
+    /// word packed by hand ([`keel_math::PackedWord`]).
+    pub struct AccountCollateralSlots {
+        held: StorageB256,
+        balances: StorageArray<StorageB256, 4>,
+    }
 }
 
-/// The vault's storage, embedded by the market as one field of its `#[storage]` struct.
-/// Collateral `i`'s slot holds its total (low 16 bytes) and its cap (high 16 bytes), read
-/// together by every deposit.
-#[storage]
-pub struct VaultStorage {
-    collaterals: StorageArray<StorageB256, 8>,
-    accounts: StorageMap<AddressKey, AccountCollateralSlots>,
+keel_storage::storage_struct! {
+    /// The vault's storage, embedded by the market as one field of its `#[storage]` struct.
+    /// Collateral `i`'s slot holds its total (low 16 bytes) and its cap (high 16 bytes), read
+    /// together by every deposit.
+    pub struct VaultStorage {
+        collaterals: StorageArray<StorageB256, 8>,
+        accounts: StorageMap<AddressKey, AccountCollateralSlots>,
+    }
 }
 
 /// Byte of a collateral total or a balance in its slot: even indices low, odd high (balances);
