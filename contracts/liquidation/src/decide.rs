@@ -26,9 +26,9 @@ use crate::{
 ///
 /// # Errors
 /// [`CollateralNotHeld`], [`CollateralPriceZero`],
-/// [`ZeroRepay`], [`PositionHealthy`],
+/// [`ZeroRepay`], [`PositionHealthy`](crate::PositionHealthy),
 /// [`LiquidationLeavesDust`] (never for a request of `U256::MAX`), and
-/// [`LiquidationArithmetic`] when an amount does not fit in 256 bits or the
+/// [`LiquidationArithmetic`](crate::LiquidationArithmetic) when an amount does not fit in 256 bits or the
 /// snapshot is inconsistent.
 pub fn decide_liquidation(
     position: &PositionSnapshot<'_>,
