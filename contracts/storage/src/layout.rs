@@ -23,6 +23,51 @@ pub fn slot_after(root: U256, n: usize) -> U256 {
     }
 }
 
+/// The SDK's `#[storage]` layout, one field at a time: a field of `SLOT_BYTES` bytes goes in
+/// the current slot if it still has that many bytes free (right-aligned: `offset` bytes before
+/// it), else at the start of the next; a field of `REQUIRED_SLOTS > 0` slots (a struct, array
+/// or map) takes that many and the next field starts a new slot.
+#[derive(Clone, Copy)]
+pub struct Layout {
+    slot: usize,
+    space: usize,
+}
+
+impl Layout {
+    /// Before the first field.
+    pub const START: Self = Self { slot: 0, space: 32 };
+
+    /// Places a field of `bytes` bytes (`SLOT_BYTES`) and `words` slots (`REQUIRED_SLOTS`):
+    /// its slot after the struct's root and its offset in that slot.
+    #[must_use]
+    #[inline(always)] // folded to constants in every `new`
+    pub const fn place(&mut self, bytes: usize, words: usize) -> (usize, u8) {
+        // `bytes <= 32` (`SLOT_BYTES`' contract), so `space >= bytes` after the first step;
+        // slot counts are a struct's fields and sizes, far from `usize::MAX`.
+        if self.space < bytes {
+            self.space = 32;
+            self.slot = self.slot.wrapping_add(1);
+        }
+        self.space = self.space.wrapping_sub(bytes);
+        let at = (self.slot, self.space as u8);
+        if words > 0 {
+            self.slot = self.slot.wrapping_add(words);
+            self.space = 32;
+        }
+        at
+    }
+
+    /// The slots the struct takes (`REQUIRED_SLOTS`): at least one.
+    #[must_use]
+    pub const fn slots(self) -> usize {
+        if self.space != 32 || self.slot == 0 {
+            self.slot.wrapping_add(1)
+        } else {
+            self.slot
+        }
+    }
+}
+
 /// Declares a storage struct with the SDK's `#[storage]` layout (each field placed by its
 /// `SLOT_BYTES` and `REQUIRED_SLOTS`, the same algorithm, so the slots do not change) and
 /// implements `StorageType` with [`slot_after`], `HostAccess` (`self.vm()`), and, in the
@@ -60,23 +105,12 @@ macro_rules! storage_struct {
             const SLOT_BYTES: usize = 32;
             const REQUIRED_SLOTS: usize = {
                 use $crate::__private::StorageType;
-                let mut total: usize = 0;
-                let mut space: usize = 32;
-                $(
-                    if space < <$ty as StorageType>::SLOT_BYTES {
-                        space = 32;
-                        total += 1;
-                    }
-                    space -= <$ty as StorageType>::SLOT_BYTES;
-                    if <$ty as StorageType>::REQUIRED_SLOTS > 0 {
-                        total += <$ty as StorageType>::REQUIRED_SLOTS;
-                        space = 32;
-                    }
-                )*
-                if space != 32 || total == 0 {
-                    total += 1;
-                }
-                total
+                let mut layout = $crate::Layout::START;
+                $(let _ = layout.place(
+                    <$ty as StorageType>::SLOT_BYTES,
+                    <$ty as StorageType>::REQUIRED_SLOTS,
+                );)*
+                layout.slots()
             };
 
             unsafe fn new(
@@ -86,28 +120,17 @@ macro_rules! storage_struct {
             ) -> Self {
                 use $crate::__private::StorageType;
                 debug_assert!(offset == 0);
-                let mut space: usize = 32;
-                let mut slot: usize = 0;
+                let mut layout = $crate::Layout::START;
                 $(
-                    if space < <$ty as StorageType>::SLOT_BYTES {
-                        space = 32;
-                        slot += 1;
-                    }
-                    space -= <$ty as StorageType>::SLOT_BYTES;
+                    let (slot, offset) = layout.place(
+                        <$ty as StorageType>::SLOT_BYTES,
+                        <$ty as StorageType>::REQUIRED_SLOTS,
+                    );
                     // SAFETY: the field's own slot and offset within the struct's.
                     let $field = unsafe {
-                        <$ty as StorageType>::new(
-                            $crate::slot_after(root, slot),
-                            space as u8,
-                            vm.clone(),
-                        )
+                        <$ty as StorageType>::new($crate::slot_after(root, slot), offset, vm.clone())
                     };
-                    if <$ty as StorageType>::REQUIRED_SLOTS > 0 {
-                        slot += <$ty as StorageType>::REQUIRED_SLOTS;
-                        space = 32;
-                    }
                 )*
-                let _ = (space, slot);
                 Self { vm, $($field),* }
             }
 
@@ -148,6 +171,28 @@ macro_rules! storage_struct {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_are_placed_as_the_sdk_places_them() {
+        // Two 32-byte words, a map (one slot), a 20-byte and a 1-byte value sharing a slot,
+        // an array of four slots, then a 32-byte word.
+        let mut layout = Layout::START;
+        let placed = [
+            layout.place(32, 0),
+            layout.place(32, 0),
+            layout.place(32, 1),
+            layout.place(20, 0),
+            layout.place(1, 0),
+            layout.place(32, 4),
+            layout.place(32, 0),
+        ];
+        assert_eq!(
+            placed,
+            [(0, 0), (1, 0), (2, 0), (3, 12), (3, 11), (4, 0), (8, 0)]
+        );
+        assert_eq!(layout.slots(), 9);
+        assert_eq!(Layout::START.slots(), 1);
+    }
 
     #[test]
     fn slots_follow_the_root_across_a_limb() {

@@ -20,7 +20,7 @@
 
 mod layout;
 
-pub use layout::slot_after;
+pub use layout::{slot_after, Layout};
 
 use alloy_primitives::{Address, B256, U256};
 use keel_math::PackedWord;
