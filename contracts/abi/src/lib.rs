@@ -20,6 +20,7 @@
 extern crate alloc;
 
 mod revert;
+pub mod sample;
 mod word;
 
 pub use alloy_sol_types::SolError;
@@ -28,5 +29,6 @@ pub use word::{encode_static, is_zero_address, AbiWord};
 
 #[doc(hidden)]
 pub mod __private {
+    pub use alloc::vec;
     pub use alloc::vec::Vec;
 }

@@ -99,6 +99,32 @@ macro_rules! module_errors {
             pub fn decode<E: $crate::SolError>(&self) -> Option<E> {
                 self.0.decode()
             }
+
+            /// The type's Solidity errors, for an exported ABI: each one's signature and
+            /// type id, in declaration order.
+            #[must_use]
+            pub fn solidity_errors() -> $crate::__private::Vec<(&'static str, core::any::TypeId)> {
+                $crate::__private::vec![$((
+                    <$error as $crate::SolError>::SIGNATURE,
+                    core::any::TypeId::of::<$error>(),
+                )),*]
+            }
+
+            /// One value of each of the type's errors, with distinct non-zero fields
+            /// ([`Sample`]($crate::sample::Sample)), and alloy's encoding of it: the
+            /// encoding tests compare `Vec::from(error)` with it.
+            #[must_use]
+            pub fn samples() -> $crate::__private::Vec<(Self, $crate::__private::Vec<u8>)> {
+                #[allow(unused_imports)]
+                use $crate::sample::Sample as _;
+                $crate::__private::vec![$({
+                    let error = <$error>::from(($(
+                        $crate::sample::Sample::sample(stringify!($field)),
+                    )*));
+                    let expected = $crate::SolError::abi_encode(&error);
+                    (Self::from(error), expected)
+                }),*]
+            }
         }
 
         impl From<$name> for $crate::Revert {
@@ -164,6 +190,18 @@ mod tests {
         assert_eq!(error.decode::<Empty>(), None);
         assert_eq!(Vec::from(error), two.abi_encode());
         assert_eq!(Vec::from(TestError::from(Empty {})), Empty {}.abi_encode());
+    }
+
+    #[test]
+    fn every_error_has_its_signature_and_a_sample_encoded_as_alloy_does() {
+        let errors = TestError::solidity_errors();
+        assert_eq!(
+            errors.iter().map(|e| e.0).collect::<Vec<_>>(),
+            ["Two(uint256,uint8)", "Empty()"]
+        );
+        for (error, expected) in TestError::samples() {
+            assert_eq!(Vec::from(error), expected);
+        }
     }
 
     #[test]

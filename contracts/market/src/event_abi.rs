@@ -107,7 +107,7 @@ macro_rules! market_events {
         #[cfg(test)]
         fn every_event() -> alloc::vec::Vec<(&'static str, LogWords, alloy_primitives::LogData)> {
             use alloy_sol_types::SolEvent;
-            use crate::error_abi::tests::Sample;
+            use keel_abi::sample::Sample;
             alloc::vec![$({
                 let event = crate::events::$event {
                     $($topic: Sample::sample(stringify!($topic)),)*
