@@ -30,12 +30,6 @@ impl Revert {
     pub fn decode<E: SolError>(&self) -> Option<E> {
         E::abi_decode(&self.0).ok()
     }
-
-    /// The encoded bytes.
-    #[must_use]
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
 }
 
 impl From<Revert> for Vec<u8> {
