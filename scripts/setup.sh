@@ -22,6 +22,23 @@ if ! rustup run "$wasm_toolchain" rustc --version >/dev/null 2>&1; then
 fi
 rustup component add --toolchain "$wasm_toolchain" rust-src >/dev/null
 
+# binaryen's wasm-opt, pinned by Cargo.toml ([workspace.metadata.keel]
+# binaryen): keel build optimises every deployable program with it
+# (keel-cli's build::optimize). The npm package is binaryen compiled to wasm
+# and run by node, so every machine gets the same bytes; it has no
+# dependencies. Into target/tools/ like the tools below, but required:
+# without it keel build cannot build what deploys.
+BINARYEN_VERSION=$(sed -n 's/^binaryen *= *"\(.*\)"/\1/p' Cargo.toml)
+BINARYEN_DIR=target/tools/binaryen-$BINARYEN_VERSION
+if [ ! -f "$BINARYEN_DIR/node_modules/binaryen/package.json" ]; then
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "setup: keel build needs node and npm (binaryen's wasm-opt $BINARYEN_VERSION)" >&2
+    exit 1
+  fi
+  mkdir -p "$BINARYEN_DIR"
+  npm install --prefix "$BINARYEN_DIR" --no-save --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+
 # solc-js, pinned, to check that abi/IKeelMarket.sol compiles (scripts/test.sh,
 # scripts/solc-check.js). From the npm registry into target/tools/ (ignored
 # by git, removed by `cargo clean`, reinstalled here). Without node and npm

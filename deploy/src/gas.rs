@@ -109,19 +109,29 @@ fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Re
 
 /// `program` with its functions named from the linker's map that `keel
 /// build` keeps next to the linker's output
-/// (`target/keel/wasm/wasm32-unknown-unknown/release/<lib>.map`): the
-/// processed program has the same function bodies in the same order.
+/// (`target/keel/wasm/wasm32-unknown-unknown/release/<lib>.map`) and
+/// `wasm-opt`'s symbol map beside it (`<lib>.symbols`): which linked body
+/// each optimised body is (the processed program keeps the optimised bodies
+/// in order).
 fn with_names(program: WasmProgram, wasm_dir: &Path, package: &str) -> Result<WasmProgram> {
-    let path = wasm_dir
+    let linked = wasm_dir
         .join("wasm")
         .join(crate::build::cargo::WASM_TARGET)
         .join("release")
-        .join(format!("{}.map", package.replace('-', "_")));
-    let map = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {} (run keel build)", path.display()))?;
+        .join(format!("{}.wasm", package.replace('-', "_")));
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("reading {} (run keel build)", path.display()))
+    };
+    let map = read(&linked.with_extension("map"))?;
+    let symbols_path = crate::build::optimize::symbols_path(&linked);
+    let names = crate::build::optimize::optimised_body_names(
+        &read(&symbols_path)?,
+        &link_map_functions(&map),
+    )?;
     program
-        .with_body_names(link_map_functions(&map))
-        .map_err(|e| anyhow!("{e} ({})", path.display()))
+        .with_body_names(names)
+        .map_err(|e| anyhow!("{e} ({})", symbols_path.display()))
 }
 
 /// The functions of a `wasm-ld --Map` link map's CODE section, in order,

@@ -11,6 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use keel_cli::build::build_optimized;
 use keel_cli::build::cargo::{self, Workspace};
 use keel_cli::build::process::process;
 
@@ -78,13 +79,17 @@ fn a_checkout_at_another_path_builds_the_same_program() {
         target_dir: copy_root.join("target"),
         contracts: Vec::new(),
         wasm_toolchain: ws.wasm_toolchain.clone(),
+        binaryen: ws.binaryen.clone(),
     };
+    // The tools scripts/setup.sh installs under the checkout (binaryen).
+    fs::create_dir_all(copy_root.join("target")).unwrap();
+    std::os::unix::fs::symlink(ws.root.join("target/tools"), copy_root.join("target/tools"))
+        .unwrap();
     let copied_contract = cargo::Contract {
         dir: copy_root.join(relative),
         ..contract.clone()
     };
-    let raw = fs::read(cargo::build(&copy, &copied_contract, None).unwrap()).unwrap();
-    let rebuilt = process(&raw).unwrap();
+    let rebuilt = process(&build_optimized(&copy, &copied_contract, None).unwrap()).unwrap();
     // The copy's target directory (std rebuilt for wasm) is a few hundred MB.
     fs::remove_dir_all(&copy_root).unwrap();
     assert!(

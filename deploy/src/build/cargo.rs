@@ -45,6 +45,9 @@ pub struct Workspace {
     pub contracts: Vec<Contract>,
     /// The rustup toolchain the deployable wasm is built with.
     pub wasm_toolchain: String,
+    /// The version of binaryen's npm package whose `wasm-opt` optimises the
+    /// deployable wasm ([`super::optimize`]).
+    pub binaryen: String,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +67,7 @@ struct WorkspaceMetadata {
 struct KeelMetadata {
     #[serde(rename = "wasm-toolchain")]
     wasm_toolchain: Option<String>,
+    binaryen: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,16 +104,20 @@ pub fn workspace() -> Result<Workspace> {
         serde_json::from_slice(&output.stdout).context("reading cargo metadata")?;
     let mut contracts: Vec<Contract> = meta.packages.iter().filter_map(deployable).collect();
     contracts.sort_by(|a, b| a.package.cmp(&b.package));
-    let wasm_toolchain = meta
+    let keel = meta
         .metadata
         .and_then(|m| m.keel)
-        .and_then(|k| k.wasm_toolchain)
-        .context("Cargo.toml has no [workspace.metadata.keel] wasm-toolchain")?;
+        .context("Cargo.toml has no [workspace.metadata.keel]")?;
     Ok(Workspace {
         root: meta.workspace_root,
         target_dir: meta.target_directory,
         contracts,
-        wasm_toolchain,
+        wasm_toolchain: keel
+            .wasm_toolchain
+            .context("Cargo.toml has no [workspace.metadata.keel] wasm-toolchain")?,
+        binaryen: keel
+            .binaryen
+            .context("Cargo.toml has no [workspace.metadata.keel] binaryen")?,
     })
 }
 

@@ -1,5 +1,6 @@
-//! `keel build`: compile every deployable contract for wasm32, process it as
-//! cargo-stylus does, check Nitro's activation rules, compress and report.
+//! `keel build`: compile every deployable contract for wasm32, optimise it
+//! with binaryen's `wasm-opt` ([`optimize`]), process it as cargo-stylus
+//! does, check Nitro's activation rules, compress and report.
 //!
 //! Outputs, under `target/keel/`: `<contract>.wasm` (processed),
 //! `<contract>.wasm.br` (brotli-11) and `report.json` (every table column).
@@ -8,10 +9,12 @@ pub mod cargo;
 pub mod gates;
 pub mod init_gas;
 pub mod mocks;
+pub mod optimize;
 pub mod process;
 pub mod report;
 
 use anyhow::{bail, Context, Result};
+use cargo::{Contract, Workspace};
 use gates::{Rule, Violation};
 use report::ContractReport;
 use std::fmt;
@@ -64,7 +67,8 @@ impl Analysis {
     }
 }
 
-/// Processes raw rustc output of `contract`, checks it and compresses it.
+/// Processes the linked (and, in `keel build`, optimised) wasm of
+/// `contract`, checks it and compresses it.
 pub fn analyse(contract: &str, raw: &[u8]) -> Result<Analysis> {
     let processed = process::process(raw).with_context(|| format!("processing {contract}"))?;
     let mut violations = gates::check_module(&processed);
@@ -115,10 +119,7 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
     let mut reports = Vec::new();
     let mut failures = Vec::new();
     for contract in contracts {
-        let wasm = cargo::build(&ws, contract, None)?;
-        let raw = fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
-        ensure_no_local_path(&contract.package, &raw, &cargo::local_paths(&ws))?;
-        let analysis = analyse(&contract.package, &raw)?;
+        let analysis = analyse(&contract.package, &build_optimized(&ws, contract, None)?)?;
         write_artifacts(&out_dir, &analysis)?;
         if let Err(failure) = analysis.gate() {
             failures.push(failure);
@@ -139,6 +140,20 @@ pub fn run(only: &[String]) -> Result<Vec<ContractReport>> {
         bail!("{text}");
     }
     Ok(reports)
+}
+
+/// Compiles `contract` ([`cargo::build`]), checks that the wasm embeds no
+/// local path, and optimises it ([`optimize::optimize`]): the wasm that
+/// [`analyse`] processes, checks and compresses.
+pub fn build_optimized(
+    ws: &Workspace,
+    contract: &Contract,
+    opt_level: Option<&str>,
+) -> Result<Vec<u8>> {
+    let wasm = cargo::build(ws, contract, opt_level)?;
+    let raw = fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    ensure_no_local_path(&contract.package, &raw, &cargo::local_paths(ws))?;
+    optimize::optimize(ws, &wasm)
 }
 
 /// Fails when `wasm` embeds one of `paths`: the deployable bytes would then
@@ -191,8 +206,7 @@ pub fn measure_opt_levels(package: &str, levels: &[String]) -> Result<()> {
         "opt-level", "raw", "processed", "compressed"
     );
     for level in levels {
-        let wasm = cargo::build(&ws, contract, Some(level))?;
-        let analysis = analyse(package, &fs::read(wasm)?)?;
+        let analysis = analyse(package, &build_optimized(&ws, contract, Some(level))?)?;
         let r = &analysis.report;
         println!(
             "{:<10} {:>9} {:>10} {:>11}",

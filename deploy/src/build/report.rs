@@ -10,7 +10,8 @@ use std::fmt::Write;
 pub struct ContractReport {
     /// Cargo package name.
     pub contract: String,
-    /// Bytes of the wasm rustc produced.
+    /// Bytes of the wasm given to processing (rustc's, optimised by
+    /// `wasm-opt` in `keel build`).
     pub raw_bytes: usize,
     /// Bytes after stripping and the WAT round trip.
     pub processed_bytes: usize,
