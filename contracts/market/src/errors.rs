@@ -14,7 +14,7 @@
 //! | 2 | pausable action code |
 //! | 3 | minimum partial liquidation value or dust threshold (must fit `uint128`) |
 
-use crate::error_abi::market_errors;
+use crate::market_errors::market_errors;
 use alloy_primitives::U256;
 use alloy_sol_types::sol;
 
