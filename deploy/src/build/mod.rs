@@ -19,7 +19,7 @@ use gates::{Rule, Violation};
 use report::ContractReport;
 use std::fmt;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A contract after processing, with the rules it breaks.
 #[derive(Debug, Clone)]
@@ -188,10 +188,17 @@ fn write_artifacts(out_dir: &Path, analysis: &Analysis) -> Result<()> {
 /// build` rewrites them (tests run them side by side) never sees a partly
 /// written file.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".{}.tmp", std::process::id()));
+    let temporary = private_temporary(path);
     fs::write(&temporary, bytes).with_context(|| format!("writing {}", path.display()))?;
     fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))
+}
+
+/// `path` with this process's id appended: a file beside it that no other
+/// process writes, to be renamed into place.
+pub(crate) fn private_temporary(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(format!(".{}.tmp", std::process::id()));
+    PathBuf::from(name)
 }
 
 /// Builds `package` at each opt-level and prints the processed and

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::cargo::Workspace;
+use super::private_temporary;
 
 /// The optimisation level and the wasm features `wasm-opt` may use.
 pub const WASM_OPT_ARGS: [&str; 6] = [
@@ -50,6 +51,10 @@ pub fn wasm_opt_script(ws: &Workspace) -> PathBuf {
 /// `<stem>.opt.wasm` and the symbol map as `<stem>.symbols` ([`symbols_path`]),
 /// and returns the optimised bytes.
 ///
+/// `wasm-opt` writes to files of this process's own, renamed into place
+/// after: tests run several `keel build`s and `keel deploy`s side by side,
+/// and none may read another's half-written output.
+///
 /// Errors when node or the pinned binaryen is missing, or when `wasm-opt`
 /// refuses the module (a feature Nitro does not support, for example).
 pub fn optimize(ws: &Workspace, wasm: &Path) -> Result<Vec<u8>> {
@@ -61,20 +66,25 @@ pub fn optimize(ws: &Workspace, wasm: &Path) -> Result<Vec<u8>> {
             ws.binaryen
         );
     }
-    let output = wasm.with_extension("opt.wasm");
+    let (output, symbols) = (wasm.with_extension("opt.wasm"), symbols_path(wasm));
+    let (output_tmp, symbols_tmp) = (private_temporary(&output), private_temporary(&symbols));
     let status = Command::new("node")
         .arg(&script)
         .args(WASM_OPT_ARGS)
         .arg(wasm)
         .arg("-o")
-        .arg(&output)
-        .arg(format!("--symbolmap={}", symbols_path(wasm).display()))
+        .arg(&output_tmp)
+        .arg(format!("--symbolmap={}", symbols_tmp.display()))
         .status()
         .context("running node (binaryen's wasm-opt needs node; scripts/setup.sh)")?;
     if !status.success() {
         bail!("wasm-opt failed on {}", wasm.display());
     }
-    std::fs::read(&output).with_context(|| format!("reading {}", output.display()))
+    let optimized =
+        std::fs::read(&output_tmp).with_context(|| format!("reading {}", output_tmp.display()))?;
+    std::fs::rename(&output_tmp, &output)?;
+    std::fs::rename(&symbols_tmp, &symbols)?;
+    Ok(optimized)
 }
 
 /// The symbol map `wasm-opt` writes for the linked `wasm`: one line
