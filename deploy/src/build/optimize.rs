@@ -101,6 +101,9 @@ pub fn symbols_path(wasm: &Path) -> PathBuf {
 /// in `linked` (the linked module's body names, in order). A function
 /// `wasm-opt` made (a merged body such as `byn$mgfn-shared$3`) keeps its
 /// binaryen name; imports (`fimport$N`) have no body and are skipped.
+/// `-Oz` also keeps one body for functions whose code is identical (a
+/// bit-set iterator and a byte loop can be the same body): such a body is
+/// named after the function it kept, and its ink is all of theirs.
 ///
 /// Errors when a body's position is not in `linked`.
 pub fn optimised_body_names(symbols: &str, linked: &[String]) -> Result<Vec<String>> {
