@@ -53,7 +53,11 @@ pub fn wasm_opt_script(ws: &Workspace) -> PathBuf {
 ///
 /// `wasm-opt` writes to files of this process's own, renamed into place
 /// after: tests run several `keel build`s and `keel deploy`s side by side,
-/// and none may read another's half-written output.
+/// and none may read another's half-written output. The result is reused
+/// while the input, binaryen's version and [`WASM_OPT_ARGS`] are unchanged
+/// (their hash, [`cache_key`], is kept in `<stem>.opt.key`, written last):
+/// every `keel deploy` builds first, and running wasm-opt each time cost the
+/// node tests half a minute.
 ///
 /// Errors when node or the pinned binaryen is missing, or when `wasm-opt`
 /// refuses the module (a feature Nitro does not support, for example).
@@ -66,7 +70,18 @@ pub fn optimize(ws: &Workspace, wasm: &Path) -> Result<Vec<u8>> {
             ws.binaryen
         );
     }
-    let (output, symbols) = (wasm.with_extension("opt.wasm"), symbols_path(wasm));
+    let input = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let key = cache_key(&input, &ws.binaryen);
+    let (output, symbols, key_path) = (
+        wasm.with_extension("opt.wasm"),
+        symbols_path(wasm),
+        wasm.with_extension("opt.key"),
+    );
+    if std::fs::read_to_string(&key_path).is_ok_and(|stored| stored == key) && symbols.is_file() {
+        if let Ok(optimized) = std::fs::read(&output) {
+            return Ok(optimized);
+        }
+    }
     let (output_tmp, symbols_tmp) = (private_temporary(&output), private_temporary(&symbols));
     let status = Command::new("node")
         .arg(&script)
@@ -84,7 +99,19 @@ pub fn optimize(ws: &Workspace, wasm: &Path) -> Result<Vec<u8>> {
         std::fs::read(&output_tmp).with_context(|| format!("reading {}", output_tmp.display()))?;
     std::fs::rename(&output_tmp, &output)?;
     std::fs::rename(&symbols_tmp, &symbols)?;
+    super::write_atomically(&key_path, key.as_bytes())?;
     Ok(optimized)
+}
+
+/// What `wasm-opt`'s output depends on, hashed: the input module, binaryen's
+/// version and [`WASM_OPT_ARGS`].
+pub fn cache_key(input: &[u8], binaryen: &str) -> String {
+    let mut hashed = input.to_vec();
+    for part in core::iter::once(binaryen).chain(WASM_OPT_ARGS) {
+        hashed.push(0);
+        hashed.extend_from_slice(part.as_bytes());
+    }
+    alloy_primitives::keccak256(&hashed).to_string()
 }
 
 /// The symbol map `wasm-opt` writes for the linked `wasm`: one line
@@ -133,6 +160,14 @@ mod tests {
             optimised_body_names(symbols, &linked).unwrap(),
             ["c", "wasm-opt: byn$mgfn-shared$0", "a"].map(String::from)
         );
+    }
+
+    #[test]
+    fn the_cache_key_changes_with_the_input_and_the_version() {
+        let key = cache_key(b"wasm", "132.0.0");
+        assert_eq!(key, cache_key(b"wasm", "132.0.0"));
+        assert_ne!(key, cache_key(b"wasn", "132.0.0"));
+        assert_ne!(key, cache_key(b"wasm", "133.0.0"));
     }
 
     #[test]
