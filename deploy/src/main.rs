@@ -17,8 +17,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build every deployable contract for wasm32, optimise it with
-    /// binaryen's wasm-opt, apply cargo-stylus's processing, check Nitro's activation rules and code limits (at most
-    /// 131,072 bytes of decompressed wasm per program; compressed code in
+    /// binaryen's wasm-opt, apply cargo-stylus's processing, check Nitro's
+    /// activation rules and code limits (at most 131,072 bytes of
+    /// decompressed wasm per program; compressed code in
     /// one 24,576-byte account or at most two fragments, ArbOS 60+), and
     /// write `target/keel/{<contract>.wasm, <contract>.wasm.br,
     /// report.json}`. Fails naming the contract and rule on any violation.

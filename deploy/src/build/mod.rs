@@ -153,7 +153,7 @@ pub fn build_optimized(
     let wasm = cargo::build(ws, contract, opt_level)?;
     let raw = fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
     ensure_no_local_path(&contract.package, &raw, &cargo::local_paths(ws))?;
-    optimize::optimize(ws, &wasm)
+    optimize::optimize(ws, &wasm, &raw)
 }
 
 /// Fails when `wasm` embeds one of `paths`: the deployable bytes would then

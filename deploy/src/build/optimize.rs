@@ -47,7 +47,8 @@ pub fn wasm_opt_script(ws: &Workspace) -> PathBuf {
         .join("wasm-opt")
 }
 
-/// Optimises the linked `wasm` file. Writes the result beside it as
+/// Optimises the linked `wasm` file, whose bytes the caller has read
+/// (`input`). Writes the result beside it as
 /// `<stem>.opt.wasm` and the symbol map as `<stem>.symbols` ([`symbols_path`]),
 /// and returns the optimised bytes.
 ///
@@ -61,7 +62,7 @@ pub fn wasm_opt_script(ws: &Workspace) -> PathBuf {
 ///
 /// Errors when node or the pinned binaryen is missing, or when `wasm-opt`
 /// refuses the module (a feature Nitro does not support, for example).
-pub fn optimize(ws: &Workspace, wasm: &Path) -> Result<Vec<u8>> {
+pub fn optimize(ws: &Workspace, wasm: &Path, input: &[u8]) -> Result<Vec<u8>> {
     let script = wasm_opt_script(ws);
     if !script.is_file() {
         bail!(
@@ -70,8 +71,7 @@ pub fn optimize(ws: &Workspace, wasm: &Path) -> Result<Vec<u8>> {
             ws.binaryen
         );
     }
-    let input = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let key = cache_key(&input, &ws.binaryen);
+    let key = cache_key(input, &ws.binaryen);
     let (output, symbols, key_path) = (
         wasm.with_extension("opt.wasm"),
         symbols_path(wasm),
