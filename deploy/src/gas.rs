@@ -97,7 +97,7 @@ fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Re
                 .wasm(wasm_dir)
                 .and_then(|p| p.profiled())
                 .map_err(|e| anyhow!(e))?;
-            let wasm = with_names(wasm, wasm_dir, program.package())?;
+            let wasm = with_names(wasm, wasm_dir, &lib_name(program.package())?)?;
             m.net.set_code(address, wasm.cached(cached));
         }
     }
@@ -113,12 +113,12 @@ fn deploy(wasm_dir: &Path, cached: bool, wasm_mocks: bool, profiled: bool) -> Re
 /// `wasm-opt`'s symbol map beside it (`<lib>.symbols`): which linked body
 /// each optimised body is (the processed program keeps the optimised bodies
 /// in order).
-fn with_names(program: WasmProgram, wasm_dir: &Path, package: &str) -> Result<WasmProgram> {
+fn with_names(program: WasmProgram, wasm_dir: &Path, lib_name: &str) -> Result<WasmProgram> {
     let linked = wasm_dir
         .join("wasm")
         .join(crate::build::cargo::WASM_TARGET)
         .join("release")
-        .join(format!("{}.wasm", package.replace('-', "_")));
+        .join(format!("{lib_name}.wasm"));
     let read = |path: &Path| {
         std::fs::read_to_string(path)
             .with_context(|| format!("reading {} (run keel build)", path.display()))
@@ -132,6 +132,17 @@ fn with_names(program: WasmProgram, wasm_dir: &Path, package: &str) -> Result<Wa
     program
         .with_body_names(names)
         .map_err(|e| anyhow!("{e} ({})", symbols_path.display()))
+}
+
+/// The library target name of the workspace contract `package` (the stem
+/// of the linker's output and its maps), as cargo's metadata gives it.
+fn lib_name(package: &str) -> Result<String> {
+    crate::build::cargo::workspace()?
+        .contracts
+        .into_iter()
+        .find(|contract| contract.package == package)
+        .map(|contract| contract.lib_name)
+        .ok_or_else(|| anyhow!("{package} is not a contract of the workspace"))
 }
 
 /// The functions of a `wasm-ld --Map` link map's CODE section, in order,
