@@ -348,7 +348,8 @@ impl KeelMarket {
     }
 
     /// Pauses liquidation, or unpauses it with liquidations resuming after
-    /// the grace period.
+    /// the grace period. Unpausing a liquidation that is not paused changes
+    /// nothing (a grace period already running keeps its end).
     ///
     /// Errors: `Unauthorized` unless called by the owner.
     /// Events: `LiquidationPauseSet(paused, resumesAt)`.
@@ -365,8 +366,9 @@ impl KeelMarket {
         self.set_liquidation_grace_period_checked(seconds)
     }
 
-    /// When liquidations may next run: 0 when never paused, the end of the
-    /// grace period after an unpause.
+    /// The end of the grace period after the last unpause of liquidation
+    /// (liquidations run from then on unless paused again); 0 before any
+    /// unpause and while paused.
     pub fn liquidation_resumes_at(&self) -> u64 {
         self.control().u64_at(control::LIQUIDATION_RESUMES_AT)
     }

@@ -178,12 +178,18 @@ impl KeelMarket {
         paused: bool,
     ) -> Result<(), MarketError> {
         self.only_owner()?;
+        let control = self.control();
+        let was_paused = control.u8_at(PAUSED_MASK_AT) & bit(LIQUIDATION_BIT) != 0;
         self.set_mask_bit(LIQUIDATION_BIT, paused);
-        let resumes_at = if paused {
-            0
-        } else {
-            let grace = u64::from(self.guardian_word().u32_at(LIQUIDATION_GRACE_AT));
-            self.vm().block_timestamp().saturating_add(grace)
+        // The grace period starts only when a pause ends: an unpause of a
+        // running liquidation (a script run twice) must not stop it again.
+        let resumes_at = match (paused, was_paused) {
+            (true, _) => 0,
+            (false, true) => {
+                let grace = u64::from(self.guardian_word().u32_at(LIQUIDATION_GRACE_AT));
+                self.vm().block_timestamp().saturating_add(grace)
+            }
+            (false, false) => control.u64_at(LIQUIDATION_RESUMES_AT),
         };
         self.update_control(|word| word.set_u64(LIQUIDATION_RESUMES_AT, resumes_at));
         self.emit(LiquidationPauseSet {

@@ -46,10 +46,12 @@ impl Model {
     pub fn set_liquidation_paused(&mut self, role: Role, paused: bool) -> Expected<()> {
         self.transaction(|m, r| {
             m.check_owner(r, role);
+            let was_paused = m.pauses.liquidation;
             m.pauses.liquidation = paused;
-            m.pauses.liquidation_resumes_at = match paused {
-                true => 0,
-                false => m.now + u64::from(m.pauses.grace_period),
+            m.pauses.liquidation_resumes_at = match (paused, was_paused) {
+                (true, _) => 0,
+                (false, true) => m.now + u64::from(m.pauses.grace_period),
+                (false, false) => m.pauses.liquidation_resumes_at,
             };
         })
     }

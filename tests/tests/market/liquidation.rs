@@ -312,7 +312,32 @@ fn liquidation_pause_and_grace_period() {
     assert_eq!(e, grace);
     assert_revert(fx.view(&preview), &grace);
     assert_eq!(fx.state(), before);
+    // A second unpause within the grace period does not extend it.
+    fx.owner_call(&IKeelMarket::setLiquidationPausedCall { paused: false })
+        .unwrap();
+    assert_eq!(
+        fx.view(&IKeelMarket::liquidationResumesAtCall {}).unwrap(),
+        resumes
+    );
     fx.advance(1);
+    liquidate_as_previewed(&mut fx, carol, wbtc, U256::MAX);
+}
+
+#[test]
+fn unpausing_a_running_liquidation_starts_no_grace_period() {
+    let mut fx = carol_borrowing(BaseKind::Standard);
+    let (carol, wbtc) = (fx.carol, fx.wbtc);
+    fx.set_btc_price(42_000);
+    fx.owner_call(&IKeelMarket::setLiquidationGracePeriodCall {
+        gracePeriodSeconds: 600,
+    })
+    .unwrap();
+    fx.owner_call(&IKeelMarket::setLiquidationPausedCall { paused: false })
+        .unwrap();
+    assert_eq!(
+        fx.view(&IKeelMarket::liquidationResumesAtCall {}).unwrap(),
+        0
+    );
     liquidate_as_previewed(&mut fx, carol, wbtc, U256::MAX);
 }
 
