@@ -197,9 +197,15 @@ pub fn borrow(
 /// taken `to_assets_up(shares)`. The pool's assets fall by the assets taken, floored at 0
 /// (rounding up can take one unit more than the pool's total).
 ///
+/// A partial repayment by shares worth nothing rounded down is refused: it would take a whole
+/// unit (rounded up) out of the pool's assets for shares worth less, and repeating a borrow of
+/// one unit and a repayment of one share on a nearly empty pool doubles the pool's shares each
+/// time, until no borrow fits `u128` shares (about 110 rounds, one transaction).
+///
 /// # Errors
 /// [`ZeroAmount`]; [`NoDebt`] when the account owes nothing; [`AmountRoundsToZero`] when a
-/// partial repayment by assets burns no share.
+/// partial repayment by assets burns no share or a partial repayment by shares is worth no
+/// asset rounded down.
 pub fn repay(
     borrow_pool: Pool,
     account: AccountShares,
@@ -238,8 +244,11 @@ fn repaid(pool: Pool, account_shares: u128, quantity: Quantity) -> Result<(U256,
             }
             Ok((assets, to_u128(shares)?))
         }
-        Quantity::Shares(shares) => {
-            let shares = to_u128(shares).map_or(account_shares, |s| s.min(account_shares));
+        Quantity::Shares(requested) => {
+            let shares = to_u128(requested).map_or(account_shares, |s| s.min(account_shares));
+            if shares < account_shares && keel_math::is_zero(pool.to_assets_down(shares)?) {
+                return Err(AmountRoundsToZero { amount: requested }.into());
+            }
             Ok((pool.to_assets_up(shares)?, shares))
         }
     }
@@ -541,5 +550,38 @@ mod tests {
             }
             .into())
         );
+    }
+
+    #[test]
+    fn repaying_shares_worth_nothing_is_refused_unless_it_clears_the_debt() {
+        // One unit lent for 1e6 shares: a share is worth 2e-6 units, rounded down 0, yet
+        // would cost a whole unit rounded up and empty the pool's assets.
+        let p = pool(1, 1_000_000);
+        assert_eq!(
+            repay(p, account(0, 1_000_000), Quantity::Shares(U256::from(1))),
+            Err(AmountRoundsToZero {
+                amount: U256::from(1)
+            }
+            .into())
+        );
+        // The same share is the whole debt of its holder: repaid, for one unit.
+        let step = repay(p, account(0, 1), Quantity::Shares(U256::from(1))).unwrap();
+        assert_eq!((step.assets, step.shares), (1, 1));
+        // At 1e-6 units a share, 1e6 shares are worth one unit rounded down: repaid as usual;
+        // one share fewer is worth nothing.
+        let p = pool(3, 3_000_000);
+        let step = repay(
+            p,
+            account(0, 3_000_000),
+            Quantity::Shares(U256::from(1_000_000)),
+        )
+        .unwrap();
+        assert_eq!((step.assets, step.shares), (1, 1_000_000));
+        assert!(repay(
+            p,
+            account(0, 3_000_000),
+            Quantity::Shares(U256::from(999_999))
+        )
+        .is_err());
     }
 }

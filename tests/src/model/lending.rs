@@ -186,9 +186,14 @@ impl Model {
             r.reject_if(owed_shares.is_zero(), Reject::NoDebt);
             let pool = m.totals.borrow.clone();
             let moved = repaid(&pool, &owed_shares, quantity);
-            let buys_no_share = matches!(quantity, Quantity::Assets(_)) && moved.shares.is_zero();
+            let rounds_to_zero = match quantity {
+                Quantity::Assets(_) => moved.shares.is_zero(),
+                Quantity::Shares(_) => {
+                    moved.shares < owed_shares && pool.to_assets_down(&moved.shares).is_zero()
+                }
+            };
             r.reject_if(
-                buys_no_share && !amount.is_zero() && !owed_shares.is_zero(),
+                rounds_to_zero && !amount.is_zero() && !owed_shares.is_zero(),
                 Reject::AmountRoundsToZero,
             );
             r.reject_if(!fits_u128(&moved.assets), Reject::DebtMathError);

@@ -5,8 +5,9 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolError};
 use keel_debt::{
-    AmountExceedsU128, InsufficientLiquidity, InsufficientReserves, InsufficientSupplyShares,
-    NoDebt, OptimalUtilisationOutOfBounds, ReserveFactorTooHigh, ZeroAmount,
+    AmountExceedsU128, AmountRoundsToZero, InsufficientLiquidity, InsufficientReserves,
+    InsufficientSupplyShares, NoDebt, OptimalUtilisationOutOfBounds, ReserveFactorTooHigh,
+    ZeroAmount,
 };
 use keel_devnet::{assert_revert, expect_error};
 use keel_liquidation::{
@@ -99,6 +100,20 @@ fn zero_amounts_and_addresses() {
             onBehalf: carol,
         },
         ZeroAmount {},
+    );
+    // A borrow share is worth about 1e-6 of a unit: repaid alone it would cost a whole unit
+    // (rounded up) and take it out of the pool's assets, the step of a share-inflation
+    // attack (keel-debt's `repay`).
+    rejects(
+        &mut fx,
+        carol,
+        &IKeelMarket::repaySharesCall {
+            shares: U256::from(1),
+            onBehalf: carol,
+        },
+        AmountRoundsToZero {
+            amount: U256::from(1),
+        },
     );
     let sc = IKeelMarket::supplyCollateralCall {
         token: weth,
