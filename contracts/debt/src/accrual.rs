@@ -1,12 +1,14 @@
 //! Interest accrual and the rate views.
 
+use core::num::NonZeroU32;
+
 use keel_math::{
-    checked_add, checked_sub, compounded_interest_wad, in_code, min, mul_div_down, mul_div_up,
-    to_u128, w_mul_down, MathError, Wad, U256, WAD,
+    checked_add, checked_mul, checked_sub, compounded_interest_wad, div_rem_u32, in_code, min,
+    mul_div_down, mul_div_up, to_u128, w_mul_down, zero_floor_sub, MathError, Wad, U256, WAD,
 };
 
 use crate::error::DebtError;
-use crate::pool::Totals;
+use crate::pool::{Totals, UnbookedInterest};
 use crate::rate_model::RateModel;
 
 /// The interest parameters read on every accrual.
@@ -42,13 +44,21 @@ pub const MAX_ACCRUED_TOTAL: u128 = u128::MAX >> 1;
 
 /// Accrues interest from `totals.last_accrual_seconds` to `now_seconds`.
 ///
-/// The rate is the model's rate at the utilisation at the start of the period. Interest is
-/// `min(floor(borrow * compounded_interest_wad(rate, elapsed, cap)), headroom)`: never more
-/// than the exact exponential gives. Reserves get `ceil(interest * reserve_factor)` (the
-/// protocol's favour), suppliers the rest, so borrow growth equals supply growth plus reserves
-/// growth exactly and the supply share price never falls. A timestamp at or before the last
-/// accrual changes nothing (and never moves the timestamp back); with nothing borrowed only
-/// the timestamp moves (so a first accrual long after timestamp 0 computes no compounding).
+/// The rate is the model's rate at the utilisation at the start of the period. The period's
+/// interest is `borrow * compounded_interest_wad(rate, elapsed, cap)`, taken in nano-units
+/// (1e-9 base units, rounded down) and split: `ceil(interest * reserve_factor)` to reserves
+/// (the protocol's favour), the rest to suppliers. Each part, plus what earlier accruals left
+/// unbooked, is booked in whole units (`min(.., headroom)` in all), and the fractions are
+/// carried ([`Totals::unbooked`]). So accruing often books what accruing once would, up to a
+/// nano-unit per accrual and the compounding's own rounding: without the carry a market
+/// accruing every second (every operation accrues) booked the floor of each second's
+/// interest, nothing at all on a borrow of 10 WBTC at 2% (0.63 satoshi a second), and a
+/// borrower could erase their interest by calling `accrueInterest` every second. Booked
+/// interest is never more than the exact exponential gives, and borrow growth equals supply
+/// growth plus reserves growth exactly, so the supply share price never falls. A timestamp at
+/// or before the last accrual changes nothing (and never moves the timestamp back); with
+/// nothing borrowed only the timestamp moves (so a first accrual long after timestamp 0
+/// computes no compounding).
 ///
 /// # Saturation
 /// `headroom` is `MAX_ACCRUED_TOTAL - max(borrow, supply + reserves)` (0 when a total is
@@ -57,6 +67,8 @@ pub const MAX_ACCRUED_TOTAL: u128 = u128::MAX >> 1;
 /// added to borrowers' debt and to suppliers' and reserves' claims, so the accounting stays
 /// exact; borrowers owe less than the exponential would say (the protocol gives up interest
 /// it could never have represented), and every operation keeps working after any idle time.
+/// The fractions carried count against the headroom, so booked totals stay at or below the
+/// ceiling (up to the fraction of a unit still carried).
 ///
 /// # Errors
 /// `DebtMathError` only for an unvalidated rate model or reserve factor; no elapsed time can
@@ -90,20 +102,77 @@ pub fn accrue(
     let headroom = interest_headroom(totals)?;
     let growth_cap = mul_div_up(headroom, in_code(WAD), borrow)?;
     let growth = compounded_interest_wad(borrow_rate_per_second.0, elapsed_seconds, growth_cap)?;
-    let interest = min(w_mul_down(borrow, growth)?, headroom);
-    let to_reserves = config.reserve_factor.mul_up(interest)?;
+    let booked = booked_interest(
+        borrow,
+        growth,
+        headroom,
+        config.reserve_factor,
+        totals.unbooked,
+    )?;
+    let (interest, to_reserves) = (booked.interest, booked.to_reserves);
     let to_suppliers = checked_sub(interest, to_reserves)?;
     let mut after = *totals;
     after.borrow.assets = add(totals.borrow.assets, interest)?;
     after.supply.assets = add(totals.supply.assets, to_suppliers)?;
     after.reserves = add(totals.reserves, to_reserves)?;
     after.last_accrual_seconds = now_seconds;
+    after.unbooked = booked.unbooked;
     Ok(Accrual {
         totals: after,
         interest: to_u128(interest)?,
         to_reserves: to_u128(to_reserves)?,
         ..unchanged
     })
+}
+
+/// Nano-units per base-asset unit, and per nano-unit of a `borrow * growth` product (WAD of
+/// a unit): `1e9`.
+const NANO: NonZeroU32 = match NonZeroU32::new(1_000_000_000) {
+    Some(nano) => nano,
+    None => panic!("1e9 is not zero"),
+};
+
+/// Interest booked by one accrual: whole units, and the fractions carried to the next.
+struct Booked {
+    interest: U256,
+    to_reserves: U256,
+    unbooked: UnbookedInterest,
+}
+
+/// `borrow * growth` in nano-units rounded down, at most the headroom less what is carried
+/// (so no total passes the ceiling), split by the reserve factor (reserves' part rounded up),
+/// each part with its carried fraction booked in whole units.
+fn booked_interest(
+    borrow: U256,
+    growth: U256,
+    headroom: U256,
+    reserve_factor: Wad,
+    carried: UnbookedInterest,
+) -> Result<Booked, MathError> {
+    let carried_nano = checked_add(
+        U256::from(carried.to_suppliers_nano),
+        U256::from(carried.to_reserves_nano),
+    )?;
+    let room_nano = zero_floor_sub(checked_mul(headroom, U256::from(NANO.get()))?, carried_nano);
+    let accrued_nano = min(div_rem_u32(checked_mul(borrow, growth)?, NANO).0, room_nano);
+    let to_reserves_nano = reserve_factor.mul_up(accrued_nano)?;
+    let to_suppliers_nano = checked_sub(accrued_nano, to_reserves_nano)?;
+    let (to_reserves, reserves_left) = whole_units(to_reserves_nano, carried.to_reserves_nano)?;
+    let (to_suppliers, suppliers_left) = whole_units(to_suppliers_nano, carried.to_suppliers_nano)?;
+    Ok(Booked {
+        interest: checked_add(to_reserves, to_suppliers)?,
+        to_reserves,
+        unbooked: UnbookedInterest {
+            to_suppliers_nano: suppliers_left,
+            to_reserves_nano: reserves_left,
+        },
+    })
+}
+
+/// `nano + carried` nano-units as whole units, rounded down, and the nano-units left (below
+/// `1e9`, so they fit a `u32`).
+fn whole_units(nano: U256, carried: u32) -> Result<(U256, u32), MathError> {
+    Ok(div_rem_u32(checked_add(nano, U256::from(carried))?, NANO))
 }
 
 /// How much interest can still be booked: `MAX_ACCRUED_TOTAL - max(borrow, supply +
@@ -185,15 +254,23 @@ mod tests {
     #[test]
     fn one_second_splits_interest_with_reserves_rounded_up() {
         // 0.1% per second on 1_003_000: the growth is one wei of WAD below 1e15 (keel-math
-        // converts 1 + r to Q96 rounding down), so 1002.999... floors to 1002; reserves
-        // ceil(100.2) = 101, suppliers 901.
+        // converts 1 + r to Q96 rounding down), so the interest is 1002.999999999 in
+        // nano-units; reserves ceil(100.2999999999) = 100.3 (100 booked, 0.3 carried),
+        // suppliers 902.699999999 (902 booked, 0.699999999 carried).
         let before = totals(2_000_000, 1_003_000, 7, 100);
         let accrual = accrue(&before, &flat(1_000_000_000_000_000, 10), 101).unwrap();
-        assert_eq!((accrual.interest, accrual.to_reserves), (1002, 101));
+        assert_eq!((accrual.interest, accrual.to_reserves), (1002, 100));
         let after = accrual.totals;
         assert_eq!(after.borrow.assets, 1_004_002);
-        assert_eq!(after.supply.assets, 2_000_901);
-        assert_eq!(after.reserves, 108);
+        assert_eq!(after.supply.assets, 2_000_902);
+        assert_eq!(after.reserves, 107);
+        assert_eq!(
+            after.unbooked,
+            UnbookedInterest {
+                to_suppliers_nano: 699_999_999,
+                to_reserves_nano: 300_000_000,
+            }
+        );
         assert_eq!(after.last_accrual_seconds, 101);
         assert_eq!(
             (after.borrow.shares, after.supply.shares),
@@ -253,14 +330,54 @@ mod tests {
             );
             assert_eq!(accrual.interest, after.borrow.assets - before.borrow.assets);
             if years >= 10 {
-                // At the ceiling the supply side binds (it starts higher).
-                assert_eq!(after.supply.assets + after.reserves, MAX_ACCRUED_TOTAL);
+                // At the ceiling the supply side binds (it starts higher): booked claims
+                // and the fractions carried add up to it.
+                let nano = U256::from(1_000_000_000);
+                let carried = U256::from(after.unbooked.to_suppliers_nano)
+                    + U256::from(after.unbooked.to_reserves_nano);
+                assert_eq!(
+                    U256::from(after.supply.assets + after.reserves) * nano + carried,
+                    U256::from(MAX_ACCRUED_TOTAL) * nano
+                );
                 // Nothing more accrues later, and nothing fails.
                 let again = accrue(&after, &max_rate, (years + 1) * year).unwrap();
                 assert_eq!(again.interest, 0);
                 assert_eq!(again.totals.last_accrual_seconds, (years + 1) * year);
             }
         }
+    }
+
+    #[test]
+    fn accruing_every_second_books_what_one_accrual_books() {
+        // 10 WBTC (1e9 satoshi) borrowed at 2% a year: 0.63 satoshi of interest a second, of
+        // which flooring every second's interest booked nothing.
+        let rate = 634_195_839; // 2% / 31,536,000 s, WAD
+        let config = flat(rate, 10);
+        let start = totals(2_000_000_000, 1_000_000_000, 0, 0);
+        let mut each_second = start;
+        for now in 1..=86_400 {
+            each_second = accrue(&each_second, &config, now).unwrap().totals;
+        }
+        let once = accrue(&start, &config, 86_400).unwrap().totals;
+        // Debt owed in nano-units: booked, plus the fractions carried.
+        let owed_nano = |t: &Totals| {
+            t.borrow.assets * 1_000_000_000
+                + u128::from(t.unbooked.to_suppliers_nano)
+                + u128::from(t.unbooked.to_reserves_nano)
+        };
+        // A day at 2%: 1e9 * ((1 + r)^86,400 - 1) = 54,796.0217 satoshi; booked 5,479 to
+        // reserves and 49,316 to suppliers, 1.02 carried.
+        let exact_nano = 1_000_054_796_021_719_381_u128;
+        assert!(
+            owed_nano(&once).abs_diff(exact_nano) < 10_000_000,
+            "{once:?}"
+        );
+        assert_eq!((once.borrow.assets, once.reserves), (1_000_054_795, 5_479));
+        // Every second: the same debt up to interest on the carried fractions (a
+        // thousandth of a satoshi), and the same split.
+        assert!(owed_nano(&each_second).abs_diff(owed_nano(&once)) < 1_000_000);
+        assert!(each_second.reserves.abs_diff(once.reserves) <= 1);
+        assert!(each_second.supply.assets.abs_diff(once.supply.assets) <= 1);
     }
 
     #[test]

@@ -29,11 +29,13 @@
 //!   borrows and reserves withdrawals never take more, so `borrow <= supply + reserves`
 //!   always holds (docs/DESIGN.md invariant 1 with reserves);
 //! - utilisation ([`Totals::utilisation`]) = `borrow / (supply + reserves)`, at most 1;
-//! - interest `I` over `dt` seconds = `floor(borrow * ((1 + r)^dt - 1))` with `r` the rate at
-//!   the utilisation before the period; reserves get `ceil(I * reserveFactor)`, suppliers the
-//!   rest, so borrow growth equals supply growth plus reserves growth exactly (the cash
-//!   `supply + reserves - borrow` is unchanged) and the supply share price never falls except
-//!   through [`write_off_bad_debt`];
+//! - interest `I` over `dt` seconds = `borrow * ((1 + r)^dt - 1)` with `r` the rate at the
+//!   utilisation before the period, in nano-units (1e-9 of a unit, rounded down); reserves get
+//!   `ceil(I * reserveFactor)`, suppliers the rest, each part booked in whole units with the
+//!   fractions carried to the next accrual ([`Totals::unbooked`]: accruing every second books
+//!   what accruing once a day would), so borrow growth equals supply growth plus reserves
+//!   growth exactly (the cash `supply + reserves - borrow` is unchanged) and the supply share
+//!   price never falls except through [`write_off_bad_debt`];
 //! - supply rate = `borrowRate * (1 - reserveFactor) * borrow / supply` (what suppliers
 //!   really earn; equal to `borrowRate * utilisation * (1 - reserveFactor)` without reserves);
 //!   APRs are per-second rates x [`SECONDS_PER_YEAR`] ([`annual_rate`]).
@@ -53,8 +55,8 @@
 //! |---|---|
 //! | `D + 0` | total supply assets (16 bytes), total supply shares (16) |
 //! | `D + 1` | total borrow assets (16), total borrow shares (16) |
-//! | `D + 2` | reserves (16), last accrual timestamp (8), reserve factor (8) |
-//! | `D + 3` | base rate, slope below, slope above (per second), optimal utilisation (8 each) |
+//! | `D + 2` | reserves (16), last accrual timestamp (8), unbooked interest of suppliers (4) and of reserves (4), nano-units |
+//! | `D + 3` | base rate, slope below, slope above (per second, 5 bytes each: validated rates are below `2^39`), optimal utilisation (8), reserve factor (8) |
 //! | `D + 4` | supply cap (16), borrow cap (16) |
 //! | `D + 5` | (root of the accounts map, never written) |
 //! | `A = keccak256(pad32(a) . (D + 5))` | supply shares (16), borrow shares (16) |
@@ -68,11 +70,11 @@
 //! | [`DebtStorage::supply`] | `D + 0`, `D + 4`, `A` | `D + 0`, `A` |
 //! | [`DebtStorage::withdraw`] | `D + 0..=D + 2`, `A` | `D + 0`, `A` |
 //! | [`DebtStorage::borrow`] | `D + 0..=D + 2`, `D + 4`, `A` | `D + 1`, `A` |
-//! | [`DebtStorage::repay`] | `D + 1`, `A` | `D + 1`, `A` |
+//! | [`DebtStorage::repay`] / [`DebtStorage::repay_liquidated`] | `D + 1`, `A` | `D + 1`, `A` |
 //! | [`DebtStorage::write_off_bad_debt`] | `D + 0..=D + 2`, `A` | `D + 1`, `A`; `D + 2` and `D + 0` when they absorb a loss |
 //! | [`DebtStorage::withdraw_reserves`] | `D + 0..=D + 2` | `D + 2` |
 //! | [`DebtStorage::debt_assets_up`] / [`DebtStorage::supply_assets_down`] | `D + 1` / `D + 0`, `A` | none |
-//! | [`DebtStorage::set_rate_model`] / [`DebtStorage::set_reserve_factor`] / [`DebtStorage::set_caps`] | none / `D + 2` / none | `D + 3` / `D + 2` / `D + 4` |
+//! | [`DebtStorage::set_rate_model`] / [`DebtStorage::set_reserve_factor`] / [`DebtStorage::set_caps`] | `D + 3` / `D + 3` / none | `D + 3` / `D + 3` / `D + 4` |
 //!
 //! Every operation first accrues, so `D + 0..=D + 3` are warm (cached by the Stylus host)
 //! when the operation itself reads them: `supply`, `withdraw` and `borrow` each read six cold
@@ -180,8 +182,8 @@ pub use error::{
     InsufficientLiquidity, InsufficientReserves, InsufficientSupplyShares, MaxBorrowRateTooHigh,
     NoDebt, OptimalUtilisationOutOfBounds, ReserveFactorTooHigh, SupplyCapExceeded, ZeroAmount,
 };
-pub use ops::{borrow, repay, supply, withdraw, Quantity, Step};
-pub use pool::{AccountShares, Pool, Totals};
+pub use ops::{borrow, repay, repay_liquidated, supply, withdraw, Quantity, Step};
+pub use pool::{AccountShares, Pool, Totals, UnbookedInterest};
 pub use rate_model::{
     annual_rate, validate_reserve_factor, RateModel, MAX_BORROW_RATE_PER_SECOND,
     MAX_OPTIMAL_UTILISATION, MAX_RESERVE_FACTOR, MIN_OPTIMAL_UTILISATION, SECONDS_PER_YEAR,

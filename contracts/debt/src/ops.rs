@@ -221,8 +221,41 @@ pub fn repay(
         return Err(NoDebt {}.into());
     }
     let (assets, shares) = repaid(borrow_pool, account.borrow, quantity)?;
+    repayment(borrow_pool, account, assets, shares)
+}
+
+/// The repayment of a liquidation: `shares` (at most the account's) burnt for
+/// `to_assets_up(shares)`, the pool's assets falling by that much, floored at 0.
+///
+/// keel-liquidation decides the shares and prices them against the liquidator (its outcome
+/// applies [`Pool::after_repay`] the same way), so none of [`repay`]'s refusals apply: a
+/// liquidation may pay a whole unit for shares worth less.
+///
+/// # Errors
+/// `DebtMathError` only for inconsistent inputs.
+pub fn repay_liquidated(
+    borrow_pool: Pool,
+    account: AccountShares,
+    shares: u128,
+) -> Result<Step, DebtError> {
+    let shares = shares.min(account.borrow);
+    repayment(
+        borrow_pool,
+        account,
+        borrow_pool.to_assets_up(shares)?,
+        shares,
+    )
+}
+
+/// The step that burns `shares` of `account`'s debt for `assets`.
+fn repayment(
+    pool: Pool,
+    account: AccountShares,
+    assets: U256,
+    shares: u128,
+) -> Result<Step, DebtError> {
     Ok(Step {
-        pool: borrow_pool.after_repay(assets, shares)?,
+        pool: pool.after_repay(assets, shares)?,
         account: AccountShares {
             borrow: sub_u128(account.borrow, shares)?,
             ..account
@@ -583,5 +616,18 @@ mod tests {
             Quantity::Shares(U256::from(999_999))
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_liquidation_repays_the_shares_it_decided() {
+        // One share worth 2e-6 units: refused to a user, repaid by a liquidation for a unit.
+        let p = pool(1, 1_000_000);
+        let step = repay_liquidated(p, account(0, 1_000_000), 1).unwrap();
+        assert_eq!((step.assets, step.shares), (1, 1));
+        assert_eq!(step.pool, pool(0, 999_999));
+        assert_eq!(step.account, account(0, 999_999));
+        // Never more than the account's shares.
+        let step = repay_liquidated(p, account(0, 5), 1_000_000).unwrap();
+        assert_eq!((step.assets, step.shares), (1, 5));
     }
 }

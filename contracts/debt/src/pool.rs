@@ -80,6 +80,18 @@ pub struct Totals {
     pub reserves: u128,
     /// Time of the last accrual, seconds (`block_timestamp`).
     pub last_accrual_seconds: u64,
+    /// Interest accrued but not yet booked: fractions of a unit, carried to the next accrual.
+    pub unbooked: UnbookedInterest,
+}
+
+/// What accrual has not booked yet because it books whole base-asset units: suppliers' and
+/// reserves' parts, in nano-units (1e-9 of a base-asset unit), each below one unit (1e9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnbookedInterest {
+    /// Suppliers' part.
+    pub to_suppliers_nano: u32,
+    /// Reserves' part.
+    pub to_reserves_nano: u32,
 }
 
 impl Totals {

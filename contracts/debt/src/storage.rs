@@ -10,15 +10,24 @@ use stylus_sdk::storage::{StorageB256, StorageMap};
 
 use crate::accrual::{accrue, Accrual, InterestConfig};
 use crate::error::DebtError;
-use crate::ops::{borrow, repay, supply, withdraw, Quantity, Step};
-use crate::pool::{AccountShares, Pool, Totals};
+use crate::ops::{borrow, repay, repay_liquidated, supply, withdraw, Quantity, Step};
+use crate::pool::{AccountShares, Pool, Totals, UnbookedInterest};
 use crate::rate_model::{validate_reserve_factor, RateModel};
 use crate::reserves::{withdraw_reserves, write_off_bad_debt, WriteOff};
 
-/// `D + 2`: reserves at byte 0, the last accrual time at 16, the reserve factor at 24.
+/// `D + 2`: reserves at byte 0, the last accrual time at 16, the unbooked interest of
+/// suppliers at 24 and of reserves at 28.
 const RESERVES_AT: usize = 0;
 const LAST_ACCRUAL_AT: usize = 16;
-const RESERVE_FACTOR_AT: usize = 24;
+const UNBOOKED_TO_SUPPLIERS_AT: usize = 24;
+const UNBOOKED_TO_RESERVES_AT: usize = 28;
+
+/// `D + 3`: the three rates of the model at bytes 0, 5 and 10 (5 bytes each: a validated
+/// model's rates are below `2^39`), the optimal utilisation at 15 and the reserve factor at 23
+/// (8 bytes each). Everything an accrual reads besides the totals, in one slot.
+const RATES_AT: [usize; 3] = [0, 5, 10];
+const OPTIMAL_UTILISATION_AT: usize = 15;
+const RESERVE_FACTOR_AT: usize = 23;
 
 keel_storage::storage_struct! {
     /// The debt module's storage, embedded by the market as one field of its `#[storage]` struct.
@@ -44,22 +53,26 @@ impl DebtStorage {
             borrow: load_pool(&self.borrow),
             reserves: reserves.u128_at(RESERVES_AT),
             last_accrual_seconds: reserves.u64_at(LAST_ACCRUAL_AT),
+            unbooked: UnbookedInterest {
+                to_suppliers_nano: reserves.u32_at(UNBOOKED_TO_SUPPLIERS_AT),
+                to_reserves_nano: reserves.u32_at(UNBOOKED_TO_RESERVES_AT),
+            },
         }
     }
 
     /// The rate model and reserve factor.
     #[must_use]
     pub fn interest_config(&self) -> InterestConfig {
-        let rates = self.rate_model.word();
-        let rate = |index: usize| wad_of(rates.u64_at(index.wrapping_mul(8)));
+        let word = self.rate_model.word();
+        let [base, below, above] = RATES_AT.map(|low| wad_of(u40_at(&word, low)));
         InterestConfig {
             rate_model: RateModel {
-                base_rate_per_second: rate(0),
-                slope_below_optimal_per_second: rate(1),
-                slope_above_optimal_per_second: rate(2),
-                optimal_utilisation: rate(3),
+                base_rate_per_second: base,
+                slope_below_optimal_per_second: below,
+                slope_above_optimal_per_second: above,
+                optimal_utilisation: wad_of(word.u64_at(OPTIMAL_UTILISATION_AT)),
             },
-            reserve_factor: wad_of(self.reserves.word().u64_at(RESERVE_FACTOR_AT)),
+            reserve_factor: wad_of(word.u64_at(RESERVE_FACTOR_AT)),
         }
     }
 
@@ -70,17 +83,17 @@ impl DebtStorage {
     /// Those of [`RateModel::validate`]; nothing is written on error.
     pub fn set_rate_model(&mut self, model: &RateModel) -> Result<(), DebtError> {
         model.validate()?;
-        let mut rates = PackedWord::default();
-        let fields = [
+        let mut word = self.rate_model.word();
+        let rates = [
             model.base_rate_per_second,
             model.slope_below_optimal_per_second,
             model.slope_above_optimal_per_second,
-            model.optimal_utilisation,
         ];
-        for (index, rate) in fields.into_iter().enumerate() {
-            rates.set_u64(index.wrapping_mul(8), u64_from(rate));
+        for (low, rate) in RATES_AT.into_iter().zip(rates) {
+            set_u40(&mut word, low, u64_from(rate));
         }
-        self.rate_model.set_word(rates);
+        word.set_u64(OPTIMAL_UTILISATION_AT, u64_from(model.optimal_utilisation));
+        self.rate_model.set_word(word);
         Ok(())
     }
 
@@ -90,9 +103,9 @@ impl DebtStorage {
     /// `ReserveFactorTooHigh`; nothing is written on error.
     pub fn set_reserve_factor(&mut self, reserve_factor: Wad) -> Result<(), DebtError> {
         validate_reserve_factor(reserve_factor)?;
-        let mut reserves = self.reserves.word();
-        reserves.set_u64(RESERVE_FACTOR_AT, u64_from(reserve_factor));
-        self.reserves.set_word(reserves);
+        let mut word = self.rate_model.word();
+        word.set_u64(RESERVE_FACTOR_AT, u64_from(reserve_factor));
+        self.rate_model.set_word(word);
         Ok(())
     }
 
@@ -180,13 +193,35 @@ impl DebtStorage {
         Ok(step)
     }
 
-    /// `repay` `account`'s debt (anyone may repay for anyone; also the liquidator's repayment).
+    /// `repay` `account`'s debt (anyone may repay for anyone).
     ///
     /// # Errors
     /// Those of [`repay`]; nothing is written on error.
     pub fn repay(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
+        self.apply_repayment(account, Repayment::Quantity(quantity))
+    }
+
+    /// Burns the `shares` of `account`'s debt a liquidation repays ([`repay_liquidated`]).
+    ///
+    /// # Errors
+    /// Those of [`repay_liquidated`]; nothing is written on error.
+    pub fn repay_liquidated(&mut self, account: Address, shares: u128) -> Result<Step, DebtError> {
+        self.apply_repayment(account, Repayment::Liquidated(shares))
+    }
+
+    /// Runs `repayment` on the borrow pool and `account`'s shares and stores the result (one
+    /// copy of the storage code for both kinds).
+    fn apply_repayment(
+        &mut self,
+        account: Address,
+        repayment: Repayment,
+    ) -> Result<Step, DebtError> {
         let mut shares = self.accounts.setter(AddressKey(account));
-        let step = repay(load_pool(&self.borrow), shares_in(&shares), quantity)?;
+        let (pool, owed) = (load_pool(&self.borrow), shares_in(&shares));
+        let step = match repayment {
+            Repayment::Quantity(quantity) => repay(pool, owed, quantity),
+            Repayment::Liquidated(liquidated) => repay_liquidated(pool, owed, liquidated),
+        }?;
         store_pool(&mut self.borrow, step.pool);
         store_shares(&mut shares, step.account);
         Ok(step)
@@ -241,15 +276,22 @@ impl DebtStorage {
         if after.borrow != before.borrow {
             store_pool(&mut self.borrow, after.borrow);
         }
-        if (after.reserves, after.last_accrual_seconds)
-            != (before.reserves, before.last_accrual_seconds)
-        {
-            let mut reserves = self.reserves.word();
+        let third = |t: &Totals| (t.reserves, t.last_accrual_seconds, t.unbooked);
+        if third(after) != third(before) {
+            let mut reserves = PackedWord::default();
             reserves.set_u128(RESERVES_AT, after.reserves);
             reserves.set_u64(LAST_ACCRUAL_AT, after.last_accrual_seconds);
+            reserves.set_u32(UNBOOKED_TO_SUPPLIERS_AT, after.unbooked.to_suppliers_nano);
+            reserves.set_u32(UNBOOKED_TO_RESERVES_AT, after.unbooked.to_reserves_nano);
             self.reserves.set_word(reserves);
         }
     }
+}
+
+/// A repayment: a user's, or the one a liquidation decided.
+enum Repayment {
+    Quantity(Quantity),
+    Liquidated(u128),
 }
 
 // An operation takes the account's slot handle once and reads and writes
@@ -288,6 +330,19 @@ fn wad_of(value: u64) -> Wad {
 /// A validated factor or rate as stored (validation bounds them far below `u64::MAX`).
 fn u64_from(value: Wad) -> u64 {
     value.0.saturating_to()
+}
+
+/// The 5-byte (40-bit) value at byte `low` of `word`.
+fn u40_at(word: &PackedWord, low: usize) -> u64 {
+    let [a, b, c, d, e] = word.bytes::<5>(low);
+    u64::from_be_bytes([0, 0, 0, a, b, c, d, e])
+}
+
+/// Writes the low 5 bytes of `value` at byte `low` of `word` (a validated rate: below
+/// `2^39`, `MAX_BORROW_RATE_PER_SECOND`).
+fn set_u40(word: &mut PackedWord, low: usize, value: u64) {
+    let [_, _, _, a, b, c, d, e] = value.to_be_bytes();
+    word.set_bytes(low, [a, b, c, d, e]);
 }
 
 #[cfg(test)]
@@ -343,9 +398,36 @@ mod tests {
             vm.get_storage(U256::from(4)),
             halves(SUPPLY_CAP, BORROW_CAP)
         );
+        // D + 3, big-endian: byte `low` of the crate docs ends at index `32 - low`.
         let rates = vm.get_storage(U256::from(3));
-        assert_eq!(rates[24..32], 1_000_000_000_u64.to_be_bytes());
-        assert_eq!(rates[0..8], 800_000_000_000_000_000_u64.to_be_bytes());
+        assert_eq!(rates[27..32], 1_000_000_000_u64.to_be_bytes()[3..]);
+        assert_eq!(rates[22..27], 2_000_000_000_u64.to_be_bytes()[3..]);
+        assert_eq!(rates[17..22], 30_000_000_000_u64.to_be_bytes()[3..]);
+        assert_eq!(rates[9..17], 800_000_000_000_000_000_u64.to_be_bytes());
+        assert_eq!(rates[1..9], 100_000_000_000_000_000_u64.to_be_bytes());
+        assert_eq!(rates[0], 0);
+    }
+
+    #[test]
+    fn the_largest_valid_rates_fit_their_five_bytes() {
+        assert!(crate::MAX_BORROW_RATE_PER_SECOND < U256::from(1_u64 << 39));
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        let max = Wad(crate::MAX_BORROW_RATE_PER_SECOND);
+        for (base, below, above) in [(max, Wad::ZERO, Wad::ZERO), (Wad::ZERO, Wad::ZERO, max)] {
+            let model = RateModel {
+                base_rate_per_second: base,
+                slope_below_optimal_per_second: below,
+                slope_above_optimal_per_second: above,
+                ..model()
+            };
+            debt.set_rate_model(&model).unwrap();
+            assert_eq!(debt.interest_config().rate_model, model);
+            assert_eq!(
+                debt.interest_config().reserve_factor,
+                Wad(WAD / U256::from(10))
+            );
+        }
     }
 
     #[test]

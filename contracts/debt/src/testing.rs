@@ -2,7 +2,7 @@
 
 use keel_math::{Wad, U256, WAD};
 
-use crate::pool::{Pool, Totals};
+use crate::pool::{Pool, Totals, UnbookedInterest};
 
 /// `percent`% as a WAD factor.
 pub fn wad_percent(percent: u64) -> Wad {
@@ -29,5 +29,6 @@ pub fn totals(supply: Pool, borrow: Pool, reserves: u128) -> Totals {
         borrow,
         reserves,
         last_accrual_seconds: 0,
+        unbooked: UnbookedInterest::default(),
     }
 }

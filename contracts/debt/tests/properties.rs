@@ -9,7 +9,7 @@
 use keel_debt::{
     accrue, borrow, repay, supply, withdraw, withdraw_reserves, write_off_bad_debt, AccountShares,
     AmountRoundsToZero, InsufficientLiquidity, InterestConfig, Pool, Quantity, RateModel, Totals,
-    MAX_BORROW_RATE_PER_SECOND, MAX_RESERVE_FACTOR,
+    UnbookedInterest, MAX_BORROW_RATE_PER_SECOND, MAX_RESERVE_FACTOR,
 };
 use keel_math::{Wad, U256, WAD};
 use proptest::prelude::*;
@@ -62,20 +62,33 @@ fn interest_config() -> impl Strategy<Value = InterestConfig> {
 
 /// Totals with borrow at most supply + reserves.
 fn totals() -> impl Strategy<Value = Totals> {
-    (pool(), pool(), amount(80), any::<bool>()).prop_map(
-        |(supply, mut borrow, reserves, has_reserves)| {
-            let reserves = if has_reserves { reserves } else { 0 };
-            if borrow.assets > supply.assets + reserves {
-                borrow.assets = (supply.assets + reserves) / 2;
-            }
-            Totals {
-                supply,
-                borrow,
-                reserves,
-                last_accrual_seconds: 1_000,
-            }
-        },
+    let nano = 0..1_000_000_000_u32;
+    (
+        pool(),
+        pool(),
+        amount(80),
+        any::<bool>(),
+        nano.clone(),
+        nano,
     )
+        .prop_map(
+            |(supply, mut borrow, reserves, has_reserves, to_suppliers_nano, to_reserves_nano)| {
+                let reserves = if has_reserves { reserves } else { 0 };
+                if borrow.assets > supply.assets + reserves {
+                    borrow.assets = (supply.assets + reserves) / 2;
+                }
+                Totals {
+                    supply,
+                    borrow,
+                    reserves,
+                    last_accrual_seconds: 1_000,
+                    unbooked: UnbookedInterest {
+                        to_suppliers_nano,
+                        to_reserves_nano,
+                    },
+                }
+            },
+        )
 }
 
 /// `a.assets / a.shares <= b.assets / b.shares` with the virtual offsets.
@@ -176,10 +189,15 @@ proptest! {
         prop_assert_eq!(borrow_growth, supply_growth + reserves_growth);
         prop_assert_eq!(borrow_growth, accrual.interest);
         prop_assert_eq!(reserves_growth, accrual.to_reserves);
-        // Reserves get at least their share, and at most one unit more.
-        let share = U256::from(accrual.interest) * config.reserve_factor.0;
-        prop_assert!(U256::from(reserves_growth) * WAD >= share);
-        prop_assert!(U256::from(reserves_growth) * WAD < share + WAD);
+        // Counting the fractions carried (nano-units), reserves get at least their share of
+        // the interest, and at most one unit more.
+        let nano = |units: u128, carried: u32| U256::from(units) * U256::from(1_000_000_000) + U256::from(carried);
+        let carried = |u: UnbookedInterest| U256::from(u.to_suppliers_nano) + U256::from(u.to_reserves_nano);
+        let interest_nano = nano(borrow_growth, 0) + carried(after.unbooked) - carried(t.unbooked);
+        let reserves_nano = nano(reserves_growth, after.unbooked.to_reserves_nano) - U256::from(t.unbooked.to_reserves_nano);
+        let share = interest_nano * config.reserve_factor.0;
+        prop_assert!(reserves_nano * WAD >= share);
+        prop_assert!(reserves_nano * WAD < share + U256::from(1_000_000_000) * WAD);
         prop_assert!(price_not_above(t.supply, after.supply));
         prop_assert_eq!((after.supply.shares, after.borrow.shares), (t.supply.shares, t.borrow.shares));
     }

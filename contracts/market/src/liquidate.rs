@@ -16,7 +16,6 @@
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall};
-use keel_debt::Quantity;
 use keel_liquidation::{
     decide_liquidation, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
     LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionSnapshot,
@@ -247,10 +246,10 @@ impl KeelMarket {
         ensure_nonzero(receiver)?;
         self.accrue()?;
         let (index, outcome) = self.decide(borrower, token, max_repay)?;
-        let step = self.debt.repay(
-            borrower,
-            Quantity::Shares(U256::from(outcome.repaid_shares)),
-        )?;
+        // At most the borrower's shares (a u128): saturating changes nothing.
+        let step = self
+            .debt
+            .repay_liquidated(borrower, outcome.repaid_shares.saturating_to())?;
         // A tiny repayment against a valuable collateral unit can seize
         // nothing (rounded down): the ledger then stays as it is.
         let no_collateral_left = !keel_math::is_zero(outcome.seized_collateral)

@@ -41,6 +41,7 @@
 //! | [`Price::to_collateral_down`]`(base)` | down | seized collateral | protocol: the liquidator takes less |
 //! | [`Price::to_collateral_up`]`(base)` | up | collateral required to cover a value | protocol |
 //! | [`checked_add`], [`checked_sub`], [`checked_mul`] | exact, or error | plain arithmetic with named errors | nobody |
+//! | [`div_rem_u32`]`(x, d)` | down, with the remainder | accrual's whole units and nano-units | nobody (the remainder is carried) |
 //! | [`zero_floor_sub`]`(a, b)` | exact, floored at 0 | what is left after a deduction (e.g. bad debt beyond reserves) | nobody |
 //! | [`min`], [`max`] | exact | caps and bounds | nobody |
 //! | [`to_u128`]`(x)` | exact, or error | narrowing for storage | nobody |
@@ -69,7 +70,9 @@ pub use alloy_primitives::U256;
 pub use error::MathError;
 pub use in_code::{in_code, is_zero};
 pub use interest::compounded_interest_wad;
-pub use mul_div::{div_down, mul_div_down, mul_div_up, w_div_down, w_div_up, w_mul_down, w_mul_up};
+pub use mul_div::{
+    div_down, div_rem_u32, mul_div_down, mul_div_up, w_div_down, w_div_up, w_mul_down, w_mul_up,
+};
 pub use ops::{
     checked_add, checked_mul, checked_pow10, checked_sub, max, min, to_u128, zero_floor_sub,
 };

@@ -1,6 +1,6 @@
 //! `x * y / d` with a 512-bit intermediate, rounded down or up, and the WAD helpers built on it.
 
-use core::num::NonZeroU64;
+use core::num::{NonZeroU32, NonZeroU64};
 
 use crate::{in_code, MathError, U256, WAD};
 
@@ -94,6 +94,18 @@ fn digit_count(value: U256) -> usize {
 /// [`MathError::DivisionByZero`] if `d == 0`.
 pub fn div_down(x: U256, d: U256) -> Result<U256, MathError> {
     mul_div_down(x, U256::from(1), d)
+}
+
+/// `(floor(x / d), x mod d)` for a divisor below `2^32`: one native 64-bit division per
+/// 32-bit digit of `x`, no normalisation (accrual's split of interest into whole units and
+/// nano-units).
+#[must_use]
+#[inline(never)]
+pub fn div_rem_u32(x: U256, d: NonZeroU32) -> (U256, u32) {
+    let mut q = [0u32; 16];
+    let remainder = short_division(&to_digits(&x), NonZeroU64::from(d), &mut q);
+    // Below `d`, so below `2^32`.
+    (from_digits(&q), remainder as u32)
 }
 
 /// Digits of the long division: 32 bits, so that every digit product and every two-digit
@@ -402,6 +414,27 @@ mod tests {
     use super::*;
     use alloy_primitives::ruint::UintTryFrom;
     use alloy_primitives::U512;
+
+    #[test]
+    fn division_by_a_small_divisor_matches_ruint() {
+        let divisors = [1_u32, 2, 3, 1_000_000_000, u32::MAX >> 1, u32::MAX];
+        let values = [
+            U256::ZERO,
+            U256::from(999_999_999_u64),
+            U256::from(u64::MAX),
+            U256::MAX,
+            U256::MAX >> 1,
+            U256::from(1_u64) << 200,
+            (U256::from(1_u64) << 160) + U256::from(12_345),
+        ];
+        for d in divisors {
+            for x in values {
+                let (q, r) = div_rem_u32(x, NonZeroU32::new(d).unwrap());
+                let wide = U256::from(d);
+                assert_eq!((q, U256::from(r)), (x / wide, x % wide), "{x} / {d}");
+            }
+        }
+    }
 
     #[test]
     fn full_width_product_is_not_lost() {

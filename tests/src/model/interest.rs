@@ -76,6 +76,20 @@ pub struct Totals {
     pub reserves: BigUint,
     /// Time of the last accrual.
     pub last_accrual: u64,
+    /// Suppliers' interest accrued but not booked, nano-units (1e-9 of a unit).
+    pub unbooked_to_suppliers_nano: BigUint,
+    /// Reserves' interest accrued but not booked, nano-units.
+    pub unbooked_to_reserves_nano: BigUint,
+}
+
+/// Nano-units per unit: 1e9.
+fn nano() -> BigUint {
+    BigUint::from(1_000_000_000u32)
+}
+
+/// `value` nano-units as whole units (rounded down) and the nano-units left.
+fn whole_units(value: BigUint) -> (BigUint, BigUint) {
+    (&value / nano(), value % nano())
 }
 
 /// Interest never takes total borrow assets, or supply assets plus reserves,
@@ -99,13 +113,15 @@ impl Totals {
         mul_div_down(&self.borrow.assets, &wad(), &lendable).min(wad())
     }
 
-    /// Accrues to `now`: interest `min(floor(borrow * growth), headroom)` at
+    /// Accrues to `now`: interest `floor(borrow * growth)` in nano-units at
     /// the rate of the utilisation before the period, `ceil(interest *
-    /// reserveFactor)` of it to reserves, the rest to suppliers. No time, or
-    /// nothing borrowed, books nothing (only the clock moves). `headroom` is
-    /// what keeps borrow and supply + reserves at or below
-    /// [`max_accrued_total`]; the growth saturates at `ceil(headroom * 1e18 /
-    /// borrow)` (keel-debt's saturation rule), so accrual never fails.
+    /// reserveFactor)` of it to reserves, the rest to suppliers, each part
+    /// with what earlier accruals left unbooked booked in whole units and the
+    /// fractions carried. No time, or nothing borrowed, books nothing (only
+    /// the clock moves). `headroom` is what keeps borrow and supply + reserves
+    /// at or below [`max_accrued_total`]; the growth saturates at
+    /// `ceil(headroom * 1e18 / borrow)` (keel-debt's saturation rule) and the
+    /// interest at the headroom less what is carried, so accrual never fails.
     pub fn accrue(&mut self, model: &RateModel, reserve_factor: u64, now: u64) {
         let elapsed = now.saturating_sub(self.last_accrual);
         if elapsed == 0 {
@@ -120,8 +136,19 @@ impl Totals {
         let headroom = sub_floor(&max_accrued_total(), &largest);
         let cap = mul_div_up(&headroom, &wad(), &self.borrow.assets);
         let growth = growth_wad_down(&model.rate_at(&self.utilisation()), elapsed, &cap);
-        let interest = mul_div_down(&self.borrow.assets, &growth, &wad()).min(headroom);
-        let to_reserves = mul_div_up(&interest, &BigUint::from(reserve_factor), &wad());
+        let factor = BigUint::from(reserve_factor);
+        let carried = &self.unbooked_to_suppliers_nano + &self.unbooked_to_reserves_nano;
+        let room = sub_floor(&(&headroom * nano()), &carried);
+        let accrued_nano = mul_div_down(&self.borrow.assets, &growth, &nano()).min(room);
+        let reserves_nano = mul_div_up(&accrued_nano, &factor, &wad());
+        let suppliers_nano = &accrued_nano - &reserves_nano;
+        let (to_reserves, reserves_left) =
+            whole_units(reserves_nano + &self.unbooked_to_reserves_nano);
+        let (to_suppliers, suppliers_left) =
+            whole_units(suppliers_nano + &self.unbooked_to_suppliers_nano);
+        let interest = &to_reserves + to_suppliers;
+        self.unbooked_to_reserves_nano = reserves_left;
+        self.unbooked_to_suppliers_nano = suppliers_left;
         self.supply.assets += &interest - &to_reserves;
         self.borrow.assets += &interest;
         self.reserves += to_reserves;
