@@ -43,8 +43,10 @@
 //!
 //! # Slots per operation (beyond the storage crates' own maps)
 //!
-//! Every state-changing call reads slot 0 and writes it twice (lock taken
-//! and released; the release restores the value, refunded by EIP-2200);
+//! Every user operation but `setOperator`, and `withdrawReserves`, reads
+//! slot 0 and writes it twice (lock taken and released; the release
+//! restores the value, refunded by EIP-2200); `setOperator` and the other
+//! administration setters take no lock (they make no external call);
 //! paused checks, the module-code check and the base asset's address read
 //! the same word, so an operation that moves the base asset pays one cold
 //! load for all of them (the owner, read only by administration, has its

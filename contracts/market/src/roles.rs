@@ -53,8 +53,8 @@ pub enum Action {
 pub const ACTION_COUNT: u8 = 5;
 /// Bit of the pause mask that marks liquidation paused.
 const LIQUIDATION_BIT: u8 = 7;
-/// Bit of the pause mask set only in a module program's own storage (see
-/// [`crate::modules`]): the market's storage never has it.
+/// Bit of the pause mask set only in the ext program's own storage (see
+/// [`crate::ext`]): the market's storage never has it.
 const MODULE_CODE_BIT: u8 = 6;
 /// Longest grace period after a liquidation unpause.
 pub const MAX_LIQUIDATION_GRACE_PERIOD_SECONDS: u32 = 86_400;
