@@ -6,6 +6,7 @@
 //! backend (`keel_tests::backend`). The stateful invariant test has its own
 //! binary (`--test invariants`).
 
+mod accrual;
 mod bad_inputs;
 mod calldata;
 mod controls;
