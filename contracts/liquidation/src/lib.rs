@@ -140,17 +140,18 @@
 //! # Applying the outcome (keel-market)
 //!
 //! With `o` the outcome, keel-market's `liquidate` (computed on the accrued totals) repays
-//! `o.repaid_shares` of the borrower's debt through keel-debt (`DebtStorage::repay` by
-//! shares, which prices them at `to_assets_up`, i.e. `o.repaid_assets`, and updates the
-//! borrower's shares and the borrow totals itself); withdraws `o.seized_collateral` of the
-//! chosen collateral from the borrower through keel-vault; adds `o.protocol_fee_collateral` to
-//! that collateral's reserves; when the borrower then holds no collateral and still has borrow
-//! shares, writes the rest off with keel-debt's `write_off_bad_debt` (reserves first, then
-//! suppliers; event `BadDebt`); and only then takes the repaid assets from the liquidator and
-//! sends `o.liquidator_collateral` to the receiver. The outcome's `remaining_debt_*`,
-//! `total_borrow_*_after` and `bad_debt_*` fields are what those keel-debt calls produce (the
-//! property tests and the market's integration tests check the agreement); the market does not
-//! write them itself. `previewLiquidation` calls [`decide_liquidation`] on the same snapshot.
+//! `o.repaid_shares` of the borrower's debt through keel-debt (`DebtStorage::repay_liquidated`,
+//! which prices them at `to_assets_up`, i.e. `o.repaid_assets`, and updates the borrower's
+//! shares and the borrow totals itself, without a user repayment's refusals); withdraws
+//! `o.seized_collateral` of the chosen collateral from the borrower through keel-vault; adds
+//! `o.protocol_fee_collateral` to that collateral's reserves; when the borrower then holds no
+//! collateral and still has borrow shares, writes the rest off with keel-debt's
+//! `write_off_bad_debt` (reserves first, then suppliers; event `BadDebt`); and only then takes
+//! the repaid assets from the liquidator and sends `o.liquidator_collateral` to the receiver.
+//! The outcome's `remaining_debt_*`, `total_borrow_*_after` and `bad_debt_*` fields are what
+//! those keel-debt calls produce (the property tests and the market's integration tests check
+//! the agreement); the market does not write them itself. `previewLiquidation` calls
+//! [`decide_liquidation`] on the same snapshot.
 //!
 //! Inputs the market owns: parameters validated with [`validate_collateral_risk`] and
 //! [`validate_liquidation_params`]; `borrow_shares <= total_borrow_shares`; interest accrued
