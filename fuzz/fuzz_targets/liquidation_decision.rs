@@ -180,34 +180,36 @@ impl Case {
     }
 
     fn check_outcome(&self, chosen: &CollateralSnapshot, o: &LiquidationOutcome) {
-        let repaid = big(o.repaid_assets);
+        let repaid = big(o.amounts.repaid_assets);
         assert!(
-            o.repaid_assets <= self.request.max_repay_assets,
+            o.amounts.repaid_assets <= self.request.max_repay_assets,
             "repaid past the bound"
         );
         assert!(
-            !o.repaid_shares.is_zero() && o.repaid_shares <= self.debt.borrow_shares,
+            !o.amounts.repaid_shares.is_zero()
+                && o.amounts.repaid_shares <= self.debt.borrow_shares,
             "shares {o:?}"
         );
         assert_eq!(
             repaid,
-            self.borrow_pool().to_assets_up(&big(o.repaid_shares)),
+            self.borrow_pool()
+                .to_assets_up(&big(o.amounts.repaid_shares)),
             "repaid not the shares' cost rounded up"
         );
         let one_plus_bonus_scaled = (wad() + big(chosen.bonus.0)) * wad();
-        let seized = big(o.seized_collateral);
+        let seized = big(o.amounts.seized_collateral);
         assert!(seized <= big(chosen.balance), "seized past the balance");
         assert!(
             &seized * big(chosen.price.0) <= &repaid * &one_plus_bonus_scaled,
             "DESIGN 12: {o:?}"
         );
         assert!(
-            o.protocol_fee_collateral <= o.seized_collateral,
+            o.amounts.protocol_fee_collateral <= o.amounts.seized_collateral,
             "fee past the seizure"
         );
         assert_eq!(
-            o.liquidator_collateral + o.protocol_fee_collateral,
-            o.seized_collateral
+            o.amounts.liquidator_collateral + o.amounts.protocol_fee_collateral,
+            o.amounts.seized_collateral
         );
         let collateral_left = self.collaterals.iter().enumerate().any(|(i, c)| {
             if i == usize::from(self.request.collateral_index) {

@@ -15,14 +15,32 @@ use crate::valuation::{
     debt_assets_up, health_factor_down, liquidation_value_down, lt_weighted_value_down,
 };
 use crate::{
-    CollateralSnapshot, LiquidationError, LiquidationOutcome, LiquidationParams,
-    LiquidationRequest, PositionSnapshot,
+    CollateralSnapshot, LiquidationAmounts, LiquidationError, LiquidationOutcome,
+    LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
 
-/// Decides what a liquidation does, or why there is none.
+/// Decides what a liquidation does, or why there is none, with its consequences: the
+/// amounts of [`decide_liquidation_amounts`] and the position and borrow totals they leave
+/// (what `previewLiquidation` shows and the tests check).
 ///
 /// Deterministic and total: the same inputs always give the same result, and no input panics.
 /// The rules, in order, are those of the crate docs ("Decision").
+///
+/// # Errors
+/// Those of [`decide_liquidation_amounts`], and
+/// [`LiquidationArithmetic`](crate::LiquidationArithmetic) when a consequence does not fit.
+pub fn decide_liquidation(
+    position: &PositionSnapshot<'_>,
+    params: &LiquidationParams,
+    request: &LiquidationRequest,
+) -> Result<LiquidationOutcome, LiquidationError> {
+    let (liquidation, amounts) = decided(position, params, request)?;
+    Ok(liquidation.outcome(amounts)?)
+}
+
+/// Decides what a liquidation repays, seizes and pays, or why there is none: what the market
+/// executes. The consequences (health factor after, remaining debt, bad debt) are left to the
+/// keel-debt calls that apply the amounts, so `liquidate` computes them once.
 ///
 /// # Errors
 /// [`CollateralNotHeld`], [`CollateralPriceZero`],
@@ -30,18 +48,28 @@ use crate::{
 /// [`LiquidationLeavesDust`] (never for a request of `U256::MAX`), and
 /// [`LiquidationArithmetic`](crate::LiquidationArithmetic) when an amount does not fit in 256 bits or the
 /// snapshot is inconsistent.
-pub fn decide_liquidation(
+pub fn decide_liquidation_amounts(
     position: &PositionSnapshot<'_>,
     params: &LiquidationParams,
     request: &LiquidationRequest,
-) -> Result<LiquidationOutcome, LiquidationError> {
+) -> Result<LiquidationAmounts, LiquidationError> {
+    Ok(decided(position, params, request)?.1)
+}
+
+/// Steps 1 to 8 of the crate docs.
+fn decided<'a>(
+    position: &'a PositionSnapshot<'a>,
+    params: &'a LiquidationParams,
+    request: &LiquidationRequest,
+) -> Result<(Liquidation<'a>, LiquidationAmounts), LiquidationError> {
     let chosen = chosen_collateral(position.collaterals, request.collateral_index)?;
     if keel_math::is_zero(request.max_repay_assets) {
         return Err(zero_repay());
     }
     let liquidation = Liquidation::new(position, params, request.collateral_index, chosen)?;
     let shares = liquidation.repaid_shares(request.max_repay_assets)?;
-    Ok(liquidation.outcome(shares)?)
+    let amounts = liquidation.amounts(shares)?;
+    Ok((liquidation, amounts))
 }
 
 fn chosen_collateral(
@@ -242,8 +270,8 @@ impl<'a> Liquidation<'a> {
         self.shares_within(repay_limit)
     }
 
-    /// The outcome of burning `shares` (steps 7 to 9 of the docs).
-    fn outcome(&self, shares: U256) -> Result<LiquidationOutcome, MathError> {
+    /// What burning `shares` repays, seizes and pays (steps 7 and 8 of the docs).
+    fn amounts(&self, shares: U256) -> Result<LiquidationAmounts, MathError> {
         let chosen = self.chosen;
         let repaid_assets = self.shares.cost_up(shares)?;
         let seized = min(
@@ -251,19 +279,30 @@ impl<'a> Liquidation<'a> {
             seized_collateral_down(repaid_assets, chosen.price, chosen.bonus)?,
         );
         let fee = protocol_fee_collateral_up(seized, chosen.bonus, self.params.liquidation_fee)?;
-        let remaining_collateral = checked_sub(chosen.balance, seized)?;
-        let debt = self.debt_after(shares, repaid_assets, remaining_collateral)?;
-        Ok(LiquidationOutcome {
-            health_factor_before: self.health_factor,
-            health_factor_after: health_factor_down(
-                self.weighted_value_after(remaining_collateral)?,
-                debt.remaining_assets,
-            )?,
+        Ok(LiquidationAmounts {
             repaid_assets,
             repaid_shares: shares,
             seized_collateral: seized,
             protocol_fee_collateral: fee,
             liquidator_collateral: checked_sub(seized, fee)?,
+        })
+    }
+
+    /// `amounts` with what they leave (step 9 of the docs).
+    fn outcome(&self, amounts: LiquidationAmounts) -> Result<LiquidationOutcome, MathError> {
+        let remaining_collateral = checked_sub(self.chosen.balance, amounts.seized_collateral)?;
+        let debt = self.debt_after(
+            amounts.repaid_shares,
+            amounts.repaid_assets,
+            remaining_collateral,
+        )?;
+        Ok(LiquidationOutcome {
+            amounts,
+            health_factor_before: self.health_factor,
+            health_factor_after: health_factor_down(
+                self.weighted_value_after(remaining_collateral)?,
+                debt.remaining_assets,
+            )?,
             remaining_collateral,
             remaining_debt_shares: debt.remaining_shares,
             remaining_debt_assets: debt.remaining_assets,

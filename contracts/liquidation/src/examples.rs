@@ -132,16 +132,19 @@ fn two_collateral_position_at_hf_0_97_is_capped_at_half() {
     let outcome = liquidate_maximum(&collaterals, usd(10_000));
     assert_eq!(outcome.health_factor_before, hf(97));
     // Cap: ceil(0.5 * $10,000) = $5,000 (< R = ceil($8,000 / 1.05) = $7,619.047620).
-    assert_eq!(outcome.repaid_assets, usd(5_000));
-    assert_eq!(outcome.repaid_shares, usd(5_000) * U256::from(1_000_000));
-    // Seized: 5000e6 * 1.05e36 / 2e27 = 2.625 ETH; fee: 2.625 * 0.05 / 1.05 * 10% = 0.0125 ETH.
-    assert_eq!(outcome.seized_collateral, weth(2_625));
+    assert_eq!(outcome.amounts.repaid_assets, usd(5_000));
     assert_eq!(
-        outcome.protocol_fee_collateral,
+        outcome.amounts.repaid_shares,
+        usd(5_000) * U256::from(1_000_000)
+    );
+    // Seized: 5000e6 * 1.05e36 / 2e27 = 2.625 ETH; fee: 2.625 * 0.05 / 1.05 * 10% = 0.0125 ETH.
+    assert_eq!(outcome.amounts.seized_collateral, weth(2_625));
+    assert_eq!(
+        outcome.amounts.protocol_fee_collateral,
         weth(2_625) / U256::from(210)
     );
     assert_eq!(
-        outcome.liquidator_collateral,
+        outcome.amounts.liquidator_collateral,
         U256::from(2_612_500_000_000_000_000_u64)
     );
     // Left: 1.375 ETH ($2,750) and $5,000 of debt, both above the $1,000 dust threshold.
@@ -160,11 +163,11 @@ fn position_at_hf_0_90_is_fully_liquidatable() {
     let outcome = liquidate_maximum(&collaterals, usd(10_000));
     assert_eq!(outcome.health_factor_before, hf(90));
     // Cap: D = $10,000 (< R = ceil($12,000 / 1.05) = $11,428.571429).
-    assert_eq!(outcome.repaid_assets, usd(10_000));
+    assert_eq!(outcome.amounts.repaid_assets, usd(10_000));
     // Seized: 10000e6 * 1.05 / 2000 = 5.25 ETH; fee 5.25 * 0.05 / 1.05 * 10% = 0.025 ETH.
-    assert_eq!(outcome.seized_collateral, weth(5_250));
-    assert_eq!(outcome.protocol_fee_collateral, weth(25));
-    assert_eq!(outcome.liquidator_collateral, weth(5_225));
+    assert_eq!(outcome.amounts.seized_collateral, weth(5_250));
+    assert_eq!(outcome.amounts.protocol_fee_collateral, weth(25));
+    assert_eq!(outcome.amounts.liquidator_collateral, weth(5_225));
     // The borrower keeps 0.75 ETH and owes nothing: the health factor is infinite.
     assert_eq!(outcome.remaining_collateral, weth(750));
     assert_eq!(outcome.remaining_debt_shares, U256::ZERO);
@@ -181,9 +184,9 @@ fn small_debt_is_fully_liquidatable() {
     let outcome = liquidate(&collaterals, usd(1_500), &no_dust, 0, U256::MAX).unwrap();
     assert_eq!(outcome.health_factor_before, hf(97));
     // Repaid $1,500 (< R = ceil($2,000 / 1.05) = $1,904.761905); seized 0.7875 ETH.
-    assert_eq!(outcome.repaid_assets, usd(1_500));
+    assert_eq!(outcome.amounts.repaid_assets, usd(1_500));
     assert_eq!(
-        outcome.seized_collateral,
+        outcome.amounts.seized_collateral,
         weth(787) + weth(1) / U256::from(2)
     );
     // Without the small-position rule (threshold 0) the close factor caps at $750.
@@ -194,7 +197,7 @@ fn small_debt_is_fully_liquidatable() {
         0,
         U256::MAX,
     );
-    assert_eq!(capped.unwrap().repaid_assets, usd(750));
+    assert_eq!(capped.unwrap().amounts.repaid_assets, usd(750));
 }
 
 /// A chosen collateral worth under `minPartialLiquidationValue` lifts the close factor.
@@ -207,12 +210,12 @@ fn small_chosen_collateral_is_fully_liquidatable() {
     let params = market(usd(2_000), usd(100));
     let outcome = liquidate(&collaterals, usd(3_000), &params, 0, U256::MAX).unwrap();
     // WBTC $1,900 < $2,000: cap D = $3,000; R = ceil(1900e6 / 1.05) = 1,809,523,810 binds.
-    assert_eq!(outcome.repaid_assets, U256::from(1_809_523_810_u64));
+    assert_eq!(outcome.amounts.repaid_assets, U256::from(1_809_523_810_u64));
     // floor(1,809,523,810 * 1.05e36 / 5e38) = floor(3,800,000.001) = 3,800,000: all of it.
-    assert_eq!(outcome.seized_collateral, U256::from(3_800_000));
+    assert_eq!(outcome.amounts.seized_collateral, U256::from(3_800_000));
     // Fee: ceil(3,800,000 * 0.05 / 1.05 * 10%) = ceil(18,095.24) = 18,096 sats.
-    assert_eq!(outcome.protocol_fee_collateral, U256::from(18_096));
-    assert_eq!(outcome.liquidator_collateral, U256::from(3_781_904));
+    assert_eq!(outcome.amounts.protocol_fee_collateral, U256::from(18_096));
+    assert_eq!(outcome.amounts.liquidator_collateral, U256::from(3_781_904));
     // Debt left: 3,000,000,000 - 1,809,523,810 = 1,190,476,190; WETH remains, no bad debt.
     assert_eq!(outcome.remaining_debt_assets, U256::from(1_190_476_190_u64));
     assert_eq!(outcome.bad_debt_shares, U256::ZERO);
@@ -225,8 +228,8 @@ fn small_chosen_collateral_is_fully_liquidatable() {
         eth(weth(1_000), percent(50), percent(5)),
     ];
     let outcome = liquidate(&collaterals, usd(3_000), &params, 0, U256::MAX).unwrap();
-    assert_eq!(outcome.repaid_assets, usd(1_500));
-    assert_eq!(outcome.seized_collateral, U256::from(3_150_000));
+    assert_eq!(outcome.amounts.repaid_assets, usd(1_500));
+    assert_eq!(outcome.amounts.seized_collateral, U256::from(3_150_000));
     assert_eq!(outcome.remaining_collateral, U256::from(1_050_000));
 }
 
@@ -238,16 +241,16 @@ fn underwater_position_loses_all_collateral_and_reports_bad_debt() {
     let outcome = liquidate_maximum(&collaterals, usd(10_000));
     assert_eq!(outcome.health_factor_before, hf(64));
     // R = ceil(8000e6 / 1.05) = ceil(7,619,047,619.05) = 7,619,047,620 (< D).
-    assert_eq!(outcome.repaid_assets, U256::from(7_619_047_620_u64));
+    assert_eq!(outcome.amounts.repaid_assets, U256::from(7_619_047_620_u64));
     // floor(7,619,047,620 * 1.05e36 / 2e27) = 4.0000000005e18, capped at the 4 ETH held.
-    assert_eq!(outcome.seized_collateral, weth(4_000));
+    assert_eq!(outcome.amounts.seized_collateral, weth(4_000));
     // Fee: ceil(4e18 * 0.05 / 1.05 * 10%) = ceil(19,047,619,047,619,047.6).
     assert_eq!(
-        outcome.protocol_fee_collateral,
+        outcome.amounts.protocol_fee_collateral,
         U256::from(19_047_619_047_619_048_u64)
     );
     assert_eq!(
-        outcome.liquidator_collateral,
+        outcome.amounts.liquidator_collateral,
         U256::from(3_980_952_380_952_380_952_u64)
     );
     // 10,000,000,000 - 7,619,047,620 = 2,380,952,380 units (x 1e6 shares) are written off.
@@ -286,12 +289,12 @@ fn dusty_position() -> [CollateralSnapshot; 2] {
 fn dust_rule_extends_a_maximum_request() {
     let outcome = liquidate_maximum(&dusty_position(), usd(10_000));
     // R = ceil(5500e6 / 1.05) = ceil(5,238,095,238.1) = 5,238,095,239.
-    assert_eq!(outcome.repaid_assets, U256::from(5_238_095_239_u64));
-    assert_eq!(outcome.seized_collateral, weth(2_750));
+    assert_eq!(outcome.amounts.repaid_assets, U256::from(5_238_095_239_u64));
+    assert_eq!(outcome.amounts.seized_collateral, weth(2_750));
     assert_eq!(outcome.remaining_collateral, U256::ZERO);
     // Fee: ceil(2.75e18 * 0.05 / 1.05 * 10%) = ceil(13,095,238,095,238,095.2).
     assert_eq!(
-        outcome.protocol_fee_collateral,
+        outcome.amounts.protocol_fee_collateral,
         U256::from(13_095_238_095_238_096_u64)
     );
     // Debt left 4,761,904,761 against WBTC $5,300: HF = floor(5300e6 * 1e18 / 4,761,904,761).
@@ -316,10 +319,10 @@ fn dust_rule_trims_a_bounded_request_on_collateral() {
     .unwrap();
     // Seize at most 2.75 - 0.5 = 2.25 ETH: repayments below
     // ceil((2.25e18 + 1) * 2e27 / 1.05e36) = ceil(4,285,714,285.714287) = 4,285,714,286 do.
-    assert_eq!(outcome.repaid_assets, U256::from(4_285_714_285_u64));
+    assert_eq!(outcome.amounts.repaid_assets, U256::from(4_285_714_285_u64));
     // floor(4,285,714,285 * 1.05e36 / 2e27) = 2,249,999,999,625,000,000 wei.
     assert_eq!(
-        outcome.seized_collateral,
+        outcome.amounts.seized_collateral,
         U256::from(2_249_999_999_625_000_000_u64)
     );
     // 0.500000000375 ETH left, worth floor($1,000.00000075) = $1,000: at the threshold.
@@ -342,12 +345,15 @@ fn dust_rule_trims_a_bounded_request_on_debt() {
     // Keep min_shares_reaching($1,000) = to_shares_down(1e9 - 1) + 1 = 1e15 - 999,999 shares:
     // burn 1.5e15 - (1e15 - 999,999) = 500,000,000,999,999 shares, costing
     // ceil(500,000,000.999999) = 500,000,001 and leaving ceil(999,999,999.000001) = $1,000.
-    assert_eq!(outcome.repaid_shares, U256::from(500_000_000_999_999_u64));
-    assert_eq!(outcome.repaid_assets, U256::from(500_000_001_u64));
+    assert_eq!(
+        outcome.amounts.repaid_shares,
+        U256::from(500_000_000_999_999_u64)
+    );
+    assert_eq!(outcome.amounts.repaid_assets, U256::from(500_000_001_u64));
     assert_eq!(outcome.remaining_debt_assets, usd(1_000));
     // The maximum request takes the whole $1,500 instead.
     let full = liquidate(&collaterals, usd(1_500), &default_market(), 0, U256::MAX);
-    assert_eq!(full.unwrap().repaid_assets, usd(1_500));
+    assert_eq!(full.unwrap().amounts.repaid_assets, usd(1_500));
 }
 
 /// D = $900 < dust: any partial amount leaves dust, so a bounded request fails with the
@@ -366,6 +372,7 @@ fn dust_rule_names_the_full_amount_when_nothing_partial_is_possible() {
     assert_eq!(
         liquidate(&collaterals, usd(900), &params, 0, usd(900))
             .unwrap()
+            .amounts
             .repaid_assets,
         usd(900)
     );
@@ -387,20 +394,29 @@ fn fee_rounds_up_against_the_liquidator() {
     // Repay 100: seize floor(105) = 105; bonus part 5; fee ceil(0.5) = 1; liquidator 104.
     let outcome = take(100);
     assert_eq!(
-        (outcome.seized_collateral, outcome.protocol_fee_collateral),
+        (
+            outcome.amounts.seized_collateral,
+            outcome.amounts.protocol_fee_collateral
+        ),
         (U256::from(105), U256::from(1))
     );
-    assert_eq!(outcome.liquidator_collateral, U256::from(104));
+    assert_eq!(outcome.amounts.liquidator_collateral, U256::from(104));
     // Repay 20: seize 21; bonus part 1; fee ceil(0.1) = 1; the liquidator gets 20 for 20.
     let outcome = take(20);
     assert_eq!(
-        (outcome.seized_collateral, outcome.liquidator_collateral),
+        (
+            outcome.amounts.seized_collateral,
+            outcome.amounts.liquidator_collateral
+        ),
         (U256::from(21), U256::from(20))
     );
     // Repay 210: seize floor(220.5) = 220; bonus part 10.48; fee ceil(1.048) = 2; gets 218.
     let outcome = take(210);
     assert_eq!(
-        (outcome.seized_collateral, outcome.protocol_fee_collateral),
+        (
+            outcome.amounts.seized_collateral,
+            outcome.amounts.protocol_fee_collateral
+        ),
         (U256::from(220), U256::from(2))
     );
 }
@@ -418,10 +434,10 @@ fn self_liquidation_costs_the_fee() {
     let outcome = liquidate_maximum(&collaterals, usd(10_000));
     let value = |wei: U256| WETH_PRICE.to_base_down(wei).unwrap();
     let debt_cleared = usd(10_000) - outcome.remaining_debt_assets;
-    let gained = value(outcome.liquidator_collateral) + debt_cleared;
-    let paid = outcome.repaid_assets + value(outcome.seized_collateral);
+    let gained = value(outcome.amounts.liquidator_collateral) + debt_cleared;
+    let paid = outcome.amounts.repaid_assets + value(outcome.amounts.seized_collateral);
     assert_eq!(paid - gained, usd(25));
-    assert_eq!(value(outcome.protocol_fee_collateral), usd(25));
+    assert_eq!(value(outcome.amounts.protocol_fee_collateral), usd(25));
 }
 
 #[test]
@@ -502,9 +518,9 @@ fn coarse_shares_burn_at_least_one_share() {
     };
     let params = market(U256::ZERO, U256::ZERO);
     let outcome = decide_liquidation(&position, &params, &LiquidationRequest::maximum(0)).unwrap();
-    assert_eq!(outcome.repaid_shares, U256::from(1));
-    assert_eq!(outcome.repaid_assets, U256::from(1_000));
-    assert_eq!(outcome.seized_collateral, U256::from(1));
+    assert_eq!(outcome.amounts.repaid_shares, U256::from(1));
+    assert_eq!(outcome.amounts.repaid_assets, U256::from(1_000));
+    assert_eq!(outcome.amounts.seized_collateral, U256::from(1));
     // The 9 other shares are written off: no collateral is left.
     assert_eq!(outcome.bad_debt_shares, U256::from(9));
     // A request below one share's cost repays nothing.

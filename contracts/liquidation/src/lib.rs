@@ -2,7 +2,9 @@
 //! market's parameters and a liquidator's request in; what to repay, seize, keep as a fee and
 //! write off out. `no_std`, no storage, no host, no floats; all arithmetic is keel-math's
 //! checked, named-rounding helpers. keel-market reads the snapshot, calls
-//! [`decide_liquidation`], and applies the [`LiquidationOutcome`].
+//! [`decide_liquidation_amounts`], and applies the [`LiquidationAmounts`]; its
+//! `previewLiquidation` calls [`decide_liquidation`], the same decision with its consequences
+//! (the [`LiquidationOutcome`]).
 //!
 //! # Units
 //!
@@ -22,7 +24,7 @@
 //! - Health factor `HF = floor(W * 1e18 / D)` ([`health_factor_down`]), `U256::MAX` when
 //!   `D = 0`. Liquidatable iff `HF < 1e18`.
 //!
-//! # Decision ([`decide_liquidation`])
+//! # Decision ([`decide_liquidation_amounts`], and [`decide_liquidation`] with step 9)
 //!
 //! 1. The chosen collateral must exist with `B > 0` ([`CollateralNotHeld`]) and `p > 0`
 //!    ([`CollateralPriceZero`]); the request's bound `L = max_repay_assets` must be non-zero
@@ -139,8 +141,8 @@
 //!
 //! # Applying the outcome (keel-market)
 //!
-//! With `o` the outcome, keel-market's `liquidate` (computed on the accrued totals) repays
-//! `o.repaid_shares` of the borrower's debt through keel-debt (`DebtStorage::repay_liquidated`,
+//! With `o` the [`LiquidationAmounts`], keel-market's `liquidate` (computed on the accrued
+//! totals) repays `o.repaid_shares` of the borrower's debt through keel-debt (`DebtStorage::repay_liquidated`,
 //! which prices them at `to_assets_up`, i.e. `o.repaid_assets`, and updates the borrower's
 //! shares and the borrow totals itself, without a user repayment's refusals); withdraws
 //! `o.seized_collateral` of the chosen collateral from the borrower through keel-vault; adds
@@ -148,10 +150,12 @@
 //! collateral and still has borrow shares, writes the rest off with keel-debt's
 //! `write_off_bad_debt` (reserves first, then suppliers; event `BadDebt`); and only then takes
 //! the repaid assets from the liquidator and sends `o.liquidator_collateral` to the receiver.
-//! The outcome's `remaining_debt_*`, `total_borrow_*_after` and `bad_debt_*` fields are what
-//! those keel-debt calls produce (the property tests and the market's integration tests check
-//! the agreement); the market does not write them itself. `previewLiquidation` calls
-//! [`decide_liquidation`] on the same snapshot.
+//! Step 9's consequences (the [`LiquidationOutcome`]'s `remaining_debt_*`,
+//! `total_borrow_*_after` and `bad_debt_*` fields) are what those keel-debt calls produce (the
+//! property tests and the market's integration tests check the agreement); `liquidate` does not
+//! compute them beforehand (the keel-debt calls do, once), which keeps step 9 out of the market's
+//! core program (3.2 KB of wasm). `previewLiquidation` calls [`decide_liquidation`] on the same
+//! snapshot, and a property test checks that its amounts are [`decide_liquidation_amounts`]'.
 //!
 //! Inputs the market owns: parameters validated with [`validate_collateral_risk`] and
 //! [`validate_liquidation_params`]; `borrow_shares <= total_borrow_shares`; interest accrued
@@ -189,7 +193,7 @@ mod types;
 mod valuation;
 
 pub use config::{validate_collateral_risk, validate_liquidation_params};
-pub use decide::decide_liquidation;
+pub use decide::{decide_liquidation, decide_liquidation_amounts};
 pub use errors::{
     BonusOutOfBounds, CloseFactorOutOfBounds, CollateralNotHeld, CollateralPriceZero,
     FullLiquidationHfOutOfBounds, LiquidationArithmetic, LiquidationError,
@@ -199,9 +203,9 @@ pub use errors::{
 pub use keel_math::{Price, Wad, U256};
 pub use seizure::{protocol_fee_collateral_up, repay_for_collateral_up, seized_collateral_down};
 pub use types::{
-    CollateralRiskParams, CollateralSnapshot, DebtSnapshot, LiquidationOutcome, LiquidationParams,
-    LiquidationRequest, PositionSnapshot, DEFAULT_CLOSE_FACTOR, DEFAULT_FULL_LIQUIDATION_HF,
-    MAX_LIQUIDATION_BONUS, MAX_LIQUIDATION_FEE,
+    CollateralRiskParams, CollateralSnapshot, DebtSnapshot, LiquidationAmounts, LiquidationOutcome,
+    LiquidationParams, LiquidationRequest, PositionSnapshot, DEFAULT_CLOSE_FACTOR,
+    DEFAULT_FULL_LIQUIDATION_HF, MAX_LIQUIDATION_BONUS, MAX_LIQUIDATION_FEE,
 };
 pub use valuation::{
     debt_assets_up, health_factor_down, liquidation_value_down, weighted_value_down,

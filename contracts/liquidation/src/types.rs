@@ -85,15 +85,10 @@ impl LiquidationRequest {
     }
 }
 
-/// What a liquidation does; the market applies it as described in the crate docs
-/// ("Applying the outcome").
+/// What a liquidation repays, seizes and pays: the part of the decision the market executes
+/// (crate docs, "Applying the outcome").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LiquidationOutcome {
-    /// Health factor before, WAD, rounded down (below 1.0).
-    pub health_factor_before: Wad,
-    /// Health factor after the liquidation and any write-off, WAD, rounded down; `U256::MAX`
-    /// when no debt remains.
-    pub health_factor_after: Wad,
+pub struct LiquidationAmounts {
     /// Base assets the liquidator pays: `to_assets_up(repaid_shares)`.
     pub repaid_assets: U256,
     /// Borrow shares burnt from the borrower by the repayment.
@@ -104,6 +99,19 @@ pub struct LiquidationOutcome {
     pub protocol_fee_collateral: U256,
     /// Part of the seizure sent to the liquidator: `seized_collateral - protocol_fee_collateral`.
     pub liquidator_collateral: U256,
+}
+
+/// What a liquidation does and leaves: its [`LiquidationAmounts`] and their consequences, as
+/// `previewLiquidation` reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiquidationOutcome {
+    /// What is repaid, seized and paid.
+    pub amounts: LiquidationAmounts,
+    /// Health factor before, WAD, rounded down (below 1.0).
+    pub health_factor_before: Wad,
+    /// Health factor after the liquidation and any write-off, WAD, rounded down; `U256::MAX`
+    /// when no debt remains.
+    pub health_factor_after: Wad,
     /// The borrower's balance of the chosen collateral afterwards.
     pub remaining_collateral: U256,
     /// The borrower's borrow shares afterwards (0 after a write-off).

@@ -97,6 +97,7 @@ mod views;
 use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
 use keel_debt::{DebtStorage, Quantity};
+use keel_liquidation::decide_liquidation;
 use keel_oracle::SequencerUptimeFeed;
 use keel_storage::AddressKey;
 use keel_vault::VaultStorage;
@@ -566,13 +567,14 @@ impl KeelMarket {
     ) -> Result<LiquidationPreview, MarketError> {
         self.ensure_not_locked()?;
         self.ensure_liquidation_active()?;
-        let (_, o) = self.decide(borrower, token, max_repay_assets)?;
+        let (_, o) = self.decide(borrower, token, max_repay_assets, decide_liquidation)?;
+        let a = o.amounts;
         Ok((
-            o.repaid_assets,
-            o.repaid_shares,
-            o.seized_collateral,
-            o.protocol_fee_collateral,
-            o.liquidator_collateral,
+            a.repaid_assets,
+            a.repaid_shares,
+            a.seized_collateral,
+            a.protocol_fee_collateral,
+            a.liquidator_collateral,
             o.bad_debt_assets,
             o.health_factor_before.0,
             o.health_factor_after.0,

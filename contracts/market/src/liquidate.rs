@@ -17,8 +17,8 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall};
 use keel_liquidation::{
-    decide_liquidation, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
-    LiquidationOutcome, LiquidationParams, LiquidationRequest, PositionSnapshot,
+    decide_liquidation_amounts, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
+    LiquidationAmounts, LiquidationError, LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
 use keel_math::{PackedWord, Price, Wad};
 use keel_storage::PackedSlot;
@@ -201,14 +201,21 @@ impl KeelMarket {
         Ok(snapshots)
     }
 
-    /// What liquidating `borrower` against `token` for up to `max_repay`
-    /// would do at the current block, interest accrued.
-    pub(crate) fn decide(
+    /// `decision` (keel-liquidation's `decide_liquidation_amounts` for
+    /// `liquidate`, `decide_liquidation` for the preview) on liquidating
+    /// `borrower` against `token` for up to `max_repay` at the current
+    /// block, interest accrued.
+    pub(crate) fn decide<T>(
         &self,
         borrower: Address,
         token: Address,
         max_repay: U256,
-    ) -> Result<(CollateralIndex, LiquidationOutcome), MarketError> {
+        decision: impl FnOnce(
+            &PositionSnapshot<'_>,
+            &LiquidationParams,
+            &LiquidationRequest,
+        ) -> Result<T, LiquidationError>,
+    ) -> Result<(CollateralIndex, T), MarketError> {
         let index = self.collateral_index(token)?;
         let totals = self
             .debt
@@ -227,14 +234,14 @@ impl KeelMarket {
             collateral_index: index.get(),
             max_repay_assets: max_repay,
         };
-        let outcome = decide_liquidation(&position, &self.liquidation_config.params(), &request)?;
-        Ok((index, outcome))
+        let decided = decision(&position, &self.liquidation_config.params(), &request)?;
+        Ok((index, decided))
     }
 
     pub(crate) fn do_liquidate(
         &mut self,
         request: LiquidateRequest<'_>,
-    ) -> Result<LiquidationOutcome, MarketError> {
+    ) -> Result<LiquidationAmounts, MarketError> {
         let LiquidateRequest {
             borrower,
             token,
@@ -245,7 +252,8 @@ impl KeelMarket {
         self.ensure_liquidation_active()?;
         ensure_nonzero(receiver)?;
         self.accrue()?;
-        let (index, outcome) = self.decide(borrower, token, max_repay)?;
+        let (index, outcome) =
+            self.decide(borrower, token, max_repay, decide_liquidation_amounts)?;
         // At most the borrower's shares (a u128): saturating changes nothing.
         let step = self
             .debt

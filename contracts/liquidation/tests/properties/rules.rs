@@ -2,7 +2,8 @@
 //! properties of `decide_liquidation`, checked against the model.
 
 use keel_liquidation::{
-    decide_liquidation, LiquidationError, LiquidationOutcome, PositionHealthy, U256,
+    decide_liquidation, decide_liquidation_amounts, LiquidationError, LiquidationOutcome,
+    PositionHealthy, U256,
 };
 use num_bigint::BigUint;
 use num_traits::Zero;
@@ -62,7 +63,10 @@ fn is_partial(outcome: &LiquidationOutcome) -> bool {
 /// Seizure, fee and repayment are the documented formulas, each rounded against the liquidator.
 fn check_pricing(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCaseError> {
     let chosen = case.chosen();
-    let (repaid, seized) = (big(outcome.repaid_assets), big(outcome.seized_collateral));
+    let (repaid, seized) = (
+        big(outcome.amounts.repaid_assets),
+        big(outcome.amounts.seized_collateral),
+    );
     let price = big(chosen.price.0);
     // Invariant 12: seized value <= repaid value x (1 + bonus), exactly.
     prop_assert!(&seized * &price <= &repaid * one_plus_bonus_scaled(case));
@@ -70,19 +74,19 @@ fn check_pricing(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCa
     prop_assert_eq!(&seized, &exact_seizure.min(big(chosen.balance)));
     let fee_numerator = &seized * big(chosen.bonus.0) * big(case.params.liquidation_fee.0);
     let fee = ceil_div(&fee_numerator, &one_plus_bonus_scaled(case));
-    prop_assert_eq!(big(outcome.protocol_fee_collateral), fee);
+    prop_assert_eq!(big(outcome.amounts.protocol_fee_collateral), fee);
     prop_assert_eq!(
-        big(outcome.liquidator_collateral) + big(outcome.protocol_fee_collateral),
+        big(outcome.amounts.liquidator_collateral) + big(outcome.amounts.protocol_fee_collateral),
         seized
     );
     let debt = &case.debt;
-    let shares = outcome.repaid_shares;
+    let shares = outcome.amounts.repaid_shares;
     prop_assert_eq!(
         repaid,
         assets_up(shares, debt.total_borrow_assets, debt.total_borrow_shares)
     );
     prop_assert!(!keel_math::is_zero(shares) && shares <= debt.borrow_shares);
-    prop_assert!(outcome.repaid_assets <= case.request.max_repay_assets);
+    prop_assert!(outcome.amounts.repaid_assets <= case.request.max_repay_assets);
     Ok(())
 }
 
@@ -118,7 +122,7 @@ fn check_health_factor(case: &Case, outcome: &LiquidationOutcome) -> Result<(), 
     );
     let margin = &debt * price_scale() * wad() / 100u32;
     if &weighted * price_scale() * wad() >= break_even + margin
-        && outcome.repaid_assets >= U256::from(10_000)
+        && outcome.amounts.repaid_assets >= U256::from(10_000)
     {
         prop_assert!(outcome.health_factor_after >= outcome.health_factor_before);
     }
@@ -132,7 +136,7 @@ fn check_dust(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCaseE
     }
     let dust = big(case.params.dust_threshold);
     let debt = &case.debt;
-    let left_shares = debt.borrow_shares - outcome.repaid_shares;
+    let left_shares = debt.borrow_shares - outcome.amounts.repaid_shares;
     let left_at_snapshot = assets_up(
         left_shares,
         debt.total_borrow_assets,
@@ -158,17 +162,17 @@ fn check_debt_after(case: &Case, outcome: &LiquidationOutcome) -> Result<(), Tes
             .iter()
             .enumerate()
             .any(|(i, c)| i != index && !keel_math::is_zero(c.balance));
-    let left = debt.borrow_shares - outcome.repaid_shares;
+    let left = debt.borrow_shares - outcome.amounts.repaid_shares;
     let total_assets = debt
         .total_borrow_assets
-        .saturating_sub(outcome.repaid_assets);
-    let total_shares = debt.total_borrow_shares - outcome.repaid_shares;
+        .saturating_sub(outcome.amounts.repaid_assets);
+    let total_shares = debt.total_borrow_shares - outcome.amounts.repaid_shares;
     let left_assets = assets_up(left, total_assets, total_shares);
     if holds || keel_math::is_zero(left) {
         prop_assert_eq!(outcome.bad_debt_shares, U256::ZERO);
         prop_assert_eq!(outcome.remaining_debt_shares, left);
         prop_assert_eq!(big(outcome.remaining_debt_assets), left_assets.clone());
-        let bound = debt_assets(debt) + 1u32 - big(outcome.repaid_assets);
+        let bound = debt_assets(debt) + 1u32 - big(outcome.amounts.repaid_assets);
         prop_assert!(left_assets <= bound, "debt after exceeds D - repaid + 1");
     } else {
         prop_assert_eq!(outcome.remaining_debt_shares, U256::ZERO);
@@ -199,15 +203,18 @@ fn check_amount(case: &Case, outcome: &LiquidationOutcome) -> Result<(), TestCas
     } else {
         debt
     };
-    if is_partial(outcome) && outcome.repaid_shares > U256::from(1) {
-        prop_assert!(big(outcome.repaid_assets) <= cap, "close factor exceeded");
+    if is_partial(outcome) && outcome.amounts.repaid_shares > U256::from(1) {
+        prop_assert!(
+            big(outcome.amounts.repaid_assets) <= cap,
+            "close factor exceeded"
+        );
     }
     let maximum = decide(&case.with_maximum_request());
     prop_assert!(maximum.is_ok(), "{:?}", maximum);
     let maximum = maximum.unwrap_or(*outcome);
-    prop_assert!(maximum.repaid_shares >= outcome.repaid_shares);
+    prop_assert!(maximum.amounts.repaid_shares >= outcome.amounts.repaid_shares);
     if is_partial(&maximum) {
-        let next = maximum.repaid_shares + U256::from(1);
+        let next = maximum.amounts.repaid_shares + U256::from(1);
         let next_cost = assets_up(
             next,
             case.debt.total_borrow_assets,
@@ -227,10 +234,10 @@ fn check_self_liquidation(case: &Case, outcome: &LiquidationOutcome) -> Result<(
     let price = big(case.chosen().price.0);
     let (assets, shares) =
         offset_totals(case.debt.total_borrow_assets, case.debt.total_borrow_shares);
-    let received = big(outcome.liquidator_collateral) * &price * &shares
-        + big(outcome.repaid_shares) * assets * price_scale();
-    let given = big(outcome.seized_collateral) * &price * &shares
-        + big(outcome.repaid_assets) * shares * price_scale();
+    let received = big(outcome.amounts.liquidator_collateral) * &price * &shares
+        + big(outcome.amounts.repaid_shares) * assets * price_scale();
+    let given = big(outcome.amounts.seized_collateral) * &price * &shares
+        + big(outcome.amounts.repaid_assets) * shares * price_scale();
     prop_assert!(received <= given);
     Ok(())
 }
@@ -303,5 +310,12 @@ proptest! {
     #[test]
     fn self_liquidation_is_never_profitable(case in case()) {
         on_liquidation(&case, check_self_liquidation)?;
+    }
+
+    /// What `liquidate` executes is what the preview's outcome shows, and it fails alike.
+    #[test]
+    fn executed_amounts_are_the_outcomes(case in case()) {
+        let amounts = decide_liquidation_amounts(&case.position(), &case.params, &case.request);
+        prop_assert_eq!(amounts, decide(&case).map(|outcome| outcome.amounts));
     }
 }
