@@ -1,8 +1,8 @@
 //! Valuation: collateral values weighted by LT (or LTV), debt, health factor.
 //!
 //! These value the position inside the liquidation decision (and `previewLiquidation`'s
-//! health factors before and after). The market's views and LTV checks use keel-vault's
-//! `value_position`, which rounds the same way (`floor(factor * floor(balance * price /
+//! health factors before and after). The market's views use keel-vault's `value_position`
+//! (its LTV checks `borrow_power_down`, the same terms), which rounds the same way (`floor(factor * floor(balance * price /
 //! 1e36))` per collateral, summed), so the health factor a dapp sees is the one a liquidation
 //! acts on (keel-tests' liquidation tests compare `healthFactorBefore` with the view's).
 

@@ -12,7 +12,7 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use keel_debt::{Accrual, Quantity, Step};
 use keel_storage::AddressKey;
-use keel_vault::{check_within_ltv, value_position};
+use keel_vault::{borrow_power_down, check_within_ltv};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{ensure_nonzero, MarketError, Unauthorized};
@@ -83,8 +83,8 @@ impl KeelMarket {
             return Ok(());
         }
         let snapshot = self.vault.snapshot(account);
-        let value = value_position(&snapshot, |index| self.collateral_risk(index))?;
-        Ok(check_within_ltv(value.borrow_power_down, debt_up)?)
+        let power = borrow_power_down(&snapshot, |index| self.collateral_risk(index))?;
+        Ok(check_within_ltv(power, debt_up)?)
     }
 
     /// Blocks new borrows and collateral withdrawals while the L2 sequencer

@@ -8,7 +8,7 @@
 //!   [`withdraw`], without the LTV check.
 //! - [`valuation`]: [`value_position`] (collateral value, borrow power `sum(floor(floor(b_i *
 //!   p_i) * LTV_i))`, liquidation value with LT instead of LTV, over held collaterals only),
-//!   [`check_within_ltv`] (debt rounded up against borrow power rounded down) and
+//!   [`borrow_power_down`] (the borrow power alone, for the LTV check), [`check_within_ltv`] (debt rounded up against borrow power rounded down) and
 //!   [`max_withdrawable`].
 //!
 //! under a thin `#[storage]` shell, [`VaultStorage`], that the market embeds as a field.
@@ -50,7 +50,7 @@
 //!
 //! ```no_run
 //! use alloy_primitives::{Address, U256};
-//! use keel_vault::{check_within_ltv, value_position};
+//! use keel_vault::{borrow_power_down, check_within_ltv};
 //! use keel_vault::{CollateralIndex, CollateralRisk, VaultError, VaultStorage};
 //!
 //! /// `supplyCollateral(token, amount, onBehalf)`: no authorisation needed; `index` is the
@@ -75,8 +75,8 @@
 //! ) -> Result<(), VaultError> {
 //!     vault.withdraw(owner, index, amount)?;
 //!     if !debt_up.is_zero() {
-//!         let value = value_position(&vault.snapshot(owner), risk_of)?; // oracle reads
-//!         check_within_ltv(value.borrow_power_down, debt_up)?;
+//!         let power = borrow_power_down(&vault.snapshot(owner), risk_of)?; // oracle reads
+//!         check_within_ltv(power, debt_up)?;
 //!     }
 //!     Ok(()) // then transfer(receiver, amount) and the event
 //! }
@@ -112,6 +112,6 @@ pub use index::{CollateralIndex, HeldSet, MAX_COLLATERALS};
 pub use ledger::{deposit, withdraw, LedgerEntry};
 pub use storage::{AccountCollateralSlots, VaultStorage};
 pub use valuation::{
-    check_within_ltv, liquidation_price_up, max_withdrawable, value_position, CollateralRisk,
-    CollateralSnapshot, PositionValue,
+    borrow_power_down, check_within_ltv, liquidation_price_up, max_withdrawable, value_position,
+    CollateralRisk, CollateralSnapshot, PositionValue,
 };

@@ -74,14 +74,52 @@ pub struct PositionValue {
 /// real token).
 pub fn value_position<E: From<VaultError>>(
     snapshot: &CollateralSnapshot,
-    mut risk_of: impl FnMut(CollateralIndex) -> Result<CollateralRisk, E>,
+    risk_of: impl FnMut(CollateralIndex) -> Result<CollateralRisk, E>,
 ) -> Result<PositionValue, E> {
-    let mut total = PositionValue::default();
+    fold_held(snapshot, risk_of, PositionValue::default(), add_collateral)
+}
+
+/// The borrow power of the held collaterals of `snapshot`: [`value_position`]'s
+/// `borrow_power_down` alone (the same terms, `risk_of` called the same way), which is all the
+/// LTV check of `borrow` and `withdrawCollateral` needs. Not computing the other two sums
+/// saves two WAD products per held collateral on those operations (and a sum of values
+/// beyond 256 bits, which only absurd prices reach, no longer fails the check).
+///
+/// # Errors
+/// Whatever `risk_of` returns; `VaultMathError` if the sum exceeds 256 bits.
+pub fn borrow_power_down<E: From<VaultError>>(
+    snapshot: &CollateralSnapshot,
+    risk_of: impl FnMut(CollateralIndex) -> Result<CollateralRisk, E>,
+) -> Result<U256, E> {
+    fold_held(snapshot, risk_of, U256::ZERO, |power, balance, risk| {
+        add_borrow_power(power, value_down(balance, risk)?, risk)
+    })
+}
+
+/// `add(total, balance, risk)` over the held collaterals of `snapshot`, in increasing index
+/// order, with `risk_of` read for each.
+fn fold_held<T, E: From<VaultError>>(
+    snapshot: &CollateralSnapshot,
+    mut risk_of: impl FnMut(CollateralIndex) -> Result<CollateralRisk, E>,
+    init: T,
+    mut add: impl FnMut(T, u128, &CollateralRisk) -> Result<T, VaultError>,
+) -> Result<T, E> {
+    let mut total = init;
     for index in snapshot.held.iter() {
         let risk = risk_of(index)?;
-        total = add_collateral(total, snapshot.balance(index), &risk).map_err(E::from)?;
+        total = add(total, snapshot.balance(index), &risk).map_err(E::from)?;
     }
     Ok(total)
+}
+
+/// `floor(balance * price / 1e36)`: one collateral's value, rounded down.
+fn value_down(balance: u128, risk: &CollateralRisk) -> Result<U256, VaultError> {
+    Ok(risk.price.to_base_down(U256::from(balance))?)
+}
+
+/// `power + floor(value * LTV / 1e18)`.
+fn add_borrow_power(power: U256, value: U256, risk: &CollateralRisk) -> Result<U256, VaultError> {
+    Ok(checked_add(power, risk.ltv.mul_down(value)?)?)
 }
 
 fn add_collateral(
@@ -89,10 +127,10 @@ fn add_collateral(
     balance: u128,
     risk: &CollateralRisk,
 ) -> Result<PositionValue, VaultError> {
-    let value = risk.price.to_base_down(U256::from(balance))?;
+    let value = value_down(balance, risk)?;
     Ok(PositionValue {
         collateral_value_down: checked_add(total.collateral_value_down, value)?,
-        borrow_power_down: checked_add(total.borrow_power_down, risk.ltv.mul_down(value)?)?,
+        borrow_power_down: add_borrow_power(total.borrow_power_down, value, risk)?,
         liquidation_value_down: checked_add(
             total.liquidation_value_down,
             risk.liquidation_threshold.mul_down(value)?,

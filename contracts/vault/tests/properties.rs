@@ -9,8 +9,9 @@
 
 use keel_math::{Price, Wad, PRICE_SCALE, U256, WAD};
 use keel_vault::{
-    check_within_ltv, deposit, liquidation_price_up, max_withdrawable, value_position, withdraw,
-    CollateralIndex, CollateralRisk, CollateralSnapshot, HeldSet, LedgerEntry, VaultError,
+    borrow_power_down, check_within_ltv, deposit, liquidation_price_up, max_withdrawable,
+    value_position, withdraw, CollateralIndex, CollateralRisk, CollateralSnapshot, HeldSet,
+    LedgerEntry, VaultError,
 };
 use proptest::prelude::*;
 
@@ -78,7 +79,7 @@ proptest! {
     }
 
     #[test]
-    fn valuation_sums_held_terms_rounded_down(
+    fn valuation_and_borrow_power_sum_held_terms_rounded_down(
         snap in snapshot(),
         risks in prop::array::uniform8(risk()),
     ) {
@@ -100,6 +101,13 @@ proptest! {
         }
         prop_assert_eq!(value.collateral_value_down, exact_value);
         prop_assert_eq!(value.borrow_power_down, exact_power);
+        let mut asked_for_power = Vec::new();
+        let power = borrow_power_down::<VaultError>(&snap, |i| {
+            asked_for_power.push(i);
+            Ok(risks[i.position()])
+        });
+        prop_assert_eq!(power, Ok(exact_power));
+        prop_assert_eq!(asked_for_power, snap.held.iter().collect::<Vec<_>>());
         prop_assert_eq!(value.liquidation_value_down, exact_liquidation);
         prop_assert!(value.borrow_power_down <= value.liquidation_value_down);
         prop_assert!(value.liquidation_value_down <= value.collateral_value_down);
