@@ -567,7 +567,15 @@ impl KeelMarket {
     ) -> Result<LiquidationPreview, MarketError> {
         self.ensure_not_locked()?;
         self.ensure_liquidation_active()?;
-        let (_, o) = self.decide(borrower, token, max_repay_assets, decide_liquidation)?;
+        let now = self.vm().block_timestamp();
+        let borrow = self.debt.preview_accrual(now)?.totals.borrow;
+        let (_, o) = self.decide(
+            borrow,
+            borrower,
+            token,
+            max_repay_assets,
+            decide_liquidation,
+        )?;
         let a = o.amounts;
         Ok((
             a.repaid_assets,

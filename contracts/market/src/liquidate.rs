@@ -16,6 +16,7 @@
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::{sol, SolCall};
+use keel_debt::Pool;
 use keel_liquidation::{
     decide_liquidation_amounts, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
     LiquidationAmounts, LiquidationError, LiquidationParams, LiquidationRequest, PositionSnapshot,
@@ -204,9 +205,10 @@ impl KeelMarket {
     /// `decision` (keel-liquidation's `decide_liquidation_amounts` for
     /// `liquidate`, `decide_liquidation` for the preview) on liquidating
     /// `borrower` against `token` for up to `max_repay` at the current
-    /// block, interest accrued.
+    /// block, on `borrow`, the borrow pool with interest accrued to it.
     pub(crate) fn decide<T>(
         &self,
+        borrow: Pool,
         borrower: Address,
         token: Address,
         max_repay: U256,
@@ -217,17 +219,13 @@ impl KeelMarket {
         ) -> Result<T, LiquidationError>,
     ) -> Result<(CollateralIndex, T), MarketError> {
         let index = self.collateral_index(token)?;
-        let totals = self
-            .debt
-            .preview_accrual(self.vm().block_timestamp())?
-            .totals;
         let collaterals = self.collateral_snapshots(borrower, index)?;
         let position = PositionSnapshot {
             collaterals: &collaterals,
             debt: DebtSnapshot {
                 borrow_shares: U256::from(self.debt.account(borrower).borrow),
-                total_borrow_assets: U256::from(totals.borrow.assets),
-                total_borrow_shares: U256::from(totals.borrow.shares),
+                total_borrow_assets: U256::from(borrow.assets),
+                total_borrow_shares: U256::from(borrow.shares),
             },
         };
         let request = LiquidationRequest {
@@ -251,9 +249,16 @@ impl KeelMarket {
         } = request;
         self.ensure_liquidation_active()?;
         ensure_nonzero(receiver)?;
-        self.accrue()?;
-        let (index, outcome) =
-            self.decide(borrower, token, max_repay, decide_liquidation_amounts)?;
+        // The accrual's totals: deciding on them skips a second accrual
+        // (its utilisation and rate) that would change nothing.
+        let borrow = self.accrue()?.totals.borrow;
+        let (index, outcome) = self.decide(
+            borrow,
+            borrower,
+            token,
+            max_repay,
+            decide_liquidation_amounts,
+        )?;
         // At most the borrower's shares (a u128): saturating changes nothing.
         let step = self
             .debt
