@@ -16,7 +16,8 @@
 //!
 //! # Valuation
 //!
-//! - Weighted value of a collateral ([`weighted_value_down`]):
+//! - Weighted value of a collateral ([`weighted_value_down`], keel-vault's, the rule the
+//!   market's LTV checks and views apply too):
 //!   `floor(factor * floor(balance * price / 1e36))` — value rounded down, then weighted
 //!   (by LT here, by LTV in the market's borrow checks) rounded down.
 //! - `W = sum_i weighted_value_down(balance_i, price_i, LT_i)` ([`liquidation_value_down`]).
@@ -201,12 +202,11 @@ pub use errors::{
     ThresholdWithBonusNotBelowOne, ZeroRepay,
 };
 pub use keel_math::{Price, Wad, U256};
+pub use keel_vault::weighted_value_down;
 pub use seizure::{protocol_fee_collateral_up, repay_for_collateral_up, seized_collateral_down};
 pub use types::{
     CollateralRiskParams, CollateralSnapshot, DebtSnapshot, LiquidationAmounts, LiquidationOutcome,
     LiquidationParams, LiquidationRequest, PositionSnapshot, DEFAULT_CLOSE_FACTOR,
     DEFAULT_FULL_LIQUIDATION_HF, MAX_LIQUIDATION_BONUS, MAX_LIQUIDATION_FEE,
 };
-pub use valuation::{
-    debt_assets_up, health_factor_down, liquidation_value_down, weighted_value_down,
-};
+pub use valuation::{debt_assets_up, health_factor_down, liquidation_value_down};

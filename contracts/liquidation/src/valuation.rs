@@ -1,23 +1,16 @@
 //! Valuation: collateral values weighted by LT (or LTV), debt, health factor.
 //!
 //! These value the position inside the liquidation decision (and `previewLiquidation`'s
-//! health factors before and after). The market's views use keel-vault's `value_position`
-//! (its LTV checks `borrow_power_down`, the same terms), which rounds the same way (`floor(factor * floor(balance * price /
-//! 1e36))` per collateral, summed), so the health factor a dapp sees is the one a liquidation
-//! acts on (keel-tests' liquidation tests compare `healthFactorBefore` with the view's).
+//! health factors before and after). Each collateral's term is keel-vault's
+//! `weighted_value_down` (`floor(factor * floor(balance * price / 1e36))`), the term the
+//! market's views (`value_position`) and LTV checks (`borrow_power_down`) sum too, so the
+//! health factor a dapp sees is the one a liquidation acts on (keel-tests' liquidation tests
+//! compare `healthFactorBefore` with the view's).
 
-use keel_math::{checked_add, to_assets_up, w_div_down, MathError, Price, Wad, U256};
+use keel_math::{checked_add, to_assets_up, w_div_down, MathError, Wad, U256};
+use keel_vault::weighted_value_down;
 
 use crate::{CollateralSnapshot, DebtSnapshot, PositionSnapshot};
-
-/// `floor(factor * floor(balance * price / 1e36))`: a collateral's value in base units, rounded
-/// down, times a factor (LT for liquidation, LTV for borrowing power), rounded down again.
-///
-/// # Errors
-/// [`MathError::Overflow`] if the value does not fit in 256 bits.
-pub fn weighted_value_down(balance: U256, price: Price, factor: Wad) -> Result<U256, MathError> {
-    factor.mul_down(price.to_base_down(balance)?)
-}
 
 /// `sum_i weighted_value_down(balance_i, price_i, LT_i)`: the collateral value that backs the
 /// debt for liquidation purposes (the numerator of the health factor), base units.
@@ -90,27 +83,10 @@ impl PositionSnapshot<'_> {
 mod tests {
     #![allow(clippy::arithmetic_side_effects)]
     use super::*;
-    use keel_math::{PRICE_SCALE, WAD};
+    use keel_math::WAD;
 
     fn wad_percent(percent: u64) -> Wad {
         Wad(U256::from(percent) * U256::from(10_000_000_000_000_000_u64))
-    }
-
-    #[test]
-    fn weighted_value_rounds_down_twice() {
-        // Price floor(1e36 / 3) = 333..33 (36 digits): 3 units are worth
-        // floor(3 * 333..33 / 1e36) = floor(0.999..9) = 0 base units, not 1.
-        let third = Price(PRICE_SCALE / U256::from(3));
-        assert_eq!(
-            weighted_value_down(U256::from(3), third, Wad::ONE),
-            Ok(U256::ZERO)
-        );
-        // floor(0.8 * floor(10 * 1)) = 8; floor(0.85 * 10) = floor(8.5) = 8.
-        let one = Price(PRICE_SCALE);
-        assert_eq!(
-            weighted_value_down(U256::from(10), one, wad_percent(85)),
-            Ok(U256::from(8))
-        );
     }
 
     #[test]

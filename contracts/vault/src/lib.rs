@@ -8,7 +8,9 @@
 //!   [`withdraw`], without the LTV check.
 //! - [`valuation`]: [`value_position`] (collateral value, borrow power `sum(floor(floor(b_i *
 //!   p_i) * LTV_i))`, liquidation value with LT instead of LTV, over held collaterals only),
-//!   [`borrow_power_down`] (the borrow power alone, for the LTV check), [`check_within_ltv`] (debt rounded up against borrow power rounded down) and
+//!   [`borrow_power_down`] (the borrow power alone, for the LTV check), both sums of
+//!   [`weighted_value_down`] (Keel's one valuation term, which keel-liquidation sums too),
+//!   [`check_within_ltv`] (debt rounded up against borrow power rounded down) and
 //!   [`max_withdrawable`].
 //!
 //! under a thin `#[storage]` shell, [`VaultStorage`], that the market embeds as a field.
@@ -113,5 +115,5 @@ pub use ledger::{deposit, withdraw, LedgerEntry};
 pub use storage::{AccountCollateralSlots, VaultStorage};
 pub use valuation::{
     borrow_power_down, check_within_ltv, liquidation_price_up, max_withdrawable, value_position,
-    CollateralRisk, CollateralSnapshot, PositionValue,
+    weighted_value_down, CollateralRisk, CollateralSnapshot, PositionValue,
 };

@@ -2,7 +2,8 @@
 //! only. Collateral value rounds down and debt is passed in rounded up (docs/DESIGN.md section 4).
 
 use keel_math::{
-    checked_add, checked_sub, mul_div_up, w_div_up, zero_floor_sub, Price, Wad, PRICE_SCALE, U256,
+    checked_add, checked_sub, mul_div_up, w_div_up, zero_floor_sub, MathError, Price, Wad,
+    PRICE_SCALE, U256,
 };
 
 use crate::error::{LtvExceeded, VaultError};
@@ -92,7 +93,8 @@ pub fn borrow_power_down<E: From<VaultError>>(
     risk_of: impl FnMut(CollateralIndex) -> Result<CollateralRisk, E>,
 ) -> Result<U256, E> {
     fold_held(snapshot, risk_of, U256::ZERO, |power, balance, risk| {
-        add_borrow_power(power, value_down(balance, risk)?, risk)
+        let term = weighted_value_down(U256::from(balance), risk.price, risk.ltv)?;
+        Ok(checked_add(power, term)?)
     })
 }
 
@@ -112,14 +114,15 @@ fn fold_held<T, E: From<VaultError>>(
     Ok(total)
 }
 
-/// `floor(balance * price / 1e36)`: one collateral's value, rounded down.
-fn value_down(balance: u128, risk: &CollateralRisk) -> Result<U256, VaultError> {
-    Ok(risk.price.to_base_down(U256::from(balance))?)
-}
-
-/// `power + floor(value * LTV / 1e18)`.
-fn add_borrow_power(power: U256, value: U256, risk: &CollateralRisk) -> Result<U256, VaultError> {
-    Ok(checked_add(power, risk.ltv.mul_down(value)?)?)
+/// `floor(factor * floor(balance * price / 1e36))`: a collateral's value in base units,
+/// rounded down, times a factor, rounded down again. Keel's one valuation rule: with LTV it is
+/// a collateral's borrow power (the LTV checks), with LT its part of the health factor (the
+/// views and keel-liquidation's decision, which sums it too).
+///
+/// # Errors
+/// [`MathError::Overflow`] if the value does not fit in 256 bits.
+pub fn weighted_value_down(balance: U256, price: Price, factor: Wad) -> Result<U256, MathError> {
+    factor.mul_down(price.to_base_down(balance)?)
 }
 
 fn add_collateral(
@@ -127,13 +130,17 @@ fn add_collateral(
     balance: u128,
     risk: &CollateralRisk,
 ) -> Result<PositionValue, VaultError> {
-    let value = value_down(balance, risk)?;
+    let balance = U256::from(balance);
+    let weighted = |factor| weighted_value_down(balance, risk.price, factor);
     Ok(PositionValue {
-        collateral_value_down: checked_add(total.collateral_value_down, value)?,
-        borrow_power_down: add_borrow_power(total.borrow_power_down, value, risk)?,
+        collateral_value_down: checked_add(
+            total.collateral_value_down,
+            risk.price.to_base_down(balance)?,
+        )?,
+        borrow_power_down: checked_add(total.borrow_power_down, weighted(risk.ltv)?)?,
         liquidation_value_down: checked_add(
             total.liquidation_value_down,
-            risk.liquidation_threshold.mul_down(value)?,
+            weighted(risk.liquidation_threshold)?,
         )?,
     })
 }
@@ -265,6 +272,23 @@ mod tests {
             .fold(CollateralSnapshot::default(), |snap, &(i, balance)| {
                 snap.with_balance(index(i), balance)
             })
+    }
+
+    #[test]
+    fn weighted_value_rounds_down_twice() {
+        // Price floor(1e36 / 3) = 333..33 (36 digits): 3 units are worth
+        // floor(3 * 333..33 / 1e36) = floor(0.999..9) = 0 base units, not 1.
+        let third = Price(PRICE_SCALE / U256::from(3));
+        assert_eq!(
+            weighted_value_down(U256::from(3), third, Wad::ONE),
+            Ok(U256::ZERO)
+        );
+        // floor(0.8 * floor(10 * 1)) = 8; floor(0.85 * 10) = floor(8.5) = 8.
+        let one = Price(PRICE_SCALE);
+        assert_eq!(
+            weighted_value_down(U256::from(10), one, wad_percent(85)),
+            Ok(U256::from(8))
+        );
     }
 
     #[test]
