@@ -56,7 +56,7 @@
 //! | `D + 0` | total supply assets (16 bytes), total supply shares (16) |
 //! | `D + 1` | total borrow assets (16), total borrow shares (16) |
 //! | `D + 2` | reserves (16), last accrual timestamp (8), unbooked interest of suppliers (4) and of reserves (4), nano-units |
-//! | `D + 3` | base rate, slope below, slope above (per second, 5 bytes each: validated rates are below `2^39`), optimal utilisation (8), reserve factor (8) |
+//! | `D + 3` | base rate, slope below, slope above (per second, 5 bytes each: validated rates are below `2^39`), optimal utilisation (8), reserve factor (8), which caps are none (1: bit 0 supply, bit 1 borrow) |
 //! | `D + 4` | supply cap (16), borrow cap (16) |
 //! | `D + 5` | (root of the accounts map, never written) |
 //! | `A = keccak256(pad32(a) . (D + 5))` | supply shares (16), borrow shares (16) |
@@ -67,19 +67,20 @@
 //! | operation | reads | writes |
 //! |---|---|---|
 //! | [`DebtStorage::accrue`] | `D + 0..=D + 3` | `D + 2`; `D + 1` and `D + 0` when interest is non-zero |
-//! | [`DebtStorage::supply`] | `D + 0`, `D + 4`, `A` | `D + 0`, `A` |
+//! | [`DebtStorage::supply`] | `D + 0`, `D + 3`, `D + 4` (only with a supply cap), `A` | `D + 0`, `A` |
 //! | [`DebtStorage::withdraw`] | `D + 0..=D + 2`, `A` | `D + 0`, `A` |
-//! | [`DebtStorage::borrow`] | `D + 0..=D + 2`, `D + 4`, `A` | `D + 1`, `A` |
+//! | [`DebtStorage::borrow`] | `D + 0..=D + 3`, `D + 4` (only with a borrow cap), `A` | `D + 1`, `A` |
 //! | [`DebtStorage::repay`] / [`DebtStorage::repay_liquidated`] | `D + 1`, `A` | `D + 1`, `A` |
 //! | [`DebtStorage::write_off_bad_debt`] | `D + 0..=D + 2`, `A` | `D + 1`, `A`; `D + 2` and `D + 0` when they absorb a loss |
 //! | [`DebtStorage::withdraw_reserves`] | `D + 0..=D + 2` | `D + 2` |
 //! | [`DebtStorage::debt_assets_up`] / [`DebtStorage::supply_assets_down`] | `D + 1` / `D + 0`, `A` | none |
-//! | [`DebtStorage::set_rate_model`] / [`DebtStorage::set_reserve_factor`] / [`DebtStorage::set_caps`] | `D + 3` / `D + 3` / none | `D + 3` / `D + 3` / `D + 4` |
+//! | [`DebtStorage::set_rate_model`] / [`DebtStorage::set_reserve_factor`] / [`DebtStorage::set_caps`] | `D + 3` / `D + 3` / `D + 3` | `D + 3` / `D + 3` / `D + 3`, `D + 4` |
 //!
 //! Every operation first accrues, so `D + 0..=D + 3` are warm (cached by the Stylus host)
-//! when the operation itself reads them: `supply`, `withdraw` and `borrow` each read six cold
-//! slots in all (the accrual's four, `A`, and `D + 4` for the caps; `withdraw` five), `repay`
-//! five; `borrow` adds the vault's collateral slots.
+//! when the operation itself reads them: `supply`, `withdraw`, `borrow` and `repay` each read
+//! five cold slots in all (the accrual's four and `A`), and `supply` and `borrow` one more,
+//! `D + 4`, when their cap is set (`D + 3` says which caps are none: a market without caps
+//! never reads `D + 4` outside the views); `borrow` adds the vault's collateral slots.
 //!
 //! # How the market calls it
 //!

@@ -28,6 +28,15 @@ const UNBOOKED_TO_RESERVES_AT: usize = 28;
 const RATES_AT: [usize; 3] = [0, 5, 10];
 const OPTIMAL_UTILISATION_AT: usize = 15;
 const RESERVE_FACTOR_AT: usize = 23;
+/// `D + 3` byte 31: which caps are `u128::MAX` (none), so an uncapped side never reads
+/// `D + 4`. The accrual reads `D + 3` before every operation: on a market without caps,
+/// `supply` and `borrow` each read one cold slot less (2,100 gas). Zero (both read) until
+/// [`DebtStorage::set_caps`] runs, which writes both slots.
+const NO_CAP_AT: usize = 31;
+/// Bit of [`NO_CAP_AT`]: the supply cap is none.
+const NO_SUPPLY_CAP: u8 = 1;
+/// Bit of [`NO_CAP_AT`]: the borrow cap is none.
+const NO_BORROW_CAP: u8 = 2;
 
 keel_storage::storage_struct! {
     /// The debt module's storage, embedded by the market as one field of its `#[storage]` struct.
@@ -109,17 +118,44 @@ impl DebtStorage {
         Ok(())
     }
 
-    /// The supply cap and the borrow cap, base-asset units (0 until set: nothing allowed).
+    /// The supply cap and the borrow cap, base-asset units (0 until set: nothing allowed;
+    /// `u128::MAX`: none).
     #[must_use]
     pub fn caps(&self) -> (u128, u128) {
-        halves_in(&self.caps)
+        (self.supply_cap(), self.borrow_cap())
     }
 
-    /// Stores the supply cap and the borrow cap (`u128::MAX` for none). Bounds and events are
-    /// the market's.
+    /// The supply cap ([`Self::caps`]); reads `D + 4` only when it is not none.
+    fn supply_cap(&self) -> u128 {
+        self.cap(NO_SUPPLY_CAP, 0)
+    }
+
+    /// The borrow cap ([`Self::caps`]); reads `D + 4` only when it is not none.
+    fn borrow_cap(&self) -> u128 {
+        self.cap(NO_BORROW_CAP, 16)
+    }
+
+    /// The cap at byte `at` of `D + 4`, or none when `no_cap_bit` is set in `D + 3`.
+    fn cap(&self, no_cap_bit: u8, at: usize) -> u128 {
+        if self.rate_model.word().u8_at(NO_CAP_AT) & no_cap_bit != 0 {
+            u128::MAX
+        } else {
+            self.caps.word().u128_at(at)
+        }
+    }
+
+    /// Stores the supply cap and the borrow cap (`u128::MAX` for none) in `D + 4`, and which
+    /// of them are none in `D + 3`. Bounds and events are the market's.
     pub fn set_caps(&mut self, supply_cap: u128, borrow_cap: u128) {
         self.caps
             .set_word(PackedWord::halves(supply_cap, borrow_cap));
+        let none = |cap: u128, bit: u8| if cap == u128::MAX { bit } else { 0 };
+        let mut word = self.rate_model.word();
+        word.set_u8(
+            NO_CAP_AT,
+            none(supply_cap, NO_SUPPLY_CAP) | none(borrow_cap, NO_BORROW_CAP),
+        );
+        self.rate_model.set_word(word);
     }
 
     /// The shares of `account`.
@@ -153,7 +189,7 @@ impl DebtStorage {
     /// # Errors
     /// Those of [`supply`]; nothing is written on error.
     pub fn supply(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
-        let (supply_cap, _) = self.caps();
+        let supply_cap = self.supply_cap();
         let mut shares = self.accounts.setter(AddressKey(account));
         let step = supply(
             load_pool(&self.supply),
@@ -185,7 +221,7 @@ impl DebtStorage {
     /// # Errors
     /// Those of [`borrow`]; nothing is written on error.
     pub fn borrow(&mut self, account: Address, assets: U256) -> Result<Step, DebtError> {
-        let ((_, borrow_cap), totals) = (self.caps(), self.totals());
+        let (borrow_cap, totals) = (self.borrow_cap(), self.totals());
         let mut shares = self.accounts.setter(AddressKey(account));
         let step = borrow(&totals, shares_in(&shares), assets, borrow_cap)?;
         store_pool(&mut self.borrow, step.pool);
@@ -406,6 +442,47 @@ mod tests {
         assert_eq!(rates[9..17], 800_000_000_000_000_000_u64.to_be_bytes());
         assert_eq!(rates[1..9], 100_000_000_000_000_000_u64.to_be_bytes());
         assert_eq!(rates[0], 0);
+    }
+
+    #[test]
+    fn caps_of_none_are_flagged_in_the_rate_model_slot_and_survive_its_setters() {
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        for (caps, flags) in [
+            ((u128::MAX, BORROW_CAP), NO_SUPPLY_CAP),
+            ((SUPPLY_CAP, u128::MAX), NO_BORROW_CAP),
+            ((u128::MAX, u128::MAX), NO_SUPPLY_CAP | NO_BORROW_CAP),
+            ((SUPPLY_CAP, BORROW_CAP), 0),
+        ] {
+            debt.set_caps(caps.0, caps.1);
+            // Byte 31 of D + 3 is index 0 of the big-endian word.
+            assert_eq!(vm.get_storage(U256::from(3))[0], flags);
+            assert_eq!(vm.get_storage(U256::from(4)), halves(caps.0, caps.1));
+            debt.set_rate_model(&model()).unwrap();
+            debt.set_reserve_factor(Wad(WAD / U256::from(5))).unwrap();
+            assert_eq!(debt.caps(), caps);
+            assert_eq!(vm.get_storage(U256::from(3))[0], flags);
+        }
+    }
+
+    #[test]
+    fn a_cap_of_none_is_not_read_and_a_set_cap_is() {
+        let vm = TestVM::default();
+        let mut debt = market(&vm);
+        debt.set_caps(u128::MAX, u128::MAX);
+        // D + 4 holding caps of 1 while D + 3 says none: the operations do not read it.
+        vm.set_storage(U256::from(4), halves(1, 1));
+        debt.supply(LENDER, Quantity::Assets(U256::from(SUPPLIED)))
+            .unwrap();
+        debt.borrow(BORROWER, U256::from(SUPPLIED / 2)).unwrap();
+        // Caps set again: D + 4 is the bound.
+        debt.set_caps(SUPPLIED + 1, SUPPLIED / 2 + 1);
+        assert!(debt
+            .supply(LENDER, Quantity::Assets(U256::from(2)))
+            .is_err_and(|e| e.is::<SupplyCapExceeded>()));
+        assert!(debt
+            .borrow(BORROWER, U256::from(2))
+            .is_err_and(|e| e.is::<crate::BorrowCapExceeded>()));
     }
 
     #[test]

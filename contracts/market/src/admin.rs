@@ -9,6 +9,7 @@ use keel_debt::{DebtError, InsufficientReserves, RateModel, ZeroAmount};
 
 use crate::collaterals::cap_to_u128;
 use crate::collaterals::wad;
+use crate::control;
 use crate::errors::{ensure_nonzero, MarketError};
 use crate::KeelMarket;
 
@@ -98,6 +99,8 @@ impl KeelMarket {
     ) -> Result<(), MarketError> {
         self.only_owner()?;
         self.sequencer.configure(feed, grace_period_seconds)?;
+        let has_feed = u8::from(!keel_abi::is_zero_address(feed));
+        self.update_control(|word| word.set_u8(control::HAS_SEQUENCER_FEED_AT, has_feed));
         let grace = self.sequencer.grace_period_seconds();
         self.emit(SequencerFeedSet {
             feed,

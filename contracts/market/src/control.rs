@@ -19,6 +19,10 @@ pub(crate) const PAUSED_MASK_AT: usize = 21;
 pub(crate) const LIQUIDATION_RESUMES_AT: usize = 22;
 /// Slot 0: the number of listed collaterals (1 byte).
 pub(crate) const COLLATERAL_COUNT_AT: usize = 30;
+/// Slot 0: 1 when slot 6 holds a sequencer uptime feed, else 0 (1 byte). Borrows and
+/// collateral withdrawals read slot 6 only when it is 1: a market without a feed saves a cold
+/// load (2,100 gas) on each.
+pub(crate) const HAS_SEQUENCER_FEED_AT: usize = 31;
 /// Slot 3: the guardian (20 bytes).
 pub(crate) const GUARDIAN_AT: usize = 0;
 /// Slot 3: the grace period after a liquidation unpause (`u32` seconds).

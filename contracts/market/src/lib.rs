@@ -27,7 +27,7 @@
 //!
 //! | slot | fields (bytes) |
 //! |---|---|
-//! | 0 | `base_asset` (20), `locked` (1), `paused_mask` (1), `liquidation_resumes_at` (8), `collateral_count` (1): the control word |
+//! | 0 | `base_asset` (20), `locked` (1), `paused_mask` (1), `liquidation_resumes_at` (8), `collateral_count` (1), whether slot 6 holds a feed (1): the control word |
 //! | 1 | `owner` (20) |
 //! | 2 | `pending_owner` (20) |
 //! | 3 | `guardian` (20), `liquidation_grace_period` (4) |
@@ -59,9 +59,9 @@
 //! | operation | market slots read | crate slots |
 //! |---|---|---|
 //! | `supply`, `withdraw`, `repay` | 0 | debt: accrual `D+0..=D+3`, the pool and account slot |
-//! | `borrow` | 0, 6, 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
+//! | `borrow` | 0, 6 (only with a sequencer feed), 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
 //! | `supplyCollateral` | 0, 70 | vault: account bitmap, balance pair, total |
-//! | `withdrawCollateral` | 0, 6, 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
+//! | `withdrawCollateral` | 0, 6 (as borrow), 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
 //! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
@@ -856,7 +856,11 @@ mod layout_tests {
             written(|m| m.store_liquidation_params(params).unwrap()),
             [slot(4), slot(5)].concat()
         );
-        assert_eq!(written(|m| m.debt.set_caps(1, 2)), slot(7 + 4));
+        // The caps (D + 4) and which are none (D + 3's last byte; the market's caps were none).
+        assert_eq!(
+            written(|m| m.debt.set_caps(1, 2)),
+            [slot(7 + 3), slot(7 + 4)].concat()
+        );
         let last = CollateralIndex::new(7).unwrap();
         assert_eq!(written(|m| m.vault.set_cap_total(last, 9)), slot(13 + 7));
         assert_eq!(

@@ -252,7 +252,7 @@ impl KeelMarket {
         // The accrual's totals: deciding on them skips a second accrual
         // (its utilisation and rate) that would change nothing.
         let borrow = self.accrue()?.totals.borrow;
-        let (index, outcome) = self.decide(
+        let (index, amounts) = self.decide(
             borrow,
             borrower,
             token,
@@ -262,14 +262,14 @@ impl KeelMarket {
         // At most the borrower's shares (a u128): saturating changes nothing.
         let step = self
             .debt
-            .repay_liquidated(borrower, outcome.repaid_shares.saturating_to())?;
+            .repay_liquidated(borrower, amounts.repaid_shares.saturating_to())?;
         // A tiny repayment against a valuable collateral unit can seize
         // nothing (rounded down): the ledger then stays as it is.
-        let no_collateral_left = !keel_math::is_zero(outcome.seized_collateral)
+        let no_collateral_left = !keel_math::is_zero(amounts.seized_collateral)
             && !self
                 .vault
-                .withdraw(borrower, index, outcome.seized_collateral)?;
-        self.add_collateral_reserves(index, outcome.protocol_fee_collateral)?;
+                .withdraw(borrower, index, amounts.seized_collateral)?;
+        self.add_collateral_reserves(index, amounts.protocol_fee_collateral)?;
         if no_collateral_left && step.account.borrow != 0 {
             self.write_off(borrower)?;
         }
@@ -279,7 +279,7 @@ impl KeelMarket {
         // order): a liquidator without capital sells the collateral in the
         // callback. Every write is done, so the callback sees the state the
         // liquidation leaves, and the lock refuses re-entry.
-        self.push_tokens(token, receiver, outcome.liquidator_collateral)?;
+        self.push_tokens(token, receiver, amounts.liquidator_collateral)?;
         if !data.is_empty() {
             self.call_liquidate_callback(liquidator, repaid_assets, data)?;
         }
@@ -291,10 +291,10 @@ impl KeelMarket {
             receiver,
             repaidAssets: repaid_assets,
             repaidShares: U256::from(step.shares),
-            seizedCollateral: outcome.seized_collateral,
-            protocolFee: outcome.protocol_fee_collateral,
+            seizedCollateral: amounts.seized_collateral,
+            protocolFee: amounts.protocol_fee_collateral,
         });
-        Ok(outcome)
+        Ok(amounts)
     }
 
     /// `liquidator.onKeelLiquidate(repaid_assets, data)`.

@@ -83,7 +83,7 @@ pub fn value_position<E: From<VaultError>>(
 /// The borrow power of the held collaterals of `snapshot`: [`value_position`]'s
 /// `borrow_power_down` alone (the same terms, `risk_of` called the same way), which is all the
 /// LTV check of `borrow` and `withdrawCollateral` needs. Not computing the other two sums
-/// saves two WAD products per held collateral on those operations (and a sum of values
+/// saves a WAD product per held collateral on those operations (and a sum of values
 /// beyond 256 bits, which only absurd prices reach, no longer fails the check).
 ///
 /// # Errors
@@ -130,17 +130,14 @@ fn add_collateral(
     balance: u128,
     risk: &CollateralRisk,
 ) -> Result<PositionValue, VaultError> {
-    let balance = U256::from(balance);
-    let weighted = |factor| weighted_value_down(balance, risk.price, factor);
+    // `weighted_value_down`'s terms with the price product computed once for both factors.
+    let value = risk.price.to_base_down(U256::from(balance))?;
     Ok(PositionValue {
-        collateral_value_down: checked_add(
-            total.collateral_value_down,
-            risk.price.to_base_down(balance)?,
-        )?,
-        borrow_power_down: checked_add(total.borrow_power_down, weighted(risk.ltv)?)?,
+        collateral_value_down: checked_add(total.collateral_value_down, value)?,
+        borrow_power_down: checked_add(total.borrow_power_down, risk.ltv.mul_down(value)?)?,
         liquidation_value_down: checked_add(
             total.liquidation_value_down,
-            weighted(risk.liquidation_threshold)?,
+            risk.liquidation_threshold.mul_down(value)?,
         )?,
     })
 }

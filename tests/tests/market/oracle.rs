@@ -2,7 +2,7 @@
 //! error; the sequencer feed blocks them while down or recovering, and never
 //! blocks repay, supply, supplyCollateral or liquidation.
 
-use alloy_primitives::{I256, U256};
+use alloy_primitives::{Address, I256, U256};
 use keel_devnet::{assert_revert, expect_error};
 use keel_mocks::abi::{IMockAggregator, IMockSequencerUptimeFeed};
 use keel_oracle::{
@@ -168,4 +168,23 @@ fn sequencer_down_and_grace_block_only_borrow_and_withdraw_collateral() {
     fx.advance(3_600);
     fx.borrow(carol, usdc(1)).unwrap();
     fx.withdraw_collateral(carol, weth, U256::from(1)).unwrap();
+
+    // Down again: removing the feed lifts the check (slot 0's flag is cleared, slot 6 is no
+    // longer read), setting it again restores it.
+    let now = fx.net.timestamp();
+    fx.net.call(owner, sequencer, &status(true, now)).unwrap();
+    assert_revert(fx.borrow(carol, usdc(1)), &SequencerDown {});
+    let set_feed = |feed| IKeelMarket::setSequencerFeedCall {
+        feed,
+        gracePeriodSeconds: 3_600,
+    };
+    fx.owner_call(&set_feed(Address::ZERO)).unwrap();
+    fx.borrow(carol, usdc(1)).unwrap();
+    fx.withdraw_collateral(carol, weth, U256::from(1)).unwrap();
+    fx.owner_call(&set_feed(sequencer)).unwrap();
+    assert_revert(fx.borrow(carol, usdc(1)), &SequencerDown {});
+    assert_revert(
+        fx.withdraw_collateral(carol, weth, U256::from(1)),
+        &SequencerDown {},
+    );
 }
