@@ -20,7 +20,7 @@ use keel_oracle::{
 use keel_storage::{AddressKey, PackedSlot};
 use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{StorageB256, StorageGuard};
+use stylus_sdk::storage::StorageB256;
 
 use crate::errors::{
     ensure_nonzero, CollateralAlreadyListed, MarketError, TooManyCollaterals, UnknownCollateral,
@@ -139,33 +139,29 @@ impl KeelMarket {
 
     /// The token of collateral `index` (zero when unlisted).
     pub(crate) fn collateral_token(&self, index: CollateralIndex) -> Address {
-        self.collaterals
-            .getter(usize::from(index.get()))
-            .map_or(Address::ZERO, |c| c.token())
+        self.config(index).token()
     }
 
-    /// The storage handle of collateral `index`'s configuration. Built
-    /// once per use: each handle runs the nested `StorageType::new` of the
-    /// configuration and its price source.
-    ///
-    /// Errors: `UnknownCollateral` for an index past the array (callers
-    /// pass listed indices).
-    pub(crate) fn config(
-        &self,
-        index: CollateralIndex,
-    ) -> Result<StorageGuard<'_, CollateralConfig>, MarketError> {
-        self.collaterals
-            .getter(usize::from(index.get()))
-            .ok_or_else(|| {
-                MarketError::from(UnknownCollateral {
-                    token: Address::ZERO,
-                })
-            })
+    /// The storage handle of collateral `index`'s configuration, at slot
+    /// `COLLATERALS + 6 * index` (the slot map). Built from the constant
+    /// once per use (it runs the nested `StorageType::new` of the
+    /// configuration and its price source); an index is below 8, so every
+    /// index has its slots (the SDK's `StorageArray` computed them in 256-bit
+    /// arithmetic behind a bounds check).
+    pub(crate) fn config(&self, index: CollateralIndex) -> CollateralConfig {
+        // Below 22 + 8 * 6: no overflow.
+        let slot = crate::slots::COLLATERALS
+            .wrapping_add(usize::from(index.get()).wrapping_mul(CollateralConfig::REQUIRED_SLOTS));
+        // SAFETY: collateral `index`'s own slots, as the slot map lays them out.
+        #[allow(unsafe_code)]
+        unsafe {
+            crate::field(slot, 0, self.vm())
+        }
     }
 
     /// The validated oracle price of collateral `index` now.
     pub(crate) fn price_of(&self, index: CollateralIndex) -> Result<Price, MarketError> {
-        self.config(index)?.price(self.vm().block_timestamp())
+        self.config(index).price(self.vm().block_timestamp())
     }
 
     /// Price, LTV and LT of collateral `index` (reads its oracle).
@@ -173,7 +169,7 @@ impl KeelMarket {
         &self,
         index: CollateralIndex,
     ) -> Result<CollateralRisk, MarketError> {
-        let config = self.config(index)?;
+        let config = self.config(index);
         let (ltv, liquidation_threshold) = config.factors();
         Ok(CollateralRisk {
             price: config.price(self.vm().block_timestamp())?,
@@ -188,9 +184,7 @@ impl KeelMarket {
         index: CollateralIndex,
         amount: U256,
     ) -> Result<(), MarketError> {
-        let Some(mut config) = self.collaterals.setter(usize::from(index.get())) else {
-            return Ok(());
-        };
+        let mut config = self.config(index);
         let total = keel_math::checked_add(U256::from(config.reserves()), amount)?;
         config.set_reserves(keel_math::to_u128(total)?);
         Ok(())
@@ -203,9 +197,7 @@ impl KeelMarket {
         index: CollateralIndex,
         amount: U256,
     ) -> bool {
-        let Some(mut config) = self.collaterals.setter(usize::from(index.get())) else {
-            return false;
-        };
+        let mut config = self.config(index);
         let reserves = U256::from(config.reserves());
         if amount > reserves {
             return false;
@@ -216,9 +208,7 @@ impl KeelMarket {
 
     /// The protocol's reserves of collateral `index`.
     pub(crate) fn collateral_reserves(&self, index: CollateralIndex) -> U256 {
-        self.collaterals
-            .getter(usize::from(index.get()))
-            .map_or(U256::ZERO, |c| U256::from(c.reserves()))
+        U256::from(self.config(index).reserves())
     }
 
     fn feed_config(&self, input: FeedInput) -> Result<Option<FeedConfig>, MarketError> {
@@ -266,19 +256,12 @@ impl KeelMarket {
         config: &PriceSourceConfig,
     ) -> Result<Price, MarketError> {
         let now = self.vm().block_timestamp();
-        let mut slot = self
-            .collaterals
-            .setter(usize::from(index.get()))
-            .ok_or_else(|| MarketError::from(TooManyCollaterals {}))?;
-        Ok(slot.price_source.configure(config, now)?)
+        Ok(self.config(index).price_source.configure(config, now)?)
     }
 
     fn store_risk(&mut self, index: CollateralIndex, risk: RiskInput) -> Result<(), MarketError> {
         validate_collateral_risk(&risk_params(risk))?;
-        let mut slot = self
-            .collaterals
-            .setter(usize::from(index.get()))
-            .ok_or_else(|| MarketError::from(TooManyCollaterals {}))?;
+        let mut slot = self.config(index);
         slot.risk.update_word(|word| {
             word.set_u64(LTV_AT, risk.0);
             word.set_u64(LIQUIDATION_THRESHOLD_AT, risk.1);
@@ -327,10 +310,9 @@ impl KeelMarket {
         let config = self.price_source_config(token, collateral_feed, base_feed)?;
         validate_collateral_risk(&risk_params(risk))?;
         let price = self.configure_price_source(index, &config)?;
-        if let Some(mut slot) = self.collaterals.setter(usize::from(count)) {
-            slot.bonus_token
-                .update_word(|word| word.set_address(TOKEN_AT, token));
-        }
+        self.config(index)
+            .bonus_token
+            .update_word(|word| word.set_address(TOKEN_AT, token));
         self.collateral_indices
             .setter(AddressKey(token))
             .set(U8::from(count.saturating_add(1)));

@@ -104,8 +104,8 @@ use keel_vault::VaultStorage;
 use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{
-    StorageAddress, StorageArray, StorageB256, StorageBool, StorageGuard, StorageGuardMut,
-    StorageMap, StorageType, StorageU8,
+    StorageAddress, StorageB256, StorageBool, StorageGuard, StorageGuardMut, StorageMap,
+    StorageType, StorageU8,
 };
 
 pub use admin::RateModelInput;
@@ -147,7 +147,6 @@ pub struct KeelMarket {
     sequencer: SequencerUptimeFeed,
     debt: DebtStorage,
     vault: VaultStorage,
-    collaterals: StorageArray<CollateralConfig, 8>,
     collateral_indices: StorageMap<AddressKey, StorageU8>,
     operators: StorageMap<AddressKey, StorageMap<AddressKey, StorageBool>>,
     ext: StorageAddress,
@@ -166,8 +165,8 @@ mod slots {
     pub const DEBT: usize = SEQUENCER + SequencerUptimeFeed::REQUIRED_SLOTS;
     pub const VAULT: usize = DEBT + DebtStorage::REQUIRED_SLOTS;
     pub const COLLATERALS: usize = VAULT + VaultStorage::REQUIRED_SLOTS;
-    pub const COLLATERAL_INDICES: usize =
-        COLLATERALS + <StorageArray<CollateralConfig, 8>>::REQUIRED_SLOTS;
+    /// Eight collaterals' configurations follow (`KeelMarket::config`).
+    pub const COLLATERAL_INDICES: usize = COLLATERALS + 8 * CollateralConfig::REQUIRED_SLOTS;
     pub const OPERATORS: usize = COLLATERAL_INDICES + 1;
     pub const EXT: usize = OPERATORS + 1;
     /// Slots in all.
@@ -203,7 +202,6 @@ impl StorageType for KeelMarket {
             sequencer: field(slots::SEQUENCER, 0, &vm),
             debt: field(slots::DEBT, 0, &vm),
             vault: field(slots::VAULT, 0, &vm),
-            collaterals: field(slots::COLLATERALS, 0, &vm),
             collateral_indices: field(slots::COLLATERAL_INDICES, 0, &vm),
             operators: field(slots::OPERATORS, 0, &vm),
             ext: field(slots::EXT, address, &vm),
@@ -612,7 +610,7 @@ impl KeelMarket {
     /// of collateral `token`.
     pub fn collateral_info(&self, token: Address) -> Result<CollateralInfo, MarketError> {
         let index = self.collateral_index(token)?;
-        let config = self.config(index)?;
+        let config = self.config(index);
         let ((ltv, lt), bonus) = (config.factors(), config.bonus());
         Ok((
             index.get(),

@@ -185,7 +185,7 @@ impl KeelMarket {
                     bonus: Wad::ZERO,
                 }
             } else {
-                let config = self.config(index)?;
+                let config = self.config(index);
                 let (_, liquidation_threshold) = config.factors();
                 CollateralSnapshot {
                     balance: U256::from(balance),

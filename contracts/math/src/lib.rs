@@ -71,11 +71,10 @@ pub use error::MathError;
 pub use in_code::{in_code, is_zero};
 pub use interest::compounded_interest_wad;
 pub use mul_div::{
-    div_down, div_rem_u32, mul_div_down, mul_div_up, w_div_down, w_div_up, w_mul_down, w_mul_up,
+    checked_mul, div_down, div_rem_u32, mul_div_down, mul_div_up, w_div_down, w_div_up, w_mul_down,
+    w_mul_up,
 };
-pub use ops::{
-    checked_add, checked_mul, checked_pow10, checked_sub, max, min, to_u128, zero_floor_sub,
-};
+pub use ops::{checked_add, checked_pow10, checked_sub, max, min, to_u128, zero_floor_sub};
 pub use shares::{to_assets_down, to_assets_up, to_shares_down, to_shares_up};
 pub use types::{Price, Wad};
 pub use word::PackedWord;

@@ -78,6 +78,20 @@ pub(crate) fn q96_mul_down(x: U256, y: U256) -> Result<U256, MathError> {
     ]))
 }
 
+/// `a * b`, exact (no scaling; for WAD products use [`crate::w_mul_down`] or
+/// [`crate::w_mul_up`]). The limb product of [`mul_div_down`] with its high half checked:
+/// one multiplication routine in every program instead of ruint's `checked_mul` beside it.
+///
+/// # Errors
+/// [`MathError::Overflow`] if the product exceeds `U256::MAX`.
+pub fn checked_mul(a: U256, b: U256) -> Result<U256, MathError> {
+    let (p, _) = multiply(&a, &b);
+    if p[4] | p[5] | p[6] | p[7] != 0 {
+        return Err(MathError::Overflow);
+    }
+    Ok(U256::from_limbs([p[0], p[1], p[2], p[3]]))
+}
+
 /// Number of 64-bit limbs of `value` up to its most significant non-zero one.
 fn limb_count(value: &U256) -> usize {
     value.bit_len().div_ceil(64)
@@ -414,6 +428,21 @@ mod tests {
     use super::*;
     use alloy_primitives::ruint::UintTryFrom;
     use alloy_primitives::U512;
+
+    #[test]
+    fn checked_mul_overflows_exactly_past_256_bits() {
+        let two_128 = U256::from(1) << 128;
+        let below = two_128 - U256::from(1);
+        // (2^128 - 1)(2^128 + 1) = 2^256 - 1 fits; 2^128 * 2^128 does not.
+        assert_eq!(checked_mul(below, two_128 + U256::from(1)), Ok(U256::MAX));
+        assert_eq!(checked_mul(two_128, two_128), Err(MathError::Overflow));
+        assert_eq!(checked_mul(U256::MAX, U256::from(1)), Ok(U256::MAX));
+        assert_eq!(
+            checked_mul(U256::MAX, U256::from(2)),
+            Err(MathError::Overflow)
+        );
+        assert_eq!(checked_mul(U256::ZERO, U256::MAX), Ok(U256::ZERO));
+    }
 
     #[test]
     fn division_by_a_small_divisor_matches_ruint() {

@@ -2,7 +2,7 @@
 //!
 //! None of these round: each either returns the exact result or an error.
 
-use crate::{MathError, U256};
+use crate::{checked_mul, MathError, U256};
 
 /// `a + b`, exact.
 ///
@@ -18,15 +18,6 @@ pub fn checked_add(a: U256, b: U256) -> Result<U256, MathError> {
 /// [`MathError::Underflow`] if `b > a`.
 pub fn checked_sub(a: U256, b: U256) -> Result<U256, MathError> {
     a.checked_sub(b).ok_or(MathError::Underflow)
-}
-
-/// `a * b`, exact (no scaling; for WAD products use [`crate::w_mul_down`] or
-/// [`crate::w_mul_up`]).
-///
-/// # Errors
-/// [`MathError::Overflow`] if the product exceeds `U256::MAX`.
-pub fn checked_mul(a: U256, b: U256) -> Result<U256, MathError> {
-    a.checked_mul(b).ok_or(MathError::Overflow)
 }
 
 /// `10^exponent`, exact (decimal scales of tokens and feeds).

@@ -108,11 +108,12 @@ impl<'a> Args<'a> {
     pub(super) fn bytes(&self, index: usize) -> Result<&[u8], MarketError> {
         let offset = self.small(self.uint(index)?)?;
         let length_end = offset.checked_add(32).ok_or_else(|| self.invalid())?;
-        let length_word = self
+        let length_word: &[u8; 32] = self
             .words
             .get(offset..length_end)
+            .and_then(|word| word.try_into().ok())
             .ok_or_else(|| self.invalid())?;
-        let length = self.small(U256::from_be_slice(length_word))?;
+        let length = self.small(U256::from_be_bytes(*length_word))?;
         let end = length_end
             .checked_add(length)
             .ok_or_else(|| self.invalid())?;
@@ -173,10 +174,13 @@ impl<'a> Args<'a> {
 
 /// The ABI encoding of static return values: one word each.
 pub(super) fn words(values: &[U256]) -> Vec<u8> {
-    values
-        .iter()
-        .flat_map(|value| value.to_be_bytes::<32>())
-        .collect()
+    // A loop of 32-byte copies into the exact capacity: `flat_map(..).collect()`
+    // linked a byte-wise collector of its own.
+    let mut encoded = Vec::with_capacity(values.len().wrapping_mul(32));
+    for value in values {
+        encoded.extend_from_slice(&value.to_be_bytes::<32>());
+    }
+    encoded
 }
 
 /// An `address` as its ABI word.

@@ -1,12 +1,12 @@
 //! `mul_div_*`, the WAD helpers and the `Wad` / `Price` conversions against the model.
 
 use keel_math::{
-    mul_div_down, mul_div_up, w_div_down, w_div_up, w_mul_down, w_mul_up, Price, Wad, PRICE_SCALE,
-    U256, WAD,
+    checked_mul, mul_div_down, mul_div_up, w_div_down, w_div_up, w_mul_down, w_mul_up, MathError,
+    Price, Wad, PRICE_SCALE, U256, WAD,
 };
 use proptest::prelude::*;
 
-use crate::model::{big, check_down_up, check_non_decreasing};
+use crate::model::{big, check_down_up, check_non_decreasing, two_pow_256};
 use crate::strategies::{config, digit_pattern_u256, ordered_pair, u256};
 
 fn nonzero_u256() -> impl Strategy<Value = U256> + Clone {
@@ -30,6 +30,22 @@ proptest! {
         d in digit_pattern_u256(),
     ) {
         check_down_up(mul_div_down(x, y, d), mul_div_up(x, y, d), &(big(x) * big(y)), &big(d))?;
+    }
+
+    /// `checked_mul` shares the limb product: its carries on the same extreme patterns.
+    #[test]
+    fn checked_mul_is_exact_on_extreme_digit_patterns(
+        x in digit_pattern_u256(),
+        y in digit_pattern_u256(),
+    ) {
+        let exact = big(x) * big(y);
+        match checked_mul(x, y) {
+            Ok(product) => prop_assert_eq!(big(product), exact),
+            Err(error) => {
+                prop_assert_eq!(error, MathError::Overflow);
+                prop_assert!(exact >= two_pow_256());
+            }
+        }
     }
 
     #[test]
