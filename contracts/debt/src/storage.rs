@@ -5,8 +5,8 @@
 
 use alloy_primitives::Address;
 use keel_math::{PackedWord, Wad, U256};
-use keel_storage::{AddressKey, PackedSlot};
-use stylus_sdk::storage::{StorageB256, StorageMap};
+use keel_storage::{AddressKey, PackedSlot, Word};
+use stylus_sdk::storage::StorageMap;
 
 use crate::accrual::{accrue, Accrual, InterestConfig};
 use crate::error::DebtError;
@@ -43,12 +43,12 @@ keel_storage::storage_struct! {
     /// Each slot is one word packed by hand ([`PackedWord`], byte offsets in the crate docs): one
     /// read and at most one write per slot and operation, and no SDK handle per value.
     pub struct DebtStorage {
-        supply: StorageB256,
-        borrow: StorageB256,
-        reserves: StorageB256,
-        rate_model: StorageB256,
-        caps: StorageB256,
-        accounts: StorageMap<AddressKey, StorageB256>,
+        supply: Word,
+        borrow: Word,
+        reserves: Word,
+        rate_model: Word,
+        caps: Word,
+        accounts: StorageMap<AddressKey, Word>,
     }
 }
 
@@ -334,28 +334,28 @@ enum Repayment {
 // through it: each `getter` or `setter` of the map hashes the key again.
 
 /// An account's slot: supply shares at byte 0, borrow shares at byte 16.
-fn shares_in(slot: &StorageB256) -> AccountShares {
+fn shares_in(slot: &Word) -> AccountShares {
     let (supply, borrow) = halves_in(slot);
     AccountShares { supply, borrow }
 }
 
-fn store_shares(slot: &mut StorageB256, shares: AccountShares) {
+fn store_shares(slot: &mut Word, shares: AccountShares) {
     slot.set_word(PackedWord::halves(shares.supply, shares.borrow));
 }
 
 /// A slot of two `u128` halves: `(byte 0.., byte 16..)`.
-fn halves_in(slot: &StorageB256) -> (u128, u128) {
+fn halves_in(slot: &Word) -> (u128, u128) {
     let halves = slot.word();
     (halves.u128_at(0), halves.u128_at(16))
 }
 
 /// A pool's slot: assets at byte 0, shares at byte 16.
-fn load_pool(slot: &StorageB256) -> Pool {
+fn load_pool(slot: &Word) -> Pool {
     let (assets, shares) = halves_in(slot);
     Pool { assets, shares }
 }
 
-fn store_pool(slot: &mut StorageB256, pool: Pool) {
+fn store_pool(slot: &mut Word, pool: Pool) {
     slot.set_word(PackedWord::halves(pool.assets, pool.shares));
 }
 

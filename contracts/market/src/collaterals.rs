@@ -17,10 +17,9 @@ use keel_math::{Price, Wad};
 use keel_oracle::{
     check_has_code, read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig,
 };
-use keel_storage::{AddressKey, PackedSlot};
+use keel_storage::{AddressKey, PackedSlot, Word};
 use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::StorageB256;
 
 use crate::errors::{
     ensure_nonzero, CollateralAlreadyListed, MarketError, TooManyCollaterals, UnknownCollateral,
@@ -59,8 +58,8 @@ keel_storage::storage_struct! {
         // Slot 1: the bonus (liquidation) and the token (views, reserves).
         // Each slot one word (`PackedWord`): LTV at byte 0, LT at 8, reserves at
         // 16; bonus at 0, token at 8.
-        risk: StorageB256,
-        bonus_token: StorageB256,
+        risk: Word,
+        bonus_token: Word,
         price_source: PriceSource,
     }
 }

@@ -99,13 +99,12 @@ use alloy_primitives::{Address, U256};
 use keel_debt::{DebtStorage, Quantity};
 use keel_liquidation::decide_liquidation;
 use keel_oracle::SequencerUptimeFeed;
-use keel_storage::AddressKey;
+use keel_storage::{AddressKey, Word};
 use keel_vault::VaultStorage;
 use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{
-    StorageAddress, StorageB256, StorageBool, StorageGuard, StorageGuardMut, StorageMap,
-    StorageType, StorageU8,
+    StorageAddress, StorageBool, StorageGuard, StorageGuardMut, StorageMap, StorageType, StorageU8,
 };
 
 pub use admin::RateModelInput;
@@ -139,10 +138,10 @@ pub use views::{AccountSnapshot, CollateralInfo, LiquidationPreview, MarketSnaps
 /// from the previous field's `REQUIRED_SLOTS`.
 pub struct KeelMarket {
     vm: VM,
-    control: StorageB256,
+    control: Word,
     owner: StorageAddress,
     pending_owner: StorageAddress,
-    guardian_word: StorageB256,
+    guardian_word: Word,
     liquidation_config: LiquidationConfig,
     sequencer: SequencerUptimeFeed,
     debt: DebtStorage,
@@ -808,7 +807,8 @@ pub(crate) mod testing {
 mod layout_tests {
     use super::testing::{deployed, liquidation, BASE};
     use super::*;
-    use alloy_primitives::{B256, U8};
+    use alloy_primitives::U8;
+    use keel_storage::PackedSlot;
     use keel_testkit::{changed_slots, mapping_slot};
     use keel_vault::CollateralIndex;
     use stylus_sdk::testing::TestVM;
@@ -843,11 +843,11 @@ mod layout_tests {
     #[test]
     fn each_handle_writes_its_own_slot() {
         let slot = |n: u64| vec![U256::from(n)];
-        let word = B256::repeat_byte(7);
-        assert_eq!(written(|m| m.control.set(word)), slot(0));
+        let word = keel_math::PackedWord([7; 32]);
+        assert_eq!(written(|m| m.control.set_word(word)), slot(0));
         assert_eq!(written(|m| m.owner.set(BASE)), slot(1));
         assert_eq!(written(|m| m.pending_owner.set(BASE)), slot(2));
-        assert_eq!(written(|m| m.guardian_word.set(word)), slot(3));
+        assert_eq!(written(|m| m.guardian_word.set_word(word)), slot(3));
         let (close, full_hf, fee, min_partial, dust) = liquidation();
         let params = (close / 2, full_hf, fee, min_partial + U256::from(1), dust);
         assert_eq!(

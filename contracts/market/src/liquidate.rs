@@ -22,11 +22,10 @@ use keel_liquidation::{
     LiquidationAmounts, LiquidationError, LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
 use keel_math::{PackedWord, Price, Wad};
-use keel_storage::PackedSlot;
+use keel_storage::{PackedSlot, Word};
 use keel_vault::CollateralIndex;
 use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::StorageB256;
 use stylus_sdk::stylus_core::calls::errors::Error as CallError;
 use stylus_sdk::stylus_core::calls::Call;
 
@@ -85,8 +84,8 @@ keel_storage::storage_struct! {
     pub struct LiquidationConfig {
         // `PackedWord`s: close factor at byte 0, full-liquidation HF at 8, fee
         // at 16; min partial liquidation value at 0, dust threshold at 16.
-        factors: StorageB256,
-        thresholds: StorageB256,
+        factors: Word,
+        thresholds: Word,
     }
 }
 

@@ -36,9 +36,8 @@
 
 use alloy_primitives::Address;
 use keel_math::{PackedWord, Price};
-use keel_storage::PackedSlot;
+use keel_storage::{PackedSlot, Word};
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::StorageB256;
 use stylus_sdk::stylus_core::host::Host;
 
 use crate::error::{FeedHasNoCode, GracePeriodOutOfBounds, OracleError};
@@ -55,10 +54,10 @@ keel_storage::storage_struct! {
         // Slots +0 and +1 as whole words, packed by hand (`PackedWord`): a
         // `#[storage]` field per value made the SDK's construction of a
         // `PriceSource` 2.5 KB of every program that values collateral.
-        collateral_word: StorageB256,
-        base_word: StorageB256,
-        collateral_band: StorageB256,
-        base_band: StorageB256,
+        collateral_word: Word,
+        base_word: Word,
+        collateral_band: Word,
+        base_band: Word,
     }
 }
 
@@ -78,7 +77,7 @@ keel_storage::storage_struct! {
     /// The market's optional L2 sequencer uptime feed (slot map in the module docs).
     pub struct SequencerUptimeFeed {
         // The feed at byte 0, the grace period at byte 20 (`PackedWord`).
-        word: StorageB256,
+        word: Word,
     }
 }
 
@@ -181,7 +180,7 @@ impl PriceSource {
 
 /// An optional answer band's slot (`min_answer` in the low 16 bytes), if `is_set` (the flag
 /// lives in the owner's hot slot, so an unset band costs no storage read).
-fn band_if(slot: &StorageB256, is_set: bool) -> Option<AnswerBand> {
+fn band_if(slot: &Word, is_set: bool) -> Option<AnswerBand> {
     is_set.then(|| {
         let word = slot.word();
         AnswerBand {

@@ -3,7 +3,8 @@
 //!
 //! [`PackedSlot`]: a slot read and written whole as a [`PackedWord`], the
 //! one way every storage shell reads its packed fields (one hostio per slot,
-//! the fields at the byte offsets of each crate's slot map).
+//! the fields at the byte offsets of each crate's slot map), through a
+//! [`Word`] handle.
 //!
 //! [`storage_struct!`]: a storage struct with the SDK's `#[storage]` layout whose fields are
 //! built without 256-bit additions ([`slot_after`]).
@@ -19,13 +20,15 @@
 #![warn(missing_docs)]
 
 mod layout;
+mod word;
 
 pub use layout::{slot_after, Layout};
+pub use word::{Word, Words};
 
 use alloy_primitives::{Address, B256, U256};
 use keel_math::PackedWord;
 use stylus_sdk::crypto::keccak;
-use stylus_sdk::storage::{StorageB256, StorageKey};
+use stylus_sdk::storage::StorageKey;
 
 /// A storage slot read and written whole as a [`PackedWord`].
 pub trait PackedSlot {
@@ -41,16 +44,6 @@ pub trait PackedSlot {
         let mut word = self.word();
         change(&mut word);
         self.set_word(word);
-    }
-}
-
-impl PackedSlot for StorageB256 {
-    fn word(&self) -> PackedWord {
-        PackedWord(self.get().0)
-    }
-
-    fn set_word(&mut self, word: PackedWord) {
-        self.set(B256::from(word.0));
     }
 }
 
@@ -101,13 +94,38 @@ mod tests {
         };
         // SAFETY: the only handle to slot 7 in this test.
         #[allow(unsafe_code)]
-        let mut slot = unsafe { StorageB256::new(U256::from(7), 0, host) };
+        let mut slot = unsafe { Word::new(U256::from(7), 0, host) };
         assert_eq!(slot.word(), PackedWord::default());
         slot.set_word(PackedWord::halves(3, 5));
         slot.update_word(|word| word.set_u128(16, 9));
         assert_eq!(slot.word(), PackedWord::halves(3, 9));
         // Stored at slot 7 as the word's bytes.
         assert_eq!(vm.get_storage(U256::from(7)).0, PackedWord::halves(3, 9).0);
+    }
+
+    #[test]
+    fn a_run_of_words_has_the_sdk_array_s_slots_and_ends_at_n() {
+        let vm = TestVM::default();
+        let host = stylus_sdk::host::VM {
+            host: Box::new(vm.clone()),
+        };
+        assert_eq!(
+            <Words<4> as StorageType>::REQUIRED_SLOTS,
+            <stylus_sdk::storage::StorageArray<stylus_sdk::storage::StorageB256, 4>>::REQUIRED_SLOTS
+        );
+        // SAFETY: the only handle to slots 40..44 in this test.
+        #[allow(unsafe_code)]
+        let words = unsafe { Words::<4>::new(U256::from(40), 0, host) };
+        for index in 0..4 {
+            let mut word = words.at(index).unwrap();
+            word.set_word(PackedWord::halves(index as u128, 1));
+            let slot = U256::from(40 + index);
+            assert_eq!(
+                vm.get_storage(slot).0,
+                PackedWord::halves(index as u128, 1).0
+            );
+        }
+        assert!(words.at(4).is_none());
     }
 
     #[test]

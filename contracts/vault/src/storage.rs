@@ -5,8 +5,8 @@
 
 use alloy_primitives::Address;
 use keel_math::U256;
-use keel_storage::{AddressKey, PackedSlot};
-use stylus_sdk::storage::{StorageArray, StorageB256, StorageMap};
+use keel_storage::{AddressKey, PackedSlot, Word, Words};
+use stylus_sdk::storage::StorageMap;
 
 use crate::error::VaultError;
 use crate::index::{CollateralIndex, HeldSet};
@@ -18,8 +18,8 @@ keel_storage::storage_struct! {
     /// slot (even index in the low 16 bytes, odd index in the high 16 bytes). Each slot is one
     /// word packed by hand ([`keel_math::PackedWord`]).
     pub struct AccountCollateralSlots {
-        held: StorageB256,
-        balances: StorageArray<StorageB256, 4>,
+        held: Word,
+        balances: Words<4>,
     }
 }
 
@@ -28,7 +28,7 @@ keel_storage::storage_struct! {
     /// Collateral `i`'s slot holds its total (low 16 bytes) and its cap (high 16 bytes), read
     /// together by every deposit.
     pub struct VaultStorage {
-        collaterals: StorageArray<StorageB256, 8>,
+        collaterals: Words<8>,
         accounts: StorageMap<AddressKey, AccountCollateralSlots>,
     }
 }
@@ -51,7 +51,7 @@ impl VaultStorage {
     #[must_use]
     pub fn total(&self, index: CollateralIndex) -> u128 {
         self.collaterals
-            .getter(index.position())
+            .at(index.position())
             .map_or(0, |slot| slot.word().u128_at(LOW))
     }
 
@@ -59,14 +59,14 @@ impl VaultStorage {
     #[must_use]
     pub fn cap_total(&self, index: CollateralIndex) -> u128 {
         self.collaterals
-            .getter(index.position())
+            .at(index.position())
             .map_or(0, |slot| slot.word().u128_at(HIGH))
     }
 
     /// Sets the cap on the total of collateral `index` (`u128::MAX` for none). Bounds and the
     /// event are the market's; a cap below the current total only blocks further deposits.
     pub fn set_cap_total(&mut self, index: CollateralIndex, cap_total: u128) {
-        if let Some(mut slot) = self.collaterals.setter(index.position()) {
+        if let Some(mut slot) = self.collaterals.at(index.position()) {
             slot.update_word(|packed| packed.set_u128(HIGH, cap_total));
         }
     }
@@ -173,12 +173,12 @@ impl VaultStorage {
                 .held
                 .update_word(|packed| packed.set_u8(0, held.bits()));
         }
-        if let Some(mut pair) = slots.balances.setter(index.position() / 2) {
+        if let Some(mut pair) = slots.balances.at(index.position() / 2) {
             pair.update_word(|packed| {
                 packed.set_u128(balance_at_byte(index), after.balance);
             });
         }
-        if let Some(mut slot) = self.collaterals.setter(index.position()) {
+        if let Some(mut slot) = self.collaterals.at(index.position()) {
             slot.update_word(|packed| packed.set_u128(LOW, after.total));
         }
         Ok(held_after.map_or(after.balance != 0, |held| !held.is_empty()))
@@ -188,7 +188,7 @@ impl VaultStorage {
 fn balance_at(slots: &AccountCollateralSlots, index: CollateralIndex) -> u128 {
     slots
         .balances
-        .getter(index.position() / 2)
+        .at(index.position() / 2)
         .map_or(0, |pair| pair.word().u128_at(balance_at_byte(index)))
 }
 
