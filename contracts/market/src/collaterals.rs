@@ -10,7 +10,7 @@
 //! positions stay liquidatable at their LT) and `setCollateralCap` with 0
 //! (no new deposits).
 
-use alloy_primitives::{Address, U256, U8};
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use keel_liquidation::{validate_collateral_risk, CollateralRiskParams};
 use keel_math::{Price, Wad};
@@ -127,9 +127,18 @@ fn risk_params(risk: RiskInput) -> CollateralRiskParams {
 }
 
 impl KeelMarket {
+    /// `index + 1` of collateral `token`, 0 when it is not listed: the
+    /// low byte of its slot in the `token -> index + 1` map (slot 70's).
+    fn collateral_index_word(&self, token: Address) -> u8 {
+        self.collateral_indices
+            .getter(AddressKey(token))
+            .word()
+            .u8_at(0)
+    }
+
     /// The index of collateral `token`, or `UnknownCollateral`.
     pub(crate) fn collateral_index(&self, token: Address) -> Result<CollateralIndex, MarketError> {
-        let stored = self.collateral_indices.get(AddressKey(token)).to::<u8>();
+        let stored = self.collateral_index_word(token);
         match stored.checked_sub(1) {
             Some(index) => Ok(CollateralIndex::new(index)?),
             None => Err(MarketError::from(UnknownCollateral { token })),
@@ -297,8 +306,7 @@ impl KeelMarket {
         self.only_owner()?;
         ensure_nonzero(token)?;
         self.ensure_contract(token)?;
-        if token == self.base_asset() || self.collateral_indices.get(AddressKey(token)) != U8::ZERO
-        {
+        if token == self.base_asset() || self.collateral_index_word(token) != 0 {
             return Err(MarketError::from(CollateralAlreadyListed { token }));
         }
         let count = self.collateral_count();
@@ -312,9 +320,11 @@ impl KeelMarket {
         self.config(index)
             .bonus_token
             .update_word(|word| word.set_address(TOKEN_AT, token));
+        let mut listed = keel_math::PackedWord::default();
+        listed.set_u8(0, count.saturating_add(1));
         self.collateral_indices
             .setter(AddressKey(token))
-            .set(U8::from(count.saturating_add(1)));
+            .set_word(listed);
         self.update_control(|word| {
             word.set_u8(crate::control::COLLATERAL_COUNT_AT, count.saturating_add(1));
         });

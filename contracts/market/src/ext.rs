@@ -31,6 +31,7 @@
 use alloc::vec::Vec;
 use alloy_primitives::{Address, FixedBytes};
 use alloy_sol_types::{sol, SolCall};
+use keel_storage::PackedSlot;
 use stylus_sdk::call::RawCall;
 use stylus_sdk::prelude::*;
 
@@ -124,7 +125,15 @@ pub(crate) fn selector_of(calldata: &[u8]) -> [u8; 4] {
 impl KeelMarket {
     /// The address of the ext program's code (zero before construction).
     pub fn ext_address(&self) -> Address {
-        self.ext.get()
+        self.ext.word().address_at(0)
+    }
+
+    /// Writes the ext program's address to slot 72 (the constructor's
+    /// only write there).
+    pub(crate) fn store_ext(&mut self, ext: Address) {
+        let mut word = keel_math::PackedWord::default();
+        word.set_address(0, ext);
+        self.ext.set_word(word);
     }
 
     /// The core's fallback: runs the ext program on this storage and
@@ -154,7 +163,7 @@ impl KeelMarket {
     pub fn construct(&mut self, ext: Address, initialize_args: &[u8]) -> Result<(), Vec<u8>> {
         ensure_nonzero(ext)?;
         self.ensure_contract(ext)?;
-        self.ext.set(ext);
+        self.store_ext(ext);
         let selector = IKeelExt::initializeCall::SELECTOR;
         let call = [selector.as_slice(), initialize_args].concat();
         self.delegate_to_ext(&call).map(|_| ())

@@ -11,7 +11,8 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use keel_debt::{Accrual, Quantity, Step};
-use keel_storage::AddressKey;
+use keel_math::PackedWord;
+use keel_storage::{AddressKey, PackedSlot};
 use keel_vault::{borrow_power_down, check_within_ltv};
 use stylus_sdk::prelude::*;
 
@@ -65,12 +66,7 @@ impl KeelMarket {
     /// Fails with `Unauthorized` unless the caller is `account` or its operator.
     pub(crate) fn ensure_authorized(&self, account: Address) -> Result<(), MarketError> {
         let caller = self.vm().msg_sender();
-        if caller == account
-            || self
-                .operators
-                .getter(AddressKey(account))
-                .get(AddressKey(caller))
-        {
+        if caller == account || self.is_operator(account, caller) {
             return Ok(());
         }
         Err(MarketError::from(Unauthorized { caller }))
@@ -242,10 +238,12 @@ impl KeelMarket {
     ) -> Result<(), MarketError> {
         ensure_nonzero(operator)?;
         let owner = self.vm().msg_sender();
+        let mut word = PackedWord::default();
+        word.set_u8(0, u8::from(approved));
         self.operators
             .setter(AddressKey(owner))
             .setter(AddressKey(operator))
-            .set(approved);
+            .set_word(word);
         self.emit(SetOperator {
             owner,
             operator,

@@ -99,13 +99,11 @@ use alloy_primitives::{Address, U256};
 use keel_debt::{DebtStorage, Quantity};
 use keel_liquidation::decide_liquidation;
 use keel_oracle::SequencerUptimeFeed;
-use keel_storage::{AddressKey, Word};
+use keel_storage::{AddressKey, PackedSlot, Word};
 use keel_vault::VaultStorage;
 use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
-use stylus_sdk::storage::{
-    StorageAddress, StorageBool, StorageGuard, StorageGuardMut, StorageMap, StorageType, StorageU8,
-};
+use stylus_sdk::storage::{StorageAddress, StorageGuard, StorageGuardMut, StorageMap, StorageType};
 
 pub use admin::RateModelInput;
 pub use collaterals::{CollateralConfig, FeedInput, RiskInput};
@@ -146,9 +144,9 @@ pub struct KeelMarket {
     sequencer: SequencerUptimeFeed,
     debt: DebtStorage,
     vault: VaultStorage,
-    collateral_indices: StorageMap<AddressKey, StorageU8>,
-    operators: StorageMap<AddressKey, StorageMap<AddressKey, StorageBool>>,
-    ext: StorageAddress,
+    collateral_indices: StorageMap<AddressKey, Word>,
+    operators: StorageMap<AddressKey, StorageMap<AddressKey, Word>>,
+    ext: Word,
 }
 
 /// The first slot of each field of [`KeelMarket`] (the slot map above).
@@ -203,7 +201,7 @@ impl StorageType for KeelMarket {
             vault: field(slots::VAULT, 0, &vm),
             collateral_indices: field(slots::COLLATERAL_INDICES, 0, &vm),
             operators: field(slots::OPERATORS, 0, &vm),
-            ext: field(slots::EXT, address, &vm),
+            ext: field(slots::EXT, 0, &vm),
             vm,
         }
     }
@@ -502,7 +500,10 @@ impl KeelMarket {
     pub fn is_operator(&self, owner: Address, operator: Address) -> bool {
         self.operators
             .getter(AddressKey(owner))
-            .get(AddressKey(operator))
+            .getter(AddressKey(operator))
+            .word()
+            .u8_at(0)
+            != 0
     }
 
     // ----- anyone -----
@@ -808,7 +809,6 @@ mod layout_tests {
     use super::testing::{deployed, liquidation, BASE};
     use super::*;
     use alloy_primitives::U8;
-    use keel_storage::PackedSlot;
     use keel_testkit::{changed_slots, mapping_slot};
     use keel_vault::CollateralIndex;
     use stylus_sdk::testing::TestVM;
@@ -865,13 +865,55 @@ mod layout_tests {
             written(|m| m.add_collateral_reserves(last, U256::from(1)).unwrap()),
             slot(22 + 7 * 6)
         );
+        let mut listed = keel_math::PackedWord::default();
+        listed.set_u8(0, 1);
         assert_eq!(
             written(|m| m
                 .collateral_indices
                 .setter(AddressKey(BASE))
-                .set(U8::from(1))),
+                .set_word(listed)),
             vec![mapping_slot(BASE, 70)]
         );
-        assert_eq!(written(|m| m.ext.set(BASE)), slot(72));
+        assert_eq!(written(|m| m.store_ext(BASE)), slot(72));
+    }
+
+    /// The maps' values are words read by their low byte: where the SDK's
+    /// `StorageU8` and `StorageBool` map values are (the last byte), and the
+    /// ext address where `StorageAddress` puts it (the last 20 bytes).
+    #[test]
+    fn map_values_and_the_ext_address_are_where_the_sdk_types_put_them() {
+        let vm = TestVM::default();
+        let market = deployed(&vm);
+        let host = VM {
+            host: alloc::boxed::Box::new(vm.clone()),
+        };
+        let (owner, operator) = (Address::repeat_byte(1), Address::repeat_byte(2));
+        // SAFETY: test handles at the market's own slots 70, 71 and 72.
+        #[allow(unsafe_code)]
+        let (mut indices, mut operators, mut ext) = unsafe {
+            (
+                StorageMap::<AddressKey, stylus_sdk::storage::StorageU8>::new(
+                    U256::from(70),
+                    0,
+                    host.clone(),
+                ),
+                StorageMap::<AddressKey, StorageMap<AddressKey, stylus_sdk::storage::StorageBool>>::new(
+                    U256::from(71),
+                    0,
+                    host.clone(),
+                ),
+                StorageAddress::new(U256::from(72), 12, host),
+            )
+        };
+        indices.setter(AddressKey(owner)).set(U8::from(5));
+        operators
+            .setter(AddressKey(owner))
+            .setter(AddressKey(operator))
+            .set(true);
+        ext.set(operator);
+        assert_eq!(market.collateral_index(owner).map(|i| i.get()), Ok(4));
+        assert!(market.is_operator(owner, operator));
+        assert!(!market.is_operator(operator, owner));
+        assert_eq!(market.ext_address(), operator);
     }
 }
