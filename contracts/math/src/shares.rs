@@ -20,10 +20,12 @@ pub fn to_shares_down(
     total_assets: U256,
     total_shares: U256,
 ) -> Result<U256, MathError> {
-    mul_div_down(
+    convert(
         assets,
-        virtual_shares(total_shares)?,
-        virtual_assets(total_assets)?,
+        total_assets,
+        total_shares,
+        Direction::ToShares,
+        Rounding::Down,
     )
 }
 
@@ -38,10 +40,12 @@ pub fn to_shares_up(
     total_assets: U256,
     total_shares: U256,
 ) -> Result<U256, MathError> {
-    mul_div_up(
+    convert(
         assets,
-        virtual_shares(total_shares)?,
-        virtual_assets(total_assets)?,
+        total_assets,
+        total_shares,
+        Direction::ToShares,
+        Rounding::Up,
     )
 }
 
@@ -57,10 +61,12 @@ pub fn to_assets_down(
     total_assets: U256,
     total_shares: U256,
 ) -> Result<U256, MathError> {
-    mul_div_down(
+    convert(
         shares,
-        virtual_assets(total_assets)?,
-        virtual_shares(total_shares)?,
+        total_assets,
+        total_shares,
+        Direction::ToAssets,
+        Rounding::Down,
     )
 }
 
@@ -75,19 +81,50 @@ pub fn to_assets_up(
     total_assets: U256,
     total_shares: U256,
 ) -> Result<U256, MathError> {
-    mul_div_up(
+    convert(
         shares,
-        virtual_assets(total_assets)?,
-        virtual_shares(total_shares)?,
+        total_assets,
+        total_shares,
+        Direction::ToAssets,
+        Rounding::Up,
     )
 }
 
-fn virtual_assets(total_assets: U256) -> Result<U256, MathError> {
-    checked_add(total_assets, in_code(VIRTUAL_ASSETS))
+/// Which way [`convert`] goes.
+#[derive(Clone, Copy)]
+enum Direction {
+    ToShares,
+    ToAssets,
 }
 
-fn virtual_shares(total_shares: U256) -> Result<U256, MathError> {
-    checked_add(total_shares, in_code(VIRTUAL_SHARES))
+/// How [`convert`] rounds.
+#[derive(Clone, Copy)]
+enum Rounding {
+    Down,
+    Up,
+}
+
+/// The four conversions in one routine: `x * (S + 1e6) / (A + 1)` to shares, `x * (A + 1) /
+/// (S + 1e6)` to assets, rounded as asked. Not inlined, so each program has one copy (four
+/// inlined conversions were about 1.2 KB of the core).
+#[inline(never)]
+fn convert(
+    x: U256,
+    total_assets: U256,
+    total_shares: U256,
+    direction: Direction,
+    rounding: Rounding,
+) -> Result<U256, MathError> {
+    let assets = checked_add(total_assets, in_code(VIRTUAL_ASSETS))?;
+    let shares = checked_add(total_shares, in_code(VIRTUAL_SHARES))?;
+    let (numerator, denominator) = match direction {
+        Direction::ToShares => (shares, assets),
+        Direction::ToAssets => (assets, shares),
+    };
+    match rounding {
+        Rounding::Down => mul_div_down(x, numerator, denominator),
+        Rounding::Up => mul_div_up(x, numerator, denominator),
+    }
 }
 
 #[cfg(test)]
