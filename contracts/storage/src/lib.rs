@@ -129,6 +129,18 @@ mod tests {
     }
 
     #[test]
+    fn a_word_keys_its_slot_big_endian() {
+        for slot in [
+            U256::ZERO,
+            U256::from(72),
+            U256::MAX,
+            U256::from(0x0102_0304_u64) << 190,
+        ] {
+            assert_eq!(word::big_endian(slot), slot.to_be_bytes::<32>());
+        }
+    }
+
+    #[test]
     fn slots_are_the_sdk_s_address_slots() {
         for (key, root) in [(Address::ZERO, 0u8), (Address::repeat_byte(0xab), 71)] {
             let root_word = B256::from(U256::from(root));

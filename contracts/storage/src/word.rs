@@ -30,7 +30,7 @@ impl StorageType for Word {
     unsafe fn new(slot: U256, offset: u8, vm: VM) -> Self {
         debug_assert!(offset == 0);
         Self {
-            key: slot.to_be_bytes(),
+            key: big_endian(slot),
             vm,
         }
     }
@@ -42,6 +42,20 @@ impl StorageType for Word {
     fn load_mut<'s>(self) -> Self::WrapsMut<'s> {
         StorageGuardMut::new(self)
     }
+}
+
+/// `slot`'s 32 big-endian bytes, a limb at a time (ruint's `to_be_bytes` goes byte by byte:
+/// about 10 gas of ink per handle, and the market builds a dozen on every call).
+pub(crate) fn big_endian(slot: U256) -> [u8; 32] {
+    let [a, b, c, d] = *slot.as_limbs();
+    let limbs = [
+        d.to_be_bytes(),
+        c.to_be_bytes(),
+        b.to_be_bytes(),
+        a.to_be_bytes(),
+    ];
+    // 4 x 8 bytes: the conversion cannot fail.
+    limbs.as_flattened().try_into().unwrap_or([0; 32])
 }
 
 #[allow(unsafe_code)]
