@@ -324,7 +324,7 @@ fn add_u128(a: u128, b: U256) -> Result<u128, DebtError> {
 }
 
 fn sub_u128(a: u128, b: u128) -> Result<u128, DebtError> {
-    Ok(to_u128(checked_sub(U256::from(a), U256::from(b))?)?)
+    Ok(a.checked_sub(b).ok_or(keel_math::MathError::Underflow)?)
 }
 
 #[cfg(test)]

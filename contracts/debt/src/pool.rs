@@ -2,8 +2,8 @@
 //! shares, and the conversions and ratios read from them.
 
 use keel_math::{
-    checked_add, checked_sub, in_code, min, mul_div_down, to_assets_down, to_assets_up, to_u128,
-    zero_floor_sub, MathError, Wad, U256, WAD,
+    checked_add, in_code, min, mul_div_down, to_assets_down, to_assets_up, zero_floor_sub,
+    MathError, Wad, U256, WAD,
 };
 
 /// Assets and the shares that claim them: the supply pool or the borrow pool. One slot.
@@ -36,9 +36,14 @@ impl Pool {
     /// # Errors
     /// `MathError::Overflow` when `shares` exceed the pool's (inconsistent inputs).
     pub fn after_repay(self, assets: U256, shares: u128) -> Result<Pool, MathError> {
+        // In `u128`: the assets left are at most the pool's (an `assets` beyond `u128` leaves
+        // none), and shares only fall.
         Ok(Pool {
-            assets: to_u128(zero_floor_sub(U256::from(self.assets), assets))?,
-            shares: to_u128(checked_sub(U256::from(self.shares), U256::from(shares))?)?,
+            assets: u128::try_from(assets).map_or(0, |assets| self.assets.saturating_sub(assets)),
+            shares: self
+                .shares
+                .checked_sub(shares)
+                .ok_or(MathError::Underflow)?,
         })
     }
 
