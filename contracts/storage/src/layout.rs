@@ -78,8 +78,8 @@ impl Layout {
 /// keel_storage::storage_struct! {
 ///     /// The debt module's storage.
 ///     pub struct DebtStorage {
-///         supply: StorageB256,
-///         accounts: StorageMap<AddressKey, StorageB256>,
+///         supply: Word,
+///         accounts: StorageMap<AddressKey, Word>,
 ///     }
 /// }
 /// ```
