@@ -150,12 +150,9 @@ impl DebtStorage {
         self.caps
             .set_word(PackedWord::halves(supply_cap, borrow_cap));
         let none = |cap: u128, bit: u8| if cap == u128::MAX { bit } else { 0 };
-        let mut word = self.rate_model.word();
-        word.set_u8(
-            NO_CAP_AT,
-            none(supply_cap, NO_SUPPLY_CAP) | none(borrow_cap, NO_BORROW_CAP),
-        );
-        self.rate_model.set_word(word);
+        let flags = none(supply_cap, NO_SUPPLY_CAP) | none(borrow_cap, NO_BORROW_CAP);
+        self.rate_model
+            .update_word(|word| word.set_u8(NO_CAP_AT, flags));
     }
 
     /// The shares of `account`.
