@@ -79,12 +79,18 @@ pub fn is_zero_address(address: Address) -> bool {
 
 /// `selector ++ words`: the ABI encoding of an error with static fields, or
 /// of a call with static arguments (the market's token calls).
+///
+/// Written into a zeroed buffer of the exact length, never extended: a
+/// program whose vectors never grow links no growth path (the market's
+/// core: 330 bytes compressed with the other sites).
 #[must_use]
 pub fn encode_static(selector: [u8; 4], words: &[[u8; 32]]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(words.len().saturating_mul(32).saturating_add(4));
-    out.extend_from_slice(&selector);
-    for word in words {
-        out.extend_from_slice(word);
+    let mut out = alloc::vec![0u8; words.len().saturating_mul(32).saturating_add(4)];
+    if let Some((head, body)) = out.split_first_chunk_mut::<4>() {
+        *head = selector;
+        for (chunk, word) in body.as_chunks_mut::<32>().0.iter_mut().zip(words) {
+            *chunk = *word;
+        }
     }
     out
 }

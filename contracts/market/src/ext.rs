@@ -165,7 +165,15 @@ impl KeelMarket {
         self.ensure_contract(ext)?;
         self.store_ext(ext);
         let selector = IKeelExt::initializeCall::SELECTOR;
-        let call = [selector.as_slice(), initialize_args].concat();
+        let mut call = alloc::vec![0u8; initialize_args.len().saturating_add(4)];
+        if let Some((head, args)) = call.split_first_chunk_mut::<4>() {
+            *head = selector;
+            // A zip, not copy_from_slice: its length check would keep a
+            // panic location in the static data.
+            args.iter_mut()
+                .zip(initialize_args)
+                .for_each(|(to, from)| *to = *from);
+        }
         self.delegate_to_ext(&call).map(|_| ())
     }
 

@@ -21,9 +21,9 @@ use keel_liquidation::{
     decide_liquidation_amounts, validate_liquidation_params, CollateralSnapshot, DebtSnapshot,
     LiquidationAmounts, LiquidationError, LiquidationParams, LiquidationRequest, PositionSnapshot,
 };
-use keel_math::{PackedWord, Price, Wad};
+use keel_math::{PackedWord, Wad};
 use keel_storage::{PackedSlot, Word};
-use keel_vault::CollateralIndex;
+use keel_vault::{CollateralIndex, MAX_COLLATERALS};
 use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
 use stylus_sdk::stylus_core::calls::errors::Error as CallError;
@@ -114,6 +114,9 @@ fn value_u128(value: U256) -> Result<u128, MarketError> {
     })
 }
 
+/// Collaterals a market lists at most, as a length.
+const MAX_LISTED: usize = MAX_COLLATERALS as usize;
+
 /// The arguments of one `liquidate` call.
 pub(crate) struct LiquidateRequest<'a> {
     pub(crate) borrower: Address,
@@ -159,46 +162,41 @@ impl KeelMarket {
         Ok(())
     }
 
-    /// One snapshot entry per listed collateral; prices are read only for
-    /// the collaterals the borrower holds, the bonus (a config's second
-    /// slot) only for the `chosen` one, the only bonus the decision uses.
+    /// One snapshot entry per listed collateral (the first `count` of the
+    /// array; a stack array, so that no vector growth is linked); prices are
+    /// read only for the collaterals the borrower holds, the bonus (a
+    /// config's second slot) only for the `chosen` one, the only bonus the
+    /// decision uses.
     fn collateral_snapshots(
         &self,
         borrower: Address,
         chosen: CollateralIndex,
-    ) -> Result<Vec<CollateralSnapshot>, MarketError> {
+    ) -> Result<([CollateralSnapshot; MAX_LISTED], usize), MarketError> {
         let balances = self.vault.snapshot(borrower);
         let count = self.collateral_count();
-        let mut snapshots = Vec::with_capacity(usize::from(count));
-        for raw in 0..count {
+        let mut snapshots = [CollateralSnapshot::default(); MAX_LISTED];
+        for (raw, snapshot) in (0..count).zip(snapshots.iter_mut()) {
             let index = CollateralIndex::new(raw)?;
             let balance = balances.balance(index);
             // A collateral the borrower does not hold adds nothing to its
-            // value and cannot be chosen (`CollateralNotHeld`): skip its
-            // cold config slot and its oracle reads.
-            let snapshot = if balance == 0 {
-                CollateralSnapshot {
-                    balance: U256::ZERO,
-                    price: Price(U256::ZERO),
-                    liquidation_threshold: Wad::ZERO,
-                    bonus: Wad::ZERO,
-                }
-            } else {
-                let config = self.config(index);
-                let (_, liquidation_threshold) = config.factors();
-                CollateralSnapshot {
-                    balance: U256::from(balance),
-                    price: config.price(self.vm().block_timestamp())?,
-                    liquidation_threshold,
-                    bonus: match index == chosen {
-                        true => config.bonus(),
-                        false => Wad::ZERO,
-                    },
-                }
+            // value and cannot be chosen (`CollateralNotHeld`): it stays
+            // zero, without its cold config slot and its oracle reads.
+            if balance == 0 {
+                continue;
+            }
+            let config = self.config(index);
+            let (_, liquidation_threshold) = config.factors();
+            *snapshot = CollateralSnapshot {
+                balance: U256::from(balance),
+                price: config.price(self.vm().block_timestamp())?,
+                liquidation_threshold,
+                bonus: match index == chosen {
+                    true => config.bonus(),
+                    false => Wad::ZERO,
+                },
             };
-            snapshots.push(snapshot);
         }
-        Ok(snapshots)
+        Ok((snapshots, usize::from(count)))
     }
 
     /// `decision` (keel-liquidation's `decide_liquidation_amounts` for
@@ -218,9 +216,9 @@ impl KeelMarket {
         ) -> Result<T, LiquidationError>,
     ) -> Result<(CollateralIndex, T), MarketError> {
         let index = self.collateral_index(token)?;
-        let collaterals = self.collateral_snapshots(borrower, index)?;
+        let (snapshots, count) = self.collateral_snapshots(borrower, index)?;
         let position = PositionSnapshot {
-            collaterals: &collaterals,
+            collaterals: snapshots.get(..count).unwrap_or_default(),
             debt: DebtSnapshot {
                 borrow_shares: U256::from(self.debt.account(borrower).borrow),
                 total_borrow_assets: U256::from(borrow.assets),
@@ -340,15 +338,23 @@ impl KeelMarket {
 /// put its panic locations in the static data, paid on every call.)
 fn callback_calldata(repaid_assets: U256, data: &[u8]) -> Vec<u8> {
     let selector = IKeelLiquidateCallback::onKeelLiquidateCall::SELECTOR;
-    let length = U256::from(data.len());
-    let mut calldata = Vec::with_capacity(data.len().saturating_add(4 + 4 * 32));
-    calldata.extend_from_slice(&selector);
-    for word in [repaid_assets, U256::from(64), length] {
-        calldata.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    calldata.extend_from_slice(data);
     let padding = data.len().wrapping_neg() % 32;
-    calldata.resize(calldata.len().saturating_add(padding), 0);
+    let length = data
+        .len()
+        .saturating_add(4 + 3 * 32)
+        .saturating_add(padding);
+    let mut calldata = alloc::vec![0u8; length];
+    if let Some((head, body)) = calldata.split_first_chunk_mut::<4>() {
+        *head = selector;
+        let words = [repaid_assets, U256::from(64), U256::from(data.len())];
+        for (chunk, word) in body.as_chunks_mut::<32>().0.iter_mut().zip(words) {
+            *chunk = word.to_be_bytes();
+        }
+        // A zip, not copy_from_slice: its length check would keep a panic
+        // location in the static data.
+        let tail = body.iter_mut().skip(3 * 32);
+        tail.zip(data).for_each(|(to, from)| *to = *from);
+    }
     calldata
 }
 
