@@ -7,7 +7,7 @@
 //!
 //! | function | rounding (docs/DESIGN.md section 4) |
 //! |---|---|
-//! | [`supply`] by assets / by shares | shares minted down / assets taken up |
+//! | [`supply`] by assets | shares minted down |
 //! | [`withdraw`] by assets / by shares | shares burnt up / assets paid down |
 //! | [`borrow`] by assets | shares booked up |
 //! | [`repay`] by assets / by shares | shares burnt down (at or above the debt: all shares, debt taken up) / assets taken up |
@@ -98,11 +98,11 @@
 //! }
 //!
 //! /// `supply(assets, onBehalf)`; `withdraw` and `withdrawShares` pass `Quantity::Assets`
-//! /// and `Quantity::Shares` to `debt.withdraw` the same way.
+//! /// and `Quantity::Shares` to `debt.withdraw`.
 //! fn supply(debt: &mut DebtStorage, now: u64, on_behalf: Address, assets: U256)
 //!     -> Result<U256, DebtError> {
 //!     accrue_interest(debt, now)?;
-//!     let step = debt.supply(on_behalf, Quantity::Assets(assets))?;
+//!     let step = debt.supply(on_behalf, assets)?;
 //!     // transferFrom(caller, market, step.assets), checked by balance delta;
 //!     // event Supply(.., step.assets, step.shares)
 //!     Ok(U256::from(step.assets))

@@ -4,8 +4,7 @@
 //! All of them expect totals already accrued to the current time ([`crate::accrue`]).
 
 use keel_math::{
-    checked_add, checked_sub, to_assets_down, to_assets_up, to_shares_down, to_shares_up, to_u128,
-    U256,
+    checked_add, checked_sub, to_assets_down, to_shares_down, to_shares_up, to_u128, U256,
 };
 
 use crate::error::{
@@ -14,7 +13,7 @@ use crate::error::{
 };
 use crate::pool::{AccountShares, Pool, Totals};
 
-/// How an operation is sized: by an amount of assets or by an amount of shares.
+/// How a withdrawal or a repayment is sized: by an amount of assets or by an amount of shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quantity {
     /// Base-asset units.
@@ -37,10 +36,11 @@ pub struct Step {
     pub shares: u128,
 }
 
-/// `supply`: mints supply shares for assets received.
+/// `supply` by assets: mints supply shares `to_shares_down(assets)` for `assets` received.
+/// `supply_cap` bounds the supply pool's assets after the supply.
 ///
-/// By assets: shares minted `to_shares_down(assets)`. By shares: assets taken
-/// `to_assets_up(shares)`. `supply_cap` bounds the supply pool's assets after the supply.
+/// There is no supply by shares: the market has no such entry point, and the program would
+/// carry its code on every call.
 ///
 /// # Errors
 /// [`ZeroAmount`]; [`AmountExceedsU128`]; [`AmountRoundsToZero`] when the assets buy no
@@ -48,25 +48,14 @@ pub struct Step {
 pub fn supply(
     supply_pool: Pool,
     account: AccountShares,
-    quantity: Quantity,
+    assets: U256,
     supply_cap: u128,
 ) -> Result<Step, DebtError> {
-    let (assets, shares) = match quantity {
-        Quantity::Assets(assets) => {
-            let assets = checked_amount(assets)?;
-            let shares =
-                to_shares_down(assets, pool_assets(supply_pool), pool_shares(supply_pool))?;
-            if keel_math::is_zero(shares) {
-                return Err(AmountRoundsToZero { amount: assets }.into());
-            }
-            (assets, shares)
-        }
-        Quantity::Shares(shares) => {
-            let shares = checked_amount(shares)?;
-            let assets = to_assets_up(shares, pool_assets(supply_pool), pool_shares(supply_pool))?;
-            (assets, shares)
-        }
-    };
+    let assets = checked_amount(assets)?;
+    let shares = to_shares_down(assets, pool_assets(supply_pool), pool_shares(supply_pool))?;
+    if keel_math::is_zero(shares) {
+        return Err(AmountRoundsToZero { amount: assets }.into());
+    }
     let total_after = checked_add(pool_assets(supply_pool), assets)?;
     if total_after > U256::from(supply_cap) {
         return Err(SupplyCapExceeded {
@@ -356,7 +345,7 @@ mod tests {
     #[test]
     fn supply_by_assets_mints_shares_rounded_down() {
         // Price: (10 + 1) / (3e6 + 1e6) assets per share -> 5 assets buy floor(5 * 4e6 / 11).
-        let step = supply(pool(10, 3_000_000), account(7, 9), assets(5), MAX_CAP).unwrap();
+        let step = supply(pool(10, 3_000_000), account(7, 9), U256::from(5), MAX_CAP).unwrap();
         assert_eq!(step.shares, 1_818_181);
         assert_eq!(step.assets, 5);
         assert_eq!(step.pool, pool(15, 4_818_181));
@@ -364,29 +353,15 @@ mod tests {
     }
 
     #[test]
-    fn supply_by_shares_takes_assets_rounded_up() {
-        // 1e6 shares cost ceil(1e6 * 11 / 4e6) = 3 assets.
-        let step = supply(
-            pool(10, 3_000_000),
-            account(0, 0),
-            shares(1_000_000),
-            MAX_CAP,
-        )
-        .unwrap();
-        assert_eq!((step.assets, step.shares), (3, 1_000_000));
-        assert_eq!(step.pool, pool(13, 4_000_000));
-    }
-
-    #[test]
     fn supply_refusals() {
         let empty = pool(0, 0);
         let none = account(0, 0);
         assert_eq!(
-            supply(empty, none, assets(0), MAX_CAP),
+            supply(empty, none, U256::from(0), MAX_CAP),
             Err(ZeroAmount {}.into())
         );
         assert_eq!(
-            supply(empty, none, Quantity::Shares(above_u128()), MAX_CAP),
+            supply(empty, none, above_u128(), MAX_CAP),
             Err(AmountExceedsU128 {
                 amount: above_u128()
             }
@@ -394,26 +369,31 @@ mod tests {
         );
         // A share costs 2e6 assets here: 1 asset buys none.
         assert_eq!(
-            supply(pool(2_000_000, 0), none, assets(1), MAX_CAP),
+            supply(pool(2_000_000, 0), none, U256::from(1), MAX_CAP),
             Err(AmountRoundsToZero {
                 amount: U256::from(1)
             }
             .into())
         );
         assert_eq!(
-            supply(pool(90, 90_000_000), none, assets(11), 100),
+            supply(pool(90, 90_000_000), none, U256::from(11), 100),
             Err(SupplyCapExceeded {
                 totalAfter: U256::from(101),
                 cap: U256::from(100)
             }
             .into())
         );
-        assert!(supply(pool(90, 90_000_000), none, assets(10), 100).is_ok());
+        assert!(supply(pool(90, 90_000_000), none, U256::from(10), 100).is_ok());
     }
 
     #[test]
     fn supply_shares_beyond_u128_is_a_math_error() {
-        let result = supply(pool(0, u128::MAX - 5), account(0, 0), assets(1), MAX_CAP);
+        let result = supply(
+            pool(0, u128::MAX - 5),
+            account(0, 0),
+            U256::from(1),
+            MAX_CAP,
+        );
         assert_eq!(result, Err(DebtMathError { kind: 4 }.into()));
     }
 

@@ -181,17 +181,18 @@ impl DebtStorage {
         Ok(accrual)
     }
 
-    /// `supply` for `account` (anyone may supply for anyone), against the stored supply cap.
+    /// `supply` of `assets` for `account` (anyone may supply for anyone), against the stored
+    /// supply cap.
     ///
     /// # Errors
     /// Those of [`supply`]; nothing is written on error.
-    pub fn supply(&mut self, account: Address, quantity: Quantity) -> Result<Step, DebtError> {
+    pub fn supply(&mut self, account: Address, assets: U256) -> Result<Step, DebtError> {
         let supply_cap = self.supply_cap();
         let mut shares = self.accounts.setter(AddressKey(account));
         let step = supply(
             load_pool(&self.supply),
             shares_in(&shares),
-            quantity,
+            assets,
             supply_cap,
         )?;
         store_pool(&mut self.supply, step.pool);
@@ -469,13 +470,12 @@ mod tests {
         debt.set_caps(u128::MAX, u128::MAX);
         // D + 4 holding caps of 1 while D + 3 says none: the operations do not read it.
         vm.set_storage(U256::from(4), halves(1, 1));
-        debt.supply(LENDER, Quantity::Assets(U256::from(SUPPLIED)))
-            .unwrap();
+        debt.supply(LENDER, U256::from(SUPPLIED)).unwrap();
         debt.borrow(BORROWER, U256::from(SUPPLIED / 2)).unwrap();
         // Caps set again: D + 4 is the bound.
         debt.set_caps(SUPPLIED + 1, SUPPLIED / 2 + 1);
         assert!(debt
-            .supply(LENDER, Quantity::Assets(U256::from(2)))
+            .supply(LENDER, U256::from(2))
             .is_err_and(|e| e.is::<SupplyCapExceeded>()));
         assert!(debt
             .borrow(BORROWER, U256::from(2))
@@ -530,9 +530,7 @@ mod tests {
         let borrower = mapping_slot(BORROWER, ACCOUNTS_ROOT);
 
         let before = vm.snapshot().storage;
-        let step = debt
-            .supply(LENDER, Quantity::Assets(U256::from(SUPPLIED)))
-            .unwrap();
+        let step = debt.supply(LENDER, U256::from(SUPPLIED)).unwrap();
         assert_eq!(changed_slots(&before, &vm), [U256::ZERO, lender]);
         assert_eq!(
             vm.get_storage(U256::ZERO),
@@ -577,9 +575,7 @@ mod tests {
     fn a_year_of_interest_reaches_lenders_and_reserves() {
         let vm = TestVM::default();
         let mut debt = market(&vm);
-        let supplied = debt
-            .supply(LENDER, Quantity::Assets(U256::from(100_000)))
-            .unwrap();
+        let supplied = debt.supply(LENDER, U256::from(100_000)).unwrap();
         debt.borrow(BORROWER, U256::from(50_000)).unwrap();
         debt.accrue(crate::SECONDS_PER_YEAR).unwrap();
         let owed = debt.debt_assets_up(BORROWER).unwrap();
@@ -614,14 +610,10 @@ mod tests {
     fn refused_operations_write_nothing() {
         let vm = TestVM::default();
         let mut debt = market(&vm);
-        debt.supply(LENDER, Quantity::Assets(U256::from(SUPPLIED)))
-            .unwrap();
+        debt.supply(LENDER, U256::from(SUPPLIED)).unwrap();
         let before = vm.snapshot().storage;
         assert_eq!(
-            debt.supply(
-                LENDER,
-                Quantity::Assets(U256::from(SUPPLY_CAP - SUPPLIED + 1))
-            ),
+            debt.supply(LENDER, U256::from(SUPPLY_CAP - SUPPLIED + 1)),
             Err(SupplyCapExceeded {
                 totalAfter: U256::from(SUPPLY_CAP + 1),
                 cap: U256::from(SUPPLY_CAP)
@@ -652,8 +644,7 @@ mod tests {
     fn bad_debt_write_off_clears_the_account_and_reports_both_parts() {
         let vm = TestVM::default();
         let mut debt = market(&vm);
-        debt.supply(LENDER, Quantity::Assets(U256::from(1_000)))
-            .unwrap();
+        debt.supply(LENDER, U256::from(1_000)).unwrap();
         debt.borrow(BORROWER, U256::from(500)).unwrap();
         debt.accrue(crate::SECONDS_PER_YEAR).unwrap();
         let totals = debt.totals();

@@ -105,14 +105,9 @@ proptest! {
     fn supply_then_withdraw_all_never_pays_out_more(
         t in totals(),
         assets in amount(90),
-        by_shares in any::<bool>(),
     ) {
-        let quantity = if by_shares {
-            Quantity::Shares(U256::from(assets))
-        } else {
-            Quantity::Assets(U256::from(assets))
-        };
-        let Ok(supplied) = supply(t.supply, AccountShares::default(), quantity, NO_CAP) else {
+        let Ok(supplied) = supply(t.supply, AccountShares::default(), U256::from(assets), NO_CAP)
+        else {
             return Ok(());
         };
         let after_supply = Totals { supply: supplied.pool, ..t };
@@ -236,7 +231,6 @@ enum Op {
     Supply {
         account: usize,
         assets: u128,
-        by_shares: bool,
     },
     Withdraw {
         account: usize,
@@ -267,13 +261,7 @@ fn op() -> impl Strategy<Value = Op> {
     let account = 0..ACCOUNTS;
     let per_mille = 1_u128..=1_200;
     prop_oneof![
-        (account.clone(), amount(70), any::<bool>()).prop_map(|(account, assets, by_shares)| {
-            Op::Supply {
-                account,
-                assets,
-                by_shares,
-            }
-        }),
+        (account.clone(), amount(70)).prop_map(|(account, assets)| Op::Supply { account, assets }),
         (account.clone(), per_mille.clone(), any::<bool>()).prop_map(
             |(account, per_mille, by_shares)| Op::Withdraw {
                 account,
@@ -311,18 +299,9 @@ impl Market {
         let scaled =
             |x: u128, per_mille: u128| x / 1_000 * per_mille + x % 1_000 * per_mille / 1_000;
         match *op {
-            Op::Supply {
-                account,
-                assets,
-                by_shares,
-            } => {
-                let quantity = if by_shares {
-                    Quantity::Shares(U256::from(assets))
-                } else {
-                    Quantity::Assets(U256::from(assets))
-                };
-                if let Ok(step) =
-                    supply(self.totals.supply, self.accounts[account], quantity, NO_CAP)
+            Op::Supply { account, assets } => {
+                let assets = U256::from(assets);
+                if let Ok(step) = supply(self.totals.supply, self.accounts[account], assets, NO_CAP)
                 {
                     self.totals.supply = step.pool;
                     self.accounts[account] = step.account;

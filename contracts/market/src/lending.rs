@@ -97,13 +97,13 @@ impl KeelMarket {
 
     pub(crate) fn do_supply(
         &mut self,
-        quantity: Quantity,
+        assets: U256,
         on_behalf: Address,
     ) -> Result<Step, MarketError> {
         self.ensure_active(Action::Supply)?;
         ensure_nonzero(on_behalf)?;
         self.accrue()?;
-        let step = self.debt.supply(on_behalf, quantity)?;
+        let step = self.debt.supply(on_behalf, assets)?;
         let caller = self.vm().msg_sender();
         self.pull_tokens(self.base_asset(), caller, U256::from(step.assets))?;
         self.emit(Supply {

@@ -382,7 +382,7 @@ impl KeelMarket {
     /// `TokenTransferFailed`, `Reentrancy`.
     /// Events: `AccrueInterest` (when interest accrued), `Supply`.
     pub fn supply(&mut self, assets: U256, on_behalf: Address) -> Result<U256, MarketError> {
-        self.locked(|m| m.do_supply(Quantity::Assets(assets), on_behalf))
+        self.locked(|m| m.do_supply(assets, on_behalf))
             .map(|step| U256::from(step.shares))
     }
 
