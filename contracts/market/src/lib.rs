@@ -100,7 +100,7 @@ use keel_debt::{DebtStorage, Quantity};
 use keel_liquidation::decide_liquidation;
 use keel_oracle::SequencerUptimeFeed;
 use keel_storage::{AddressKey, PackedSlot, Word};
-use keel_vault::VaultStorage;
+use keel_vault::{CollateralIndex, VaultStorage, MAX_COLLATERALS};
 use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageAddress, StorageGuard, StorageGuardMut, StorageMap, StorageType};
@@ -625,11 +625,16 @@ impl KeelMarket {
 
     /// The listed collateral tokens, by index.
     pub fn collaterals(&self) -> Vec<Address> {
-        let count = self.collateral_count();
-        (0..count)
-            .filter_map(|i| keel_vault::CollateralIndex::new(i).ok())
-            .map(|i| self.collateral_token(i))
-            .collect()
+        // An array turned into a vector whole, then cut to the listed
+        // count: collecting linked vector growth into the program.
+        let count = usize::from(self.collateral_count());
+        let mut tokens = [Address::ZERO; MAX_COLLATERALS as usize];
+        for (slot, index) in tokens.iter_mut().zip(CollateralIndex::all()).take(count) {
+            *slot = self.collateral_token(index);
+        }
+        let mut tokens = Vec::from(tokens);
+        tokens.truncate(count);
+        tokens
     }
 
     // ----- administration (owner) -----

@@ -69,32 +69,33 @@ impl KeelMarket {
             risks[index.position()] = risk;
             Ok::<_, MarketError>(risk)
         })?;
-        let balances: Vec<U256> = CollateralIndex::all()
-            .map(|i| U256::from(snapshot.balance(i)))
-            .collect();
-        let liquidation_prices = CollateralIndex::all()
-            .map(|i| {
-                let price = liquidation_price_up(
-                    snapshot.balance(i),
-                    &risks[i.position()],
-                    value.liquidation_value_down,
-                    debt_assets,
-                )?;
-                Ok(price.0)
-            })
-            .collect::<Result<Vec<U256>, MarketError>>()?;
+        // Arrays turned into vectors whole (one allocation of the exact
+        // size): collecting linked vector growth into the program.
+        let mut balances = [U256::ZERO; MAX_COLLATERALS as usize];
+        let mut liquidation_prices = [U256::ZERO; MAX_COLLATERALS as usize];
+        for index in CollateralIndex::all() {
+            let balance = snapshot.balance(index);
+            let price = liquidation_price_up(
+                balance,
+                &risks[index.position()],
+                value.liquidation_value_down,
+                debt_assets,
+            )?;
+            balances[index.position()] = U256::from(balance);
+            liquidation_prices[index.position()] = price.0;
+        }
         let health_factor = health_factor_down(value.liquidation_value_down, debt_assets)?;
         Ok((
             U256::from(shares.supply),
             supply_assets,
             U256::from(shares.borrow),
             debt_assets,
-            balances,
+            Vec::from(balances),
             value.collateral_value_down,
             value.borrow_power_down,
             value.liquidation_value_down,
             health_factor.0,
-            liquidation_prices,
+            Vec::from(liquidation_prices),
         ))
     }
 

@@ -35,6 +35,31 @@ fn two_step_ownership() {
     fx.call(alice, &caps).unwrap();
 }
 
+/// The views' arrays: `collaterals` lists the listed tokens in index order
+/// (no more), `accountSnapshot` has one balance and one liquidation price per
+/// collateral index.
+#[test]
+fn views_return_arrays_of_their_documented_length() {
+    let mut fx = Fixture::new();
+    let (weth, wbtc, carol) = (fx.weth, fx.wbtc, fx.carol);
+    assert_eq!(
+        fx.view(&IKeelMarket::collateralsCall {}).unwrap(),
+        vec![weth, wbtc]
+    );
+    fx.standard_positions();
+    fx.borrow(carol, usdc(50_000)).unwrap();
+    let snapshot = fx.account(carol);
+    let slots = usize::from(keel_vault::MAX_COLLATERALS);
+    assert_eq!(snapshot.collateralBalances.len(), slots);
+    assert_eq!(snapshot.liquidationPrices.len(), slots);
+    assert_eq!(snapshot.collateralBalances[1], units(1, 8));
+    assert!(snapshot.liquidationPrices[1] > U256::ZERO);
+    assert_eq!(
+        snapshot.collateralBalances[2..],
+        vec![U256::ZERO; slots - 2]
+    );
+}
+
 #[test]
 fn small_debt_is_liquidated_in_full_despite_the_close_factor() {
     let mut fx = Fixture::new();

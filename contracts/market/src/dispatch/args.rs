@@ -203,24 +203,41 @@ pub(super) enum Returned<'a> {
 
 /// The ABI encoding of `values` as one tuple: the head (static words and
 /// the arrays' offsets from its start), then each array's length and items.
+///
+/// Written into a zeroed buffer of the exact length, like [`words`]: no
+/// vector grows. (View-sized values, at most 8 items per array: no
+/// overflow.)
 pub(super) fn tuple(values: &[Returned]) -> Vec<u8> {
-    let mut head = Vec::new();
-    let mut tail = Vec::new();
-    let head_len = values.len().wrapping_mul(32);
-    for value in values {
+    let tail_words = values.iter().fold(0, |sum: usize, value| match value {
+        Returned::Word(_) => sum,
+        Returned::Array(items) => sum.wrapping_add(items.len()).wrapping_add(1),
+    });
+    let mut encoded = alloc::vec![0u8; values.len().wrapping_add(tail_words).wrapping_mul(32)];
+    let Some((head, tail)) = encoded
+        .as_chunks_mut::<32>()
+        .0
+        .split_at_mut_checked(values.len())
+    else {
+        return encoded; // unreachable: the buffer has a word per value and more
+    };
+    let mut tail = tail.iter_mut();
+    let mut offset = values.len().wrapping_mul(32);
+    for (slot, value) in head.iter_mut().zip(values) {
         match value {
-            Returned::Word(word) => head.push(*word),
+            Returned::Word(word) => *slot = word.to_be_bytes(),
             Returned::Array(items) => {
-                // Calldata-sized values (at most 8 items): no overflow.
-                let offset = head_len.wrapping_add(tail.len().wrapping_mul(32));
-                head.push(U256::from(offset));
-                tail.push(U256::from(items.len()));
-                tail.extend_from_slice(items);
+                *slot = U256::from(offset).to_be_bytes();
+                // The array first in the zip: it ends first, and no word of
+                // the tail is taken for nothing.
+                let array = core::iter::once(U256::from(items.len())).chain(items.iter().copied());
+                for (word, to) in array.zip(tail.by_ref()) {
+                    *to = word.to_be_bytes();
+                }
+                offset = offset.wrapping_add(items.len().wrapping_add(1).wrapping_mul(32));
             }
         }
     }
-    head.extend_from_slice(&tail);
-    words(&head)
+    encoded
 }
 
 #[cfg(test)]

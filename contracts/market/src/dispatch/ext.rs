@@ -8,6 +8,8 @@ use stylus_sdk::abi::CONSTRUCTOR_SELECTOR;
 use stylus_sdk::host::VM;
 use stylus_sdk::stylus_core::MessageAccess;
 
+use keel_vault::MAX_COLLATERALS;
+
 use super::args::{address_word, tuple, words, Args, Returned};
 use super::{claim_constructor, market_storage, Outcome};
 use crate::errors::{MarketError, NotPayable, UnknownSelector};
@@ -165,8 +167,14 @@ fn tuple_view(market: &KeelMarket, args: &Args) -> Outcome {
             words(&[U256::from(i.0), i.1, i.2, i.3, i.4, i.5, i.6])
         }
         ext::collateralsCall::SELECTOR => {
-            let tokens: Vec<U256> = market.collaterals().into_iter().map(address_word).collect();
-            tuple(&[Returned::Array(&tokens)])
+            let listed = market.collaterals();
+            let mut tokens = [U256::ZERO; MAX_COLLATERALS as usize];
+            for (word, token) in tokens.iter_mut().zip(&listed) {
+                *word = address_word(*token);
+            }
+            tuple(&[Returned::Array(
+                tokens.get(..listed.len()).unwrap_or_default(),
+            )])
         }
         ext::previewLiquidationCall::SELECTOR => {
             let (borrower, token) = (args.address(0)?, args.address(1)?);
