@@ -114,9 +114,6 @@ fn value_u128(value: U256) -> Result<u128, MarketError> {
     })
 }
 
-/// Collaterals a market lists at most, as a length.
-const MAX_LISTED: usize = MAX_COLLATERALS as usize;
-
 /// The arguments of one `liquidate` call.
 pub(crate) struct LiquidateRequest<'a> {
     pub(crate) borrower: Address,
@@ -171,10 +168,10 @@ impl KeelMarket {
         &self,
         borrower: Address,
         chosen: CollateralIndex,
-    ) -> Result<([CollateralSnapshot; MAX_LISTED], usize), MarketError> {
+    ) -> Result<([CollateralSnapshot; MAX_COLLATERALS as usize], usize), MarketError> {
         let balances = self.vault.snapshot(borrower);
         let count = self.collateral_count();
-        let mut snapshots = [CollateralSnapshot::default(); MAX_LISTED];
+        let mut snapshots = [CollateralSnapshot::default(); MAX_COLLATERALS as usize];
         for (raw, snapshot) in (0..count).zip(snapshots.iter_mut()) {
             let index = CollateralIndex::new(raw)?;
             let balance = balances.balance(index);

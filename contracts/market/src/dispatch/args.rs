@@ -174,11 +174,11 @@ impl<'a> Args<'a> {
 
 /// The ABI encoding of static return values: one word each.
 pub(super) fn words(values: &[U256]) -> Vec<u8> {
-    // 32-byte words written into a zeroed buffer of the exact length: no
-    // push or extend: with the core's other buffers written the same way,
-    // no vector growth is linked into the core (README, "Code size"; the
-    // ext's `tuple` still grows vectors). `flat_map(..).collect()` linked
-    // a byte-wise collector of its own.
+    // 32-byte words written into a zeroed buffer of the exact length, never
+    // pushed or extended: with the programs' other buffers written the same
+    // way, no vector growth is linked into either program (README, "Code
+    // size"). `flat_map(..).collect()` linked a byte-wise collector of its
+    // own.
     let mut encoded = alloc::vec![0u8; values.len().wrapping_mul(32)];
     for (chunk, value) in encoded.as_chunks_mut::<32>().0.iter_mut().zip(values) {
         *chunk = value.to_be_bytes();
