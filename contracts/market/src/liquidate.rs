@@ -214,6 +214,9 @@ impl KeelMarket {
     ) -> Result<(CollateralIndex, T), MarketError> {
         let index = self.collateral_index(token)?;
         let (snapshots, count) = self.collateral_snapshots(borrower, index)?;
+        // `count` is at most MAX_COLLATERALS (listing refuses a ninth); were
+        // it more, the snapshot would be empty and the decision would refuse
+        // (`CollateralNotHeld`), never liquidate on a partial view.
         let position = PositionSnapshot {
             collaterals: snapshots.get(..count).unwrap_or_default(),
             debt: DebtSnapshot {
