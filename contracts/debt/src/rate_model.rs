@@ -51,20 +51,29 @@ impl RateModel {
     /// [`OptimalUtilisationOutOfBounds`]; [`MaxBorrowRateTooHigh`] (also when the sum
     /// overflows).
     pub fn validate(&self) -> Result<(), DebtError> {
+        // The bounds `in_code`: compared through references, they would sit in
+        // the program's static data, paid on every call (docs/DESIGN.md section 9).
+        let (min, max) = (
+            in_code(MIN_OPTIMAL_UTILISATION),
+            in_code(MAX_OPTIMAL_UTILISATION),
+        );
         let optimal = self.optimal_utilisation.0;
-        if !(MIN_OPTIMAL_UTILISATION..=MAX_OPTIMAL_UTILISATION).contains(&optimal) {
+        if !(min..=max).contains(&optimal) {
             return Err(OptimalUtilisationOutOfBounds {
                 value: optimal,
-                min: MIN_OPTIMAL_UTILISATION,
-                max: MAX_OPTIMAL_UTILISATION,
+                min,
+                max,
             }
             .into());
         }
-        let max_rate = self.max_rate_per_second().unwrap_or(U256::MAX);
-        if max_rate > MAX_BORROW_RATE_PER_SECOND {
+        let limit = in_code(MAX_BORROW_RATE_PER_SECOND);
+        let max_rate = self
+            .max_rate_per_second()
+            .unwrap_or_else(|_| in_code(U256::MAX));
+        if max_rate > limit {
             return Err(MaxBorrowRateTooHigh {
                 maxRatePerSecond: max_rate,
-                limit: MAX_BORROW_RATE_PER_SECOND,
+                limit,
             }
             .into());
         }
@@ -111,10 +120,11 @@ impl RateModel {
 /// # Errors
 /// [`ReserveFactorTooHigh`] above [`MAX_RESERVE_FACTOR`].
 pub fn validate_reserve_factor(reserve_factor: Wad) -> Result<(), DebtError> {
-    if reserve_factor.0 > MAX_RESERVE_FACTOR {
+    let max = in_code(MAX_RESERVE_FACTOR);
+    if reserve_factor.0 > max {
         return Err(ReserveFactorTooHigh {
             value: reserve_factor.0,
-            max: MAX_RESERVE_FACTOR,
+            max,
         }
         .into());
     }

@@ -1,7 +1,7 @@
 //! Bounds the market enforces when it sets a collateral's risk parameters or its liquidation
 //! parameters. Every comparison is exact (integer products, no rounding).
 
-use keel_math::{checked_add, checked_mul, Wad, PRICE_SCALE, WAD};
+use keel_math::{checked_add, checked_mul, in_code, Wad, PRICE_SCALE, WAD};
 
 use crate::errors::{
     BonusOutOfBounds, CloseFactorOutOfBounds, FullLiquidationHfOutOfBounds,
@@ -25,11 +25,12 @@ use crate::{
 /// # Errors
 /// The first failed check, as listed.
 pub fn validate_collateral_risk(params: &CollateralRiskParams) -> Result<(), LiquidationError> {
-    let bonus = params.bonus.0;
-    if keel_math::is_zero(bonus) || bonus > MAX_LIQUIDATION_BONUS.0 {
+    // The bounds `in_code`, not in the program's static data (docs/DESIGN.md section 9).
+    let (bonus, max_bonus) = (params.bonus.0, in_code(MAX_LIQUIDATION_BONUS.0));
+    if keel_math::is_zero(bonus) || bonus > max_bonus {
         return Err(LiquidationError::from(BonusOutOfBounds {
             bonusWad: bonus,
-            maxBonusWad: MAX_LIQUIDATION_BONUS.0,
+            maxBonusWad: max_bonus,
         }));
     }
     let threshold = params.liquidation_threshold.0;
@@ -50,9 +51,9 @@ pub fn validate_collateral_risk(params: &CollateralRiskParams) -> Result<(), Liq
 
 /// `LT * (1e18 + bonus) < 1e18 * 1e18`, exactly; a product past 256 bits is not below.
 fn threshold_with_bonus_below_one(threshold: Wad, bonus: Wad) -> bool {
-    checked_add(WAD, bonus.0)
+    checked_add(in_code(WAD), bonus.0)
         .and_then(|one_plus_bonus| checked_mul(threshold.0, one_plus_bonus))
-        .is_ok_and(|product| product < PRICE_SCALE)
+        .is_ok_and(|product| product < in_code(PRICE_SCALE))
 }
 
 /// Checks the market's liquidation parameters, in this order:
@@ -69,21 +70,22 @@ fn threshold_with_bonus_below_one(threshold: Wad, bonus: Wad) -> bool {
 /// # Errors
 /// The first failed check, as listed.
 pub fn validate_liquidation_params(params: &LiquidationParams) -> Result<(), LiquidationError> {
-    let close_factor = params.close_factor.0;
-    if keel_math::is_zero(close_factor) || close_factor > WAD {
+    let (close_factor, wad) = (params.close_factor.0, in_code(WAD));
+    if keel_math::is_zero(close_factor) || close_factor > wad {
         return Err(LiquidationError::from(CloseFactorOutOfBounds {
             closeFactorWad: close_factor,
         }));
     }
-    if params.full_liquidation_hf.0 > WAD {
+    if params.full_liquidation_hf.0 > wad {
         return Err(LiquidationError::from(FullLiquidationHfOutOfBounds {
             fullLiquidationHfWad: params.full_liquidation_hf.0,
         }));
     }
-    if params.liquidation_fee > MAX_LIQUIDATION_FEE {
+    let max_fee = in_code(MAX_LIQUIDATION_FEE.0);
+    if params.liquidation_fee.0 > max_fee {
         return Err(LiquidationError::from(LiquidationFeeOutOfBounds {
             feeWad: params.liquidation_fee.0,
-            maxFeeWad: MAX_LIQUIDATION_FEE.0,
+            maxFeeWad: max_fee,
         }));
     }
     Ok(())
