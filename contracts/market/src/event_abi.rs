@@ -81,9 +81,15 @@ pub(crate) trait MarketEvent {
 impl KeelMarket {
     /// Emits `event` (alloy's encoding, without its generic encoder).
     pub(crate) fn emit<E: MarketEvent>(&self, event: E) {
-        let log = event.log_words();
-        self.vm().emit_log(log.bytes(), log.topics);
+        emit_log(self.vm(), &event.log_words());
     }
+}
+
+/// The `emit_log` hostio on `log`: one copy in the program instead of one in
+/// each event's instantiation of [`KeelMarket::emit`].
+#[inline(never)]
+fn emit_log(vm: &stylus_sdk::host::VM, log: &LogWords) {
+    vm.emit_log(log.bytes(), log.topics);
 }
 
 /// Implements [`MarketEvent`] from `Event { topics: [indexed fields], data:
