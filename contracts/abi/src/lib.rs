@@ -25,7 +25,7 @@ mod word;
 
 pub use alloy_sol_types::SolError;
 pub use revert::Revert;
-pub use word::{encode_static, is_zero_address, AbiWord};
+pub use word::{copy_bytes, encode_static, is_zero_address, AbiWord};
 
 #[doc(hidden)]
 pub mod __private {

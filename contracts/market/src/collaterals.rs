@@ -320,11 +320,9 @@ impl KeelMarket {
         self.config(index)
             .bonus_token
             .update_word(|word| word.set_address(TOKEN_AT, token));
-        let mut listed = keel_math::PackedWord::default();
-        listed.set_u8(0, count.saturating_add(1));
         self.collateral_indices
             .setter(AddressKey(token))
-            .set_word(listed);
+            .set_word(keel_math::PackedWord::low_byte(count.saturating_add(1)));
         self.update_control(|word| {
             word.set_u8(crate::control::COLLATERAL_COUNT_AT, count.saturating_add(1));
         });

@@ -168,11 +168,7 @@ impl KeelMarket {
         let mut call = alloc::vec![0u8; initialize_args.len().saturating_add(4)];
         if let Some((head, args)) = call.split_first_chunk_mut::<4>() {
             *head = selector;
-            // A zip, not copy_from_slice: its length check would keep a
-            // panic location in the static data.
-            args.iter_mut()
-                .zip(initialize_args)
-                .for_each(|(to, from)| *to = *from);
+            keel_abi::copy_bytes(args, initialize_args);
         }
         self.delegate_to_ext(&call).map(|_| ())
     }

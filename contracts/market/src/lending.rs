@@ -238,12 +238,10 @@ impl KeelMarket {
     ) -> Result<(), MarketError> {
         ensure_nonzero(operator)?;
         let owner = self.vm().msg_sender();
-        let mut word = PackedWord::default();
-        word.set_u8(0, u8::from(approved));
         self.operators
             .setter(AddressKey(owner))
             .setter(AddressKey(operator))
-            .set_word(word);
+            .set_word(PackedWord::low_byte(u8::from(approved)));
         self.emit(SetOperator {
             owner,
             operator,

@@ -870,13 +870,11 @@ mod layout_tests {
             written(|m| m.add_collateral_reserves(last, U256::from(1)).unwrap()),
             slot(22 + 7 * 6)
         );
-        let mut listed = keel_math::PackedWord::default();
-        listed.set_u8(0, 1);
         assert_eq!(
             written(|m| m
                 .collateral_indices
                 .setter(AddressKey(BASE))
-                .set_word(listed)),
+                .set_word(keel_math::PackedWord::low_byte(1))),
             vec![mapping_slot(BASE, 70)]
         );
         assert_eq!(written(|m| m.store_ext(BASE)), slot(72));

@@ -350,10 +350,7 @@ fn callback_calldata(repaid_assets: U256, data: &[u8]) -> Vec<u8> {
         for (chunk, word) in body.as_chunks_mut::<32>().0.iter_mut().zip(words) {
             *chunk = word.to_be_bytes();
         }
-        // A zip, not copy_from_slice: its length check would keep a panic
-        // location in the static data.
-        let tail = body.iter_mut().skip(3 * 32);
-        tail.zip(data).for_each(|(to, from)| *to = *from);
+        keel_abi::copy_bytes(body.get_mut(3 * 32..).unwrap_or_default(), data);
     }
     calldata
 }

@@ -108,6 +108,15 @@ impl PackedWord {
         word.set_u128(16, high);
         word
     }
+
+    /// A word holding `value` at byte 0 and zero elsewhere: a one-byte map value, where the
+    /// SDK's `StorageU8` and `StorageBool` put theirs.
+    #[must_use]
+    pub fn low_byte(value: u8) -> Self {
+        let mut word = Self::default();
+        word.set_u8(0, value);
+        word
+    }
 }
 
 #[cfg(test)]
@@ -116,6 +125,15 @@ impl PackedWord {
 mod tests {
     use super::*;
     use alloy_primitives::{address, U256};
+
+    #[test]
+    fn a_low_byte_word_is_the_value_as_an_integer() {
+        for value in [0_u8, 1, 7, 0xff] {
+            let word = PackedWord::low_byte(value);
+            assert_eq!(U256::from_be_bytes(word.0), U256::from(value));
+            assert_eq!(word.u8_at(0), value);
+        }
+    }
 
     #[test]
     fn fields_sit_where_the_sdk_packs_them() {
