@@ -28,21 +28,26 @@
 //! |---|---|---|
 //! | `V + i`, `i` in `0..8` | total of collateral `i` | cap on that total |
 //! | `V + 8` | (root of the accounts map, never written) | |
-//! | `A = keccak256(pad32(a) . (V + 8))` | held bitmap (byte 0, bit `i` = collateral `i`) | unused |
-//! | `A + 1 + k`, `k` in `0..4` | balance of collateral `2k` | balance of collateral `2k + 1` |
+//! | `A = keccak256(pad32(a) . (V + 8))` | held bitmap (byte 0, bit `i` = collateral `i`) | balance of collateral 0 |
+//! | `A + k`, `k` in `1..5` | balance of collateral `2k - 1` | balance of collateral `2k` (none for `k = 4`) |
 //!
-//! Writes go only to slots whose value changes.
+//! Writes go only to slots whose value changes. Collateral `i`'s balance is in slot
+//! `A + (i + 1) / 2`, written `B(i)` below; `B(0)` is `A`.
 //!
 //! | operation | reads | writes |
 //! |---|---|---|
-//! | [`VaultStorage::deposit`] (`supplyCollateral`) of `i` | `A + 1 + i/2`, `V + i`; `A` only when `i` was not held | `A + 1 + i/2`, `V + i`; `A` only when `i` was not held |
-//! | [`VaultStorage::withdraw`] (`withdrawCollateral`, seizure) of `i` | `A + 1 + i/2`, `V + i`; `A` only when the balance reaches 0 | `A + 1 + i/2`, `V + i`; `A` only when the balance reaches 0 |
-//! | [`VaultStorage::snapshot`] (valuation, liquidation, views) | `A`, and `A + 1 + k` for each pair `k` holding a collateral | none |
-//! | [`VaultStorage::balance`], [`VaultStorage::held`] | `A + 1 + i/2`; `A` | none |
+//! | [`VaultStorage::deposit`] (`supplyCollateral`) of `i` | `B(i)`, `V + i`; `A` only when `i` was not held | `B(i)`, `V + i`; `A` only when `i` was not held |
+//! | [`VaultStorage::withdraw`] (`withdrawCollateral`, seizure) of `i` | `B(i)`, `V + i`; `A` only when the balance reaches 0 | `B(i)`, `V + i`; `A` only when the balance reaches 0 |
+//! | [`VaultStorage::snapshot`] (valuation, liquidation, views) | `A`, and `A + k` for each other slot `k` holding a collateral | none |
+//! | [`VaultStorage::balance`], [`VaultStorage::held`] | `B(i)`; `A` | none |
 //! | [`VaultStorage::total`], [`VaultStorage::cap_total`] | `V + i` | none |
 //! | [`VaultStorage::set_cap_total`] | `V + i` | `V + i` |
 //!
-//! So a borrower with collaterals 0 and 1 is valued from 2 slots, and `supplyCollateral`
+//! The first-listed collateral shares the bitmap's slot, as Morpho Blue packs a position's
+//! collateral with its debt: a borrower holding collateral 0 alone is valued from one slot, and
+//! a first deposit of it creates one slot, not two (a market lists its main collateral first).
+//!
+//! A borrower with collaterals 1 and 2 is valued from 2 slots, and `supplyCollateral`
 //! into an already held collateral touches 2 slots (the bitmap is not read: only the bit of
 //! the collateral can change, and only when its balance crosses zero). A
 //! Stylus program caches storage within a call, so the snapshot that follows a withdrawal

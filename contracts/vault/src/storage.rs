@@ -5,7 +5,7 @@
 
 use alloy_primitives::Address;
 use keel_math::U256;
-use keel_storage::{AddressKey, PackedSlot, Word, Words};
+use keel_storage::{AddressKey, PackedSlot, Words};
 use stylus_sdk::storage::StorageMap;
 
 use crate::error::VaultError;
@@ -14,12 +14,14 @@ use crate::ledger::{self, LedgerEntry};
 use crate::valuation::CollateralSnapshot;
 
 keel_storage::storage_struct! {
-    /// Five slots per account: the held bitmap (lowest byte of the first), then balances two per
-    /// slot (even index in the low 16 bytes, odd index in the high 16 bytes). Each slot is one
-    /// word packed by hand ([`keel_math::PackedWord`]).
+    /// Five slots per account, nine 16-byte places: place 0 is the held bitmap (its lowest
+    /// byte), place `i + 1` collateral `i`'s balance; place `p` is the low (even `p`) or high
+    /// (odd `p`) half of slot `p / 2`. So collateral 0 shares the bitmap's slot: a position in
+    /// the first-listed collateral alone is one slot, as Morpho Blue packs a position's
+    /// collateral with its debt. Each slot is one word packed by hand
+    /// ([`keel_math::PackedWord`]).
     pub struct AccountCollateralSlots {
-        held: Word,
-        balances: Words<4>,
+        slots: Words<5>,
     }
 }
 
@@ -33,17 +35,20 @@ keel_storage::storage_struct! {
     }
 }
 
-/// Byte of a collateral total or a balance in its slot: even indices low, odd high (balances);
-/// the total at 0 and the cap at 16 (collateral slots).
+/// Byte of a collateral total in its slot: the total at 0 and the cap at 16.
 const LOW: usize = 0;
 const HIGH: usize = 16;
 
-/// The byte at which collateral `index`'s balance sits in its pair's slot.
-fn balance_at_byte(index: CollateralIndex) -> usize {
-    match index.position() % 2 {
+/// The slot of an account's five holding collateral `index`'s balance, and the byte at which
+/// the balance sits in it: place `index + 1` (the slot map above).
+fn balance_place(index: CollateralIndex) -> (usize, usize) {
+    // At most 8: no overflow.
+    let place = index.position().wrapping_add(1);
+    let byte = match place % 2 {
         0 => LOW,
         _ => HIGH,
-    }
+    };
+    (place / 2, byte)
 }
 
 impl VaultStorage {
@@ -86,8 +91,8 @@ impl VaultStorage {
 
     /// All balances of `account` at once (valuation, liquidation snapshot, views).
     ///
-    /// Reads the bitmap slot and, for each pair of indices `(2k, 2k + 1)` with a held
-    /// collateral, that pair's slot; balances not held are zero without a read.
+    /// Reads the bitmap's slot (which holds collateral 0's balance too) and, for each other
+    /// slot with a held collateral, that slot; balances not held are zero without a read.
     #[must_use]
     pub fn snapshot(&self, account: Address) -> CollateralSnapshot {
         let slots = self.accounts.getter(AddressKey(account));
@@ -142,11 +147,11 @@ impl VaultStorage {
     /// Loads the entry of `account` and `index`, applies `change`, stores what changed, and
     /// returns whether the account holds any collateral afterwards.
     ///
-    /// The held set has a slot of its own, and an operation on collateral `index` changes only
-    /// bit `index` of it, when the balance crosses zero. So `change` sees the set with that
-    /// bit alone (all a ledger operation looks at), and the set's slot is read and written
-    /// only when the bit changes: a deposit into a held collateral or a withdrawal that leaves
-    /// some reads two slots, not three.
+    /// An operation on collateral `index` changes only bit `index` of the held set, when the
+    /// balance crosses zero. So `change` sees the set with that bit alone (all a ledger
+    /// operation looks at), and the bitmap is read and written only when the bit changes (or
+    /// with collateral 0's balance, in the same slot): a deposit into a held collateral or a
+    /// withdrawal that leaves some reads two slots (the balance's and the total's), not three.
     fn update(
         &mut self,
         account: Address,
@@ -155,7 +160,7 @@ impl VaultStorage {
     ) -> Result<bool, VaultError> {
         let total = self.total(index);
         // One handle for the account's slots: each `setter` hashes the key.
-        let mut slots = self.accounts.setter(AddressKey(account));
+        let slots = self.accounts.setter(AddressKey(account));
         let balance = balance_at(&slots, index);
         let own_bit = HeldSet::EMPTY.with_balance(index, balance);
         let before = LedgerEntry {
@@ -168,15 +173,14 @@ impl VaultStorage {
             true => None,
             false => Some(held_in(&slots).with_balance(index, after.balance)),
         };
-        if let Some(held) = held_after {
-            slots
-                .held
-                .update_word(|packed| packed.set_u8(0, held.bits()));
+        // Collateral 0's balance and the bitmap share slot 0: one update each, one store at
+        // the end of the call (the host caches the slot).
+        if let Some((mut bitmap, held)) = slots.slots.at(0).zip(held_after) {
+            bitmap.update_word(|packed| packed.set_u8(0, held.bits()));
         }
-        if let Some(mut pair) = slots.balances.at(index.position() / 2) {
-            pair.update_word(|packed| {
-                packed.set_u128(balance_at_byte(index), after.balance);
-            });
+        let (slot, byte) = balance_place(index);
+        if let Some(mut place) = slots.slots.at(slot) {
+            place.update_word(|packed| packed.set_u128(byte, after.balance));
         }
         if let Some(mut slot) = self.collaterals.at(index.position()) {
             slot.update_word(|packed| packed.set_u128(LOW, after.total));
@@ -186,14 +190,17 @@ impl VaultStorage {
 }
 
 fn balance_at(slots: &AccountCollateralSlots, index: CollateralIndex) -> u128 {
+    let (slot, byte) = balance_place(index);
     slots
-        .balances
-        .at(index.position() / 2)
-        .map_or(0, |pair| pair.word().u128_at(balance_at_byte(index)))
+        .slots
+        .at(slot)
+        .map_or(0, |place| place.word().u128_at(byte))
 }
 
 fn held_in(slots: &AccountCollateralSlots) -> HeldSet {
-    HeldSet::from_bits(slots.held.word().u8_at(0))
+    slots.slots.at(0).map_or(HeldSet::EMPTY, |bitmap| {
+        HeldSet::from_bits(bitmap.word().u8_at(0))
+    })
 }
 
 #[cfg(test)]
@@ -240,7 +247,9 @@ mod tests {
         assert_eq!(vm.get_storage(U256::from(2)), halves(7, 1_000));
         assert_eq!(vm.get_storage(U256::from(3)), halves(10, 1_000));
         assert_eq!(vm.get_storage(alice), halves(0b1100, 0));
-        assert_eq!(vm.get_storage(alice + U256::from(2)), halves(7, 9));
+        // Places 3 and 4: the high half of slot 1 and the low half of slot 2.
+        assert_eq!(vm.get_storage(alice + U256::from(1)), halves(0, 7));
+        assert_eq!(vm.get_storage(alice + U256::from(2)), halves(9, 0));
         assert_eq!(vault.total(index(3)), 10);
         assert_eq!(vault.cap_total(index(3)), 1_000);
         assert_eq!(vault.balance(ALICE, index(3)), 9);
@@ -252,6 +261,7 @@ mod tests {
         let vm = TestVM::default();
         let mut vault = vault(&vm);
         let alice = mapping_slot(ALICE, ACCOUNTS_ROOT);
+        // Place 6: the low half of slot 3.
         let pair_of_5 = alice + U256::from(3);
 
         let before = vm.snapshot().storage;
@@ -282,6 +292,28 @@ mod tests {
             changed_slots(&before, &vm),
             sorted(vec![U256::from(5), alice, pair_of_5])
         );
+    }
+
+    #[test]
+    fn collateral_0_shares_the_bitmaps_slot() {
+        let vm = TestVM::default();
+        let mut vault = vault(&vm);
+        let alice = mapping_slot(ALICE, ACCOUNTS_ROOT);
+
+        let before = vm.snapshot().storage;
+        vault.deposit(ALICE, index(0), U256::from(10)).unwrap();
+        assert_eq!(changed_slots(&before, &vm), sorted(vec![U256::ZERO, alice]));
+        assert_eq!(vm.get_storage(alice), halves(0b1, 10));
+
+        let before = vm.snapshot().storage;
+        vault.withdraw(ALICE, index(0), U256::from(4)).unwrap();
+        assert_eq!(changed_slots(&before, &vm), sorted(vec![U256::ZERO, alice]));
+        assert_eq!(vault.snapshot(ALICE).balances, [6, 0, 0, 0, 0, 0, 0, 0]);
+
+        let holds_collateral = vault.withdraw(ALICE, index(0), U256::from(6)).unwrap();
+        assert!(!holds_collateral);
+        assert_eq!(vm.get_storage(alice), halves(0, 0));
+        assert_eq!(vault.held(ALICE), HeldSet::EMPTY);
     }
 
     #[test]
