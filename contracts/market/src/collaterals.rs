@@ -13,7 +13,7 @@
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::sol;
 use keel_liquidation::{validate_collateral_risk, CollateralRiskParams};
-use keel_math::{Price, Wad};
+use keel_math::{PackedWord, Price, Wad};
 use keel_oracle::{
     check_has_code, read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig,
 };
@@ -55,11 +55,12 @@ keel_storage::storage_struct! {
         // Slot 0: what valuing a position reads (borrow and withdrawCollateral
         // read this slot and the price source only) and the fee reserves a
         // liquidation adds to, so that write is to a slot already non-zero.
-        // Slot 1: the bonus (liquidation) and the token (views, reserves).
-        // Each slot one word (`PackedWord`): LTV at byte 0, LT at 8, reserves at
-        // 16; bonus at 0, token at 8.
+        // Slot 1: the token (views, reserves). Each slot one word
+        // (`PackedWord`): LTV at byte 0, LT at 8, reserves at 16; the token at
+        // 0. The bonus is in the token's listing (slot 70's map), which a
+        // liquidation reads anyway.
         risk: Word,
-        bonus_token: Word,
+        token: Word,
         price_source: PriceSource,
     }
 }
@@ -67,8 +68,11 @@ keel_storage::storage_struct! {
 const LTV_AT: usize = 0;
 const LIQUIDATION_THRESHOLD_AT: usize = 8;
 const RESERVES_AT: usize = 16;
-const BONUS_AT: usize = 0;
-const TOKEN_AT: usize = 8;
+const TOKEN_AT: usize = 0;
+/// A listing's bytes (the `token -> listing` map): `index + 1` (0: not
+/// listed), then the liquidation bonus (WAD).
+const INDEX_AT: usize = 0;
+const BONUS_AT: usize = 8;
 
 impl CollateralConfig {
     /// `(ltv, liquidation threshold)`: the first slot.
@@ -80,15 +84,9 @@ impl CollateralConfig {
         )
     }
 
-    /// The liquidation bonus (the second slot, which only liquidation and
-    /// the views read).
-    pub(crate) fn bonus(&self) -> Wad {
-        wad(self.bonus_token.word().u64_at(BONUS_AT))
-    }
-
     /// The collateral's token (zero when unlisted).
     fn token(&self) -> Address {
-        self.bonus_token.word().address_at(TOKEN_AT)
+        self.token.word().address_at(TOKEN_AT)
     }
 
     /// The protocol's fee reserves of this collateral.
@@ -127,22 +125,28 @@ fn risk_params(risk: RiskInput) -> CollateralRiskParams {
 }
 
 impl KeelMarket {
-    /// `index + 1` of collateral `token`, 0 when it is not listed: the
-    /// low byte of its slot in the `token -> index + 1` map (slot 70's).
-    fn collateral_index_word(&self, token: Address) -> u8 {
-        self.collateral_indices
-            .getter(AddressKey(token))
-            .word()
-            .u8_at(0)
+    /// `token`'s listing in the `token -> listing` map (slot 70's): `index +
+    /// 1` at byte 0 (0 when not listed) and the liquidation bonus at byte 8.
+    /// The bonus lives here rather than in the collateral's configuration
+    /// because a liquidation reads the listing anyway to find the index: one
+    /// cold slot less per liquidation.
+    fn listing(&self, token: Address) -> PackedWord {
+        self.listings.getter(AddressKey(token)).word()
     }
 
     /// The index of collateral `token`, or `UnknownCollateral`.
     pub(crate) fn collateral_index(&self, token: Address) -> Result<CollateralIndex, MarketError> {
-        let stored = self.collateral_index_word(token);
-        match stored.checked_sub(1) {
+        match self.listing(token).u8_at(INDEX_AT).checked_sub(1) {
             Some(index) => Ok(CollateralIndex::new(index)?),
             None => Err(MarketError::from(UnknownCollateral { token })),
         }
+    }
+
+    /// The index and the liquidation bonus of collateral `token`, or
+    /// `UnknownCollateral` (the listing's second read is of a cached slot).
+    pub(crate) fn listed(&self, token: Address) -> Result<(CollateralIndex, Wad), MarketError> {
+        let index = self.collateral_index(token)?;
+        Ok((index, wad(self.listing(token).u64_at(BONUS_AT))))
     }
 
     /// The token of collateral `index` (zero when unlisted).
@@ -274,9 +278,10 @@ impl KeelMarket {
             word.set_u64(LTV_AT, risk.0);
             word.set_u64(LIQUIDATION_THRESHOLD_AT, risk.1);
         });
-        slot.bonus_token
-            .update_word(|word| word.set_u64(BONUS_AT, risk.2));
         let token = slot.token();
+        self.listings
+            .setter(AddressKey(token))
+            .update_word(|word| word.set_u64(BONUS_AT, risk.2));
         self.emit(CollateralRiskSet {
             token,
             ltv: risk.0,
@@ -306,7 +311,7 @@ impl KeelMarket {
         self.only_owner()?;
         ensure_nonzero(token)?;
         self.ensure_contract(token)?;
-        if token == self.base_asset() || self.collateral_index_word(token) != 0 {
+        if token == self.base_asset() || self.listing(token).u8_at(INDEX_AT) != 0 {
             return Err(MarketError::from(CollateralAlreadyListed { token }));
         }
         let count = self.collateral_count();
@@ -318,11 +323,12 @@ impl KeelMarket {
         validate_collateral_risk(&risk_params(risk))?;
         let price = self.configure_price_source(index, &config)?;
         self.config(index)
-            .bonus_token
+            .token
             .update_word(|word| word.set_address(TOKEN_AT, token));
-        self.collateral_indices
+        // The bonus is written by `store_risk` below.
+        self.listings
             .setter(AddressKey(token))
-            .set_word(keel_math::PackedWord::low_byte(count.saturating_add(1)));
+            .set_word(PackedWord::low_byte(count.saturating_add(1)));
         self.update_control(|word| {
             word.set_u8(crate::control::COLLATERAL_COUNT_AT, count.saturating_add(1));
         });

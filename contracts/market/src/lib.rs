@@ -36,8 +36,8 @@
 //! | 6 | sequencer uptime feed (20), grace period (4) |
 //! | 7..=12 | keel-debt `DebtStorage` (`D = 7`; its docs map `D + 0..=D + 5` and the account slots) |
 //! | 13..=21 | keel-vault `VaultStorage` (`V = 13`; its docs map `V + 0..=V + 8` and the account slots) |
-//! | 22..=69 | 8 collaterals x 6 slots: LTV (8) + LT (8) + fee reserves (16); bonus (8) + token (20); keel-oracle `PriceSource` (4) |
-//! | 70 | root of `token -> index + 1` |
+//! | 22..=69 | 8 collaterals x 6 slots: LTV (8) + LT (8) + fee reserves (16); token (20); keel-oracle `PriceSource` (4) |
+//! | 70 | root of `token -> listing`: `index + 1` (1; 0 when not listed), liquidation bonus (8, WAD) |
 //! | 71 | root of `owner -> operator -> approved` |
 //! | 72 | the ext program's address (written once by the core's constructor) |
 //!
@@ -62,7 +62,7 @@
 //! | `borrow` | 0, 6 (only with a sequencer feed), 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
 //! | `supplyCollateral` | 0, 70 | vault: account bitmap, balance pair, total |
 //! | `withdrawCollateral` | 0, 6 (as borrow), 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
-//! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source, the chosen one's second slot (bonus) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source (the chosen one's bonus is in its listing, slot 70's) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks the ext program's own storage (never set in a market's), bit 7
@@ -144,7 +144,7 @@ pub struct KeelMarket {
     sequencer: SequencerUptimeFeed,
     debt: DebtStorage,
     vault: VaultStorage,
-    collateral_indices: StorageMap<AddressKey, Word>,
+    listings: StorageMap<AddressKey, Word>,
     operators: StorageMap<AddressKey, StorageMap<AddressKey, Word>>,
     ext: Word,
 }
@@ -163,8 +163,8 @@ mod slots {
     pub const VAULT: usize = DEBT + DebtStorage::REQUIRED_SLOTS;
     pub const COLLATERALS: usize = VAULT + VaultStorage::REQUIRED_SLOTS;
     /// Eight collaterals' configurations follow (`KeelMarket::config`).
-    pub const COLLATERAL_INDICES: usize = COLLATERALS + 8 * CollateralConfig::REQUIRED_SLOTS;
-    pub const OPERATORS: usize = COLLATERAL_INDICES + 1;
+    pub const LISTINGS: usize = COLLATERALS + 8 * CollateralConfig::REQUIRED_SLOTS;
+    pub const OPERATORS: usize = LISTINGS + 1;
     pub const EXT: usize = OPERATORS + 1;
     /// Slots in all.
     pub const END: usize = EXT + 1;
@@ -199,7 +199,7 @@ impl StorageType for KeelMarket {
             sequencer: field(slots::SEQUENCER, 0, &vm),
             debt: field(slots::DEBT, 0, &vm),
             vault: field(slots::VAULT, 0, &vm),
-            collateral_indices: field(slots::COLLATERAL_INDICES, 0, &vm),
+            listings: field(slots::LISTINGS, 0, &vm),
             operators: field(slots::OPERATORS, 0, &vm),
             ext: field(slots::EXT, 0, &vm),
             vm,
@@ -609,9 +609,8 @@ impl KeelMarket {
     /// `(index, ltv, liquidationThreshold, bonus, cap, total, feeReserves)`
     /// of collateral `token`.
     pub fn collateral_info(&self, token: Address) -> Result<CollateralInfo, MarketError> {
-        let index = self.collateral_index(token)?;
-        let config = self.config(index);
-        let ((ltv, lt), bonus) = (config.factors(), config.bonus());
+        let (index, bonus) = self.listed(token)?;
+        let (ltv, lt) = self.config(index).factors();
         Ok((
             index.get(),
             ltv.0,
@@ -827,7 +826,7 @@ mod layout_tests {
                 DEBT,
                 VAULT,
                 COLLATERALS,
-                COLLATERAL_INDICES,
+                LISTINGS,
                 OPERATORS,
                 EXT,
                 END
@@ -872,12 +871,34 @@ mod layout_tests {
         );
         assert_eq!(
             written(|m| m
-                .collateral_indices
+                .listings
                 .setter(AddressKey(BASE))
                 .set_word(keel_math::PackedWord::low_byte(1))),
             vec![mapping_slot(BASE, 70)]
         );
         assert_eq!(written(|m| m.store_ext(BASE)), slot(72));
+    }
+
+    /// A listing (slot 70's map) holds `index + 1` in its low byte and the
+    /// liquidation bonus (WAD, `u64`) at bytes 8..16 from the low end.
+    #[test]
+    fn a_listing_holds_the_index_and_the_bonus() {
+        let vm = TestVM::default();
+        let market = deployed(&vm);
+        let token = Address::repeat_byte(3);
+        let bonus: u64 = 50_000_000_000_000_000;
+        let mut word = [0u8; 32];
+        word[31] = 3;
+        word[16..24].copy_from_slice(&bonus.to_be_bytes());
+        vm.set_storage(mapping_slot(token, 70), word.into());
+        let (index, stored_bonus) = market.listed(token).unwrap();
+        assert_eq!((index.get(), stored_bonus), (2, collaterals::wad(bonus)));
+        assert_eq!(
+            market.listed(Address::repeat_byte(4)),
+            Err(MarketError::from(crate::errors::UnknownCollateral {
+                token: Address::repeat_byte(4)
+            }))
+        );
     }
 
     /// The maps' values are words read by their low byte: where the SDK's

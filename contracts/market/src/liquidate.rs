@@ -161,13 +161,12 @@ impl KeelMarket {
 
     /// One snapshot entry per listed collateral (the first `count` of the
     /// array; a stack array, so that no vector growth is linked); prices are
-    /// read only for the collaterals the borrower holds, the bonus (a
-    /// config's second slot) only for the `chosen` one, the only bonus the
-    /// decision uses.
+    /// read only for the collaterals the borrower holds; every bonus is zero
+    /// (the caller sets the chosen collateral's, the only one the decision
+    /// uses).
     fn collateral_snapshots(
         &self,
         borrower: Address,
-        chosen: CollateralIndex,
     ) -> Result<([CollateralSnapshot; MAX_COLLATERALS as usize], usize), MarketError> {
         let balances = self.vault.snapshot(borrower);
         let count = self.collateral_count();
@@ -187,10 +186,7 @@ impl KeelMarket {
                 balance: U256::from(balance),
                 price: config.price(self.vm().block_timestamp())?,
                 liquidation_threshold,
-                bonus: match index == chosen {
-                    true => config.bonus(),
-                    false => Wad::ZERO,
-                },
+                bonus: Wad::ZERO,
             };
         }
         Ok((snapshots, usize::from(count)))
@@ -212,8 +208,11 @@ impl KeelMarket {
             &LiquidationRequest,
         ) -> Result<T, LiquidationError>,
     ) -> Result<(CollateralIndex, T), MarketError> {
-        let index = self.collateral_index(token)?;
-        let (snapshots, count) = self.collateral_snapshots(borrower, index)?;
+        let (index, bonus) = self.listed(token)?;
+        let (mut snapshots, count) = self.collateral_snapshots(borrower)?;
+        if let Some(chosen) = snapshots.get_mut(index.position()) {
+            chosen.bonus = bonus;
+        }
         // `count` is at most MAX_COLLATERALS (listing refuses a ninth); were
         // it more, the snapshot would be empty and the decision would refuse
         // (`CollateralNotHeld`), never liquidate on a partial view.

@@ -166,6 +166,30 @@ fn partial_liquidation_is_capped_by_the_close_factor() {
     assert_eq!(fx.state(), before);
 }
 
+/// The bonus lives in the collateral's listing (the `token -> index` map's
+/// word): `setCollateralRisk` changes what `collateralInfo` reports and what
+/// the next liquidation seizes.
+#[test]
+fn a_changed_bonus_is_the_one_liquidations_pay() {
+    let mut fx = carol_borrowing(BaseKind::Standard);
+    let (carol, weth, wbtc) = (fx.carol, fx.weth, fx.wbtc);
+    fx.set_btc_price(42_000);
+    let ten_percent = 100_000_000_000_000_000;
+    fx.owner_call(&IKeelMarket::setCollateralRiskCall {
+        token: wbtc,
+        risk: (WBTC_RISK.0, WBTC_RISK.1, ten_percent),
+    })
+    .unwrap();
+    assert_eq!(fx.collateral_info(wbtc).bonus, ten_percent);
+    assert_eq!(fx.collateral_info(weth).bonus, WETH_RISK.2);
+    // 4,200 repaid at 42,000 per BTC, 10% bonus: 0.11 BTC (8 decimals).
+    let p = liquidate_as_previewed(&mut fx, carol, wbtc, usdc(4_200));
+    assert_eq!(p.seizedCollateral, U256::from(11_000_000u64));
+    // WETH keeps its 5%: 1,700 repaid at 2,000 per ETH is 0.8925 ETH.
+    let p = liquidate_as_previewed(&mut fx, carol, weth, usdc(1_700));
+    assert_eq!(p.seizedCollateral, U256::from(892_500_000_000_000_000u64));
+}
+
 #[test]
 fn full_liquidation_below_the_full_liquidation_hf() {
     let mut fx = Fixture::new();
