@@ -60,9 +60,9 @@
 //! |---|---|---|
 //! | `supply`, `withdraw`, `repay` | 0 | debt: accrual `D+0..=D+3`, the pool and account slot |
 //! | `borrow` | 0, 6 (only with a sequencer feed), 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
-//! | `supplyCollateral` | 0, 70 | vault: account bitmap, balance pair, total |
+//! | `supplyCollateral` | 0, 70 | vault: the balance's slot (the bitmap's for collateral 0), the bitmap when the collateral is new to the account, the total |
 //! | `withdrawCollateral` | 0, 6 (as borrow), 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
-//! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source (the chosen one's bonus is in its listing, slot 70's) | debt accrual, borrow pool, account; vault snapshot and one balance pair |
+//! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source (the chosen one's bonus is in its listing, slot 70's) | debt accrual, borrow pool, account; vault snapshot (one slot for collateral 0 alone) and the chosen collateral's total |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks the ext program's own storage (never set in a market's), bit 7
