@@ -315,7 +315,7 @@ impl KeelMarket {
             return Err(MarketError::from(CollateralAlreadyListed { token }));
         }
         let count = self.collateral_count();
-        if usize::from(count) >= usize::from(MAX_COLLATERALS) {
+        if count >= MAX_COLLATERALS {
             return Err(MarketError::from(TooManyCollaterals {}));
         }
         let index = CollateralIndex::new(count)?;

@@ -100,7 +100,7 @@ use keel_debt::{DebtStorage, Quantity};
 use keel_liquidation::decide_liquidation;
 use keel_oracle::SequencerUptimeFeed;
 use keel_storage::{AddressKey, PackedSlot, Word};
-use keel_vault::{CollateralIndex, VaultStorage, MAX_COLLATERALS};
+use keel_vault::{CollateralIndex, VaultStorage, MAX_COLLATERALS_LEN};
 use stylus_sdk::host::VM;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageAddress, StorageGuard, StorageGuardMut, StorageMap, StorageType};
@@ -627,7 +627,7 @@ impl KeelMarket {
         // An array turned into a vector whole, then cut to the listed
         // count: collecting linked vector growth into the program.
         let count = usize::from(self.collateral_count());
-        let mut tokens = [Address::ZERO; MAX_COLLATERALS as usize];
+        let mut tokens = [Address::ZERO; MAX_COLLATERALS_LEN];
         for (slot, index) in tokens.iter_mut().zip(CollateralIndex::all()).take(count) {
             *slot = self.collateral_token(index);
         }

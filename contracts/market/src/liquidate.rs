@@ -23,7 +23,7 @@ use keel_liquidation::{
 };
 use keel_math::{PackedWord, Wad};
 use keel_storage::{PackedSlot, Word};
-use keel_vault::{CollateralIndex, MAX_COLLATERALS};
+use keel_vault::{CollateralIndex, MAX_COLLATERALS_LEN};
 use stylus_sdk::call::call;
 use stylus_sdk::prelude::*;
 use stylus_sdk::stylus_core::calls::errors::Error as CallError;
@@ -167,10 +167,10 @@ impl KeelMarket {
     fn collateral_snapshots(
         &self,
         borrower: Address,
-    ) -> Result<([CollateralSnapshot; MAX_COLLATERALS as usize], usize), MarketError> {
+    ) -> Result<([CollateralSnapshot; MAX_COLLATERALS_LEN], usize), MarketError> {
         let balances = self.vault.snapshot(borrower);
         let count = self.collateral_count();
-        let mut snapshots = [CollateralSnapshot::default(); MAX_COLLATERALS as usize];
+        let mut snapshots = [CollateralSnapshot::default(); MAX_COLLATERALS_LEN];
         for (raw, snapshot) in (0..count).zip(snapshots.iter_mut()) {
             let index = CollateralIndex::new(raw)?;
             let balance = balances.balance(index);

@@ -8,7 +8,7 @@ use alloy_primitives::{Address, U256};
 use keel_debt::{annual_rate, borrow_rate_per_second, supply_rate_per_second};
 use keel_liquidation::health_factor_down;
 use keel_vault::{
-    liquidation_price_up, value_position, CollateralIndex, CollateralRisk, MAX_COLLATERALS,
+    liquidation_price_up, value_position, CollateralIndex, CollateralRisk, MAX_COLLATERALS_LEN,
 };
 use stylus_sdk::prelude::*;
 
@@ -63,7 +63,7 @@ impl KeelMarket {
         let supply_assets = totals.supply.to_assets_down(shares.supply)?;
         let debt_assets = totals.borrow.to_assets_up(shares.borrow)?;
         let snapshot = self.vault.snapshot(account);
-        let mut risks = [CollateralRisk::default(); MAX_COLLATERALS as usize];
+        let mut risks = [CollateralRisk::default(); MAX_COLLATERALS_LEN];
         let value = value_position(&snapshot, |index| {
             let risk = self.collateral_risk(index)?;
             risks[index.position()] = risk;
@@ -71,8 +71,8 @@ impl KeelMarket {
         })?;
         // Arrays turned into vectors whole (one allocation of the exact
         // size): collecting linked vector growth into the program.
-        let mut balances = [U256::ZERO; MAX_COLLATERALS as usize];
-        let mut liquidation_prices = [U256::ZERO; MAX_COLLATERALS as usize];
+        let mut balances = [U256::ZERO; MAX_COLLATERALS_LEN];
+        let mut liquidation_prices = [U256::ZERO; MAX_COLLATERALS_LEN];
         for index in CollateralIndex::all() {
             let balance = snapshot.balance(index);
             let price = liquidation_price_up(

@@ -5,6 +5,9 @@ use crate::error::{CollateralIndexOutOfRange, VaultError};
 /// Collaterals per market (docs/DESIGN.md section 2): indices `0..MAX_COLLATERALS`.
 pub const MAX_COLLATERALS: u8 = 8;
 
+/// [`MAX_COLLATERALS`] as the length of a per-collateral array (one entry per index).
+pub const MAX_COLLATERALS_LEN: usize = MAX_COLLATERALS as usize;
+
 /// The index of a collateral in its market, checked to be below [`MAX_COLLATERALS`].
 ///
 /// The market maps a collateral's token address to its index (its own configuration) and then

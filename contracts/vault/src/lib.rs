@@ -115,7 +115,7 @@ pub use error::{
     CollateralAmountExceedsU128, CollateralCapExceeded, CollateralIndexOutOfRange,
     InsufficientCollateral, LtvExceeded, VaultError, VaultMathError, ZeroCollateralAmount,
 };
-pub use index::{CollateralIndex, HeldSet, MAX_COLLATERALS};
+pub use index::{CollateralIndex, HeldSet, MAX_COLLATERALS, MAX_COLLATERALS_LEN};
 pub use ledger::{deposit, withdraw, LedgerEntry};
 pub use storage::{AccountCollateralSlots, VaultStorage};
 pub use valuation::{

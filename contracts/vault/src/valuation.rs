@@ -7,7 +7,7 @@ use keel_math::{
 };
 
 use crate::error::{LtvExceeded, VaultError};
-use crate::index::{CollateralIndex, HeldSet};
+use crate::index::{CollateralIndex, HeldSet, MAX_COLLATERALS_LEN};
 
 /// All collateral of one account, as read at once for valuation and liquidation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -15,7 +15,7 @@ pub struct CollateralSnapshot {
     /// The held set: exactly the indices whose balance is non-zero.
     pub held: HeldSet,
     /// Balances by collateral index, token units (zero where not held).
-    pub balances: [u128; 8],
+    pub balances: [u128; MAX_COLLATERALS_LEN],
 }
 
 impl CollateralSnapshot {

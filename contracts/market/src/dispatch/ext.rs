@@ -8,7 +8,7 @@ use stylus_sdk::abi::CONSTRUCTOR_SELECTOR;
 use stylus_sdk::host::VM;
 use stylus_sdk::stylus_core::MessageAccess;
 
-use keel_vault::MAX_COLLATERALS;
+use keel_vault::MAX_COLLATERALS_LEN;
 
 use super::args::{address_word, tuple, words, Args, Returned};
 use super::{claim_constructor, market_storage, Outcome};
@@ -168,7 +168,7 @@ fn tuple_view(market: &KeelMarket, args: &Args) -> Outcome {
         }
         ext::collateralsCall::SELECTOR => {
             let listed = market.collaterals();
-            let mut tokens = [U256::ZERO; MAX_COLLATERALS as usize];
+            let mut tokens = [U256::ZERO; MAX_COLLATERALS_LEN];
             for (word, token) in tokens.iter_mut().zip(&listed) {
                 *word = address_word(*token);
             }
