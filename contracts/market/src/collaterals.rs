@@ -18,7 +18,7 @@ use keel_oracle::{
     check_has_code, read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig,
 };
 use keel_storage::{AddressKey, PackedSlot, Word};
-use keel_vault::{CollateralIndex, CollateralRisk, MAX_COLLATERALS};
+use keel_vault::{CollateralIndex, CollateralRisk, CollateralTotal, MAX_COLLATERALS};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
@@ -70,9 +70,12 @@ const LIQUIDATION_THRESHOLD_AT: usize = 8;
 const RESERVES_AT: usize = 16;
 const TOKEN_AT: usize = 0;
 /// A listing's bytes (the `token -> listing` map): `index + 1` (0: not
-/// listed), then the liquidation bonus (WAD).
+/// listed), whether the collateral has a cap, the liquidation bonus (WAD),
+/// the collateral's total over all accounts (token units).
 const INDEX_AT: usize = 0;
+const CAPPED_AT: usize = 1;
 const BONUS_AT: usize = 8;
+const TOTAL_AT: usize = 16;
 
 impl CollateralConfig {
     /// `(ltv, liquidation threshold)`: the first slot.
@@ -126,12 +129,61 @@ fn risk_params(risk: RiskInput) -> CollateralRiskParams {
 
 impl KeelMarket {
     /// `token`'s listing in the `token -> listing` map (slot 70's): `index +
-    /// 1` at byte 0 (0 when not listed) and the liquidation bonus at byte 8.
-    /// The bonus lives here rather than in the collateral's configuration
-    /// because a liquidation reads the listing anyway to find the index: one
-    /// cold slot less per liquidation.
+    /// 1` at byte 0 (0 when not listed), whether a cap bounds the collateral
+    /// at 1, the liquidation bonus at 8 and the collateral's total at 16.
+    /// The bonus and the total live here rather than in slots of their own
+    /// because every operation that needs them reads the listing anyway to
+    /// find the index: one cold slot less per liquidation for the bonus, per
+    /// supplyCollateral (uncapped), withdrawCollateral and liquidation for the
+    /// total.
     fn listing(&self, token: Address) -> PackedWord {
         self.listings.getter(AddressKey(token)).word()
+    }
+
+    /// Deposits `amount` of collateral `token` for `account` in the vault and
+    /// stores the collateral's new total.
+    pub(crate) fn ledger_deposit(
+        &mut self,
+        token: Address,
+        account: Address,
+        amount: U256,
+    ) -> Result<(), MarketError> {
+        let index = self.collateral_index(token)?;
+        let listing = self.listing(token);
+        let total = CollateralTotal {
+            total: listing.u128_at(TOTAL_AT),
+            capped: listing.u8_at(CAPPED_AT) != 0,
+        };
+        let update = self.vault.deposit(account, index, amount, total)?;
+        self.store_total(token, update.total);
+        Ok(())
+    }
+
+    /// Withdraws (or seizes) `amount` of collateral `token` from `account` in
+    /// the vault and stores the collateral's new total; returns whether the
+    /// account holds any collateral afterwards.
+    pub(crate) fn ledger_withdraw(
+        &mut self,
+        token: Address,
+        account: Address,
+        amount: U256,
+    ) -> Result<bool, MarketError> {
+        let index = self.collateral_index(token)?;
+        let total = self.listing(token).u128_at(TOTAL_AT);
+        let update = self.vault.withdraw(account, index, amount, total)?;
+        self.store_total(token, update.total);
+        Ok(update.holds_collateral)
+    }
+
+    fn store_total(&mut self, token: Address, total: u128) {
+        self.listings
+            .setter(AddressKey(token))
+            .update_word(|word| word.set_u128(TOTAL_AT, total));
+    }
+
+    /// The total of collateral `token` over all accounts, token units.
+    pub(crate) fn collateral_total(&self, token: Address) -> u128 {
+        self.listing(token).u128_at(TOTAL_AT)
     }
 
     /// The index of collateral `token`, or `UnknownCollateral`.
@@ -292,7 +344,12 @@ impl KeelMarket {
     }
 
     fn store_cap(&mut self, index: CollateralIndex, token: Address, cap: U256) {
-        self.vault.set_cap_total(index, cap_to_u128(cap));
+        let cap_total = cap_to_u128(cap);
+        self.vault.set_cap_total(index, cap_total);
+        // A deposit reads the cap only when this flag says there is one.
+        self.listings.setter(AddressKey(token)).update_word(|word| {
+            word.set_u8(CAPPED_AT, u8::from(cap_total != u128::MAX));
+        });
         self.emit(CollateralCapSet {
             token,
             cap: U256::from(cap_to_u128(cap)),

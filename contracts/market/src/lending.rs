@@ -189,8 +189,7 @@ impl KeelMarket {
     ) -> Result<(), MarketError> {
         self.ensure_active(Action::SupplyCollateral)?;
         ensure_nonzero(on_behalf)?;
-        let index = self.collateral_index(token)?;
-        self.vault.deposit(on_behalf, index, amount)?;
+        self.ledger_deposit(token, on_behalf, amount)?;
         let caller = self.vm().msg_sender();
         self.pull_tokens(token, caller, amount)?;
         self.emit(SupplyCollateral {
@@ -212,8 +211,7 @@ impl KeelMarket {
         self.ensure_active(Action::WithdrawCollateral)?;
         self.ensure_authorized(on_behalf)?;
         ensure_nonzero(receiver)?;
-        let index = self.collateral_index(token)?;
-        self.vault.withdraw(on_behalf, index, amount)?;
+        self.ledger_withdraw(token, on_behalf, amount)?;
         // Without debt no price is involved, so the sequencer does not matter.
         if self.debt.account(on_behalf).borrow != 0 {
             self.ensure_sequencer_up()?;

@@ -37,7 +37,7 @@
 //! | 7..=12 | keel-debt `DebtStorage` (`D = 7`; its docs map `D + 0..=D + 5` and the account slots) |
 //! | 13..=21 | keel-vault `VaultStorage` (`V = 13`; its docs map `V + 0..=V + 8` and the account slots) |
 //! | 22..=69 | 8 collaterals x 6 slots: LTV (8) + LT (8) + fee reserves (16); token (20); keel-oracle `PriceSource` (4) |
-//! | 70 | root of `token -> listing`: `index + 1` (1; 0 when not listed), liquidation bonus (8, WAD) |
+//! | 70 | root of `token -> listing`: `index + 1` (1; 0 when not listed), whether a cap bounds the collateral (1), liquidation bonus (8, WAD; at byte 8), the collateral's total over all accounts (16, token units; at byte 16) |
 //! | 71 | root of `owner -> operator -> approved` |
 //! | 72 | the ext program's address (written once by the core's constructor) |
 //!
@@ -60,9 +60,9 @@
 //! |---|---|---|
 //! | `supply`, `withdraw`, `repay` | 0 | debt: accrual `D+0..=D+3`, the pool and account slot |
 //! | `borrow` | 0, 6 (only with a sequencer feed), 71 (operator, when the caller acts for another), per held collateral its risk slot and price-source slot | debt as above; vault snapshot |
-//! | `supplyCollateral` | 0, 70 | vault: the balance's slot (the bitmap's for collateral 0), the bitmap when the collateral is new to the account, the total |
-//! | `withdrawCollateral` | 0, 6 (as borrow), 70, 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
-//! | `liquidate` | 0, 4, 5, 70, per held collateral its first slot and price source (the chosen one's bonus is in its listing, slot 70's) | debt accrual, borrow pool, account; vault snapshot (one slot for collateral 0 alone) and the chosen collateral's total |
+//! | `supplyCollateral` | 0, 70 (written: the total) | vault: the balance's slot (the bitmap's for collateral 0), the bitmap when the collateral is new to the account, the cap only when the listing says there is one |
+//! | `withdrawCollateral` | 0, 6 (as borrow), 70 (written: the total), 71 (as borrow), per held collateral its risk and price-source slots | vault as above; debt accrual and account |
+//! | `liquidate` | 0, 4, 5, 70 (the chosen collateral's listing: its bonus; written: its total), per held collateral its first slot and price source | debt accrual, borrow pool, account; vault snapshot (one slot for collateral 0 alone) |
 //!
 //! `paused_mask` bits 0..=4 are the pausable actions ([`Action`]), bit 6
 //! marks the ext program's own storage (never set in a market's), bit 7
@@ -617,7 +617,7 @@ impl KeelMarket {
             lt.0,
             bonus.0,
             U256::from(self.vault.cap_total(index)),
-            U256::from(self.vault.total(index)),
+            U256::from(self.collateral_total(token)),
             self.collateral_reserves(index),
         ))
     }
@@ -879,20 +879,24 @@ mod layout_tests {
         assert_eq!(written(|m| m.store_ext(BASE)), slot(72));
     }
 
-    /// A listing (slot 70's map) holds `index + 1` in its low byte and the
-    /// liquidation bonus (WAD, `u64`) at bytes 8..16 from the low end.
+    /// A listing (slot 70's map) holds `index + 1` in its low byte, the
+    /// liquidation bonus (WAD, `u64`) at bytes 8..16 and the collateral's
+    /// total (`u128`) at bytes 16..32, from the low end.
     #[test]
-    fn a_listing_holds_the_index_and_the_bonus() {
+    fn a_listing_holds_the_index_the_bonus_and_the_total() {
         let vm = TestVM::default();
         let market = deployed(&vm);
         let token = Address::repeat_byte(3);
         let bonus: u64 = 50_000_000_000_000_000;
+        let total: u128 = 12_345_678_901_234_567_890;
         let mut word = [0u8; 32];
         word[31] = 3;
         word[16..24].copy_from_slice(&bonus.to_be_bytes());
+        word[..16].copy_from_slice(&total.to_be_bytes());
         vm.set_storage(mapping_slot(token, 70), word.into());
         let (index, stored_bonus) = market.listed(token).unwrap();
         assert_eq!((index.get(), stored_bonus), (2, collaterals::wad(bonus)));
+        assert_eq!(market.collateral_total(token), total);
         assert_eq!(
             market.listed(Address::repeat_byte(4)),
             Err(MarketError::from(crate::errors::UnknownCollateral {

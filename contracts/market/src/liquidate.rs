@@ -262,9 +262,7 @@ impl KeelMarket {
         // A tiny repayment against a valuable collateral unit can seize
         // nothing (rounded down): the ledger then stays as it is.
         let no_collateral_left = !keel_math::is_zero(amounts.seized_collateral)
-            && !self
-                .vault
-                .withdraw(borrower, index, amounts.seized_collateral)?;
+            && !self.ledger_withdraw(token, borrower, amounts.seized_collateral)?;
         self.add_collateral_reserves(index, amounts.protocol_fee_collateral)?;
         if no_collateral_left && step.account.borrow != 0 {
             self.write_off(borrower)?;

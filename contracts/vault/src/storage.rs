@@ -27,15 +27,38 @@ keel_storage::storage_struct! {
 
 keel_storage::storage_struct! {
     /// The vault's storage, embedded by the market as one field of its `#[storage]` struct.
-    /// Collateral `i`'s slot holds its total (low 16 bytes) and its cap (high 16 bytes), read
-    /// together by every deposit.
+    /// Collateral `i`'s slot holds its cap (low 16 bytes), read by a deposit only when the
+    /// collateral has one ([`CollateralTotal::capped`]).
     pub struct VaultStorage {
-        collaterals: Words<8>,
+        caps: Words<8>,
         accounts: StorageMap<AddressKey, AccountCollateralSlots>,
     }
 }
 
-/// Byte of a collateral total in its slot: the total at 0 and the cap at 16.
+/// A collateral's total over all accounts, token units, and whether a cap bounds it. The
+/// market keeps both in the word it reads to find the collateral by its token (keel-market's
+/// listing), so a collateral operation reads no slot for them: passed in by value, the new
+/// total returned ([`VaultStorage::deposit`], [`VaultStorage::withdraw`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CollateralTotal {
+    /// The total, token units.
+    pub total: u128,
+    /// Whether the collateral has a cap (its slot holds it); `false` means none.
+    pub capped: bool,
+}
+
+/// What a ledger operation leaves: the collateral's new total, for the market to store, and
+/// whether the account still holds any collateral (`false` tells a liquidation that the
+/// account has none left: bad debt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerUpdate {
+    /// The collateral's total after the operation, token units.
+    pub total: u128,
+    /// Whether the account holds any collateral after the operation.
+    pub holds_collateral: bool,
+}
+
+/// Bytes of a 16-byte place in its slot: the low half at 0, the high half at 16.
 const LOW: usize = 0;
 const HIGH: usize = 16;
 
@@ -52,27 +75,21 @@ fn balance_place(index: CollateralIndex) -> (usize, usize) {
 }
 
 impl VaultStorage {
-    /// The total of collateral `index` over all accounts, token units.
+    /// The cap on the total of collateral `index` (0 until set: no deposits); meaningful
+    /// only while the collateral is [`CollateralTotal::capped`].
     #[must_use]
-    pub fn total(&self, index: CollateralIndex) -> u128 {
-        self.collaterals
+    pub fn cap_total(&self, index: CollateralIndex) -> u128 {
+        self.caps
             .at(index.position())
             .map_or(0, |slot| slot.word().u128_at(LOW))
     }
 
-    /// The cap on the total of collateral `index` (0 until set: no deposits).
-    #[must_use]
-    pub fn cap_total(&self, index: CollateralIndex) -> u128 {
-        self.collaterals
-            .at(index.position())
-            .map_or(0, |slot| slot.word().u128_at(HIGH))
-    }
-
-    /// Sets the cap on the total of collateral `index` (`u128::MAX` for none). Bounds and the
-    /// event are the market's; a cap below the current total only blocks further deposits.
+    /// Sets the cap on the total of collateral `index`. Bounds, the event and the
+    /// [`CollateralTotal::capped`] flag (`false` for `u128::MAX`, none) are the market's; a cap
+    /// below the current total only blocks further deposits.
     pub fn set_cap_total(&mut self, index: CollateralIndex, cap_total: u128) {
-        if let Some(mut slot) = self.collaterals.at(index.position()) {
-            slot.update_word(|packed| packed.set_u128(HIGH, cap_total));
+        if let Some(mut slot) = self.caps.at(index.position()) {
+            slot.update_word(|packed| packed.set_u128(LOW, cap_total));
         }
     }
 
@@ -107,7 +124,9 @@ impl VaultStorage {
         snapshot
     }
 
-    /// `supplyCollateral`: [`ledger::deposit`] against the stored cap, then stored.
+    /// `supplyCollateral`: [`ledger::deposit`] against the stored cap (read only when
+    /// `total` is capped, `u128::MAX` otherwise), then the account's slots stored; the new
+    /// total is the caller's to store.
     ///
     /// # Errors
     /// Those of [`ledger::deposit`]; nothing is written on error.
@@ -116,20 +135,22 @@ impl VaultStorage {
         account: Address,
         index: CollateralIndex,
         amount: U256,
-    ) -> Result<(), VaultError> {
-        let cap_total = self.cap_total(index);
-        self.update(account, index, |entry| {
+        total: CollateralTotal,
+    ) -> Result<LedgerUpdate, VaultError> {
+        let cap_total = match total.capped {
+            true => self.cap_total(index),
+            false => u128::MAX,
+        };
+        self.update(account, index, total.total, |entry| {
             ledger::deposit(entry, index, amount, cap_total)
         })
-        .map(|_| ())
     }
 
-    /// `withdrawCollateral` and liquidation seizure: [`ledger::withdraw`], then stored.
+    /// `withdrawCollateral` and liquidation seizure: [`ledger::withdraw`], then the account's
+    /// slots stored; the new total is the caller's to store.
     ///
     /// No LTV check: for `withdrawCollateral` the market checks the position afterwards (an
     /// error reverts the writes); a seizure is checked by the liquidation rules instead.
-    /// Returns whether the account still holds any collateral: `false` tells a liquidation
-    /// that the account has none left (bad debt).
     ///
     /// # Errors
     /// Those of [`ledger::withdraw`]; nothing is written on error.
@@ -138,27 +159,29 @@ impl VaultStorage {
         account: Address,
         index: CollateralIndex,
         amount: U256,
-    ) -> Result<bool, VaultError> {
-        self.update(account, index, |entry| {
+        total: u128,
+    ) -> Result<LedgerUpdate, VaultError> {
+        self.update(account, index, total, |entry| {
             ledger::withdraw(entry, index, amount)
         })
     }
 
-    /// Loads the entry of `account` and `index`, applies `change`, stores what changed, and
-    /// returns whether the account holds any collateral afterwards.
+    /// Loads the entry of `account` and `index` (with the collateral's `total`), applies
+    /// `change`, stores the account's slots that changed, and returns the new total and
+    /// whether the account holds any collateral afterwards.
     ///
     /// An operation on collateral `index` changes only bit `index` of the held set, when the
     /// balance crosses zero. So `change` sees the set with that bit alone (all a ledger
     /// operation looks at), and the bitmap is read and written only when the bit changes (or
     /// with collateral 0's balance, in the same slot): a deposit into a held collateral or a
-    /// withdrawal that leaves some reads two slots (the balance's and the total's), not three.
+    /// withdrawal that leaves some reads and writes one slot of the vault's, the balance's.
     fn update(
         &mut self,
         account: Address,
         index: CollateralIndex,
+        total: u128,
         change: impl FnOnce(LedgerEntry) -> Result<LedgerEntry, VaultError>,
-    ) -> Result<bool, VaultError> {
-        let total = self.total(index);
+    ) -> Result<LedgerUpdate, VaultError> {
         // One handle for the account's slots: each `setter` hashes the key.
         let slots = self.accounts.setter(AddressKey(account));
         let balance = balance_at(&slots, index);
@@ -182,10 +205,10 @@ impl VaultStorage {
         if let Some(mut place) = slots.slots.at(slot) {
             place.update_word(|packed| packed.set_u128(byte, after.balance));
         }
-        if let Some(mut slot) = self.collaterals.at(index.position()) {
-            slot.update_word(|packed| packed.set_u128(LOW, after.total));
-        }
-        Ok(held_after.map_or(after.balance != 0, |held| !held.is_empty()))
+        Ok(LedgerUpdate {
+            total: after.total,
+            holds_collateral: held_after.map_or(after.balance != 0, |held| !held.is_empty()),
+        })
     }
 }
 
@@ -223,12 +246,44 @@ mod tests {
         CollateralIndex::new(i).unwrap()
     }
 
-    fn vault(vm: &TestVM) -> VaultStorage {
-        let mut vault = VaultStorage::from(vm);
-        for i in CollateralIndex::all() {
-            vault.set_cap_total(i, 1_000);
+    /// The vault with every collateral capped at 1,000, and the totals a market keeps.
+    struct Market {
+        vault: VaultStorage,
+        totals: [u128; 8],
+    }
+
+    impl Market {
+        fn new(vm: &TestVM) -> Self {
+            let mut vault = VaultStorage::from(vm);
+            for i in CollateralIndex::all() {
+                vault.set_cap_total(i, 1_000);
+            }
+            Self {
+                vault,
+                totals: [0; 8],
+            }
         }
-        vault
+
+        fn deposit(&mut self, account: Address, i: u8, amount: u64) -> Result<bool, VaultError> {
+            let total = CollateralTotal {
+                total: self.totals[usize::from(i)],
+                capped: true,
+            };
+            let update = self
+                .vault
+                .deposit(account, index(i), U256::from(amount), total)?;
+            self.totals[usize::from(i)] = update.total;
+            Ok(update.holds_collateral)
+        }
+
+        fn withdraw(&mut self, account: Address, i: u8, amount: u64) -> Result<bool, VaultError> {
+            let total = self.totals[usize::from(i)];
+            let update = self
+                .vault
+                .withdraw(account, index(i), U256::from(amount), total)?;
+            self.totals[usize::from(i)] = update.total;
+            Ok(update.holds_collateral)
+        }
     }
 
     fn sorted(mut slots: Vec<U256>) -> Vec<U256> {
@@ -239,104 +294,93 @@ mod tests {
     #[test]
     fn slots_hold_what_the_map_says() {
         let vm = TestVM::default();
-        let mut vault = vault(&vm);
-        vault.deposit(ALICE, index(2), U256::from(7)).unwrap();
-        vault.deposit(ALICE, index(3), U256::from(9)).unwrap();
-        vault.deposit(BOB, index(3), U256::from(1)).unwrap();
+        let mut market = Market::new(&vm);
+        market.deposit(ALICE, 2, 7).unwrap();
+        market.deposit(ALICE, 3, 9).unwrap();
+        market.deposit(BOB, 3, 1).unwrap();
         let alice = mapping_slot(ALICE, ACCOUNTS_ROOT);
-        assert_eq!(vm.get_storage(U256::from(2)), halves(7, 1_000));
-        assert_eq!(vm.get_storage(U256::from(3)), halves(10, 1_000));
+        assert_eq!(vm.get_storage(U256::from(3)), halves(1_000, 0));
         assert_eq!(vm.get_storage(alice), halves(0b1100, 0));
         // Places 3 and 4: the high half of slot 1 and the low half of slot 2.
         assert_eq!(vm.get_storage(alice + U256::from(1)), halves(0, 7));
         assert_eq!(vm.get_storage(alice + U256::from(2)), halves(9, 0));
-        assert_eq!(vault.total(index(3)), 10);
-        assert_eq!(vault.cap_total(index(3)), 1_000);
-        assert_eq!(vault.balance(ALICE, index(3)), 9);
-        assert_eq!(vault.held(BOB), HeldSet::from_bits(0b1000));
+        assert_eq!(market.totals[3], 10);
+        assert_eq!(market.vault.cap_total(index(3)), 1_000);
+        assert_eq!(market.vault.balance(ALICE, index(3)), 9);
+        assert_eq!(market.vault.held(BOB), HeldSet::from_bits(0b1000));
     }
 
     #[test]
-    fn deposits_and_withdrawals_write_only_their_documented_slots() {
+    fn deposits_and_withdrawals_write_only_the_accounts_slots() {
         let vm = TestVM::default();
-        let mut vault = vault(&vm);
+        let mut market = Market::new(&vm);
         let alice = mapping_slot(ALICE, ACCOUNTS_ROOT);
         // Place 6: the low half of slot 3.
         let pair_of_5 = alice + U256::from(3);
 
         let before = vm.snapshot().storage;
-        vault.deposit(ALICE, index(5), U256::from(10)).unwrap();
-        assert_eq!(
-            changed_slots(&before, &vm),
-            sorted(vec![U256::from(5), alice, pair_of_5])
-        );
+        market.deposit(ALICE, 5, 10).unwrap();
+        assert_eq!(changed_slots(&before, &vm), sorted(vec![alice, pair_of_5]));
 
         let before = vm.snapshot().storage;
-        vault.deposit(ALICE, index(5), U256::from(10)).unwrap();
-        assert_eq!(
-            changed_slots(&before, &vm),
-            sorted(vec![U256::from(5), pair_of_5])
-        );
+        market.deposit(ALICE, 5, 10).unwrap();
+        assert_eq!(changed_slots(&before, &vm), vec![pair_of_5]);
 
         let before = vm.snapshot().storage;
-        vault.withdraw(ALICE, index(5), U256::from(15)).unwrap();
-        assert_eq!(
-            changed_slots(&before, &vm),
-            sorted(vec![U256::from(5), pair_of_5])
-        );
+        assert!(market.withdraw(ALICE, 5, 15).unwrap());
+        assert_eq!(changed_slots(&before, &vm), vec![pair_of_5]);
 
         let before = vm.snapshot().storage;
-        let holds_collateral = vault.withdraw(ALICE, index(5), U256::from(5)).unwrap();
-        assert!(!holds_collateral);
-        assert_eq!(
-            changed_slots(&before, &vm),
-            sorted(vec![U256::from(5), alice, pair_of_5])
-        );
+        assert!(!market.withdraw(ALICE, 5, 5).unwrap());
+        assert_eq!(changed_slots(&before, &vm), sorted(vec![alice, pair_of_5]));
+        assert_eq!(market.totals[5], 0);
     }
 
     #[test]
     fn collateral_0_shares_the_bitmaps_slot() {
         let vm = TestVM::default();
-        let mut vault = vault(&vm);
+        let mut market = Market::new(&vm);
         let alice = mapping_slot(ALICE, ACCOUNTS_ROOT);
 
         let before = vm.snapshot().storage;
-        vault.deposit(ALICE, index(0), U256::from(10)).unwrap();
-        assert_eq!(changed_slots(&before, &vm), sorted(vec![U256::ZERO, alice]));
+        market.deposit(ALICE, 0, 10).unwrap();
+        assert_eq!(changed_slots(&before, &vm), vec![alice]);
         assert_eq!(vm.get_storage(alice), halves(0b1, 10));
 
         let before = vm.snapshot().storage;
-        vault.withdraw(ALICE, index(0), U256::from(4)).unwrap();
-        assert_eq!(changed_slots(&before, &vm), sorted(vec![U256::ZERO, alice]));
-        assert_eq!(vault.snapshot(ALICE).balances, [6, 0, 0, 0, 0, 0, 0, 0]);
+        market.withdraw(ALICE, 0, 4).unwrap();
+        assert_eq!(changed_slots(&before, &vm), vec![alice]);
+        assert_eq!(
+            market.vault.snapshot(ALICE).balances,
+            [6, 0, 0, 0, 0, 0, 0, 0]
+        );
 
-        let holds_collateral = vault.withdraw(ALICE, index(0), U256::from(6)).unwrap();
-        assert!(!holds_collateral);
+        assert!(!market.withdraw(ALICE, 0, 6).unwrap());
         assert_eq!(vm.get_storage(alice), halves(0, 0));
-        assert_eq!(vault.held(ALICE), HeldSet::EMPTY);
+        assert_eq!(market.vault.held(ALICE), HeldSet::EMPTY);
     }
 
     #[test]
     fn snapshot_reads_every_held_balance() {
         let vm = TestVM::default();
-        let mut vault = vault(&vm);
+        let mut market = Market::new(&vm);
         for (i, amount) in [(0, 4), (1, 5), (6, 6)] {
-            vault.deposit(ALICE, index(i), U256::from(amount)).unwrap();
+            market.deposit(ALICE, i, amount).unwrap();
         }
-        let snapshot = vault.snapshot(ALICE);
+        let snapshot = market.vault.snapshot(ALICE);
         assert_eq!(snapshot.held, HeldSet::from_bits(0b0100_0011));
         assert_eq!(snapshot.balances, [4, 5, 0, 0, 0, 0, 6, 0]);
-        assert_eq!(vault.snapshot(BOB), CollateralSnapshot::default());
+        assert_eq!(market.vault.snapshot(BOB), CollateralSnapshot::default());
     }
 
     #[test]
     fn refused_operations_write_nothing() {
         let vm = TestVM::default();
-        let mut vault = vault(&vm);
-        vault.deposit(ALICE, index(1), U256::from(10)).unwrap();
+        let mut market = Market::new(&vm);
+        market.deposit(ALICE, 1, 10).unwrap();
         let before = vm.snapshot().storage;
         assert_eq!(
-            vault.deposit(ALICE, index(1), U256::from(991)),
+            market.deposit(ALICE, 1, 991),
             Err(CollateralCapExceeded {
                 index: 1,
                 totalAfter: U256::from(1_001),
@@ -345,7 +389,7 @@ mod tests {
             .into())
         );
         assert_eq!(
-            vault.withdraw(BOB, index(1), U256::from(1)),
+            market.withdraw(BOB, 1, 1),
             Err(InsufficientCollateral {
                 index: 1,
                 requested: U256::from(1),
@@ -353,20 +397,48 @@ mod tests {
             }
             .into())
         );
-        assert!(vault.withdraw(ALICE, index(1), U256::ZERO).is_err());
+        assert!(market.withdraw(ALICE, 1, 0).is_err());
         assert_eq!(changed_slots(&before, &vm), Vec::<U256>::new());
+        assert_eq!(market.totals[1], 10);
     }
 
     #[test]
     fn a_lowered_cap_blocks_deposits_but_not_withdrawals() {
         let vm = TestVM::default();
-        let mut vault = vault(&vm);
-        vault.deposit(ALICE, index(0), U256::from(500)).unwrap();
-        vault.set_cap_total(index(0), 0);
-        assert!(vault
-            .deposit(ALICE, index(0), U256::from(1))
+        let mut market = Market::new(&vm);
+        market.deposit(ALICE, 0, 500).unwrap();
+        market.vault.set_cap_total(index(0), 0);
+        assert!(market
+            .deposit(ALICE, 0, 1)
             .is_err_and(|e| e.is::<crate::CollateralCapExceeded>()));
-        assert!(vault.withdraw(ALICE, index(0), U256::from(500)).is_ok());
-        assert_eq!(vault.total(index(0)), 0);
+        assert!(!market.withdraw(ALICE, 0, 500).unwrap());
+        assert_eq!(market.totals[0], 0);
+    }
+
+    /// An uncapped collateral's deposit never reads the cap slot: a stored cap of 0, which
+    /// would refuse every deposit, is not consulted.
+    #[test]
+    fn an_uncapped_deposit_reads_no_cap() {
+        let vm = TestVM::default();
+        let mut vault = VaultStorage::from(&vm);
+        let uncapped = CollateralTotal {
+            total: u128::MAX - 5,
+            capped: false,
+        };
+        let update = vault
+            .deposit(ALICE, index(4), U256::from(5), uncapped)
+            .unwrap();
+        assert_eq!(update.total, u128::MAX);
+        let capped = CollateralTotal {
+            total: 0,
+            capped: true,
+        };
+        assert!(vault
+            .deposit(BOB, index(4), U256::from(1), capped)
+            .is_err_and(|e| e.is::<crate::CollateralCapExceeded>()));
+        // Uncapped, the total is still bounded by `u128`.
+        assert!(vault
+            .deposit(BOB, index(4), U256::from(6), uncapped)
+            .is_err_and(|e| e.is::<crate::CollateralCapExceeded>()));
     }
 }

@@ -88,6 +88,16 @@ fn caps_bound_supply_borrow_and_each_collateral() {
             cap: U256::ZERO,
         },
     );
+    // Lifting the cap (any value above uint128: none) lets deposits in again;
+    // the total kept meanwhile is the one reported.
+    fx.owner_call(&IKeelMarket::setCollateralCapCall {
+        token: wbtc,
+        cap: U256::MAX,
+    })
+    .unwrap();
+    assert_eq!(fx.collateral_info(wbtc).cap, U256::from(u128::MAX));
+    fx.supply_collateral(carol, wbtc, U256::from(1));
+    assert_eq!(fx.collateral_info(wbtc).total, units(5, 8) + U256::from(1));
 }
 
 #[test]
