@@ -114,6 +114,14 @@ pub(crate) fn wad(value: u64) -> Wad {
     Wad(U256::from(value))
 }
 
+/// The index in `token`'s `listing`, or `UnknownCollateral`.
+fn index_in(listing: PackedWord, token: Address) -> Result<CollateralIndex, MarketError> {
+    match listing.u8_at(INDEX_AT).checked_sub(1) {
+        Some(index) => Ok(CollateralIndex::new(index)?),
+        None => Err(MarketError::from(UnknownCollateral { token })),
+    }
+}
+
 /// Caps above `u128` mean "no cap" (the vault stores `u128`).
 pub(crate) fn cap_to_u128(cap: U256) -> u128 {
     u128::try_from(cap).unwrap_or(u128::MAX)
@@ -141,21 +149,24 @@ impl KeelMarket {
     }
 
     /// Deposits `amount` of collateral `token` for `account` in the vault and
-    /// stores the collateral's new total.
+    /// stores the collateral's new total (one handle on the listing: its slot
+    /// hashed once, read once, written once).
     pub(crate) fn ledger_deposit(
         &mut self,
         token: Address,
         account: Address,
         amount: U256,
     ) -> Result<(), MarketError> {
-        let index = self.collateral_index(token)?;
-        let listing = self.listing(token);
+        let mut listing = self.listings.setter(AddressKey(token));
+        let mut word = listing.word();
+        let index = index_in(word, token)?;
         let total = CollateralTotal {
-            total: listing.u128_at(TOTAL_AT),
-            capped: listing.u8_at(CAPPED_AT) != 0,
+            total: word.u128_at(TOTAL_AT),
+            capped: word.u8_at(CAPPED_AT) != 0,
         };
         let update = self.vault.deposit(account, index, amount, total)?;
-        self.store_total(token, update.total);
+        word.set_u128(TOTAL_AT, update.total);
+        listing.set_word(word);
         Ok(())
     }
 
@@ -168,17 +179,15 @@ impl KeelMarket {
         account: Address,
         amount: U256,
     ) -> Result<bool, MarketError> {
-        let index = self.collateral_index(token)?;
-        let total = self.listing(token).u128_at(TOTAL_AT);
-        let update = self.vault.withdraw(account, index, amount, total)?;
-        self.store_total(token, update.total);
+        let mut listing = self.listings.setter(AddressKey(token));
+        let mut word = listing.word();
+        let index = index_in(word, token)?;
+        let update = self
+            .vault
+            .withdraw(account, index, amount, word.u128_at(TOTAL_AT))?;
+        word.set_u128(TOTAL_AT, update.total);
+        listing.set_word(word);
         Ok(update.holds_collateral)
-    }
-
-    fn store_total(&mut self, token: Address, total: u128) {
-        self.listings
-            .setter(AddressKey(token))
-            .update_word(|word| word.set_u128(TOTAL_AT, total));
     }
 
     /// The total of collateral `token` over all accounts, token units.
@@ -188,17 +197,14 @@ impl KeelMarket {
 
     /// The index of collateral `token`, or `UnknownCollateral`.
     pub(crate) fn collateral_index(&self, token: Address) -> Result<CollateralIndex, MarketError> {
-        match self.listing(token).u8_at(INDEX_AT).checked_sub(1) {
-            Some(index) => Ok(CollateralIndex::new(index)?),
-            None => Err(MarketError::from(UnknownCollateral { token })),
-        }
+        index_in(self.listing(token), token)
     }
 
     /// The index and the liquidation bonus of collateral `token`, or
-    /// `UnknownCollateral` (the listing's second read is of a cached slot).
+    /// `UnknownCollateral`.
     pub(crate) fn listed(&self, token: Address) -> Result<(CollateralIndex, Wad), MarketError> {
-        let index = self.collateral_index(token)?;
-        Ok((index, wad(self.listing(token).u64_at(BONUS_AT))))
+        let listing = self.listing(token);
+        Ok((index_in(listing, token)?, wad(listing.u64_at(BONUS_AT))))
     }
 
     /// The token of collateral `index` (zero when unlisted).
