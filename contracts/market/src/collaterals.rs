@@ -18,7 +18,10 @@ use keel_oracle::{
     check_has_code, read_decimals, AnswerBand, FeedConfig, PriceSource, PriceSourceConfig,
 };
 use keel_storage::{AddressKey, PackedSlot, Word};
-use keel_vault::{CollateralIndex, CollateralRisk, CollateralTotal, MAX_COLLATERALS};
+use keel_vault::{
+    CollateralIndex, CollateralRisk, CollateralTotal, LedgerUpdate, VaultError, VaultStorage,
+    MAX_COLLATERALS,
+};
 use stylus_sdk::prelude::*;
 
 use crate::errors::{
@@ -149,25 +152,17 @@ impl KeelMarket {
     }
 
     /// Deposits `amount` of collateral `token` for `account` in the vault and
-    /// stores the collateral's new total (one handle on the listing: its slot
-    /// hashed once, read once, written once).
+    /// stores the collateral's new total.
     pub(crate) fn ledger_deposit(
         &mut self,
         token: Address,
         account: Address,
         amount: U256,
     ) -> Result<(), MarketError> {
-        let mut listing = self.listings.setter(AddressKey(token));
-        let mut word = listing.word();
-        let index = index_in(word, token)?;
-        let total = CollateralTotal {
-            total: word.u128_at(TOTAL_AT),
-            capped: word.u8_at(CAPPED_AT) != 0,
-        };
-        let update = self.vault.deposit(account, index, amount, total)?;
-        word.set_u128(TOTAL_AT, update.total);
-        listing.set_word(word);
-        Ok(())
+        self.ledger_update(token, |vault, index, total| {
+            vault.deposit(account, index, amount, total)
+        })
+        .map(|_| ())
     }
 
     /// Withdraws (or seizes) `amount` of collateral `token` from `account` in
@@ -179,15 +174,40 @@ impl KeelMarket {
         account: Address,
         amount: U256,
     ) -> Result<bool, MarketError> {
+        self.ledger_update(token, |vault, index, total| {
+            vault.withdraw(account, index, amount, total.total)
+        })
+    }
+
+    /// Runs the vault's `change` on collateral `token` with the total and cap
+    /// flag of its listing, stores the new total there, and returns whether
+    /// the account holds any collateral afterwards. One handle on the
+    /// listing: its slot hashed once, read once, written once.
+    fn ledger_update(
+        &mut self,
+        token: Address,
+        change: impl FnOnce(
+            &mut VaultStorage,
+            CollateralIndex,
+            CollateralTotal,
+        ) -> Result<LedgerUpdate, VaultError>,
+    ) -> Result<bool, MarketError> {
         let mut listing = self.listings.setter(AddressKey(token));
         let mut word = listing.word();
         let index = index_in(word, token)?;
-        let update = self
-            .vault
-            .withdraw(account, index, amount, word.u128_at(TOTAL_AT))?;
+        let total = CollateralTotal {
+            total: word.u128_at(TOTAL_AT),
+            capped: word.u8_at(CAPPED_AT) != 0,
+        };
+        let update = change(&mut self.vault, index, total)?;
         word.set_u128(TOTAL_AT, update.total);
         listing.set_word(word);
         Ok(update.holds_collateral)
+    }
+
+    /// Rewrites part of `token`'s listing (administration).
+    fn update_listing(&mut self, token: Address, change: impl FnOnce(&mut PackedWord)) {
+        self.listings.setter(AddressKey(token)).update_word(change);
     }
 
     /// The total of collateral `token` over all accounts, token units.
@@ -337,9 +357,7 @@ impl KeelMarket {
             word.set_u64(LIQUIDATION_THRESHOLD_AT, risk.1);
         });
         let token = slot.token();
-        self.listings
-            .setter(AddressKey(token))
-            .update_word(|word| word.set_u64(BONUS_AT, risk.2));
+        self.update_listing(token, |word| word.set_u64(BONUS_AT, risk.2));
         self.emit(CollateralRiskSet {
             token,
             ltv: risk.0,
@@ -353,12 +371,12 @@ impl KeelMarket {
         let cap_total = cap_to_u128(cap);
         self.vault.set_cap_total(index, cap_total);
         // A deposit reads the cap only when this flag says there is one.
-        self.listings.setter(AddressKey(token)).update_word(|word| {
+        self.update_listing(token, |word| {
             word.set_u8(CAPPED_AT, u8::from(cap_total != u128::MAX));
         });
         self.emit(CollateralCapSet {
             token,
-            cap: U256::from(cap_to_u128(cap)),
+            cap: U256::from(cap_total),
         });
     }
 
