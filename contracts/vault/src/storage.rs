@@ -62,7 +62,7 @@ pub struct LedgerUpdate {
 const LOW: usize = 0;
 const HIGH: usize = 16;
 
-/// The slot of an account's five holding collateral `index`'s balance, and the byte at which
+/// Which of an account's five slots holds collateral `index`'s balance, and the byte at which
 /// the balance sits in it: place `index + 1` (the slot map above).
 fn balance_place(index: CollateralIndex) -> (usize, usize) {
     // At most 8: no overflow.
